@@ -1,0 +1,151 @@
+<#
+.SYNOPSIS
+    Builds, tests and demonstrates ParityNet.
+.DESCRIPTION
+    Tasks run in the order given; each fails loudly (a non-zero exit) on the first error.
+      Build  publish the cmdlet assembly and its dependencies into module/bin
+      Test   Build, then xunit, then Pester in a fresh pwsh against the built module;
+             ends with the line "N passed, N failed" and exits non-zero on any failure
+      Demo   Build, then run the design's pipeline in a fresh pwsh
+      Clean  remove module/bin, out/ and every bin/ and obj/ folder
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$env:NO_COLOR = '1'
+$env:POWERSHELL_TELEMETRY_OPTOUT = '1'
+$env:ORT_DISABLE_TELEMETRY = '1'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+$PSStyle.OutputRendering = 'PlainText'
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleBin = Join-Path $Root 'module/bin'
+$Manifest = Join-Path $Root 'ParityNet.psd1'
+$Version = (Import-PowerShellDataFile $Manifest).ModuleVersion
+$PesterVersion = '6.2.0'
+
+function Write-Step([string] $Name) { Write-Host "==> $Name" }
+
+# Runs a native command and throws if it fails.
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+# The command line of a fresh pwsh: the local dotnet tool runs as 'dotnet pwsh.dll'.
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { return @($process, $dll) }
+    return @($process)
+}
+
+function Invoke-FreshPwsh([string] $What, [string[]] $Arguments) {
+    $pwsh = @(Get-PwshCommand)
+    $exe = $pwsh[0]
+    $rest = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive') + $Arguments
+    Invoke-Native $What { & $exe @rest }
+}
+
+function Invoke-Build {
+    Write-Step "Build ParityNet $Version ($Configuration) into module/bin"
+    if (Test-Path $ModuleBin) { Remove-Item $ModuleBin -Recurse -Force }
+    Invoke-Native 'dotnet publish' {
+        dotnet publish (Join-Path $Root 'src/ParityNet.Commands/ParityNet.Commands.csproj') `
+            -c $Configuration -o $ModuleBin "-p:Version=$Version" --nologo
+    }
+    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll') {
+        if (-not (Test-Path (Join-Path $ModuleBin $file))) { throw "Build did not produce module/bin/$file." }
+    }
+}
+
+function Get-PesterModulePath {
+    Invoke-Native 'restore Pester' { dotnet restore (Join-Path $Root 'tools/PesterRestore.csproj') --nologo -v quiet }
+    $cache = (dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+    $path = Join-Path $cache.Trim() "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $path)) { throw "Pester $PesterVersion was restored but $path is missing." }
+    return $path
+}
+
+function Invoke-Test {
+    Invoke-Build
+    $results = Join-Path $Out 'test'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    New-Item -ItemType Directory $results | Out-Null
+
+    $passed = 0; $failed = 0; $skipped = 0
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter '*.Tests.csproj' -Recurse) {
+        Write-Step "xunit: $($project.BaseName)"
+        $trx = "$($project.BaseName).trx"
+        dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" `
+            --logger 'console;verbosity=normal' --results-directory $results
+        $trxPath = Join-Path $results $trx
+        if (-not (Test-Path $trxPath)) { throw "xunit wrote no results for $($project.BaseName) (exit code $LASTEXITCODE): the build or the test host failed." }
+        $counters = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+        if ($LASTEXITCODE -ne 0 -and [int]$counters.failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
+    }
+
+    Write-Step 'Pester, in a fresh pwsh against the built module'
+    $pesterJson = Join-Path $results 'pester.json'
+    $pwsh = @(Get-PwshCommand)
+    $exe = $pwsh[0]
+    $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/Invoke-PesterRun.ps1'),
+        '-PesterPath', (Get-PesterModulePath), '-ManifestPath', $Manifest, '-TestPath', (Join-Path $Root 'tests/pester'),
+        '-ResultPath', $pesterJson)
+    & $exe @arguments
+    if (-not (Test-Path $pesterJson)) { throw "Pester wrote no results (exit code $LASTEXITCODE)." }
+    $pester = Get-Content $pesterJson -Raw | ConvertFrom-Json
+    $passed += $pester.Passed
+    $failed += $pester.Failed
+    $skipped += $pester.Skipped
+
+    $summary = "$passed passed, $failed failed"
+    if ($skipped -gt 0) { $summary += ", $skipped skipped" }
+    Write-Host $summary
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Write-Step 'Demo, in a fresh pwsh'
+    Invoke-FreshPwsh 'Demo' @('-File', (Join-Path $Root 'tools/Demo.ps1'), '-ManifestPath', $Manifest)
+}
+
+function Invoke-Clean {
+    Write-Step 'Clean'
+    foreach ($path in @($ModuleBin, $Out)) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
+    Get-ChildItem $Root -Directory -Recurse -Include 'bin', 'obj' |
+        Where-Object { $_.FullName -notlike "*$([IO.Path]::DirectorySeparatorChar).git*" } |
+        Remove-Item -Recurse -Force
+}
+
+Push-Location $Root
+try {
+    foreach ($t in $Task) {
+        switch ($t) {
+            'Build' { Invoke-Build }
+            'Test' { Invoke-Test }
+            'Demo' { Invoke-Demo }
+            'Clean' { Invoke-Clean }
+        }
+    }
+}
+finally {
+    Pop-Location
+}

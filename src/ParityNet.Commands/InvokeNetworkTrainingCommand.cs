@@ -1,0 +1,95 @@
+using System.Management.Automation;
+
+namespace ParityNet.Commands;
+
+/// <summary>
+/// Invoke-NetworkTraining: trains a copy of a network and outputs it; the trained network becomes
+/// the session's current one. Ctrl+C stops after the current epoch and keeps what was learned.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "NetworkTraining")]
+[OutputType(typeof(ParityNetwork))]
+public sealed class InvokeNetworkTrainingCommand : PSCmdlet
+{
+    private readonly CancellationTokenSource _stop = new();
+    private TrainingOptions _options = new();
+
+    /// <summary>The network to train; from the pipeline, else the session's current network.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true)]
+    public ParityNetwork? Network { get; set; }
+
+    /// <summary>The learning rate.</summary>
+    [Parameter]
+    public double Alpha { get; set; } = TrainingOptions.DefaultAlpha;
+
+    /// <summary>The most epochs to run.</summary>
+    [Parameter]
+    public int Epochs { get; set; } = TrainingOptions.DefaultEpochs;
+
+    /// <summary>Stop once this accuracy (0 to 1) is reached.</summary>
+    [Parameter]
+    public double? TargetAccuracy { get; set; }
+
+    /// <summary>Stop once the mean squared error is at most this.</summary>
+    [Parameter]
+    public double? TargetLoss { get; set; }
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing()
+    {
+        _options = new TrainingOptions { Alpha = Alpha, Epochs = Epochs, TargetAccuracy = TargetAccuracy, TargetLoss = TargetLoss };
+        try
+        {
+            _options.Validate();
+        }
+        catch (ParityNetException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        var network = Network ?? SessionNetwork.Current;
+        if (network is null)
+        {
+            WriteError(ErrorRecords.NoCurrentNetwork("Invoke-NetworkTraining"));
+            return;
+        }
+
+        var progress = new TrainingProgressBridge(this, $"Training {network}");
+        ParityNetwork trained;
+        try
+        {
+            trained = Trainer.Train(network, _options, progress, _stop.Token);
+        }
+        catch (ParityNetException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+            return;
+        }
+        SessionNetwork.Current = trained;
+        var history = trained.History!;
+
+        if (history.StopReason == StopReason.Cancelled)
+        {
+            // The pipeline is stopping: nothing more can be written to it, but the work is kept.
+            TryWrite(() => WriteWarning($"Training stopped at epoch {history.EpochsRun}; that network (accuracy {history.FinalAccuracy:P1}) is now the current one: Get-ParityNetwork returns it."));
+            return;
+        }
+        progress.Complete();
+        if (history.StopReason == StopReason.Diverged)
+            WriteWarning($"Training diverged after {history.EpochsRun} epochs (the loss stopped being finite); the last finite weights were kept. Try a smaller -Alpha than {Alpha}.");
+        WriteVerbose($"Stopped: {history.StopReason} after {history.EpochsRun} epochs in {history.WallTime.TotalMilliseconds:0} ms; loss {history.FinalLoss:0.######}, accuracy {history.FinalAccuracy:P1}.");
+        WriteObject(trained);
+    }
+
+    /// <inheritdoc/>
+    protected override void StopProcessing() => _stop.Cancel();
+
+    private static void TryWrite(Action write)
+    {
+        try { write(); }
+        catch (PipelineStoppedException) { }
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+
+namespace ParityNet.Commands;
+
+/// <summary>New-ParityNetwork: an untrained network with seeded initial weights.</summary>
+[Cmdlet(VerbsCommon.New, "ParityNetwork")]
+[OutputType(typeof(ParityNetwork))]
+public sealed class NewParityNetworkCommand : PSCmdlet
+{
+    /// <summary>The input width: the network answers for 0 … 2^Bits − 1.</summary>
+    [Parameter(Position = 0)]
+    public int Bits { get; set; } = 8;
+
+    /// <summary>Hidden layer sizes, input side first.</summary>
+    [Parameter(Position = 1)]
+    public int[] HiddenSize { get; set; } = { 4 };
+
+    /// <summary>The task: Even (the lesson's) or BitParity.</summary>
+    [Parameter]
+    public ParityTask Task { get; set; } = ParityTask.Even;
+
+    /// <summary>The seed of the initial weights.</summary>
+    [Parameter]
+    public long Seed { get; set; } = 1;
+
+    /// <summary>No biases, exactly as in the lesson.</summary>
+    [Parameter]
+    public SwitchParameter NoBias { get; set; }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        var spec = new NetworkSpec
+        {
+            Bits = Bits,
+            HiddenSizes = (HiddenSize ?? Array.Empty<int>()).ToArray(),
+            Task = Task,
+            HasBias = !NoBias.IsPresent,
+            Seed = Seed,
+        };
+        try
+        {
+            WriteObject(ParityNetwork.Create(spec));
+        }
+        catch (ParityNetException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+    }
+}

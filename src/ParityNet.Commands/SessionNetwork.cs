@@ -1,0 +1,37 @@
+using System.Management.Automation.Runspaces;
+using System.Runtime.CompilerServices;
+
+namespace ParityNet.Commands;
+
+/// <summary>
+/// The session's current network, one per runspace (so parallel runspaces never share one), and
+/// the built-in default network. Nothing else in the module is static and mutable.
+/// </summary>
+internal static class SessionNetwork
+{
+    private sealed class Slot { public ParityNetwork? Network; }
+
+    private static readonly ConditionalWeakTable<Runspace, Slot> s_current = new();
+    private static readonly Slot s_noRunspace = new();
+
+    // The lesson's network with every default, trained once per process on first use; immutable after.
+    private static readonly Lazy<ParityNetwork> s_default = new(
+        () => Trainer.Train(ParityNetwork.Create(new NetworkSpec()), new TrainingOptions()),
+        LazyThreadSafetyMode.ExecutionAndPublication);
+
+    private static Slot CurrentSlot =>
+        Runspace.DefaultRunspace is { } runspace ? s_current.GetOrCreateValue(runspace) : s_noRunspace;
+
+    /// <summary>The network last trained in this runspace, or null.</summary>
+    public static ParityNetwork? Current
+    {
+        get { var slot = CurrentSlot; lock (slot) return slot.Network; }
+        set { var slot = CurrentSlot; lock (slot) slot.Network = value; }
+    }
+
+    /// <summary>The built-in default: New-ParityNetwork's defaults trained with Invoke-NetworkTraining's.</summary>
+    public static ParityNetwork Default => s_default.Value;
+
+    /// <summary>Whether the default network has been trained yet in this process.</summary>
+    public static bool DefaultIsReady => s_default.IsValueCreated;
+}

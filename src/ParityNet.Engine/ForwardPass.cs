@@ -1,0 +1,32 @@
+namespace ParityNet;
+
+/// <summary>Buffers for the forward pass of up to <c>capacity</c> rows; reused across calls.</summary>
+internal sealed class ForwardPass
+{
+    private readonly int[] _sizes;
+    private readonly double[][] _activations; // [0] is the input
+
+    public ForwardPass(ParityNetwork network, int capacity)
+    {
+        _sizes = network.LayerSizes.ToArray();
+        _activations = _sizes.Select(s => new double[(long)s * capacity]).ToArray();
+    }
+
+    /// <summary>The activations of layer <paramref name="layer"/> (0 = input) from the last run.</summary>
+    public Span<double> Activations(int layer, int rows) => _activations[layer].AsSpan(0, rows * _sizes[layer]);
+
+    /// <summary>The input block to fill before <see cref="Run"/>.</summary>
+    public Span<double> Input(int rows) => Activations(0, rows);
+
+    /// <summary>Runs the layers over the first <paramref name="rows"/> inputs; returns the output column.</summary>
+    public Span<double> Run(int rows, double[][] weights, double[][] biases)
+    {
+        for (int l = 0; l < weights.Length; l++)
+        {
+            var z = Activations(l + 1, rows);
+            Kernels.MatMul(Activations(l, rows), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
+            Kernels.AddBiasSigmoid(z, biases[l], rows, _sizes[l + 1]);
+        }
+        return Activations(_sizes.Length - 1, rows);
+    }
+}

@@ -1,0 +1,59 @@
+namespace ParityNet;
+
+/// <summary>The shape and origin of a network: everything but its weights.</summary>
+public sealed record NetworkSpec
+{
+    /// <summary>The input width; the network answers for 0 … 2^Bits − 1.</summary>
+    public int Bits { get; init; } = 8;
+
+    /// <summary>The sizes of the hidden layers, input side first.</summary>
+    public IReadOnlyList<int> HiddenSizes { get; init; } = new[] { 4 };
+
+    /// <summary>The task the network is for.</summary>
+    public ParityTask Task { get; init; } = ParityTask.Even;
+
+    /// <summary>The hidden layers' activation.</summary>
+    public Activation Activation { get; init; } = Activation.Sigmoid;
+
+    /// <summary>Whether every layer has a bias. The lesson has none.</summary>
+    public bool HasBias { get; init; } = true;
+
+    /// <summary>The seed of the initial weights.</summary>
+    public long Seed { get; init; } = 1;
+}
+
+/// <summary>What the engine can hold. Checked before anything is allocated.</summary>
+public static class EngineLimits
+{
+    /// <summary>The widest input the engine trains on by enumerating every integer.</summary>
+    public const int MaxEnumerableBits = 20;
+
+    /// <summary>The largest hidden layer.</summary>
+    public const int MaxHiddenSize = 1 << 16;
+
+    /// <summary>The most hidden layers.</summary>
+    public const int MaxHiddenLayers = 16;
+
+    /// <summary>The most memory a network or its training may take: 4 GiB, or half of what the process may use if less.</summary>
+    public static long MaxBytes
+    {
+        get
+        {
+            long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+            long cap = 4L << 30;
+            return available > 0 ? Math.Min(cap, available / 2) : cap;
+        }
+    }
+
+    /// <summary>The bytes training <paramref name="spec"/> on all 2^Bits inputs needs: the data,
+    /// each layer's activations and deltas, and three copies of the parameters.</summary>
+    public static long TrainingBytes(NetworkSpec spec)
+    {
+        long n = 1L << spec.Bits;
+        long units = spec.Bits + 1, parameters = 0;
+        int previous = spec.Bits;
+        foreach (int h in spec.HiddenSizes) { units += h; parameters += (long)previous * h + h; previous = h; }
+        parameters += previous + 1;
+        return checked(8 * (n * units * 2 + n + parameters * 3));
+    }
+}

@@ -1,0 +1,65 @@
+namespace ParityNet;
+
+/// <summary>What kind of failure a <see cref="ParityNetException"/> is; the cmdlets map it to an ErrorCategory.</summary>
+public enum ParityErrorKind
+{
+    /// <summary>An argument is outside what the engine accepts.</summary>
+    InvalidArgument,
+    /// <summary>The input has the wrong form or content.</summary>
+    InvalidData,
+    /// <summary>The input is of a type that cannot be used (a string where a number belongs).</summary>
+    InvalidType,
+    /// <summary>The operation cannot run in the current state.</summary>
+    InvalidOperation,
+    /// <summary>More memory than allowed would be needed.</summary>
+    LimitsExceeded,
+    /// <summary>Something that was looked for does not exist.</summary>
+    NotFound,
+}
+
+/// <summary>An engine error with a stable id (e.g. <c>ParityNet.InputOutOfRange</c>) a script can catch.</summary>
+public sealed class ParityNetException : Exception
+{
+    /// <summary>Creates the error.</summary>
+    public ParityNetException(string errorId, ParityErrorKind kind, string message, object? target = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        ErrorId = errorId;
+        Kind = kind;
+        Target = target;
+    }
+
+    /// <summary>The stable id, always starting with "ParityNet.".</summary>
+    public string ErrorId { get; }
+
+    /// <summary>The kind of failure.</summary>
+    public ParityErrorKind Kind { get; }
+
+    /// <summary>The offending value, if any.</summary>
+    public object? Target { get; }
+}
+
+/// <summary>The stable error ids. Scripts may depend on these strings.</summary>
+public static class ErrorIds
+{
+    /// <summary>A number is negative or does not fit the network's bits.</summary>
+    public const string InputOutOfRange = "ParityNet.InputOutOfRange";
+    /// <summary>An input is not an integer (3.5, "abc", $null, an array).</summary>
+    public const string InputNotInteger = "ParityNet.InputNotInteger";
+    /// <summary>Alpha is not a positive finite number.</summary>
+    public const string InvalidAlpha = "ParityNet.InvalidAlpha";
+    /// <summary>Epochs is not positive.</summary>
+    public const string InvalidEpochs = "ParityNet.InvalidEpochs";
+    /// <summary>A target accuracy or loss is outside its range.</summary>
+    public const string InvalidTarget = "ParityNet.InvalidTarget";
+    /// <summary>Bits is outside what the engine can enumerate.</summary>
+    public const string BitsOutOfRange = "ParityNet.BitsOutOfRange";
+    /// <summary>A hidden layer size is outside its range.</summary>
+    public const string InvalidHiddenSize = "ParityNet.InvalidHiddenSize";
+    /// <summary>The network or its training would need more memory than allowed.</summary>
+    public const string TooLarge = "ParityNet.NetworkTooLarge";
+    /// <summary>Weights given to build a network do not fit its shape or are not finite.</summary>
+    public const string InvalidWeights = "ParityNet.InvalidWeights";
+    /// <summary>No network was given and the session has none.</summary>
+    public const string NoCurrentNetwork = "ParityNet.NoCurrentNetwork";
+}

@@ -1,0 +1,206 @@
+using System.Collections.ObjectModel;
+
+namespace ParityNet;
+
+/// <summary>
+/// A feed-forward network of sigmoid units that reads an integer's bits. Immutable: training
+/// returns a new network, so one initial network can be trained many ways.
+/// </summary>
+public sealed class ParityNetwork
+{
+    private readonly double[][] _weights;
+    private readonly double[][] _biases; // empty arrays when the network has no bias
+
+    private ParityNetwork(NetworkSpec spec, double[][] weights, double[][] biases, TrainingHistory? history)
+    {
+        Spec = spec;
+        _weights = weights;
+        _biases = biases;
+        History = history;
+        var sizes = new List<int> { spec.Bits };
+        sizes.AddRange(spec.HiddenSizes);
+        sizes.Add(1);
+        LayerSizes = new ReadOnlyCollection<int>(sizes);
+        Weights = new ReadOnlyCollection<WeightMatrix>(
+            weights.Select((w, l) => new WeightMatrix(sizes[l], sizes[l + 1], w)).ToArray());
+        Biases = new ReadOnlyCollection<double[]>(biases);
+    }
+
+    /// <summary>The shape and origin of the network.</summary>
+    public NetworkSpec Spec { get; }
+
+    /// <summary>The task the network is for.</summary>
+    public ParityTask Task => Spec.Task;
+
+    /// <summary>The input width.</summary>
+    public int Bits => Spec.Bits;
+
+    /// <summary>Units per layer from input to output, e.g. 8, 4, 1.</summary>
+    public IReadOnlyList<int> LayerSizes { get; }
+
+    /// <summary>The hidden layers' sizes.</summary>
+    public IReadOnlyList<int> HiddenSizes => Spec.HiddenSizes;
+
+    /// <summary>The hidden layers' activation; the output is a sigmoid.</summary>
+    public Activation Activation => Spec.Activation;
+
+    /// <summary>Whether the layers have biases.</summary>
+    public bool HasBias => Spec.HasBias;
+
+    /// <summary>The seed the initial weights were drawn from.</summary>
+    public long Seed => Spec.Seed;
+
+    /// <summary>The weight matrices ("synapses"), input side first.</summary>
+    public IReadOnlyList<WeightMatrix> Weights { get; }
+
+    /// <summary>Per layer, a copy of its biases (empty without bias).</summary>
+    public IReadOnlyList<double[]> Biases { get; }
+
+    /// <summary>How the network was trained; null while untrained.</summary>
+    public TrainingHistory? History { get; }
+
+    /// <summary>Whether the network has been trained.</summary>
+    public bool IsTrained => History is not null;
+
+    /// <summary>The largest number the network answers for.</summary>
+    public long MaxNumber => (1L << Bits) - 1;
+
+    internal ReadOnlySpan<double> LayerWeights(int layer) => _weights[layer];
+
+    internal ReadOnlySpan<double> LayerBiases(int layer) => _biases[layer];
+
+    /// <summary>A new network with weights uniform in [−1, 1) drawn from <see cref="NetworkSpec.Seed"/>
+    /// (layer by layer, row-major, as the lesson's <c>2*random((rows, cols)) - 1</c>) and zero biases.</summary>
+    public static ParityNetwork Create(NetworkSpec spec)
+    {
+        Validate(spec);
+        var rng = new SeededRandom(spec.Seed);
+        var sizes = Sizes(spec);
+        var weights = new double[sizes.Length - 1][];
+        var biases = new double[sizes.Length - 1][];
+        for (int l = 0; l < weights.Length; l++)
+        {
+            weights[l] = new double[sizes[l] * sizes[l + 1]];
+            for (int i = 0; i < weights[l].Length; i++) weights[l][i] = rng.NextUniform(-1, 1);
+            biases[l] = spec.HasBias ? new double[sizes[l + 1]] : Array.Empty<double>();
+        }
+        return new ParityNetwork(spec, weights, biases, null);
+    }
+
+    /// <summary>A network of the given shape with the given weights (row-major, inputs × units per layer)
+    /// and biases (null or empty when <see cref="NetworkSpec.HasBias"/> is false). The arrays are copied.</summary>
+    public static ParityNetwork FromWeights(NetworkSpec spec, IReadOnlyList<double[]> weights, IReadOnlyList<double[]>? biases, TrainingHistory? history = null)
+    {
+        Validate(spec);
+        var sizes = Sizes(spec);
+        int layers = sizes.Length - 1;
+        if (weights.Count != layers)
+            throw Invalid($"expected {layers} weight matrices for layer sizes {string.Join("-", sizes)}, got {weights.Count}.");
+        var w = new double[layers][];
+        var b = new double[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            if (weights[l] is null || weights[l].Length != sizes[l] * sizes[l + 1])
+                throw Invalid($"layer {l} needs {sizes[l]}x{sizes[l + 1]} = {sizes[l] * sizes[l + 1]} weights, got {weights[l]?.Length ?? 0}.");
+            w[l] = CheckFinite((double[])weights[l].Clone(), l);
+            if (spec.HasBias)
+            {
+                if (biases is null || biases.Count != layers || biases[l] is null || biases[l].Length != sizes[l + 1])
+                    throw Invalid($"layer {l} needs {sizes[l + 1]} biases.");
+                b[l] = CheckFinite((double[])biases[l].Clone(), l);
+            }
+            else
+            {
+                if (biases is not null && biases.Count > l && biases[l] is { Length: > 0 })
+                    throw Invalid($"the network has no bias but layer {l} was given {biases[l].Length} biases.");
+                b[l] = Array.Empty<double>();
+            }
+        }
+        return new ParityNetwork(spec, w, b, history);
+    }
+
+    /// <summary>This network's shape with new parameters (taken, not copied) and a history.</summary>
+    internal ParityNetwork With(double[][] weights, double[][] biases, TrainingHistory history) =>
+        new(Spec, weights, biases, history);
+
+    /// <summary>Throws <see cref="ErrorIds.InputOutOfRange"/> unless 0 ≤ number &lt; 2^Bits.</summary>
+    public void CheckNumber(long number)
+    {
+        if (number < 0 || number > MaxNumber)
+            throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
+                $"{number} is outside the range of this {Bits}-bit network. Give an integer from 0 to {MaxNumber}, or make a wider network with New-ParityNetwork -Bits.",
+                number);
+    }
+
+    /// <summary>The probability of label 1 for <paramref name="number"/>.</summary>
+    public double Predict(long number)
+    {
+        Span<double> p = stackalloc double[1];
+        Predict(new[] { number }, p);
+        return p[0];
+    }
+
+    /// <summary>The probability of label 1 for each number, computed in batches.</summary>
+    public void Predict(ReadOnlySpan<long> numbers, Span<double> probabilities)
+    {
+        if (probabilities.Length < numbers.Length)
+            throw new ArgumentException("probabilities is shorter than numbers.", nameof(probabilities));
+        foreach (long n in numbers) CheckNumber(n);
+        const int chunk = 256;
+        var forward = new ForwardPass(this, Math.Min(chunk, Math.Max(1, numbers.Length)));
+        for (int start = 0; start < numbers.Length; start += chunk)
+        {
+            int count = Math.Min(chunk, numbers.Length - start);
+            var input = forward.Input(count);
+            for (int i = 0; i < count; i++)
+                BitEncoding.Encode(numbers[start + i], Bits, input.Slice(i * Bits, Bits));
+            forward.Run(count, _weights, _biases).CopyTo(probabilities.Slice(start, count));
+        }
+    }
+
+    /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
+    public ParityPrediction Test(long number) =>
+        new(number, Bits, Task, Predict(number), PredictionEngine.Managed);
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{Task} {string.Join("-", LayerSizes)} {(HasBias ? "bias" : "no bias")} seed {Seed}{(History is null ? " untrained" : $" trained: {History}")}";
+
+    internal static int[] Sizes(NetworkSpec spec) => [spec.Bits, .. spec.HiddenSizes, 1];
+
+    /// <summary>Checks a spec: bits, hidden sizes and the memory training it would take.</summary>
+    public static void Validate(NetworkSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        if (spec.Bits < 1 || spec.Bits > EngineLimits.MaxEnumerableBits)
+            throw new ParityNetException(ErrorIds.BitsOutOfRange, ParityErrorKind.InvalidArgument,
+                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxEnumerableBits}: training enumerates all 2^Bits integers. Choose -Bits from 1 to {EngineLimits.MaxEnumerableBits}.",
+                spec.Bits);
+        if (spec.HiddenSizes is null || spec.HiddenSizes.Count == 0 || spec.HiddenSizes.Count > EngineLimits.MaxHiddenLayers)
+            throw new ParityNetException(ErrorIds.InvalidHiddenSize, ParityErrorKind.InvalidArgument,
+                $"{spec.HiddenSizes?.Count ?? 0} hidden layers given; give 1 to {EngineLimits.MaxHiddenLayers} sizes to -HiddenSize.",
+                spec.HiddenSizes);
+        foreach (int h in spec.HiddenSizes)
+            if (h < 1 || h > EngineLimits.MaxHiddenSize)
+                throw new ParityNetException(ErrorIds.InvalidHiddenSize, ParityErrorKind.InvalidArgument,
+                    $"Hidden layer size {h} is outside 1 to {EngineLimits.MaxHiddenSize}. Give -HiddenSize a positive size such as 4.",
+                    h);
+        if (!Enum.IsDefined(spec.Task))
+            throw new ParityNetException(ErrorIds.InvalidWeights, ParityErrorKind.InvalidArgument, $"Unknown task {spec.Task}.", spec.Task);
+        long bytes = EngineLimits.TrainingBytes(spec), max = EngineLimits.MaxBytes;
+        if (bytes > max)
+            throw new ParityNetException(ErrorIds.TooLarge, ParityErrorKind.LimitsExceeded,
+                $"A {string.Join("-", Sizes(spec))} network needs about {bytes >> 20} MiB to train on all {1L << spec.Bits} inputs, over the limit of {max >> 20} MiB. Use fewer bits or smaller hidden layers.",
+                bytes);
+    }
+
+    private static double[] CheckFinite(double[] values, int layer)
+    {
+        foreach (double v in values)
+            if (!double.IsFinite(v)) throw Invalid($"layer {layer} has a non-finite value {v}.");
+        return values;
+    }
+
+    private static ParityNetException Invalid(string what) =>
+        new(ErrorIds.InvalidWeights, ParityErrorKind.InvalidData, "Cannot build the network: " + what);
+}

@@ -1,0 +1,59 @@
+namespace ParityNet;
+
+/// <summary>Which engine computed a prediction.</summary>
+public enum PredictionEngine
+{
+    /// <summary>ParityNet's own managed engine, in double precision.</summary>
+    Managed,
+    /// <summary>ONNX Runtime, running an exported model in float32.</summary>
+    OnnxRuntime,
+}
+
+/// <summary>One number's prediction.</summary>
+public sealed class ParityPrediction
+{
+    /// <summary>Creates a prediction of <paramref name="number"/> by a network of <paramref name="bits"/> bits.</summary>
+    public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine)
+    {
+        Number = number;
+        Bits = BitEncoding.ToText(number, bits);
+        Task = task;
+        Probability = probability;
+        Label = probability >= 0.5 ? 1 : 0;
+        ExpectedLabel = TaskLabels.Label(task, number);
+        Engine = engine;
+    }
+
+    /// <summary>The integer asked about.</summary>
+    public long Number { get; }
+
+    /// <summary>Its bits as the network sees them, most significant first.</summary>
+    public string Bits { get; }
+
+    /// <summary>The task of the network.</summary>
+    public ParityTask Task { get; }
+
+    /// <summary>The network's output: the probability of label 1.</summary>
+    public double Probability { get; }
+
+    /// <summary>The predicted label: 1 when <see cref="Probability"/> ≥ 0.5.</summary>
+    public int Label { get; }
+
+    /// <summary>The true label.</summary>
+    public int ExpectedLabel { get; }
+
+    /// <summary>The predicted label as a word: Even or Odd.</summary>
+    public string Prediction => TaskLabels.Name(Task, Label);
+
+    /// <summary>The true label as a word: Even or Odd.</summary>
+    public string Expected => TaskLabels.Name(Task, ExpectedLabel);
+
+    /// <summary>Whether the prediction is right.</summary>
+    public bool Correct => Label == ExpectedLabel;
+
+    /// <summary>Which engine computed it.</summary>
+    public PredictionEngine Engine { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Number} ({Bits}): {Prediction} p={Probability:0.0000}";
+}

@@ -1,0 +1,36 @@
+using System.Numerics;
+
+namespace ParityNet;
+
+/// <summary>What the network learns to tell apart.</summary>
+public enum ParityTask
+{
+    /// <summary>The lesson's task: label 1 for an even number, 0 for an odd one (only the last bit matters).</summary>
+    Even,
+
+    /// <summary>True N-bit parity: label 1 when an odd number of bits are set (XOR of all bits).</summary>
+    BitParity,
+}
+
+/// <summary>Labels and their names for each task.</summary>
+public static class TaskLabels
+{
+    /// <summary>The expected label (0 or 1) of <paramref name="number"/> for <paramref name="task"/>.</summary>
+    public static int Label(ParityTask task, long number) => task switch
+    {
+        ParityTask.Even => (number & 1) == 0 ? 1 : 0,
+        ParityTask.BitParity => BitOperations.PopCount((ulong)number) & 1,
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
+    };
+
+    /// <summary>
+    /// A label as a word: for <see cref="ParityTask.Even"/> the number is Even (1) or Odd (0);
+    /// for <see cref="ParityTask.BitParity"/> its count of set bits is Odd (1) or Even (0).
+    /// </summary>
+    public static string Name(ParityTask task, int label) => task switch
+    {
+        ParityTask.Even => label == 1 ? "Even" : "Odd",
+        ParityTask.BitParity => label == 1 ? "Odd" : "Even",
+        _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
+    };
+}

@@ -1,0 +1,82 @@
+using System.Collections.ObjectModel;
+
+namespace ParityNet;
+
+/// <summary>Why a training run stopped.</summary>
+public enum StopReason
+{
+    /// <summary>All requested epochs ran.</summary>
+    EpochsDone,
+    /// <summary>The target accuracy or loss was reached.</summary>
+    TargetReached,
+    /// <summary>The run was cancelled (Ctrl+C); the last finished epoch is kept.</summary>
+    Cancelled,
+    /// <summary>The loss or weights stopped being finite; the last finite weights are kept.</summary>
+    Diverged,
+}
+
+/// <summary>What happened in one training run.</summary>
+public sealed class TrainingHistory
+{
+    internal TrainingHistory(string optimizer, TrainingOptions options, int epochsRun, IList<int> epochs,
+        IList<double> loss, IList<double> accuracy, double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason)
+    {
+        Optimizer = optimizer;
+        Alpha = options.Alpha;
+        EpochsRequested = options.Epochs;
+        TargetAccuracy = options.TargetAccuracy;
+        TargetLoss = options.TargetLoss;
+        EpochsRun = epochsRun;
+        RecordedEpochs = new ReadOnlyCollection<int>(epochs);
+        Loss = new ReadOnlyCollection<double>(loss);
+        Accuracy = new ReadOnlyCollection<double>(accuracy);
+        FinalLoss = finalLoss;
+        FinalAccuracy = finalAccuracy;
+        WallTime = wallTime;
+        StopReason = stopReason;
+    }
+
+    /// <summary>The optimizer, e.g. GradientDescent.</summary>
+    public string Optimizer { get; }
+
+    /// <summary>The learning rate.</summary>
+    public double Alpha { get; }
+
+    /// <summary>The most epochs asked for.</summary>
+    public int EpochsRequested { get; }
+
+    /// <summary>The accuracy target, if any.</summary>
+    public double? TargetAccuracy { get; }
+
+    /// <summary>The loss target, if any.</summary>
+    public double? TargetLoss { get; }
+
+    /// <summary>How many weight updates were made.</summary>
+    public int EpochsRun { get; }
+
+    /// <summary>The epochs at which loss and accuracy were recorded (each value is measured before that epoch's update).
+    /// Every epoch up to 10 000; beyond that, evenly spaced.</summary>
+    public IReadOnlyList<int> RecordedEpochs { get; }
+
+    /// <summary>Mean squared error at each recorded epoch.</summary>
+    public IReadOnlyList<double> Loss { get; }
+
+    /// <summary>Accuracy (0 to 1) at each recorded epoch.</summary>
+    public IReadOnlyList<double> Accuracy { get; }
+
+    /// <summary>Mean squared error of the returned weights.</summary>
+    public double FinalLoss { get; }
+
+    /// <summary>Accuracy of the returned weights.</summary>
+    public double FinalAccuracy { get; }
+
+    /// <summary>How long the run took.</summary>
+    public TimeSpan WallTime { get; }
+
+    /// <summary>Why it stopped.</summary>
+    public StopReason StopReason { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        $"{EpochsRun} epochs, loss {FinalLoss:0.######}, accuracy {FinalAccuracy:P1}, {StopReason}";
+}
