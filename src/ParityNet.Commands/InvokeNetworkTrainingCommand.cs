@@ -73,8 +73,11 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
         if (history.StopReason == StopReason.Cancelled)
         {
-            // The pipeline is stopping: nothing more can be written to it, but the work is kept.
-            TryWrite(() => WriteWarning($"Training stopped at epoch {history.EpochsRun}; that network (accuracy {history.FinalAccuracy:P1}) is now the current one: Get-ParityNetwork returns it."));
+            // The pipeline is stopping: its streams take nothing more, so the warning goes to the host.
+            // The work is kept all the same.
+            string message = $"Training stopped at epoch {history.EpochsRun}; that network (accuracy {history.FinalAccuracy:P1}) is now the current one: Get-ParityNetwork returns it.";
+            try { Host?.UI?.WriteWarningLine(message); }
+            catch (Exception ex) when (ex is PipelineStoppedException or NotImplementedException or InvalidOperationException) { }
             return;
         }
         progress.Complete();
@@ -86,10 +89,4 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <inheritdoc/>
     protected override void StopProcessing() => _stop.Cancel();
-
-    private static void TryWrite(Action write)
-    {
-        try { write(); }
-        catch (PipelineStoppedException) { }
-    }
 }

@@ -43,7 +43,9 @@ internal static class NumberInput
             case IEnumerable:
                 throw NotInteger(value.GetType().Name, "a collection; pass its numbers one at a time (they unroll through the pipeline)");
             default:
-                throw NotInteger(value.ToString() ?? value.GetType().Name, $"a {value.GetType().FullName}");
+                // A PSObject renders custom objects as @{A=1}; the bare PSCustomObject renders as nothing.
+                string shown = input?.ToString() is { Length: > 0 } text2 ? text2 : value.GetType().Name;
+                throw NotInteger(shown, $"a {value.GetType().FullName}");
         }
     }
 

@@ -1,0 +1,79 @@
+namespace ParityNet.Tests;
+
+/// <summary>Each kernel against a naive triple loop on random shapes; tolerance 1e-12.</summary>
+public class KernelTests
+{
+    private static double[] Random(SeededRandom rng, int count, bool bits = false) =>
+        Enumerable.Range(0, count).Select(_ => bits ? (rng.NextDouble() < 0.5 ? 0.0 : 1.0) : rng.NextUniform(-2, 2)).ToArray();
+
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(4, 3, 5)]
+    [InlineData(17, 8, 4)]
+    [InlineData(3, 16, 33)]
+    public void MatMul_MatchesNaive(int n, int k, int m)
+    {
+        var rng = new SeededRandom(n * 100 + k * 10 + m);
+        foreach (bool bits in new[] { false, true })
+        {
+            var a = Random(rng, n * k, bits); var b = Random(rng, k * m);
+            var c = new double[n * m];
+            Kernels.MatMul(a, b, c, n, k, m);
+            for (int i = 0; i < n; i++)
+                for (int j = 0; j < m; j++)
+                {
+                    double s = 0;
+                    for (int p = 0; p < k; p++) s += a[i * k + p] * b[p * m + j];
+                    Assert.Equal(s, c[i * m + j], 12);
+                }
+        }
+    }
+
+    [Theory]
+    [InlineData(4, 3, 5)]
+    [InlineData(9, 2, 1)]
+    public void TransposedProducts_MatchNaive(int n, int k, int m)
+    {
+        var rng = new SeededRandom(3);
+        var a = Random(rng, n * k); var d = Random(rng, n * m); var w = Random(rng, k * m);
+        var g = new double[k * m];
+        Kernels.MatMulTransposeA(a, d, g, n, k, m);
+        for (int p = 0; p < k; p++)
+            for (int j = 0; j < m; j++)
+            {
+                double s = 0;
+                for (int i = 0; i < n; i++) s += a[i * k + p] * d[i * m + j];
+                Assert.Equal(s, g[p * m + j], 12);
+            }
+        var e = new double[n * k];
+        Kernels.MatMulTransposeB(d, w, e, n, m, k);
+        for (int i = 0; i < n; i++)
+            for (int p = 0; p < k; p++)
+            {
+                double s = 0;
+                for (int j = 0; j < m; j++) s += d[i * m + j] * w[p * m + j];
+                Assert.Equal(s, e[i * k + p], 12);
+            }
+    }
+
+    [Fact]
+    public void AddBiasSigmoid_AndColumnSums()
+    {
+        var z = new double[] { 0, 1, -1, 2 };
+        Kernels.AddBiasSigmoid(z, new double[] { 0.5, -0.5 }, 2, 2);
+        Assert.Equal(Activations.Sigmoid(0.5), z[0], 15);
+        Assert.Equal(Activations.Sigmoid(0.5), z[1], 15);
+        Assert.Equal(Activations.Sigmoid(-0.5), z[2], 15);
+        Assert.Equal(Activations.Sigmoid(1.5), z[3], 15);
+        var sums = new double[2];
+        Kernels.ColumnSums(new double[] { 1, 2, 3, 4, 5, 6 }, sums, 3, 2);
+        Assert.Equal(new double[] { 9, 12 }, sums);
+    }
+
+    [Fact]
+    public void Kernels_CheckShapes()
+    {
+        Assert.Throws<ArgumentException>(() => Kernels.MatMul(new double[5], new double[6], new double[6], 2, 3, 2));
+        Assert.Throws<ArgumentException>(() => Kernels.AddBiasSigmoid(new double[4], new double[3], 2, 2));
+    }
+}

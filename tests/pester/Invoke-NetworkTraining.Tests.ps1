@@ -1,0 +1,150 @@
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+
+    if (-not ('ParityNet.TestSupport.CapturingHost' -as [type])) { Add-Type -Path "$PSScriptRoot/helpers/CapturingHost.cs" }
+
+    # Starts training in a new runspace and returns the PowerShell once progress shows epochs running.
+    function Start-BackgroundTraining([string] $Script, $HostToUse) {
+        $runspace = [runspacefactory]::CreateRunspace($HostToUse)
+        $runspace.Open()
+        $ps = [PowerShell]::Create()
+        $ps.Runspace = $runspace
+        $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; $Script")
+        $handle = $ps.BeginInvoke()
+        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        while ($ps.Streams.Progress.Count -eq 0 -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
+            Start-Sleep -Milliseconds 50
+        }
+        $ps.Streams.Progress.Count | Should -BeGreaterThan 0 -Because 'training must report progress before it is stopped'
+        return $ps
+    }
+}
+
+Describe 'Invoke-NetworkTraining' {
+    It 'runs the design''s pipeline: New-ParityNetwork | Invoke-NetworkTraining -Alpha 0.5, then 0..15 | Test-Parity is 16/16' {
+        $net = New-ParityNetwork | Invoke-NetworkTraining -Alpha 0.5
+        $net.IsTrained | Should -BeTrue
+        $net.History.StopReason | Should -Be 'EpochsDone'
+        $net.History.FinalAccuracy | Should -Be 1
+        $results = 0..15 | Test-Parity
+        $results.Count | Should -Be 16
+        @($results | Where-Object Correct).Count | Should -Be 16
+    }
+
+    It 'returns a new network and leaves the input as it was' {
+        $untrained = New-ParityNetwork -Seed 2
+        $before = $untrained.Weights[0].Values | ConvertTo-Json -Compress
+        $trained = $untrained | Invoke-NetworkTraining -Epochs 50
+        [object]::ReferenceEquals($trained, $untrained) | Should -BeFalse
+        $untrained.IsTrained | Should -BeFalse
+        ($untrained.Weights[0].Values | ConvertTo-Json -Compress) | Should -Be $before
+        ($trained.Weights[0].Values | ConvertTo-Json -Compress) | Should -Not -Be $before
+    }
+
+    It 'is reproducible: same seed and settings give identical trained weights' {
+        $a = New-ParityNetwork -Seed 5 | Invoke-NetworkTraining -Epochs 100
+        $b = New-ParityNetwork -Seed 5 | Invoke-NetworkTraining -Epochs 100
+        ($a.Weights | ForEach-Object { $_.Values } | ConvertTo-Json -Compress -Depth 4) |
+            Should -Be ($b.Weights | ForEach-Object { $_.Values } | ConvertTo-Json -Compress -Depth 4)
+    }
+
+
+    It 'trains every network piped in' {
+        $many = @((New-ParityNetwork -Seed 1), (New-ParityNetwork -Seed 2)) | Invoke-NetworkTraining -Epochs 10
+        $many.Count | Should -Be 2
+        $many.Seed | Should -Be @(1, 2)
+        (Get-ParityNetwork).Seed | Should -Be 2
+    }
+
+    It 'takes the network by position' {
+        (Invoke-NetworkTraining (New-ParityNetwork -Bits 3) -Epochs 10).Bits | Should -Be 3
+    }
+
+    It 'makes the trained network the current one, and trains the current one when none is given' {
+        $first = New-ParityNetwork -Seed 6 | Invoke-NetworkTraining -Epochs 10
+        $second = Invoke-NetworkTraining -Epochs 10
+        $second.History.EpochsRun | Should -Be 10
+        $second.Seed | Should -Be 6
+        [object]::ReferenceEquals((Get-ParityNetwork), $second) | Should -BeTrue
+        $second.History.Loss[0] | Should -Be $first.History.FinalLoss
+    }
+
+    It 'stops at -TargetAccuracy' {
+        $net = New-ParityNetwork | Invoke-NetworkTraining -Epochs 100000 -TargetAccuracy 1
+        $net.History.StopReason | Should -Be 'TargetReached'
+        $net.History.EpochsRun | Should -BeLessThan 100000
+        $net.History.FinalAccuracy | Should -Be 1
+    }
+
+    It 'rejects <Name> with a terminating <Id> before any work' -ForEach @(
+        @{ Name = 'alpha 0'; Arguments = @{ Alpha = 0 }; Id = 'ParityNet.InvalidAlpha' }
+        @{ Name = 'a negative alpha'; Arguments = @{ Alpha = -0.5 }; Id = 'ParityNet.InvalidAlpha' }
+        @{ Name = 'alpha NaN'; Arguments = @{ Alpha = [double]::NaN }; Id = 'ParityNet.InvalidAlpha' }
+        @{ Name = 'alpha infinity'; Arguments = @{ Alpha = [double]::PositiveInfinity }; Id = 'ParityNet.InvalidAlpha' }
+        @{ Name = 'zero epochs'; Arguments = @{ Epochs = 0 }; Id = 'ParityNet.InvalidEpochs' }
+        @{ Name = 'negative epochs'; Arguments = @{ Epochs = -3 }; Id = 'ParityNet.InvalidEpochs' }
+        @{ Name = 'accuracy above 1'; Arguments = @{ TargetAccuracy = 2 }; Id = 'ParityNet.InvalidTarget' }
+    ) {
+        $net = New-ParityNetwork
+        $seen = [System.Collections.Generic.List[object]]::new()
+        $err = $null
+        try { $net | ForEach-Object { $seen.Add($_); $_ } | Invoke-NetworkTraining @Arguments; throw 'no error' } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $err.CategoryInfo.Category | Should -Be 'InvalidArgument'
+        $seen.Count | Should -Be 0 -Because 'the settings are checked before the first network is taken'
+    }
+
+    It 'names the bad value in the message' {
+        { New-ParityNetwork | Invoke-NetworkTraining -Alpha -2 } | Should -Throw -ExpectedMessage '*Alpha -2*above 0*'
+    }
+
+    It 'reports an error when there is no network at all' {
+        $ps = [PowerShell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; Invoke-NetworkTraining -Epochs 5; 'after'")
+            $ps.Invoke() | Should -Be @('after')
+            $ps.Streams.Error[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.NoCurrentNetwork,*'
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'writes progress and verbose messages while training' {
+        $ps = [PowerShell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; New-ParityNetwork -Bits 12 -HiddenSize 16 | Invoke-NetworkTraining -Epochs 300 -Verbose | Out-Null")
+            $null = $ps.Invoke()
+            $ps.HadErrors | Should -BeFalse
+            $records = @($ps.Streams.Progress)
+            $records.Count | Should -BeGreaterThan 1
+            $records.Count | Should -BeLessThan 300 -Because 'progress is throttled, never per epoch'
+            $records[-1].RecordType | Should -Be 'Completed'
+            $records[0].StatusDescription | Should -Match 'Epoch \d+ of 300'
+            @($ps.Streams.Verbose | Where-Object Message -Match 'loss').Count | Should -BeGreaterThan 0
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'on Ctrl+C keeps the last finished epoch as the current network, consistent, with a warning' {
+        $testHost = [ParityNet.TestSupport.CapturingHost]::new()
+        $ps = Start-BackgroundTraining 'New-ParityNetwork -Bits 12 -HiddenSize 32 | Invoke-NetworkTraining -Epochs 1000000' $testHost
+        try {
+            $ps.Stop()
+            @($testHost.Warnings | Where-Object { $_ -match 'stopped at epoch \d+.*Get-ParityNetwork' }).Count | Should -Be 1
+
+            $ps.Commands.Clear()
+            $null = $ps.AddScript('$n = Get-ParityNetwork; $n; 0..$n.MaxNumber | Test-Parity -Network $n')
+            $out = $ps.Invoke()
+            $net = $out[0]
+            $net.History.StopReason | Should -Be 'Cancelled'
+            $net.History.EpochsRun | Should -BeGreaterThan 0
+            $net.History.EpochsRun | Should -BeLessThan 1000000
+            # Consistent: the loss and accuracy it reports are those of its weights' forward pass.
+            $predictions = $out | Select-Object -Skip 1
+            $mse = ($predictions | ForEach-Object { [math]::Pow($_.ExpectedLabel - $_.Probability, 2) } | Measure-Object -Average).Average
+            $mse | Should -BeGreaterThan ($net.History.FinalLoss - 1e-12)
+            $mse | Should -BeLessThan ($net.History.FinalLoss + 1e-12)
+            (@($predictions | Where-Object Correct).Count / $predictions.Count) | Should -Be $net.History.FinalAccuracy
+        }
+        finally { $ps.Runspace.Dispose(); $ps.Dispose() }
+    }
+}

@@ -1,0 +1,94 @@
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+    $script:trained = New-ParityNetwork | Invoke-NetworkTraining -Alpha 0.5
+}
+
+Describe 'Test-Parity' {
+    It 'answers 0..15 from the pipeline with 16 correct predictions' {
+        $results = 0..15 | Test-Parity
+        $results.Count | Should -Be 16
+        $results | ForEach-Object { $_.GetType().FullName | Should -Be 'ParityNet.ParityPrediction' }
+        $results.Number | Should -Be (0..15)
+        @($results | Where-Object Correct).Count | Should -Be 16
+    }
+
+    It 'describes each number: bits, probability, prediction, expected, engine' {
+        $five = 5 | Test-Parity -Network $trained
+        $five.Number | Should -Be 5
+        $five.Bits | Should -Be '00000101'
+        $five.Prediction | Should -Be 'Odd'
+        $five.Expected | Should -Be 'Odd'
+        $five.Probability | Should -BeLessThan 0.5
+        $five.Probability | Should -BeGreaterThan 0
+        $five.Correct | Should -BeTrue
+        $five.Engine | Should -Be 'Managed'
+        (Test-Parity -Number 6 -Network $trained).Prediction | Should -Be 'Even'
+    }
+
+    It 'takes several numbers with -Number or by position' {
+        (Test-Parity -Number 1, 2, 3).Number | Should -Be @(1, 2, 3)
+        (Test-Parity 4, 5).Number | Should -Be @(4, 5)
+    }
+
+    It 'uses -Network over the current network' {
+        $wide = New-ParityNetwork -Bits 10 -Seed 3 | Invoke-NetworkTraining -Epochs 5
+        $null = New-ParityNetwork -Bits 4 | Invoke-NetworkTraining -Epochs 5   # now current
+        (1000 | Test-Parity -Network $wide).Bits | Should -Be '1111101000'
+        (15 | Test-Parity).Bits | Should -Be '1111'
+    }
+
+    It 'agrees with the network''s own forward pass' {
+        $p = 77 | Test-Parity -Network $trained
+        $p.Probability | Should -Be $trained.Predict(77)
+    }
+
+    It 'uses the built-in default network when the session has none, saying so once' {
+        $ps = [PowerShell]::Create()
+        try {
+            $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; 0..15 | Test-Parity -Verbose")
+            $results = $ps.Invoke()
+            $results.Count | Should -Be 16
+            @($results | Where-Object Correct).Count | Should -Be 16
+            @($ps.Streams.Verbose | Where-Object Message -Match 'built-in default').Count | Should -Be 1
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'gives <Name> a named non-terminating error and still answers the numbers around it' -ForEach @(
+        @{ Name = 'a negative number'; Bad = -1; Id = 'ParityNet.InputOutOfRange'; Category = 'InvalidArgument'; Shown = '-1' }
+        @{ Name = 'a number too large for 8 bits'; Bad = 256; Id = 'ParityNet.InputOutOfRange'; Category = 'InvalidArgument'; Shown = '256' }
+        @{ Name = '2^63'; Bad = [bigint]::Pow(2, 63); Id = 'ParityNet.InputOutOfRange'; Category = 'InvalidArgument'; Shown = '9223372036854775808' }
+        @{ Name = 'a fraction'; Bad = 3.5; Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = '3.5' }
+        @{ Name = 'NaN'; Bad = [double]::NaN; Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = 'NaN' }
+        @{ Name = 'a word'; Bad = 'abc'; Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = 'abc' }
+        @{ Name = '$null'; Bad = $null; Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = 'null' }
+        @{ Name = 'a Boolean'; Bad = $true; Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = 'true' }
+        @{ Name = 'a nested array'; Bad = (, @(1, 2)); Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = 'collection' }
+        @{ Name = 'an object'; Bad = [pscustomobject]@{ A = 1 }; Id = 'ParityNet.InputNotInteger'; Category = 'InvalidType'; Shown = 'A=1' }
+    ) {
+        $errors = $null
+        $results = @(2, $Bad, 3) | Test-Parity -Network $trained -ErrorVariable errors -ErrorAction SilentlyContinue
+        $results.Number | Should -Be @(2, 3)
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
+        $errors[0].CategoryInfo.Category | Should -Be $Category
+        $errors[0].Exception.Message | Should -BeLike "*$Shown*"
+    }
+
+    It 'names the valid range for a number out of range' {
+        $errors = $null
+        $null = 300 | Test-Parity -Network $trained -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].Exception.Message | Should -BeLike '*300*0 to 255*'
+    }
+
+    It 'accepts whole numbers in any numeric type and numeric strings' {
+        $results = @([byte]1, [int16]2, [long]3, 4.0, [decimal]5, '6', ' 7 ', [uint64]8) | Test-Parity -Network $trained
+        $results.Number | Should -Be (1..8)
+    }
+
+    It 'turns errors into catchable terminating errors with -ErrorAction Stop' {
+        $err = $null
+        try { 1, -5, 2 | Test-Parity -Network $trained -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputOutOfRange,*'
+    }
+}
