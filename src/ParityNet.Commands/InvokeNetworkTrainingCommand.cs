@@ -17,13 +17,53 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     [Parameter(Position = 0, ValueFromPipeline = true)]
     public ParityNetwork? Network { get; set; }
 
-    /// <summary>The learning rate.</summary>
+    /// <summary>The learning rate; by default the optimizer's own (0.5 for GradientDescent).</summary>
     [Parameter]
-    public double Alpha { get; set; } = TrainingOptions.DefaultAlpha;
+    public double? Alpha { get; set; }
 
     /// <summary>The most epochs to run.</summary>
     [Parameter]
     public int Epochs { get; set; } = TrainingOptions.DefaultEpochs;
+
+    /// <summary>The optimizer: GradientDescent (the lesson's, full batch), Sgd, Momentum, AdaGrad or Adam.</summary>
+    [Parameter]
+    public OptimizerKind Optimizer { get; set; } = OptimizerKind.GradientDescent;
+
+    /// <summary>What to minimise: MeanSquaredError (the lesson's) or CrossEntropy.</summary>
+    [Parameter]
+    public LossFunction Loss { get; set; } = LossFunction.MeanSquaredError;
+
+    /// <summary>Rows per update for the mini-batch optimizers (default 32).</summary>
+    [Parameter]
+    public int? BatchSize { get; set; }
+
+    /// <summary>Momentum's μ (default 0.9).</summary>
+    [Parameter]
+    public double Momentum { get; set; } = 0.9;
+
+    /// <summary>Use Nesterov momentum.</summary>
+    [Parameter]
+    public SwitchParameter Nesterov { get; set; }
+
+    /// <summary>Adam's first-moment decay (default 0.9).</summary>
+    [Parameter]
+    public double Beta1 { get; set; } = 0.9;
+
+    /// <summary>Adam's second-moment decay (default 0.999).</summary>
+    [Parameter]
+    public double Beta2 { get; set; } = 0.999;
+
+    /// <summary>AdaGrad's and Adam's ε (defaults 1e-10 and 1e-8).</summary>
+    [Parameter]
+    public double? Epsilon { get; set; }
+
+    /// <summary>The seed of shuffling and sampling; by default the network's seed.</summary>
+    [Parameter]
+    public long? Seed { get; set; }
+
+    /// <summary>For inputs wider than 16 bits: integers drawn per epoch, and held out for measuring (default 4096).</summary>
+    [Parameter]
+    public int SampleSize { get; set; } = TrainingOptions.DefaultSampleSize;
 
     /// <summary>Stop once this accuracy (0 to 1) is reached.</summary>
     [Parameter]
@@ -36,7 +76,23 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
-        _options = new TrainingOptions { Alpha = Alpha, Epochs = Epochs, TargetAccuracy = TargetAccuracy, TargetLoss = TargetLoss };
+        _options = new TrainingOptions
+        {
+            Optimizer = Optimizer,
+            Alpha = Alpha,
+            Loss = Loss,
+            Epochs = Epochs,
+            BatchSize = BatchSize,
+            Momentum = Momentum,
+            Nesterov = Nesterov.IsPresent,
+            Beta1 = Beta1,
+            Beta2 = Beta2,
+            Epsilon = Epsilon,
+            Seed = Seed,
+            SampleSize = SampleSize,
+            TargetAccuracy = TargetAccuracy,
+            TargetLoss = TargetLoss,
+        };
         try
         {
             _options.Validate();
@@ -65,6 +121,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         }
         catch (ParityNetException ex)
         {
+            // Settings that depend on the network (a batch larger than its data): nothing was trained.
             WriteError(ErrorRecords.From(ex));
             return;
         }
@@ -82,7 +139,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         }
         progress.Complete();
         if (history.StopReason == StopReason.Diverged)
-            WriteWarning($"Training diverged after {history.EpochsRun} epochs (the loss stopped being finite); the last finite weights were kept. Try a smaller -Alpha than {Alpha}.");
+            WriteWarning($"Training diverged after {history.EpochsRun} epochs (the loss stopped being finite); the last finite weights were kept. Try a smaller -Alpha than {_options.EffectiveAlpha}.");
         WriteVerbose($"Stopped: {history.StopReason} after {history.EpochsRun} epochs in {history.WallTime.TotalMilliseconds:0} ms; loss {history.FinalLoss:0.######}, accuracy {history.FinalAccuracy:P1}.");
         WriteObject(trained);
     }

@@ -19,6 +19,14 @@ public sealed class NewParityNetworkCommand : PSCmdlet
     [Parameter]
     public ParityTask Task { get; set; } = ParityTask.Even;
 
+    /// <summary>The hidden layers' activation: Sigmoid (the lesson's), Tanh or ReLU. The output is always a sigmoid.</summary>
+    [Parameter]
+    public Activation Activation { get; set; } = Activation.Sigmoid;
+
+    /// <summary>How initial weights are drawn: Uniform in [-1, 1) (the lesson's), Xavier or He.</summary>
+    [Parameter]
+    public Initialization Initialization { get; set; } = Initialization.Uniform;
+
     /// <summary>The seed of the initial weights.</summary>
     [Parameter]
     public long Seed { get; set; } = 1;
@@ -35,6 +43,8 @@ public sealed class NewParityNetworkCommand : PSCmdlet
             Bits = Bits,
             HiddenSizes = (HiddenSize ?? Array.Empty<int>()).ToArray(),
             Task = Task,
+            Activation = Activation,
+            Initialization = Initialization,
             HasBias = !NoBias.IsPresent,
             Seed = Seed,
         };

@@ -64,26 +64,45 @@ public static class Kernels
         }
     }
 
-    /// <summary>z[i, j] = sigmoid(z[i, j] + bias[j]) for an n×m block; an empty bias adds nothing.</summary>
-    public static void AddBiasSigmoid(Span<double> z, ReadOnlySpan<double> bias, int n, int m)
+    /// <summary>z[i, j] += bias[j] for an n×m block; an empty bias adds nothing.</summary>
+    public static void AddBias(Span<double> z, ReadOnlySpan<double> bias, int n, int m)
     {
         CheckShape(z, n * m, nameof(z));
-        if (!bias.IsEmpty && bias.Length != m) throw new ArgumentException($"bias has {bias.Length} values, expected {m}.", nameof(bias));
+        if (bias.IsEmpty) return;
+        if (bias.Length != m) throw new ArgumentException($"bias has {bias.Length} values, expected {m}.", nameof(bias));
         for (int i = 0; i < n; i++)
         {
             var row = z.Slice(i * m, m);
-            for (int j = 0; j < m; j++)
-                row[j] = Activations.Sigmoid(bias.IsEmpty ? row[j] : row[j] + bias[j]);
+            for (int j = 0; j < m; j++) row[j] += bias[j];
         }
     }
 
-    /// <summary>delta[i] = error[i] · s[i]·(1 − s[i]), the lesson's weighted error.</summary>
-    public static void SigmoidDelta(ReadOnlySpan<double> error, ReadOnlySpan<double> output, Span<double> delta)
+    /// <summary>values[i] = activation(values[i]), in place.</summary>
+    public static void Activate(Span<double> values, Activation activation)
+    {
+        switch (activation)
+        {
+            case Activation.Sigmoid:
+                for (int i = 0; i < values.Length; i++) values[i] = Activations.Sigmoid(values[i]);
+                break;
+            case Activation.Tanh:
+                for (int i = 0; i < values.Length; i++) values[i] = Math.Tanh(values[i]);
+                break;
+            case Activation.ReLU:
+                for (int i = 0; i < values.Length; i++) values[i] = Math.Max(values[i], 0);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
+        }
+    }
+
+    /// <summary>delta[i] = error[i] · f′ taken from output[i]: the lesson's weighted error for any activation.</summary>
+    public static void ActivationDelta(ReadOnlySpan<double> error, ReadOnlySpan<double> output, Span<double> delta, Activation activation)
     {
         if (error.Length != output.Length || delta.Length < error.Length)
             throw new ArgumentException("error, output and delta must have the same length.");
         for (int i = 0; i < error.Length; i++)
-            delta[i] = error[i] * Activations.SigmoidDerivativeFromOutput(output[i]);
+            delta[i] = error[i] * Activations.DerivativeFromOutput(activation, output[i]);
     }
 
     /// <summary>sums[j] = Σ_i d[i, j] (a layer's bias update from its delta).</summary>

@@ -15,6 +15,9 @@ public sealed record NetworkSpec
     /// <summary>The hidden layers' activation.</summary>
     public Activation Activation { get; init; } = Activation.Sigmoid;
 
+    /// <summary>How the initial weights are drawn.</summary>
+    public Initialization Initialization { get; init; } = Initialization.Uniform;
+
     /// <summary>Whether every layer has a bias. The lesson has none.</summary>
     public bool HasBias { get; init; } = true;
 
@@ -25,8 +28,14 @@ public sealed record NetworkSpec
 /// <summary>What the engine can hold. Checked before anything is allocated.</summary>
 public static class EngineLimits
 {
-    /// <summary>The widest input the engine trains on by enumerating every integer.</summary>
-    public const int MaxEnumerableBits = 20;
+    /// <summary>The widest input the engine trains on by enumerating every integer; wider ones are sampled.</summary>
+    public const int MaxEnumerableBits = 16;
+
+    /// <summary>The widest input: numbers up to 2^62 − 1.</summary>
+    public const int MaxBits = 62;
+
+    /// <summary>The largest sample drawn per epoch for wide inputs.</summary>
+    public const int MaxSampleSize = 1 << 20;
 
     /// <summary>The largest hidden layer.</summary>
     public const int MaxHiddenSize = 1 << 16;
@@ -45,15 +54,20 @@ public static class EngineLimits
         }
     }
 
-    /// <summary>The bytes training <paramref name="spec"/> on all 2^Bits inputs needs: the data,
-    /// each layer's activations and deltas, and three copies of the parameters.</summary>
-    public static long TrainingBytes(NetworkSpec spec)
+    /// <summary>The rows training sees at once: all 2^Bits integers, or for wide inputs the sample drawn
+    /// per epoch and the held-out sample.</summary>
+    public static long TrainingRows(int bits, int sampleSize) =>
+        bits <= MaxEnumerableBits ? 1L << bits : 2L * sampleSize;
+
+    /// <summary>The bytes training <paramref name="spec"/> needs: the data, each layer's activations and
+    /// deltas for every row at once, and five copies of the parameters (with optimizer state).</summary>
+    public static long TrainingBytes(NetworkSpec spec, int sampleSize = TrainingOptions.DefaultSampleSize)
     {
-        long n = 1L << spec.Bits;
+        long n = TrainingRows(spec.Bits, sampleSize);
         long units = spec.Bits + 1, parameters = 0;
         int previous = spec.Bits;
         foreach (int h in spec.HiddenSizes) { units += h; parameters += (long)previous * h + h; previous = h; }
         parameters += previous + 1;
-        return checked(8 * (n * units * 2 + n + parameters * 3));
+        return checked(8 * (n * units * 2 + 2 * n + parameters * 5));
     }
 }

@@ -48,6 +48,10 @@ public static class ErrorIds
     public const string InputNotInteger = "ParityNet.InputNotInteger";
     /// <summary>Alpha is not a positive finite number.</summary>
     public const string InvalidAlpha = "ParityNet.InvalidAlpha";
+    /// <summary>A training or network setting is outside its range.</summary>
+    public const string InvalidArgument = "ParityNet.InvalidArgument";
+    /// <summary>A batch size is not positive, larger than the data, or given to full-batch gradient descent.</summary>
+    public const string InvalidBatchSize = "ParityNet.InvalidBatchSize";
     /// <summary>Epochs is not positive.</summary>
     public const string InvalidEpochs = "ParityNet.InvalidEpochs";
     /// <summary>A target accuracy or loss is outside its range.</summary>

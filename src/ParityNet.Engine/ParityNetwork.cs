@@ -69,8 +69,9 @@ public sealed class ParityNetwork
 
     internal ReadOnlySpan<double> LayerBiases(int layer) => _biases[layer];
 
-    /// <summary>A new network with weights uniform in [−1, 1) drawn from <see cref="NetworkSpec.Seed"/>
-    /// (layer by layer, row-major, as the lesson's <c>2*random((rows, cols)) - 1</c>) and zero biases.</summary>
+    /// <summary>A new network with weights drawn from <see cref="NetworkSpec.Seed"/> layer by layer, row-major,
+    /// uniform in [−limit, limit) (the lesson's <c>2*random((rows, cols)) - 1</c> for <see cref="Initialization.Uniform"/>),
+    /// and zero biases.</summary>
     public static ParityNetwork Create(NetworkSpec spec)
     {
         Validate(spec);
@@ -81,7 +82,8 @@ public sealed class ParityNetwork
         for (int l = 0; l < weights.Length; l++)
         {
             weights[l] = new double[sizes[l] * sizes[l + 1]];
-            for (int i = 0; i < weights[l].Length; i++) weights[l][i] = rng.NextUniform(-1, 1);
+            double limit = Initializations.Limit(spec.Initialization, sizes[l], sizes[l + 1]);
+            for (int i = 0; i < weights[l].Length; i++) weights[l][i] = rng.NextUniform(-limit, limit);
             biases[l] = spec.HasBias ? new double[sizes[l + 1]] : Array.Empty<double>();
         }
         return new ParityNetwork(spec, weights, biases, null);
@@ -164,7 +166,7 @@ public sealed class ParityNetwork
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Task} {string.Join("-", LayerSizes)} {(HasBias ? "bias" : "no bias")} seed {Seed}{(History is null ? " untrained" : $" trained: {History}")}";
+        $"{Task} {string.Join("-", LayerSizes)} {Activation}{(HasBias ? "" : " no bias")} seed {Seed}{(History is null ? " untrained" : $" trained: {History}")}";
 
     internal static int[] Sizes(NetworkSpec spec) => [spec.Bits, .. spec.HiddenSizes, 1];
 
@@ -172,9 +174,9 @@ public sealed class ParityNetwork
     public static void Validate(NetworkSpec spec)
     {
         ArgumentNullException.ThrowIfNull(spec);
-        if (spec.Bits < 1 || spec.Bits > EngineLimits.MaxEnumerableBits)
+        if (spec.Bits < 1 || spec.Bits > EngineLimits.MaxBits)
             throw new ParityNetException(ErrorIds.BitsOutOfRange, ParityErrorKind.InvalidArgument,
-                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxEnumerableBits}: training enumerates all 2^Bits integers. Choose -Bits from 1 to {EngineLimits.MaxEnumerableBits}.",
+                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxBits}: numbers are 64-bit integers below 2^62. Choose -Bits from 1 to {EngineLimits.MaxBits} (up to {EngineLimits.MaxEnumerableBits} trains on every integer; wider trains on seeded samples).",
                 spec.Bits);
         if (spec.HiddenSizes is null || spec.HiddenSizes.Count == 0 || spec.HiddenSizes.Count > EngineLimits.MaxHiddenLayers)
             throw new ParityNetException(ErrorIds.InvalidHiddenSize, ParityErrorKind.InvalidArgument,
@@ -186,11 +188,21 @@ public sealed class ParityNetwork
                     $"Hidden layer size {h} is outside 1 to {EngineLimits.MaxHiddenSize}. Give -HiddenSize a positive size such as 4.",
                     h);
         if (!Enum.IsDefined(spec.Task))
-            throw new ParityNetException(ErrorIds.InvalidWeights, ParityErrorKind.InvalidArgument, $"Unknown task {spec.Task}.", spec.Task);
-        long bytes = EngineLimits.TrainingBytes(spec), max = EngineLimits.MaxBytes;
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Task {spec.Task} is unknown. Choose one of {string.Join(", ", Enum.GetNames<ParityTask>())}.", spec.Task);
+        if (!Enum.IsDefined(spec.Activation))
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Activation {spec.Activation} is unknown. Choose one of {string.Join(", ", Enum.GetNames<Activation>())}.", spec.Activation);
+        if (!Enum.IsDefined(spec.Initialization))
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Initialization {spec.Initialization} is unknown. Choose one of {string.Join(", ", Enum.GetNames<Initialization>())}.", spec.Initialization);
+        CheckMemory(spec, TrainingOptions.DefaultSampleSize);
+    }
+
+    /// <summary>Throws <see cref="ErrorIds.TooLarge"/> when training <paramref name="spec"/> would need more than <see cref="EngineLimits.MaxBytes"/>.</summary>
+    internal static void CheckMemory(NetworkSpec spec, int sampleSize)
+    {
+        long bytes = EngineLimits.TrainingBytes(spec, sampleSize), max = EngineLimits.MaxBytes;
         if (bytes > max)
             throw new ParityNetException(ErrorIds.TooLarge, ParityErrorKind.LimitsExceeded,
-                $"A {string.Join("-", Sizes(spec))} network needs about {bytes >> 20} MiB to train on all {1L << spec.Bits} inputs, over the limit of {max >> 20} MiB. Use fewer bits or smaller hidden layers.",
+                $"A {string.Join("-", Sizes(spec))} network needs about {bytes >> 20} MiB to train on {EngineLimits.TrainingRows(spec.Bits, sampleSize)} rows at once, over the limit of {max >> 20} MiB. Use fewer bits, smaller hidden layers or a smaller -SampleSize.",
                 bytes);
     }
 

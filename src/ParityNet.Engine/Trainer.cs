@@ -3,10 +3,11 @@ using System.Diagnostics;
 namespace ParityNet;
 
 /// <summary>
-/// The lesson's training: full-batch gradient descent on every integer 0 … 2^Bits − 1.
-/// error = y − prediction; delta = error · s(1−s); the delta goes back through each layer's
-/// weights; W += alpha · (layer input)ᵀ · delta / n. This is gradient descent on ½·mean((y − p)²);
-/// the lesson's sum is the same with alpha multiplied by n.
+/// Trains a network by backpropagation. For each batch: the output's weighted error (the lesson's
+/// delta = error · s(1−s), or p − y for cross-entropy), sent back through each layer's weights and
+/// multiplied by that layer's derivative; the gradient of each weight matrix is (layer input)ᵀ · delta,
+/// averaged over the batch; the optimizer takes the step. The lesson's recipe is the default:
+/// full-batch gradient descent on ½·mean((y − p)²), i.e. W += alpha · inputᵀ · delta / n.
 /// </summary>
 public static class Trainer
 {
@@ -22,87 +23,62 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ParityNetwork.Validate(network.Spec);
+        ParityNetwork.CheckMemory(network.Spec, options.SampleSize);
+        long seed = options.Seed ?? network.Seed;
+        int epochRows = network.Bits <= EngineLimits.MaxEnumerableBits ? 1 << network.Bits : options.SampleSize;
+        int batch = BatchSize(options, epochRows);
 
         var clock = Stopwatch.StartNew();
-        int[] sizes = network.LayerSizes.ToArray();
-        int layers = sizes.Length - 1, n = 1 << network.Bits;
-        bool bias = network.HasBias;
-
-        var forward = new ForwardPass(network, n);
-        var labels = new double[n];
-        TrainingData.Enumerate(network.Bits, network.Task, forward.Input(n), labels);
-
-        var weights = Enumerable.Range(0, layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
-        var biases = Enumerable.Range(0, layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
-        var nextWeights = weights.Select(w => new double[w.Length]).ToArray();
-        var nextBiases = biases.Select(b => new double[b.Length]).ToArray();
-        var weightSteps = weights.Select(w => new double[w.Length]).ToArray();
-        var biasSteps = biases.Select(b => new double[b.Length]).ToArray();
-        var deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[(long)n * s]).ToArray();
-
-        int stride = (int)Math.Ceiling((options.Epochs + 1) / (double)MaxRecords);
+        var run = new Run(network, options, new TrainingSet(network.Bits, network.Task, options.SampleSize, seed), batch, seed);
         var recordedEpochs = new List<int>();
         var lossRecord = new List<double>();
         var accuracyRecord = new List<double>();
-        long nextReport = options.ReportInterval.Ticks > 0 ? Stopwatch.GetTimestamp() + ToStopwatchTicks(options.ReportInterval) : long.MaxValue;
+        int stride = (int)Math.Ceiling((options.Epochs + 1) / (double)MaxRecords);
+        long reportTicks = (long)(options.ReportInterval.TotalSeconds * Stopwatch.Frequency);
+        long nextReport = reportTicks > 0 ? Stopwatch.GetTimestamp() + reportTicks : long.MaxValue;
 
         int epoch = 0;
-        double loss, accuracy;
+        double loss = double.NaN, accuracy = 0;
         StopReason reason;
         while (true)
         {
-            var output = forward.Run(n, weights, biases);
-            (loss, accuracy) = Evaluate(output, labels);
+            var (newLoss, newAccuracy) = run.Evaluate();
+            if (!double.IsFinite(newLoss))
+            {
+                // These weights no longer give a finite loss: keep those of the epoch before.
+                if (epoch > 0) { run.RestoreLastGood(); epoch--; }
+                else { loss = newLoss; accuracy = newAccuracy; }
+                reason = StopReason.Diverged;
+                break;
+            }
+            (loss, accuracy) = (newLoss, newAccuracy);
             if (epoch % stride == 0) Record(epoch, loss, accuracy);
+            run.SaveLastGood();
 
-            if (!double.IsFinite(loss)) { reason = StopReason.Diverged; break; }
             if (options.TargetAccuracy is double ta && accuracy >= ta || options.TargetLoss is double tl && loss <= tl)
             { reason = StopReason.TargetReached; break; }
             if (epoch == options.Epochs) { reason = StopReason.EpochsDone; break; }
             if (cancellationToken.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
 
-            // Backward: the output delta, then each layer's step and the delta of the layer below.
-            var delta = deltas[layers].AsSpan();
-            // The mean over the batch rather than the lesson's sum: alpha then means the same at any
-            // width (the sum multiplies the step by 2^Bits; measured, it saturates at 8 bits with biases).
-            double scale = 1.0 / n;
-            for (int i = 0; i < n; i++) delta[i] = scale * (labels[i] - output[i]) * Activations.SigmoidDerivativeFromOutput(output[i]);
-            for (int l = layers - 1; l >= 0; l--)
+            if (!run.TrainEpoch())
             {
-                var below = forward.Activations(l, n);
-                Kernels.MatMulTransposeA(below, deltas[l + 1], weightSteps[l], n, sizes[l], sizes[l + 1]);
-                if (bias) Kernels.ColumnSums(deltas[l + 1], biasSteps[l], n, sizes[l + 1]);
-                if (l > 0)
-                {
-                    var back = deltas[l].AsSpan();
-                    Kernels.MatMulTransposeB(deltas[l + 1], weights[l], back, n, sizes[l + 1], sizes[l]);
-                    Kernels.SigmoidDelta(back, below, back);
-                }
+                run.RestoreLastGood();
+                reason = StopReason.Diverged;
+                break;
             }
-
-            // Update into the spare buffers so that the last finite weights survive a divergence.
-            bool finite = true;
-            for (int l = 0; l < layers; l++)
-            {
-                finite &= Step(weights[l], weightSteps[l], options.Alpha, nextWeights[l]);
-                finite &= Step(biases[l], biasSteps[l], options.Alpha, nextBiases[l]);
-            }
-            if (!finite) { reason = StopReason.Diverged; break; }
-            (weights, nextWeights) = (nextWeights, weights);
-            (biases, nextBiases) = (nextBiases, biases);
             epoch++;
 
             if (progress is not null && Stopwatch.GetTimestamp() >= nextReport)
             {
                 progress.Report(new TrainingProgress(epoch, options.Epochs, loss, accuracy, clock.Elapsed));
-                nextReport = Stopwatch.GetTimestamp() + ToStopwatchTicks(options.ReportInterval);
+                nextReport = Stopwatch.GetTimestamp() + reportTicks;
             }
         }
         if (recordedEpochs.Count == 0 || recordedEpochs[^1] != epoch) Record(epoch, loss, accuracy);
 
-        var history = new TrainingHistory("GradientDescent", options, epoch, recordedEpochs, lossRecord, accuracyRecord,
-            loss, accuracy, clock.Elapsed, reason);
-        return network.With(weights, biases, history);
+        var history = new TrainingHistory(options.Optimizer.ToString(), options, epoch, recordedEpochs, lossRecord, accuracyRecord,
+            loss, accuracy, clock.Elapsed, reason, batch, !run.Set.Enumerated);
+        return network.With(run.Weights, run.Biases, history);
 
         void Record(int e, double lo, double ac)
         {
@@ -112,31 +88,168 @@ public static class Trainer
         }
     }
 
-    /// <summary>Mean squared error and accuracy (threshold 0.5) of outputs against labels.</summary>
-    internal static (double Loss, double Accuracy) Evaluate(ReadOnlySpan<double> output, ReadOnlySpan<double> labels)
+    private static int BatchSize(TrainingOptions options, int rows)
     {
-        double sum = 0;
-        int correct = 0;
-        for (int i = 0; i < labels.Length; i++)
-        {
-            double e = labels[i] - output[i];
-            sum += e * e;
-            if ((output[i] >= 0.5 ? 1.0 : 0.0) == labels[i]) correct++;
-        }
-        return (sum / labels.Length, correct / (double)labels.Length);
+        if (options.Optimizer == OptimizerKind.GradientDescent) return rows;
+        int batch = options.BatchSize ?? Math.Min(TrainingOptions.DefaultBatchSize, rows);
+        if (batch > rows)
+            throw new ParityNetException(ErrorIds.InvalidBatchSize, ParityErrorKind.InvalidArgument,
+                $"BatchSize {batch} is larger than the {rows} rows of each epoch. Give -BatchSize from 1 to {rows}.", batch);
+        return batch;
     }
 
-    private static bool Step(ReadOnlySpan<double> current, ReadOnlySpan<double> step, double alpha, Span<double> next)
+    /// <summary>The state of one training run: parameters, buffers, optimizer, shuffling.</summary>
+    private sealed class Run
     {
-        bool finite = true;
-        for (int i = 0; i < current.Length; i++)
-        {
-            double v = current[i] + alpha * step[i];
-            next[i] = v;
-            finite &= double.IsFinite(v);
-        }
-        return finite;
-    }
+        private readonly TrainingOptions _options;
+        private readonly int[] _sizes;
+        private readonly int _layers, _batch;
+        private readonly Activation _activation;
+        private readonly bool _fullBatchOnEval; // gradient descent on every integer: reuse the measuring pass
+        private readonly ForwardPass _eval, _train;
+        private readonly double[][] _gradWeights, _gradBiases, _deltas, _goodWeights, _goodBiases;
+        private readonly double[] _batchLabels;
+        private readonly int[] _order;
+        private readonly SeededRandom _shuffle;
+        private readonly Optimizer _optimizer;
 
-    private static long ToStopwatchTicks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);
+        public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
+        {
+            _options = options;
+            Set = set;
+            _sizes = network.LayerSizes.ToArray();
+            _layers = _sizes.Length - 1;
+            _batch = batch;
+            _activation = network.Activation;
+            _fullBatchOnEval = set.Enumerated && batch == set.TrainRows && options.Optimizer == OptimizerKind.GradientDescent;
+
+            Weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
+            Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
+            _goodWeights = Weights.Select(w => new double[w.Length]).ToArray();
+            _goodBiases = Biases.Select(b => new double[b.Length]).ToArray();
+            _gradWeights = Weights.Select(w => new double[w.Length]).ToArray();
+            _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
+
+            _eval = new ForwardPass(network, set.EvalRows);
+            set.EvalInputs.CopyTo(_eval.Input(set.EvalRows));
+            _train = _fullBatchOnEval ? _eval : new ForwardPass(network, batch);
+            int deltaRows = _fullBatchOnEval ? set.EvalRows : batch;
+            _deltas = _sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[(long)deltaRows * s]).ToArray();
+            _batchLabels = new double[batch];
+            _order = Enumerable.Range(0, set.TrainRows).ToArray();
+            _shuffle = new SeededRandom(unchecked(seed * 31 + 0x3C6EF372));
+            var slots = new List<int>();
+            for (int l = 0; l < _layers; l++) { slots.Add(Weights[l].Length); slots.Add(Biases[l].Length); }
+            _optimizer = Optimizer.Create(options, slots);
+        }
+
+        public TrainingSet Set { get; }
+        public double[][] Weights { get; }
+        public double[][] Biases { get; }
+
+        /// <summary>Loss and accuracy of the current weights on the measuring rows.</summary>
+        public (double Loss, double Accuracy) Evaluate()
+        {
+            int n = Set.EvalRows;
+            var p = _eval.Run(n, Weights, Biases);
+            var z = _eval.Logits(n);
+            var y = Set.EvalLabels;
+            double sum = 0;
+            int correct = 0;
+            for (int i = 0; i < n; i++)
+            {
+                sum += Losses.Value(_options.Loss, z[i], p[i], y[i]);
+                if ((p[i] >= 0.5 ? 1.0 : 0.0) == y[i]) correct++;
+            }
+            return (sum / n, correct / (double)n);
+        }
+
+        public void SaveLastGood()
+        {
+            for (int l = 0; l < _layers; l++) { Weights[l].CopyTo(_goodWeights[l], 0); Biases[l].CopyTo(_goodBiases[l], 0); }
+        }
+
+        public void RestoreLastGood()
+        {
+            for (int l = 0; l < _layers; l++) { _goodWeights[l].CopyTo(Weights[l], 0); _goodBiases[l].CopyTo(Biases[l], 0); }
+        }
+
+        /// <summary>One pass over the epoch's rows; false when a parameter stopped being finite.</summary>
+        public bool TrainEpoch()
+        {
+            if (_fullBatchOnEval)
+            {
+                Backward(_eval, Set.EvalRows, Set.EvalLabels);
+                return Step();
+            }
+            Set.NextEpoch();
+            int rows = Set.TrainRows, bits = _sizes[0];
+            if (_batch < rows) Shuffle();
+            for (int start = 0; start < rows; start += _batch)
+            {
+                int count = Math.Min(_batch, rows - start);
+                var input = _train.Input(count);
+                for (int i = 0; i < count; i++)
+                {
+                    int row = _order[start + i];
+                    Set.TrainInputs.AsSpan(row * bits, bits).CopyTo(input.Slice(i * bits, bits));
+                    _batchLabels[i] = Set.TrainLabels[row];
+                }
+                _train.Run(count, Weights, Biases);
+                Backward(_train, count, _batchLabels);
+                if (!Step()) return false;
+            }
+            return true;
+        }
+
+        private void Shuffle()
+        {
+            for (int i = _order.Length - 1; i > 0; i--)
+            {
+                int j = (int)_shuffle.NextInt64(i + 1);
+                (_order[i], _order[j]) = (_order[j], _order[i]);
+            }
+        }
+
+        /// <summary>Gradients of the objective (mean over the batch) into the gradient buffers.</summary>
+        private void Backward(ForwardPass forward, int rows, ReadOnlySpan<double> labels)
+        {
+            var output = forward.Activations(_layers, rows);
+            var delta = _deltas[_layers].AsSpan(0, rows);
+            double scale = 1.0 / rows;
+            for (int i = 0; i < rows; i++) delta[i] = scale * Losses.OutputGradient(_options.Loss, output[i], labels[i]);
+            for (int l = _layers - 1; l >= 0; l--)
+            {
+                var below = forward.Activations(l, rows);
+                var above = _deltas[l + 1].AsSpan(0, rows * _sizes[l + 1]);
+                Kernels.MatMulTransposeA(below, above, _gradWeights[l], rows, _sizes[l], _sizes[l + 1]);
+                if (Biases[l].Length > 0) Kernels.ColumnSums(above, _gradBiases[l], rows, _sizes[l + 1]);
+                if (l > 0)
+                {
+                    var back = _deltas[l].AsSpan(0, rows * _sizes[l]);
+                    Kernels.MatMulTransposeB(above, Weights[l], back, rows, _sizes[l + 1], _sizes[l]);
+                    Kernels.ActivationDelta(back, below, back, _activation);
+                }
+            }
+        }
+
+        private bool Step()
+        {
+            _optimizer.BeginUpdate();
+            bool finite = true;
+            for (int l = 0; l < _layers; l++)
+            {
+                _optimizer.Step(2 * l, Weights[l], _gradWeights[l]);
+                _optimizer.Step(2 * l + 1, Biases[l], _gradBiases[l]);
+                finite &= AllFinite(Weights[l]) && AllFinite(Biases[l]);
+            }
+            return finite;
+        }
+
+        private static bool AllFinite(ReadOnlySpan<double> values)
+        {
+            foreach (double v in values) if (!double.IsFinite(v)) return false;
+            return true;
+        }
+    }
 }

@@ -19,10 +19,15 @@ public enum StopReason
 public sealed class TrainingHistory
 {
     internal TrainingHistory(string optimizer, TrainingOptions options, int epochsRun, IList<int> epochs,
-        IList<double> loss, IList<double> accuracy, double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason)
+        IList<double> loss, IList<double> accuracy, double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason,
+        int? batchSize = null, bool sampled = false)
     {
         Optimizer = optimizer;
-        Alpha = options.Alpha;
+        Settings = options;
+        Alpha = options.EffectiveAlpha;
+        LossFunction = options.Loss;
+        BatchSize = batchSize;
+        Sampled = sampled;
         EpochsRequested = options.Epochs;
         TargetAccuracy = options.TargetAccuracy;
         TargetLoss = options.TargetLoss;
@@ -39,8 +44,21 @@ public sealed class TrainingHistory
     /// <summary>The optimizer, e.g. GradientDescent.</summary>
     public string Optimizer { get; }
 
+    /// <summary>Every setting of the run, optimizer parameters included.</summary>
+    public TrainingOptions Settings { get; }
+
     /// <summary>The learning rate.</summary>
     public double Alpha { get; }
+
+    /// <summary>What was minimised; <see cref="Loss"/> holds its values.</summary>
+    public LossFunction LossFunction { get; }
+
+    /// <summary>Rows per update, when known.</summary>
+    public int? BatchSize { get; }
+
+    /// <summary>Whether the input was too wide to enumerate: training drew seeded samples, and loss and
+    /// accuracy were measured on a held-out seeded sample.</summary>
+    public bool Sampled { get; }
 
     /// <summary>The most epochs asked for.</summary>
     public int EpochsRequested { get; }
@@ -58,13 +76,13 @@ public sealed class TrainingHistory
     /// Every epoch up to 10 000; beyond that, evenly spaced.</summary>
     public IReadOnlyList<int> RecordedEpochs { get; }
 
-    /// <summary>Mean squared error at each recorded epoch.</summary>
+    /// <summary>The loss (mean squared error or cross-entropy) at each recorded epoch.</summary>
     public IReadOnlyList<double> Loss { get; }
 
     /// <summary>Accuracy (0 to 1) at each recorded epoch.</summary>
     public IReadOnlyList<double> Accuracy { get; }
 
-    /// <summary>Mean squared error of the returned weights.</summary>
+    /// <summary>The loss of the returned weights.</summary>
     public double FinalLoss { get; }
 
     /// <summary>Accuracy of the returned weights.</summary>

@@ -3,22 +3,76 @@ namespace ParityNet;
 /// <summary>How to train. Validated before any work by <see cref="Validate"/>.</summary>
 public sealed record TrainingOptions
 {
-    /// <summary>The default learning rate.</summary>
+    /// <summary>The default learning rate of gradient descent (the lesson's optimizer).</summary>
     public const double DefaultAlpha = 0.5;
 
     /// <summary>The default number of epochs.</summary>
     public const int DefaultEpochs = 1000;
 
-    /// <summary>The learning rate; positive and finite.</summary>
-    public double Alpha { get; init; } = DefaultAlpha;
+    /// <summary>The default mini-batch size of the mini-batch optimizers.</summary>
+    public const int DefaultBatchSize = 32;
 
-    /// <summary>The most epochs (full passes over the data) to run.</summary>
+    /// <summary>The default number of integers drawn per epoch, and held out, for inputs too wide to enumerate.</summary>
+    public const int DefaultSampleSize = 4096;
+
+    /// <summary>Each optimizer's default learning rate, with which it learns the 8-bit Even task in the default epochs.</summary>
+    public static double DefaultAlphaFor(OptimizerKind optimizer) => optimizer switch
+    {
+        OptimizerKind.GradientDescent => DefaultAlpha,
+        OptimizerKind.Sgd => 0.5,
+        OptimizerKind.Momentum => 0.1,
+        OptimizerKind.AdaGrad => 0.1,
+        OptimizerKind.Adam => 0.01,
+        _ => throw new ArgumentOutOfRangeException(nameof(optimizer), optimizer, null),
+    };
+
+    /// <summary>The optimizer.</summary>
+    public OptimizerKind Optimizer { get; init; } = OptimizerKind.GradientDescent;
+
+    /// <summary>The learning rate; positive and finite. Null: the optimizer's default (<see cref="DefaultAlphaFor"/>).</summary>
+    public double? Alpha { get; init; }
+
+    /// <summary>The learning rate in force.</summary>
+    public double EffectiveAlpha => Alpha ?? DefaultAlphaFor(Optimizer);
+
+    /// <summary>What training minimises.</summary>
+    public LossFunction Loss { get; init; } = LossFunction.MeanSquaredError;
+
+    /// <summary>The most epochs (passes over the data) to run.</summary>
     public int Epochs { get; init; } = DefaultEpochs;
+
+    /// <summary>Rows per update for the mini-batch optimizers (null: <see cref="DefaultBatchSize"/>, at most the data).
+    /// Gradient descent always takes the full batch.</summary>
+    public int? BatchSize { get; init; }
+
+    /// <summary>Momentum's μ, in [0, 1).</summary>
+    public double Momentum { get; init; } = 0.9;
+
+    /// <summary>Nesterov's variant of momentum.</summary>
+    public bool Nesterov { get; init; }
+
+    /// <summary>Adam's first-moment decay, in [0, 1).</summary>
+    public double Beta1 { get; init; } = 0.9;
+
+    /// <summary>Adam's second-moment decay, in [0, 1).</summary>
+    public double Beta2 { get; init; } = 0.999;
+
+    /// <summary>AdaGrad's and Adam's ε (null: 1e-10 for AdaGrad, 1e-8 for Adam).</summary>
+    public double? Epsilon { get; init; }
+
+    /// <summary>The ε in force.</summary>
+    public double EffectiveEpsilon => Epsilon ?? (Optimizer == OptimizerKind.AdaGrad ? 1e-10 : 1e-8);
+
+    /// <summary>The seed of shuffling and sampling; null: the network's seed.</summary>
+    public long? Seed { get; init; }
+
+    /// <summary>For inputs wider than <see cref="EngineLimits.MaxEnumerableBits"/>: integers drawn per epoch, and held out for measuring.</summary>
+    public int SampleSize { get; init; } = DefaultSampleSize;
 
     /// <summary>Stop as soon as the accuracy (0 to 1) reaches this.</summary>
     public double? TargetAccuracy { get; init; }
 
-    /// <summary>Stop as soon as the mean squared error falls to this.</summary>
+    /// <summary>Stop as soon as the loss falls to this.</summary>
     public double? TargetLoss { get; init; }
 
     /// <summary>How often at most progress is reported.</summary>
@@ -27,25 +81,44 @@ public sealed record TrainingOptions
     /// <summary>Throws a <see cref="ParityNetException"/> naming the first bad setting.</summary>
     public void Validate()
     {
-        if (!(Alpha > 0) || !double.IsFinite(Alpha))
-            throw new ParityNetException(ErrorIds.InvalidAlpha, ParityErrorKind.InvalidArgument,
-                $"Alpha {Alpha} is not a positive finite learning rate. Give -Alpha a number above 0, such as {DefaultAlpha}.", Alpha);
+        if (!Enum.IsDefined(Optimizer)) throw Bad(ErrorIds.InvalidArgument, $"Optimizer {Optimizer} is unknown. Choose one of {string.Join(", ", Enum.GetNames<OptimizerKind>())}.", Optimizer);
+        if (!Enum.IsDefined(Loss)) throw Bad(ErrorIds.InvalidArgument, $"Loss {Loss} is unknown. Choose one of {string.Join(", ", Enum.GetNames<LossFunction>())}.", Loss);
+        double alpha = EffectiveAlpha;
+        if (!(alpha > 0) || !double.IsFinite(alpha))
+            throw Bad(ErrorIds.InvalidAlpha, $"Alpha {alpha} is not a positive finite learning rate. Give -Alpha a number above 0, such as {DefaultAlphaFor(Optimizer)}.", alpha);
         if (Epochs < 1)
-            throw new ParityNetException(ErrorIds.InvalidEpochs, ParityErrorKind.InvalidArgument,
-                $"Epochs {Epochs} is not positive. Give -Epochs a whole number of at least 1, such as {DefaultEpochs}.", Epochs);
+            throw Bad(ErrorIds.InvalidEpochs, $"Epochs {Epochs} is not positive. Give -Epochs a whole number of at least 1, such as {DefaultEpochs}.", Epochs);
+        if (BatchSize is int b)
+        {
+            if (Optimizer == OptimizerKind.GradientDescent)
+                throw Bad(ErrorIds.InvalidBatchSize, $"BatchSize {b} was given, but GradientDescent always takes the full batch. Use -Optimizer Sgd (or Momentum, AdaGrad, Adam) for mini-batches.", b);
+            if (b < 1)
+                throw Bad(ErrorIds.InvalidBatchSize, $"BatchSize {b} is not positive. Give -BatchSize a whole number of at least 1, such as {DefaultBatchSize}.", b);
+        }
+        if (!(Momentum >= 0 && Momentum < 1))
+            throw Bad(ErrorIds.InvalidArgument, $"Momentum {Momentum} is outside [0, 1). Give a value such as 0.9.", Momentum);
+        if (!(Beta1 >= 0 && Beta1 < 1))
+            throw Bad(ErrorIds.InvalidArgument, $"Beta1 {Beta1} is outside [0, 1). Give a value such as 0.9.", Beta1);
+        if (!(Beta2 >= 0 && Beta2 < 1))
+            throw Bad(ErrorIds.InvalidArgument, $"Beta2 {Beta2} is outside [0, 1). Give a value such as 0.999.", Beta2);
+        if (!(EffectiveEpsilon > 0) || !double.IsFinite(EffectiveEpsilon))
+            throw Bad(ErrorIds.InvalidArgument, $"Epsilon {EffectiveEpsilon} is not a small positive number. Give a value such as 1e-8.", EffectiveEpsilon);
+        if (SampleSize < 1 || SampleSize > EngineLimits.MaxSampleSize)
+            throw Bad(ErrorIds.InvalidArgument, $"SampleSize {SampleSize} is outside 1 to {EngineLimits.MaxSampleSize}. Give a size such as {DefaultSampleSize}.", SampleSize);
         if (TargetAccuracy is double a && !(a > 0 && a <= 1))
-            throw new ParityNetException(ErrorIds.InvalidTarget, ParityErrorKind.InvalidArgument,
-                $"TargetAccuracy {a} is outside (0, 1]. Give a fraction such as 1 (every input right) or 0.95.", a);
+            throw Bad(ErrorIds.InvalidTarget, $"TargetAccuracy {a} is outside (0, 1]. Give a fraction such as 1 (every input right) or 0.95.", a);
         if (TargetLoss is double l && !(l >= 0 && double.IsFinite(l)))
-            throw new ParityNetException(ErrorIds.InvalidTarget, ParityErrorKind.InvalidArgument,
-                $"TargetLoss {l} is not a finite number ≥ 0. Give a loss such as 0.01.", l);
+            throw Bad(ErrorIds.InvalidTarget, $"TargetLoss {l} is not a finite number ≥ 0. Give a loss such as 0.01.", l);
     }
+
+    private static ParityNetException Bad(string id, string message, object value) =>
+        new(id, ParityErrorKind.InvalidArgument, message, value);
 }
 
 /// <summary>A snapshot of a running training, reported a few times a second at most.</summary>
 /// <param name="Epoch">Epochs finished so far.</param>
 /// <param name="Epochs">The most epochs the run will take.</param>
-/// <param name="Loss">The mean squared error at the last finished epoch.</param>
+/// <param name="Loss">The loss at the last finished epoch.</param>
 /// <param name="Accuracy">The accuracy at the last finished epoch.</param>
 /// <param name="Elapsed">Wall time so far.</param>
 public readonly record struct TrainingProgress(int Epoch, int Epochs, double Loss, double Accuracy, TimeSpan Elapsed);

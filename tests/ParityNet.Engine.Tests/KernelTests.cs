@@ -57,10 +57,11 @@ public class KernelTests
     }
 
     [Fact]
-    public void AddBiasSigmoid_AndColumnSums()
+    public void AddBiasActivate_AndColumnSums()
     {
         var z = new double[] { 0, 1, -1, 2 };
-        Kernels.AddBiasSigmoid(z, new double[] { 0.5, -0.5 }, 2, 2);
+        Kernels.AddBias(z, new double[] { 0.5, -0.5 }, 2, 2);
+        Kernels.Activate(z, Activation.Sigmoid);
         Assert.Equal(Activations.Sigmoid(0.5), z[0], 15);
         Assert.Equal(Activations.Sigmoid(0.5), z[1], 15);
         Assert.Equal(Activations.Sigmoid(-0.5), z[2], 15);
@@ -74,6 +75,6 @@ public class KernelTests
     public void Kernels_CheckShapes()
     {
         Assert.Throws<ArgumentException>(() => Kernels.MatMul(new double[5], new double[6], new double[6], 2, 3, 2));
-        Assert.Throws<ArgumentException>(() => Kernels.AddBiasSigmoid(new double[4], new double[3], 2, 2));
+        Assert.Throws<ArgumentException>(() => Kernels.AddBias(new double[4], new double[3], 2, 2));
     }
 }
