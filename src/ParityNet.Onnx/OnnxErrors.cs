@@ -17,6 +17,12 @@ public static class OnnxErrorIds
     public const string FileExists = "ParityNet.FileExists";
     /// <summary>The file or its folder does not exist.</summary>
     public const string FileNotFound = "ParityNet.FileNotFound";
+    /// <summary>Writing the file failed (permissions, disk full, a locked file).</summary>
+    public const string WriteFailed = "ParityNet.FileWriteFailed";
+    /// <summary>Reading the file failed (permissions, a locked file).</summary>
+    public const string ReadFailed = "ParityNet.FileReadFailed";
+    /// <summary>A path is not on the file system (e.g. Env: or HKLM:).</summary>
+    public const string NotFileSystemPath = "ParityNet.NotFileSystemPath";
     /// <summary>The file is larger than any network the engine can hold.</summary>
     public const string FileTooLarge = "ParityNet.OnnxFileTooLarge";
 }

@@ -54,6 +54,11 @@ public static class OnnxExporter
             }
             return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, compared, maxDiff);
         }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ParityNetException(OnnxErrorIds.WriteFailed, ParityErrorKind.InvalidOperation,
+                $"Could not write '{path}': {ex.Message}", path, ex);
+        }
         finally
         {
             if (File.Exists(temp)) File.Delete(temp);
