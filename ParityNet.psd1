@@ -8,7 +8,7 @@
     Description          = 'Train small sigmoid neural networks from scratch on integers as bit vectors (even/odd, N-bit parity), with a compiled C# engine.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork')
+    CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork', 'Export-NetworkOnnx', 'Import-NetworkOnnx')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

@@ -1,16 +1,22 @@
 using System.Management.Automation;
+using System.Runtime.InteropServices;
 
 namespace ParityNet.Commands;
 
 /// <summary>
 /// Test-Parity: integers in, predictions out. Uses -Network, else the session's current network,
-/// else the built-in default. A bad number is a non-terminating error; the others are still answered.
+/// else the built-in default; with -OnnxPath, ONNX Runtime answers from an exported file, in batches.
+/// A bad number is a non-terminating error; the others are still answered.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "Parity")]
+[Cmdlet(VerbsDiagnostic.Test, "Parity", DefaultParameterSetName = NetworkSet)]
 [OutputType(typeof(ParityPrediction))]
-public sealed class TestParityCommand : PSCmdlet
+public sealed class TestParityCommand : PSCmdlet, IDisposable
 {
+    private const string NetworkSet = "Network";
+    private const string OnnxSet = "Onnx";
     private ParityNetwork? _network;
+    private OnnxPredictor? _onnx;
+    private readonly List<long> _pending = new();
 
     /// <summary>The integers to classify.</summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
@@ -18,12 +24,30 @@ public sealed class TestParityCommand : PSCmdlet
     public object?[] Number { get; set; } = Array.Empty<object?>();
 
     /// <summary>The network to ask; by default the session's current network, else the built-in one.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = NetworkSet)]
     public ParityNetwork? Network { get; set; }
+
+    /// <summary>An ONNX file written by Export-NetworkOnnx: ONNX Runtime computes the predictions
+    /// (Engine = OnnxRuntime), a batch of numbers per run.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = OnnxSet)]
+    [ValidateNotNullOrEmpty]
+    public string? OnnxPath { get; set; }
 
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        if (OnnxPath is not null)
+        {
+            try
+            {
+                _onnx = OnnxPredictor.Open(FilePaths.Resolve(this, OnnxPath));
+            }
+            catch (ParityNetException ex)
+            {
+                ThrowTerminatingError(ErrorRecords.From(ex));
+            }
+            return;
+        }
         _network = Network ?? SessionNetwork.Current;
         if (_network is null)
         {
@@ -42,6 +66,13 @@ public sealed class TestParityCommand : PSCmdlet
             try
             {
                 long n = NumberInput.Convert(item);
+                if (_onnx is not null)
+                {
+                    _onnx.CheckNumber(n);
+                    _pending.Add(n);
+                    if (_pending.Count >= OnnxPredictor.DefaultBatchSize) FlushOnnx();
+                    continue;
+                }
                 _network!.CheckNumber(n);
                 WriteObject(_network.Test(n));
             }
@@ -50,5 +81,36 @@ public sealed class TestParityCommand : PSCmdlet
                 WriteError(ErrorRecords.From(ex));
             }
         }
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        if (_onnx is not null) FlushOnnx();
+        Dispose();
+    }
+
+    /// <summary>Answers the numbers collected so far with one ONNX Runtime run per batch.</summary>
+    private void FlushOnnx()
+    {
+        ParityPrediction[] predictions;
+        try
+        {
+            predictions = _onnx!.Test(CollectionsMarshal.AsSpan(_pending));
+        }
+        catch (ParityNetException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
+            return;
+        }
+        _pending.Clear();
+        WriteObject(predictions, enumerateCollection: true);
+    }
+
+    /// <summary>Frees the ONNX Runtime session.</summary>
+    public void Dispose()
+    {
+        _onnx?.Dispose();
+        _onnx = null;
     }
 }

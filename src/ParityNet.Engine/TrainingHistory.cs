@@ -41,6 +41,25 @@ public sealed class TrainingHistory
         StopReason = stopReason;
     }
 
+    /// <summary>A history that holds only a run's summary: its settings and final epoch, recorded once.
+    /// For a network whose curves were not kept, such as one read back from an ONNX file.</summary>
+    /// <exception cref="ArgumentException">a value is outside its range.</exception>
+    public static TrainingHistory FromSummary(string optimizer, TrainingOptions options, int epochsRun,
+        double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(optimizer);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentOutOfRangeException.ThrowIfNegative(epochsRun);
+        if (!(finalAccuracy >= 0 && finalAccuracy <= 1))
+            throw new ArgumentOutOfRangeException(nameof(finalAccuracy), finalAccuracy, "accuracy must be 0 to 1.");
+        if (wallTime < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(wallTime), wallTime, "wall time must not be negative.");
+        if (!Enum.IsDefined(stopReason))
+            throw new ArgumentOutOfRangeException(nameof(stopReason), stopReason, "unknown stop reason.");
+        return new TrainingHistory(optimizer, options, epochsRun, new[] { epochsRun }, new[] { finalLoss },
+            new[] { finalAccuracy }, finalLoss, finalAccuracy, wallTime, stopReason);
+    }
+
     /// <summary>The optimizer, e.g. GradientDescent.</summary>
     public string Optimizer { get; }
 

@@ -1,0 +1,52 @@
+namespace ParityNet;
+
+/// <summary>The stable ids of ONNX and file errors. Scripts may depend on these strings.</summary>
+public static class OnnxErrorIds
+{
+    /// <summary>The file is not an ONNX model at all (empty, random bytes, another format).</summary>
+    public const string NotOnnx = "ParityNet.OnnxNotOnnx";
+    /// <summary>The file starts as an ONNX model but ends early.</summary>
+    public const string Truncated = "ParityNet.OnnxTruncated";
+    /// <summary>The file is ONNX, but not a graph ParityNet can map to a network.</summary>
+    public const string UnsupportedGraph = "ParityNet.OnnxUnsupportedGraph";
+    /// <summary>ONNX Runtime's answers differ from the engine's by more than the tolerance.</summary>
+    public const string CrossCheckFailed = "ParityNet.OnnxCrossCheckFailed";
+    /// <summary>ONNX Runtime failed to load or run a model.</summary>
+    public const string RuntimeFailed = "ParityNet.OnnxRuntimeFailed";
+    /// <summary>The target file exists and overwriting was not asked for.</summary>
+    public const string FileExists = "ParityNet.FileExists";
+    /// <summary>The file or its folder does not exist.</summary>
+    public const string FileNotFound = "ParityNet.FileNotFound";
+    /// <summary>Writing the file failed (permissions, disk full, a locked file).</summary>
+    public const string WriteFailed = "ParityNet.FileWriteFailed";
+    /// <summary>Reading the file failed (permissions, a locked file).</summary>
+    public const string ReadFailed = "ParityNet.FileReadFailed";
+    /// <summary>A path is not on the file system (e.g. Env: or HKLM:).</summary>
+    public const string NotFileSystemPath = "ParityNet.NotFileSystemPath";
+    /// <summary>The file is larger than any network the engine can hold.</summary>
+    public const string FileTooLarge = "ParityNet.OnnxFileTooLarge";
+}
+
+internal static class OnnxErrors
+{
+    public static ParityNetException NotOnnx(string path, string why, Exception? inner = null) =>
+        new(OnnxErrorIds.NotOnnx, ParityErrorKind.InvalidData,
+            $"'{path}' is not an ONNX model: {why}. Give a file written by Export-NetworkOnnx.", path, inner);
+
+    public static ParityNetException Truncated(string path, string why, Exception? inner = null) =>
+        new(OnnxErrorIds.Truncated, ParityErrorKind.InvalidData,
+            $"'{path}' starts as an ONNX model but is truncated: {why}. Export the network again.", path, inner);
+
+    public static ParityNetException Unsupported(string path, string why) =>
+        new(OnnxErrorIds.UnsupportedGraph, ParityErrorKind.InvalidData,
+            $"'{path}' is ONNX, but not a ParityNet network: {why}. Import-NetworkOnnx reads only the graph Export-NetworkOnnx writes " +
+            $"(input '{OnnxFormat.InputName}' float[N, Bits]; per layer MatMul, Add when there are biases, Sigmoid; output '{OnnxFormat.OutputName}' float[N, 1]; ParityNet metadata).",
+            path);
+
+    public static ParityNetException Runtime(string path, Exception inner) =>
+        new(OnnxErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation,
+            $"ONNX Runtime could not load or run '{path}': {inner.Message}", path, inner);
+
+    public static ParityNetException NotFound(string path) =>
+        new(OnnxErrorIds.FileNotFound, ParityErrorKind.NotFound, $"'{path}' does not exist.", path);
+}

@@ -1,0 +1,37 @@
+namespace ParityNet;
+
+/// <summary>What Export-NetworkOnnx wrote and how well ONNX Runtime agreed with the engine on it.</summary>
+public sealed class OnnxExportResult
+{
+    /// <summary>Creates the result.</summary>
+    public OnnxExportResult(string path, long opset, long irVersion, long bytes, long inputsCompared, double maxAbsDifference)
+    {
+        Path = path;
+        Opset = opset;
+        IrVersion = irVersion;
+        Bytes = bytes;
+        InputsCompared = inputsCompared;
+        MaxAbsDifference = maxAbsDifference;
+    }
+
+    /// <summary>The full path of the written file.</summary>
+    public string Path { get; }
+
+    /// <summary>The default-domain opset of the model.</summary>
+    public long Opset { get; }
+
+    /// <summary>The ONNX IR version of the model.</summary>
+    public long IrVersion { get; }
+
+    /// <summary>The file's size in bytes.</summary>
+    public long Bytes { get; }
+
+    /// <summary>How many inputs ONNX Runtime and the engine were compared on.</summary>
+    public long InputsCompared { get; }
+
+    /// <summary>The largest |engine − ONNX Runtime| probability over those inputs.</summary>
+    public double MaxAbsDifference { get; }
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Path} ({Bytes} bytes, opset {Opset}, {InputsCompared} inputs within {MaxAbsDifference:0.###e+0})";
+}

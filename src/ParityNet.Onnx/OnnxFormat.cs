@@ -1,0 +1,83 @@
+namespace ParityNet;
+
+/// <summary>
+/// The ONNX files ParityNet writes. Input <see cref="InputName"/> is float[N, Bits] (the integer's
+/// bits, most significant first, as 0 or 1) with the symbolic batch dimension <see cref="BatchDimension"/>;
+/// output <see cref="OutputName"/> is float[N, 1], the probability of label 1. Per layer l the graph is
+/// MatMul(x, layer{l}.weight) → Add(·, layer{l}.bias) (only with biases) → Sigmoid.
+/// </summary>
+public static class OnnxFormat
+{
+    /// <summary>The ONNX IR version written: 8, the newest that ONNX 1.12's checker knows; ONNX Runtime 1.31 reads it.</summary>
+    public const long IrVersion = 8;
+
+    /// <summary>The default-domain opset written: 17 (MatMul-13, Add-14, Sigmoid-13).</summary>
+    public const long Opset = 17;
+
+    /// <summary>The oldest opset the importer accepts: the ops' current versions are from opset 13 and 14.</summary>
+    public const long MinImportOpset = 13;
+
+    /// <summary>The input tensor's name.</summary>
+    public const string InputName = "bits";
+
+    /// <summary>The output tensor's name.</summary>
+    public const string OutputName = "probability";
+
+    /// <summary>The symbolic batch dimension of the input and output.</summary>
+    public const string BatchDimension = "N";
+
+    /// <summary>The producer_name of every ParityNet file.</summary>
+    public const string ProducerName = "ParityNet";
+
+    /// <summary>ONNX's code for float32 tensors.</summary>
+    internal const int FloatType = 1;
+
+    /// <summary>The initializer holding layer <paramref name="layer"/>'s weights (inputs × units).</summary>
+    public static string WeightName(int layer) => $"layer{layer}.weight";
+
+    /// <summary>The initializer holding layer <paramref name="layer"/>'s biases.</summary>
+    public static string BiasName(int layer) => $"layer{layer}.bias";
+
+    /// <summary>The keys of <c>metadata_props</c>. Numbers are written in invariant culture, round-trip exact.</summary>
+    public static class Keys
+    {
+        /// <summary>The version of this metadata layout, "1".</summary>
+        public const string Format = "paritynet.format";
+        /// <summary>Even or BitParity.</summary>
+        public const string Task = "paritynet.task";
+        /// <summary>The input width.</summary>
+        public const string Bits = "paritynet.bits";
+        /// <summary>Units per layer, input to output, e.g. "8,4,1".</summary>
+        public const string LayerSizes = "paritynet.layer_sizes";
+        /// <summary>The hidden layers' activation, e.g. Sigmoid.</summary>
+        public const string Activation = "paritynet.activation";
+        /// <summary>"true" or "false".</summary>
+        public const string HasBias = "paritynet.has_bias";
+        /// <summary>The seed of the initial weights.</summary>
+        public const string Seed = "paritynet.seed";
+        /// <summary>"msb-first": how an integer becomes the input row.</summary>
+        public const string BitOrder = "paritynet.bit_order";
+        /// <summary>"true" when the network was trained; the training.* keys follow only then.</summary>
+        public const string Trained = "paritynet.trained";
+        /// <summary>The optimizer.</summary>
+        public const string Optimizer = "paritynet.training.optimizer";
+        /// <summary>The learning rate.</summary>
+        public const string Alpha = "paritynet.training.alpha";
+        /// <summary>The most epochs asked for.</summary>
+        public const string EpochsRequested = "paritynet.training.epochs_requested";
+        /// <summary>The epochs run.</summary>
+        public const string EpochsRun = "paritynet.training.epochs_run";
+        /// <summary>The accuracy target, absent when none.</summary>
+        public const string TargetAccuracy = "paritynet.training.target_accuracy";
+        /// <summary>The loss target, absent when none.</summary>
+        public const string TargetLoss = "paritynet.training.target_loss";
+        /// <summary>The final mean squared error.</summary>
+        public const string FinalLoss = "paritynet.training.final_loss";
+        /// <summary>The final accuracy.</summary>
+        public const string FinalAccuracy = "paritynet.training.final_accuracy";
+        /// <summary>Why training stopped.</summary>
+        public const string StopReason = "paritynet.training.stop_reason";
+        /// <summary>The training's wall time in milliseconds.</summary>
+        public const string WallTimeMs = "paritynet.training.wall_time_ms";
+    }
+}

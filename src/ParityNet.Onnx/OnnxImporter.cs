@@ -1,0 +1,343 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using Google.Protobuf;
+using ParityNet.Onnx.Proto;
+
+namespace ParityNet;
+
+/// <summary>
+/// Reads a ParityNet ONNX file back into a network. The graph must be exactly the one
+/// <see cref="OnnxExporter"/> writes; every size is checked against the engine's limits before
+/// any weight array is allocated. Errors say which problem it is: <see cref="OnnxErrorIds.NotOnnx"/>,
+/// <see cref="OnnxErrorIds.Truncated"/> or <see cref="OnnxErrorIds.UnsupportedGraph"/>.
+/// </summary>
+public static class OnnxImporter
+{
+    /// <summary>The largest file read: 1 GiB, more than the weights of any network the engine can train.</summary>
+    public const long MaxFileBytes = 1L << 30;
+
+    /// <summary>Reads the network in <paramref name="path"/>.</summary>
+    /// <exception cref="ParityNetException">the file is missing, not ONNX, truncated, or not a ParityNet graph.</exception>
+    public static ParityNetwork Import(string path) => Import(ReadFile(path), path);
+
+    /// <summary>Reads a network from a model's bytes; <paramref name="source"/> names it in errors.</summary>
+    public static ParityNetwork Import(byte[] model, string source = "the model")
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return ToNetwork(Parse(model, source), source);
+    }
+
+    /// <summary>The bytes of <paramref name="path"/>, after checking that it exists and is not too large.</summary>
+    internal static byte[] ReadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var file = new FileInfo(path);
+        if (!file.Exists) throw OnnxErrors.NotFound(path);
+        if (file.Length > MaxFileBytes)
+            throw new ParityNetException(OnnxErrorIds.FileTooLarge, ParityErrorKind.LimitsExceeded,
+                $"'{path}' is {file.Length >> 20} MiB, more than the {MaxFileBytes >> 20} MiB any ParityNet network takes.", path);
+        return File.ReadAllBytes(path);
+    }
+
+    // ModelProto's top-level fields and their wire types (onnx.proto): what a model may start with.
+    private static readonly Dictionary<int, WireFormat.WireType> s_modelFields = new()
+    {
+        [1] = WireFormat.WireType.Varint, [2] = WireFormat.WireType.LengthDelimited, [3] = WireFormat.WireType.LengthDelimited,
+        [4] = WireFormat.WireType.LengthDelimited, [5] = WireFormat.WireType.Varint, [6] = WireFormat.WireType.LengthDelimited,
+        [7] = WireFormat.WireType.LengthDelimited, [8] = WireFormat.WireType.LengthDelimited, [14] = WireFormat.WireType.LengthDelimited,
+        [20] = WireFormat.WireType.LengthDelimited, [25] = WireFormat.WireType.LengthDelimited,
+    };
+
+    /// <summary>Parses the bytes as an ONNX model and tells "not ONNX" from "truncated".</summary>
+    internal static ModelProto Parse(byte[] bytes, string source)
+    {
+        if (bytes.Length == 0) throw OnnxErrors.NotOnnx(source, "the file is empty");
+
+        // Walk the top-level fields first: a file that starts with ir_version and whose fields are all
+        // ModelProto's until the data runs out is a cut-off model; anything else is not ONNX.
+        var input = new CodedInputStream(bytes);
+        bool startsAsModel = bytes[0] == WireFormat.MakeTag(1, WireFormat.WireType.Varint);
+        try
+        {
+            uint tag;
+            while ((tag = input.ReadTag()) != 0)
+            {
+                int field = WireFormat.GetTagFieldNumber(tag);
+                if (!s_modelFields.TryGetValue(field, out var wire) || wire != WireFormat.GetTagWireType(tag))
+                    throw OnnxErrors.NotOnnx(source, $"byte {input.Position} holds field {field} (wire type {WireFormat.GetTagWireType(tag)}), which no ONNX model has");
+                input.SkipLastField();
+            }
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            if (startsAsModel && IsTruncation(ex))
+                throw OnnxErrors.Truncated(source, $"it ends in the middle of a field after {bytes.Length} bytes", ex);
+            throw OnnxErrors.NotOnnx(source, "its bytes are not an ONNX protobuf message", ex);
+        }
+
+        ModelProto model;
+        try
+        {
+            model = ModelProto.Parser.ParseFrom(bytes);
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            throw OnnxErrors.NotOnnx(source, "a message inside it is corrupt (" + ex.Message.Split('.')[0] + ")", ex);
+        }
+        if (!model.HasIrVersion || model.IrVersion <= 0)
+            throw OnnxErrors.NotOnnx(source, "it has no ONNX IR version");
+        if (model.Graph is null)
+            throw OnnxErrors.Truncated(source, "it ends before its graph");
+        return model;
+    }
+
+    private static bool IsTruncation(InvalidProtocolBufferException ex) =>
+        ex.Message.Contains("truncated", StringComparison.OrdinalIgnoreCase) ||
+        ex.Message.Contains("ended unexpectedly", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Checks the graph against the exported form exactly and rebuilds the network.</summary>
+    internal static ParityNetwork ToNetwork(ModelProto model, string source)
+    {
+        bool ours = model.ProducerName == OnnxFormat.ProducerName;
+        var metadata = ReadMetadata(model, source);
+        // Fields after the graph: a ParityNet file that lacks them was cut short on a field boundary.
+        if (ours && (model.OpsetImport.Count == 0 || !metadata.ContainsKey(OnnxFormat.Keys.Trained) ||
+                     metadata[OnnxFormat.Keys.Trained] == "true" && !metadata.ContainsKey(OnnxFormat.Keys.WallTimeMs)))
+            throw OnnxErrors.Truncated(source, "its opset or ParityNet metadata is missing or incomplete");
+
+        long opset = model.OpsetImport.Where(o => o.Domain is "" or "ai.onnx").Select(o => o.Version).DefaultIfEmpty(0).Max();
+        if (opset < OnnxFormat.MinImportOpset)
+            throw OnnxErrors.Unsupported(source, opset == 0 ? "it imports no default-domain opset" : $"it uses opset {opset}, older than {OnnxFormat.MinImportOpset}");
+
+        var graph = model.Graph;
+        int bits = CheckValue(source, graph.Input, OnnxFormat.InputName, "input");
+        if (bits < 1 || bits > EngineLimits.MaxEnumerableBits)
+            throw OnnxErrors.Unsupported(source, $"its input has {bits} bits; the engine takes 1 to {EngineLimits.MaxEnumerableBits}");
+        int outputWidth = CheckValue(source, graph.Output, OnnxFormat.OutputName, "output");
+        if (outputWidth != 1)
+            throw OnnxErrors.Unsupported(source, $"its output has width {outputWidth}, not 1");
+
+        var initializers = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        foreach (var t in graph.Initializer)
+            if (!initializers.TryAdd(t.Name, t))
+                throw OnnxErrors.Unsupported(source, $"the initializer '{t.Name}' appears twice");
+
+        // Walk the nodes: per layer MatMul(x, W) [→ Add(·, b)] → Sigmoid.
+        var weightTensors = new List<TensorProto>();
+        var biasTensors = new List<TensorProto>();
+        var sizes = new List<int> { bits };
+        bool? hasBias = null;
+        string x = OnnxFormat.InputName;
+        int i = 0;
+        var nodes = graph.Node;
+        while (i < nodes.Count)
+        {
+            int layer = weightTensors.Count;
+            if (layer > EngineLimits.MaxHiddenLayers)
+                throw OnnxErrors.Unsupported(source, $"it has more than {EngineLimits.MaxHiddenLayers + 1} layers");
+            var matMul = Expect(source, nodes, i++, "MatMul", 2);
+            if (matMul.Input[0] != x)
+                throw OnnxErrors.Unsupported(source, $"node {i - 1} (MatMul) reads '{matMul.Input[0]}' instead of '{x}'");
+            var w = Initializer(source, initializers, matMul.Input[1], 2);
+            if (w.Dims[0] != sizes[^1])
+                throw OnnxErrors.Unsupported(source, $"layer {layer}'s weights have {w.Dims[0]} rows, but the layer below has {sizes[^1]} units");
+            if (w.Dims[1] < 1 || w.Dims[1] > EngineLimits.MaxHiddenSize)
+                throw OnnxErrors.Unsupported(source, $"layer {layer} has {w.Dims[1]} units; the engine takes 1 to {EngineLimits.MaxHiddenSize}");
+            int units = (int)w.Dims[1];
+            string z = matMul.Output[0];
+
+            bool layerBias = i < nodes.Count && nodes[i].OpType == "Add";
+            if (hasBias is bool hb && hb != layerBias)
+                throw OnnxErrors.Unsupported(source, $"layer {layer} {(layerBias ? "has" : "lacks")} a bias Add while layer 0 {(hb ? "has one" : "does not")}");
+            hasBias = layerBias;
+            if (layerBias)
+            {
+                var add = Expect(source, nodes, i++, "Add", 2);
+                if (add.Input[0] != z)
+                    throw OnnxErrors.Unsupported(source, $"node {i - 1} (Add) reads '{add.Input[0]}' instead of '{z}'");
+                var b = Initializer(source, initializers, add.Input[1], 1);
+                if (b.Dims[0] != units)
+                    throw OnnxErrors.Unsupported(source, $"layer {layer}'s bias has {b.Dims[0]} values for {units} units");
+                biasTensors.Add(b);
+                z = add.Output[0];
+            }
+            var act = Expect(source, nodes, i++, "Sigmoid", 1);
+            if (act.Input[0] != z)
+                throw OnnxErrors.Unsupported(source, $"node {i - 1} (Sigmoid) reads '{act.Input[0]}' instead of '{z}'");
+            weightTensors.Add(w);
+            sizes.Add(units);
+            x = act.Output[0];
+        }
+        if (weightTensors.Count < 2)
+            throw OnnxErrors.Unsupported(source, $"it has {weightTensors.Count} layers; a ParityNet network has at least one hidden layer and the output");
+        if (x != OnnxFormat.OutputName)
+            throw OnnxErrors.Unsupported(source, $"its last node writes '{x}', not the output '{OnnxFormat.OutputName}'");
+        if (sizes[^1] != 1)
+            throw OnnxErrors.Unsupported(source, $"its last layer has {sizes[^1]} units, not 1");
+        if (initializers.Count != weightTensors.Count + biasTensors.Count)
+            throw OnnxErrors.Unsupported(source, $"it has {initializers.Count} initializers but its layers use {weightTensors.Count + biasTensors.Count}");
+
+        // The shape is known: check it against the metadata and the engine's limits before allocating.
+        var spec = Spec(source, metadata, sizes, hasBias == true);
+        ParityNetwork.Validate(spec);
+        var weights = weightTensors.Select(t => ReadFloats(source, t)).ToArray();
+        var biases = hasBias == true ? biasTensors.Select(t => ReadFloats(source, t)).ToArray() : null;
+        try
+        {
+            return ParityNetwork.FromWeights(spec, weights, biases, History(source, metadata));
+        }
+        catch (ParityNetException ex) when (ex.ErrorId == ErrorIds.InvalidWeights)
+        {
+            throw OnnxErrors.Unsupported(source, ex.Message);
+        }
+    }
+
+    private static Dictionary<string, string> ReadMetadata(ModelProto model, string source)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in model.MetadataProps)
+            if (!metadata.TryAdd(entry.Key, entry.Value))
+                throw OnnxErrors.Unsupported(source, $"the metadata key '{entry.Key}' appears twice");
+        return metadata;
+    }
+
+    private static NetworkSpec Spec(string source, Dictionary<string, string> metadata, List<int> sizes, bool hasBias)
+    {
+        if (!metadata.TryGetValue(OnnxFormat.Keys.Format, out var format))
+            throw OnnxErrors.Unsupported(source, $"it has no ParityNet metadata ('{OnnxFormat.Keys.Format}'), so its task is unknown");
+        if (format != "1")
+            throw OnnxErrors.Unsupported(source, $"its ParityNet metadata format is '{format}'; this version reads format 1");
+        var task = EnumValue<ParityTask>(source, metadata, OnnxFormat.Keys.Task);
+        var activation = EnumValue<Activation>(source, metadata, OnnxFormat.Keys.Activation);
+        string graphSizes = string.Join(",", sizes);
+        if (Required(source, metadata, OnnxFormat.Keys.LayerSizes) != graphSizes)
+            throw OnnxErrors.Unsupported(source, $"its metadata gives layer sizes {metadata[OnnxFormat.Keys.LayerSizes]}, its graph {graphSizes}");
+        if (Int64(source, metadata, OnnxFormat.Keys.Bits) != sizes[0])
+            throw OnnxErrors.Unsupported(source, $"its metadata gives {metadata[OnnxFormat.Keys.Bits]} bits, its graph {sizes[0]}");
+        if (Required(source, metadata, OnnxFormat.Keys.HasBias) != (hasBias ? "true" : "false"))
+            throw OnnxErrors.Unsupported(source, $"its metadata says has_bias {metadata[OnnxFormat.Keys.HasBias]}, its graph {(hasBias ? "has" : "has no")} bias");
+        if (metadata.TryGetValue(OnnxFormat.Keys.BitOrder, out var order) && order != "msb-first")
+            throw OnnxErrors.Unsupported(source, $"its bit order is '{order}', not msb-first");
+        return new NetworkSpec
+        {
+            Bits = sizes[0],
+            HiddenSizes = sizes.Skip(1).Take(sizes.Count - 2).ToArray(),
+            Task = task,
+            Activation = activation,
+            HasBias = hasBias,
+            Seed = Int64(source, metadata, OnnxFormat.Keys.Seed),
+        };
+    }
+
+    private static TrainingHistory? History(string source, Dictionary<string, string> metadata)
+    {
+        string trained = Required(source, metadata, OnnxFormat.Keys.Trained);
+        if (trained == "false") return null;
+        if (trained != "true") throw OnnxErrors.Unsupported(source, $"'{OnnxFormat.Keys.Trained}' is '{trained}', not true or false");
+        var options = new TrainingOptions
+        {
+            Alpha = Double(source, metadata, OnnxFormat.Keys.Alpha),
+            Epochs = checked((int)Int64(source, metadata, OnnxFormat.Keys.EpochsRequested)),
+            TargetAccuracy = metadata.ContainsKey(OnnxFormat.Keys.TargetAccuracy) ? Double(source, metadata, OnnxFormat.Keys.TargetAccuracy) : null,
+            TargetLoss = metadata.ContainsKey(OnnxFormat.Keys.TargetLoss) ? Double(source, metadata, OnnxFormat.Keys.TargetLoss) : null,
+        };
+        try
+        {
+            return TrainingHistory.FromSummary(
+                Required(source, metadata, OnnxFormat.Keys.Optimizer), options,
+                checked((int)Int64(source, metadata, OnnxFormat.Keys.EpochsRun)),
+                Double(source, metadata, OnnxFormat.Keys.FinalLoss),
+                Double(source, metadata, OnnxFormat.Keys.FinalAccuracy),
+                TimeSpan.FromMilliseconds(Double(source, metadata, OnnxFormat.Keys.WallTimeMs)),
+                EnumValue<StopReason>(source, metadata, OnnxFormat.Keys.StopReason));
+        }
+        catch (Exception ex) when (ex is ArgumentException or OverflowException)
+        {
+            throw OnnxErrors.Unsupported(source, $"its training summary is invalid ({ex.Message})");
+        }
+    }
+
+    private static string Required(string source, Dictionary<string, string> metadata, string key) =>
+        metadata.TryGetValue(key, out var value) ? value : throw OnnxErrors.Unsupported(source, $"its metadata lacks '{key}'");
+
+    private static long Int64(string source, Dictionary<string, string> metadata, string key) =>
+        long.TryParse(Required(source, metadata, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
+            ? v : throw OnnxErrors.Unsupported(source, $"its metadata '{key}' is '{metadata[key]}', not an integer");
+
+    private static double Double(string source, Dictionary<string, string> metadata, string key) =>
+        double.TryParse(Required(source, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v)
+            ? v : throw OnnxErrors.Unsupported(source, $"its metadata '{key}' is '{metadata[key]}', not a number");
+
+    private static T EnumValue<T>(string source, Dictionary<string, string> metadata, string key) where T : struct, Enum
+    {
+        string text = Required(source, metadata, key);
+        if (Enum.GetNames<T>().Contains(text, StringComparer.Ordinal)) return Enum.Parse<T>(text);
+        throw OnnxErrors.Unsupported(source, $"its metadata '{key}' is '{text}'; known: {string.Join(", ", Enum.GetNames<T>())}");
+    }
+
+    /// <summary>Checks that <paramref name="values"/> is exactly one float[N, width] tensor named <paramref name="name"/>; returns width.</summary>
+    private static int CheckValue(string source, IList<ValueInfoProto> values, string name, string what)
+    {
+        if (values.Count != 1 || values[0].Name != name)
+            throw OnnxErrors.Unsupported(source, $"its {what}s are [{string.Join(", ", values.Select(v => v.Name))}], not exactly '{name}'");
+        var tensor = values[0].Type?.TensorType;
+        if (tensor is null || tensor.ElemType != OnnxFormat.FloatType)
+            throw OnnxErrors.Unsupported(source, $"its {what} '{name}' is not a float tensor");
+        var dims = tensor.Shape?.Dim;
+        if (dims is null || dims.Count != 2)
+            throw OnnxErrors.Unsupported(source, $"its {what} '{name}' has {dims?.Count ?? 0} dimensions, not 2");
+        if (dims[0].ValueCase == TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue)
+            throw OnnxErrors.Unsupported(source, $"its {what} '{name}' has a fixed batch size {dims[0].DimValue}, not a symbolic one");
+        if (dims[1].ValueCase != TensorShapeProto.Types.Dimension.ValueOneofCase.DimValue || dims[1].DimValue < 1 || dims[1].DimValue > int.MaxValue)
+            throw OnnxErrors.Unsupported(source, $"its {what} '{name}' has no fixed width");
+        return (int)dims[1].DimValue;
+    }
+
+    private static NodeProto Expect(string source, IList<NodeProto> nodes, int index, string op, int inputs)
+    {
+        if (index >= nodes.Count)
+            throw OnnxErrors.Unsupported(source, $"it ends after {nodes.Count} nodes where a {op} should follow");
+        var node = nodes[index];
+        if (node.OpType != op)
+            throw OnnxErrors.Unsupported(source, $"node {index} is {node.OpType} where {op} belongs");
+        if (node.Domain is not ("" or "ai.onnx"))
+            throw OnnxErrors.Unsupported(source, $"node {index} ({op}) is in domain '{node.Domain}'");
+        if (node.Input.Count != inputs || node.Output.Count != 1 || node.Attribute.Count != 0)
+            throw OnnxErrors.Unsupported(source, $"node {index} ({op}) has {node.Input.Count} inputs, {node.Output.Count} outputs and {node.Attribute.Count} attributes; expected {inputs}, 1 and 0");
+        return node;
+    }
+
+    private static TensorProto Initializer(string source, Dictionary<string, TensorProto> initializers, string name, int rank)
+    {
+        if (!initializers.TryGetValue(name, out var t))
+            throw OnnxErrors.Unsupported(source, $"'{name}' is not an initializer");
+        if (t.DataType != OnnxFormat.FloatType)
+            throw OnnxErrors.Unsupported(source, $"the initializer '{name}' has data type {t.DataType}, not float (1)");
+        if (t.Dims.Count != rank || t.Dims.Any(d => d < 1))
+            throw OnnxErrors.Unsupported(source, $"the initializer '{name}' has shape [{string.Join(", ", t.Dims)}], not {rank} positive dimensions");
+        if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
+            throw OnnxErrors.Unsupported(source, $"the initializer '{name}' keeps its data in an external file");
+        return t;
+    }
+
+    /// <summary>The tensor's values as doubles; the dims were checked against the engine's limits already.</summary>
+    private static double[] ReadFloats(string source, TensorProto t)
+    {
+        long count = t.Dims.Aggregate(1L, (a, d) => checked(a * d));
+        var values = new double[count];
+        if (t.HasRawData)
+        {
+            if (t.RawData.Length != count * sizeof(float) || t.FloatData.Count != 0)
+                throw OnnxErrors.Unsupported(source, $"the initializer '{t.Name}' holds {t.RawData.Length} bytes for {count} floats");
+            var raw = t.RawData.Span;
+            for (int i = 0; i < count; i++) values[i] = BinaryPrimitives.ReadSingleLittleEndian(raw.Slice(i * 4, 4));
+        }
+        else
+        {
+            if (t.FloatData.Count != count)
+                throw OnnxErrors.Unsupported(source, $"the initializer '{t.Name}' holds {t.FloatData.Count} floats for shape [{string.Join(", ", t.Dims)}]");
+            for (int i = 0; i < count; i++) values[i] = t.FloatData[i];
+        }
+        return values;
+    }
+}

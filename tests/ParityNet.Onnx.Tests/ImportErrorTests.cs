@@ -1,0 +1,128 @@
+using Google.Protobuf;
+using ParityNet.Onnx.Proto;
+
+namespace ParityNet.Onnx.Tests;
+
+/// <summary>Files that are not ParityNet ONNX get the named error that says which problem it is.</summary>
+public class ImportErrorTests
+{
+    private static byte[] GoodBytes(ParityNetwork? network = null)
+    {
+        using var folder = new ScratchFolder();
+        string path = folder.File("m.onnx");
+        OnnxExporter.Export(network ?? Nets.Make(3, new[] { 2 }, true, 50), path);
+        return File.ReadAllBytes(path);
+    }
+
+    private static ModelProto GoodModel(ParityNetwork? network = null) => ModelProto.Parser.ParseFrom(GoodBytes(network));
+
+    private static string ErrorOf(byte[] bytes) =>
+        Assert.Throws<ParityNetException>(() => OnnxImporter.Import(bytes, "test.onnx")).ErrorId;
+
+    private static string ErrorOf(ModelProto model) => ErrorOf(model.ToByteArray());
+
+    [Fact]
+    public void TheGoodBytesImport() => Assert.Equal(3, OnnxImporter.Import(GoodBytes(), "ok").Bits);
+
+    [Fact]
+    public void EveryTruncationIsReportedAsTruncated()
+    {
+        foreach (var network in new[] { Nets.Make(3, new[] { 2 }, true, 50), Nets.Make(2, new[] { 2 }, false, 0) })
+        {
+            byte[] good = GoodBytes(network);
+            for (int length = 1; length < good.Length; length++)
+            {
+                var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(good[..length], "cut.onnx"));
+                Assert.True(ex.ErrorId == OnnxErrorIds.Truncated, $"cut at {length} of {good.Length}: {ex.ErrorId}: {ex.Message}");
+            }
+        }
+    }
+
+    [Fact]
+    public void EmptyTextAndRandomBytesAreNotOnnx()
+    {
+        Assert.Equal(OnnxErrorIds.NotOnnx, ErrorOf(Array.Empty<byte>()));
+        Assert.Equal(OnnxErrorIds.NotOnnx, ErrorOf("hello, this is not a model\n"u8.ToArray()));
+        Assert.Equal(OnnxErrorIds.NotOnnx, ErrorOf("{\"ir_version\": 8}"u8.ToArray()));
+        var rng = new Random(1234);
+        foreach (int length in new[] { 1, 2, 16, 100, 1000, 10_000 })
+            for (int trial = 0; trial < 20; trial++)
+            {
+                var bytes = new byte[length];
+                rng.NextBytes(bytes);
+                if (bytes[0] == 0x08) bytes[0] = 0x09; // an ONNX file starts with ir_version (0x08); these must not
+                var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(bytes, "random.bin"));
+                Assert.True(ex.ErrorId == OnnxErrorIds.NotOnnx, $"{length} random bytes (trial {trial}): {ex.ErrorId}: {ex.Message}");
+            }
+    }
+
+    [Fact]
+    public void AMissingFileIsNamed()
+    {
+        var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".onnx")));
+        Assert.Equal(OnnxErrorIds.FileNotFound, ex.ErrorId);
+    }
+
+    public static TheoryData<string> WrongGraphs => new()
+    {
+        "relu", "extra-output", "fixed-batch", "renamed-input", "wrong-width", "double-weights", "no-metadata",
+        "metadata-mismatch", "bias-on-one-layer", "extra-node", "one-layer", "old-opset", "attribute", "unknown-task",
+        "short-weights", "external-data",
+    };
+
+    [Theory]
+    [MemberData(nameof(WrongGraphs))]
+    public void OnnxOfAnotherShapeIsAnUnsupportedGraph(string change)
+    {
+        var model = GoodModel(Nets.Make(3, new[] { 2 }, true, 50));
+        var g = model.Graph;
+        switch (change)
+        {
+            case "relu": g.Node[2].OpType = "Relu"; break;
+            case "extra-output": g.Output.Add(g.Output[0].Clone()); g.Output[1].Name = "layer0.sigmoid"; break;
+            case "fixed-batch": g.Input[0].Type.TensorType.Shape.Dim[0].DimValue = 8; break;
+            case "renamed-input": g.Input[0].Name = "x"; break;
+            case "wrong-width": g.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 4; break;
+            case "double-weights": g.Initializer[0].DataType = 11; break;
+            case "no-metadata": model.MetadataProps.Clear(); model.ProducerName = "someone-else"; break;
+            case "metadata-mismatch": model.MetadataProps.Single(e => e.Key == "paritynet.layer_sizes").Value = "3,3,1"; break;
+            case "bias-on-one-layer":
+                g.Node.RemoveAt(4); // layer 1's Add
+                g.Node[4].Input[0] = "layer1.matmul";
+                g.Initializer.RemoveAt(3);
+                break;
+            case "extra-node":
+                g.Node.Add(new NodeProto { OpType = "Identity", Input = { "probability" }, Output = { "p2" } });
+                break;
+            case "one-layer":
+                g.Node.RemoveAt(5); g.Node.RemoveAt(4); g.Node.RemoveAt(3);
+                g.Node[2].Output[0] = "probability";
+                g.Initializer.RemoveAt(3); g.Initializer.RemoveAt(2);
+                break;
+            case "old-opset": model.OpsetImport[0].Version = 11; break;
+            case "attribute": g.Node[2].Attribute.Add(new AttributeProto { Name = "alpha", F = 1, Type = 1 }); break;
+            case "unknown-task": model.MetadataProps.Single(e => e.Key == "paritynet.task").Value = "Prime"; break;
+            case "short-weights": g.Initializer[0].RawData = ByteString.CopyFrom(new byte[8]); break;
+            case "external-data": g.Initializer[0].DataLocation = TensorProto.Types.DataLocation.External; break;
+            default: throw new ArgumentException(change);
+        }
+        var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(model.ToByteArray(), "other.onnx"));
+        Assert.True(ex.ErrorId == OnnxErrorIds.UnsupportedGraph, $"{change}: {ex.ErrorId}: {ex.Message}");
+        Assert.Contains("not a ParityNet network", ex.Message);
+    }
+
+    [Fact]
+    public void AGraphWithinTheLimitsButTooLargeToHoldIsRefusedBeforeAllocating()
+    {
+        // A 20-bit input with 65 536 hidden units: the header is small, the network would need ~17 GiB.
+        var model = GoodModel(Nets.Make(3, new[] { 2 }, true, 0));
+        var g = model.Graph;
+        g.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 20;
+        g.Initializer[0].Dims[0] = 20; g.Initializer[0].Dims[1] = 65536;
+        g.Initializer[1].Dims[0] = 65536;
+        g.Initializer[2].Dims[0] = 65536;
+        model.MetadataProps.Single(e => e.Key == "paritynet.bits").Value = "20";
+        model.MetadataProps.Single(e => e.Key == "paritynet.layer_sizes").Value = "20,65536,1";
+        Assert.Equal(ErrorIds.TooLarge, ErrorOf(model));
+    }
+}
