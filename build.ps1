@@ -67,7 +67,13 @@ function Invoke-Build {
         dotnet publish (Join-Path $Root 'src/ParityNet.Commands/ParityNet.Commands.csproj') `
             -c $Configuration -o $ModuleBin "-p:Version=$Version" --nologo
     }
-    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll') {
+    # ONNX Runtime ships native libraries for every platform; keep the ones the module supports.
+    $keep = 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64'
+    $runtimes = Join-Path $ModuleBin 'runtimes'
+    if (Test-Path $runtimes) {
+        Get-ChildItem $runtimes -Directory | Where-Object Name -notin $keep | Remove-Item -Recurse -Force
+    }
+    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll', 'ParityNet.Onnx.dll', 'runtimes/linux-x64/native/libonnxruntime.so') {
         if (-not (Test-Path (Join-Path $ModuleBin $file))) { throw "Build did not produce module/bin/$file." }
     }
 }

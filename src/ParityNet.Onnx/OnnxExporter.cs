@@ -70,7 +70,7 @@ public static class OnnxExporter
     {
         long all = 1L << network.Bits;
         long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
-        if (all <= SampleSize || all * weights <= MaxCrossCheckWork)
+        if (all <= SampleSize || network.Bits <= EngineLimits.MaxEnumerableBits && all * weights <= MaxCrossCheckWork)
         {
             var every = new long[all];
             for (long i = 0; i < all; i++) every[i] = i;

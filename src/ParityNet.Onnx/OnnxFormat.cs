@@ -53,6 +53,12 @@ public static class OnnxFormat
         public const string Activation = "paritynet.activation";
         /// <summary>"true" or "false".</summary>
         public const string HasBias = "paritynet.has_bias";
+        /// <summary>How the initial weights were drawn (optional on import: Uniform).</summary>
+        public const string Initialization = "paritynet.initialization";
+        /// <summary>The loss function trained on (optional on import: MeanSquaredError).</summary>
+        public const string Loss = "paritynet.training.loss";
+        /// <summary>Rows per update.</summary>
+        public const string BatchSize = "paritynet.training.batch_size";
         /// <summary>The seed of the initial weights.</summary>
         public const string Seed = "paritynet.seed";
         /// <summary>"msb-first": how an integer becomes the input row.</summary>

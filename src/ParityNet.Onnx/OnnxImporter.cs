@@ -111,8 +111,8 @@ public static class OnnxImporter
 
         var graph = model.Graph;
         int bits = CheckValue(source, graph.Input, OnnxFormat.InputName, "input");
-        if (bits < 1 || bits > EngineLimits.MaxEnumerableBits)
-            throw OnnxErrors.Unsupported(source, $"its input has {bits} bits; the engine takes 1 to {EngineLimits.MaxEnumerableBits}");
+        if (bits < 1 || bits > EngineLimits.MaxBits)
+            throw OnnxErrors.Unsupported(source, $"its input has {bits} bits; the engine takes 1 to {EngineLimits.MaxBits}");
         int outputWidth = CheckValue(source, graph.Output, OnnxFormat.OutputName, "output");
         if (outputWidth != 1)
             throw OnnxErrors.Unsupported(source, $"its output has width {outputWidth}, not 1");
@@ -122,11 +122,12 @@ public static class OnnxImporter
             if (!initializers.TryAdd(t.Name, t))
                 throw OnnxErrors.Unsupported(source, $"the initializer '{t.Name}' appears twice");
 
-        // Walk the nodes: per layer MatMul(x, W) [→ Add(·, b)] → Sigmoid.
+        // Walk the nodes: per layer MatMul(x, W) [→ Add(·, b)] → activation (the output's is Sigmoid).
         var weightTensors = new List<TensorProto>();
         var biasTensors = new List<TensorProto>();
         var sizes = new List<int> { bits };
         bool? hasBias = null;
+        var activationOps = new List<string>();
         string x = OnnxFormat.InputName;
         int i = 0;
         var nodes = graph.Node;
@@ -161,9 +162,11 @@ public static class OnnxImporter
                 biasTensors.Add(b);
                 z = add.Output[0];
             }
-            var act = Expect(source, nodes, i++, "Sigmoid", 1);
+            string op = i < nodes.Count && OnnxModelBuilder.ActivationOps.Contains(nodes[i].OpType) ? nodes[i].OpType : "Sigmoid";
+            var act = Expect(source, nodes, i++, op, 1);
             if (act.Input[0] != z)
-                throw OnnxErrors.Unsupported(source, $"node {i - 1} (Sigmoid) reads '{act.Input[0]}' instead of '{z}'");
+                throw OnnxErrors.Unsupported(source, $"node {i - 1} ({op}) reads '{act.Input[0]}' instead of '{z}'");
+            activationOps.Add(op);
             weightTensors.Add(w);
             sizes.Add(units);
             x = act.Output[0];
@@ -174,11 +177,18 @@ public static class OnnxImporter
             throw OnnxErrors.Unsupported(source, $"its last node writes '{x}', not the output '{OnnxFormat.OutputName}'");
         if (sizes[^1] != 1)
             throw OnnxErrors.Unsupported(source, $"its last layer has {sizes[^1]} units, not 1");
+        if (activationOps[^1] != "Sigmoid")
+            throw OnnxErrors.Unsupported(source, $"its output unit is {activationOps[^1]}, not Sigmoid");
+        var hiddenOps = activationOps.Take(activationOps.Count - 1).Distinct().ToList();
+        if (hiddenOps.Count != 1)
+            throw OnnxErrors.Unsupported(source, $"its hidden layers mix activations ({string.Join(", ", hiddenOps)})");
         if (initializers.Count != weightTensors.Count + biasTensors.Count)
             throw OnnxErrors.Unsupported(source, $"it has {initializers.Count} initializers but its layers use {weightTensors.Count + biasTensors.Count}");
 
         // The shape is known: check it against the metadata and the engine's limits before allocating.
         var spec = Spec(source, metadata, sizes, hasBias == true);
+        if (OnnxModelBuilder.ActivationOp(spec.Activation) != hiddenOps[0])
+            throw OnnxErrors.Unsupported(source, $"its metadata gives the activation {spec.Activation}, its graph {hiddenOps[0]}");
         ParityNetwork.Validate(spec);
         var weights = weightTensors.Select(t => ReadFloats(source, t)).ToArray();
         var biases = hasBias == true ? biasTensors.Select(t => ReadFloats(source, t)).ToArray() : null;
@@ -224,6 +234,7 @@ public static class OnnxImporter
             HiddenSizes = sizes.Skip(1).Take(sizes.Count - 2).ToArray(),
             Task = task,
             Activation = activation,
+            Initialization = metadata.ContainsKey(OnnxFormat.Keys.Initialization) ? EnumValue<Initialization>(source, metadata, OnnxFormat.Keys.Initialization) : Initialization.Uniform,
             HasBias = hasBias,
             Seed = Int64(source, metadata, OnnxFormat.Keys.Seed),
         };
@@ -236,6 +247,8 @@ public static class OnnxImporter
         if (trained != "true") throw OnnxErrors.Unsupported(source, $"'{OnnxFormat.Keys.Trained}' is '{trained}', not true or false");
         var options = new TrainingOptions
         {
+            Optimizer = Enum.TryParse<OptimizerKind>(Required(source, metadata, OnnxFormat.Keys.Optimizer), out var optimizer) ? optimizer : OptimizerKind.GradientDescent,
+            Loss = metadata.ContainsKey(OnnxFormat.Keys.Loss) ? EnumValue<LossFunction>(source, metadata, OnnxFormat.Keys.Loss) : LossFunction.MeanSquaredError,
             Alpha = Double(source, metadata, OnnxFormat.Keys.Alpha),
             Epochs = checked((int)Int64(source, metadata, OnnxFormat.Keys.EpochsRequested)),
             TargetAccuracy = metadata.ContainsKey(OnnxFormat.Keys.TargetAccuracy) ? Double(source, metadata, OnnxFormat.Keys.TargetAccuracy) : null,

@@ -73,9 +73,14 @@ internal static class OnnxModelBuilder
         }
     }
 
+    /// <summary>The ONNX operators of the activations, in <see cref="Activation"/> order.</summary>
+    internal static readonly string[] ActivationOps = { "Sigmoid", "Tanh", "Relu" };
+
     internal static string ActivationOp(Activation activation) => activation switch
     {
         Activation.Sigmoid => "Sigmoid",
+        Activation.Tanh => "Tanh",
+        Activation.ReLU => "Relu",
         _ => throw new ParityNetException(OnnxErrorIds.UnsupportedGraph, ParityErrorKind.InvalidArgument,
             $"The activation {activation} has no ONNX mapping yet.", activation),
     };
@@ -87,6 +92,7 @@ internal static class OnnxModelBuilder
         yield return (OnnxFormat.Keys.Bits, Text(network.Bits));
         yield return (OnnxFormat.Keys.LayerSizes, string.Join(",", network.LayerSizes.Select(s => Text(s))));
         yield return (OnnxFormat.Keys.Activation, network.Activation.ToString());
+        yield return (OnnxFormat.Keys.Initialization, network.Spec.Initialization.ToString());
         yield return (OnnxFormat.Keys.HasBias, network.HasBias ? "true" : "false");
         yield return (OnnxFormat.Keys.Seed, Text(network.Seed));
         yield return (OnnxFormat.Keys.BitOrder, "msb-first");
@@ -94,6 +100,8 @@ internal static class OnnxModelBuilder
         if (network.History is not { } h) yield break;
         yield return (OnnxFormat.Keys.Optimizer, h.Optimizer);
         yield return (OnnxFormat.Keys.Alpha, Text(h.Alpha));
+        yield return (OnnxFormat.Keys.Loss, h.LossFunction.ToString());
+        if (h.BatchSize is int batch) yield return (OnnxFormat.Keys.BatchSize, Text(batch));
         yield return (OnnxFormat.Keys.EpochsRequested, Text(h.EpochsRequested));
         yield return (OnnxFormat.Keys.EpochsRun, Text(h.EpochsRun));
         if (h.TargetAccuracy is double ta) yield return (OnnxFormat.Keys.TargetAccuracy, Text(ta));

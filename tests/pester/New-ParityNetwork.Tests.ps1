@@ -52,6 +52,6 @@ Describe 'New-ParityNetwork' {
     }
 
     It 'names the bad value and the valid range' {
-        { New-ParityNetwork -Bits 30 } | Should -Throw -ExpectedMessage '*Bits 30*1 to 20*'
+        { New-ParityNetwork -Bits 63 } | Should -Throw -ExpectedMessage '*Bits 63*1 to 62*'
     }
 }
