@@ -121,8 +121,9 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         }
         catch (ParityNetException ex)
         {
-            // Settings that depend on the network (a batch larger than its data): nothing was trained.
-            WriteError(ErrorRecords.From(ex));
+            // Settings that only the network can judge (a batch larger than its data): a parameter
+            // error, raised before any work, so it ends the command like the others.
+            ThrowTerminatingError(ErrorRecords.From(ex));
             return;
         }
         SessionNetwork.Current = trained;

@@ -23,67 +23,6 @@ public class TrainingTests
         Assert.Equal(1, trained.History.EpochsRun);
     }
 
-    [Theory]
-    [InlineData(true, new[] { 3 })]
-    [InlineData(false, new[] { 3 })]
-    [InlineData(true, new[] { 4, 3 })]
-    [InlineData(false, new[] { 2, 3 })]
-    public void Step_IsMinusAlphaTimesTheFiniteDifferenceGradient(bool bias, int[] hidden)
-    {
-        // Reference: central differences of L = ½·mean((y − p)²) over every parameter; relative error ≤ 1e-6.
-        var spec = new NetworkSpec { Bits = 3, HiddenSizes = hidden, HasBias = bias, Seed = 11 };
-        var start = ParityNetwork.Create(spec);
-        // Non-zero biases so that their gradients are exercised away from the symmetric start.
-        var weights = start.Weights.Select(w => w.AsSpan().ToArray()).ToList();
-        var biases = start.Biases.Select((b, l) => b.Select((_, j) => 0.1 * (j + 1) - 0.2 * l).ToArray()).ToList();
-        var net = ParityNetwork.FromWeights(spec, weights, bias ? biases : null);
-
-        const double alpha = 0.25;
-        var stepped = Trainer.Train(net, new TrainingOptions { Alpha = alpha, Epochs = 1 });
-
-        for (int l = 0; l < weights.Count; l++)
-        {
-            for (int i = 0; i < weights[l].Length; i++)
-            {
-                double analytic = -(stepped.Weights[l].AsSpan()[i] - weights[l][i]) / alpha;
-                double numeric = Numeric(spec, weights, bias ? biases : null, l, i, isBias: false);
-                AssertClose(numeric, analytic, $"weight {l}[{i}]");
-            }
-            if (!bias) continue;
-            for (int j = 0; j < biases[l].Length; j++)
-            {
-                double analytic = -(stepped.Biases[l][j] - biases[l][j]) / alpha;
-                double numeric = Numeric(spec, weights, biases, l, j, isBias: true);
-                AssertClose(numeric, analytic, $"bias {l}[{j}]");
-            }
-        }
-    }
-
-    private static double Numeric(NetworkSpec spec, List<double[]> weights, List<double[]>? biases, int layer, int index, bool isBias)
-    {
-        const double h = 1e-5;
-        double Loss(double delta)
-        {
-            var w = weights.Select(a => (double[])a.Clone()).ToList();
-            var b = biases?.Select(a => (double[])a.Clone()).ToList();
-            if (isBias) b![layer][index] += delta; else w[layer][index] += delta;
-            var net = ParityNetwork.FromWeights(spec, w, b);
-            int n = 1 << spec.Bits;
-            var numbers = Enumerable.Range(0, n).Select(i => (long)i).ToArray();
-            var p = new double[n];
-            net.Predict(numbers, p);
-            return numbers.Sum(x => 0.5 * Math.Pow(TaskLabels.Label(spec.Task, x) - p[x], 2)) / n;
-        }
-        return (Loss(h) - Loss(-h)) / (2 * h);
-    }
-
-    private static void AssertClose(double expected, double actual, string what)
-    {
-        double scale = Math.Max(Math.Abs(expected) + Math.Abs(actual), 1e-8);
-        double relative = Math.Abs(expected - actual) / scale;
-        Assert.True(relative <= 1e-6, $"{what}: finite difference {expected:R}, analytic {actual:R}, relative error {relative:E2}");
-    }
-
     [Fact]
     public void SameSeed_GivesBitIdenticalWeights_DifferentSeed_DifferentOnes()
     {

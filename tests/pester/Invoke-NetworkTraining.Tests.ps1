@@ -148,3 +148,68 @@ Describe 'Invoke-NetworkTraining' {
         finally { $ps.Runspace.Dispose(); $ps.Dispose() }
     }
 }
+
+Describe 'Invoke-NetworkTraining: optimizers, losses, wide inputs' {
+    It 'learns the Even task with <Optimizer> and its default alpha' -ForEach @(
+        @{ Optimizer = 'GradientDescent'; Alpha = 0.5 }
+        @{ Optimizer = 'Sgd'; Alpha = 0.5 }
+        @{ Optimizer = 'Momentum'; Alpha = 0.1 }
+        @{ Optimizer = 'AdaGrad'; Alpha = 0.1 }
+        @{ Optimizer = 'Adam'; Alpha = 0.01 }
+    ) {
+        $net = New-ParityNetwork | Invoke-NetworkTraining -Optimizer $Optimizer
+        $net.History.FinalAccuracy | Should -Be 1
+        $net.History.Optimizer | Should -Be $Optimizer
+        $net.History.Alpha | Should -Be $Alpha
+        @(0..255 | Test-Parity -Network $net | Where-Object Correct).Count | Should -Be 256
+    }
+
+    It 'records the optimizer and its settings in the history' {
+        $net = New-ParityNetwork | Invoke-NetworkTraining -Optimizer Momentum -Momentum 0.8 -Nesterov -BatchSize 64 -Loss CrossEntropy -Epochs 20 -Seed 5
+        $s = $net.History.Settings
+        $s.Optimizer | Should -Be 'Momentum'
+        $s.Momentum | Should -Be 0.8
+        $s.Nesterov | Should -BeTrue
+        $s.Seed | Should -Be 5
+        $net.History.BatchSize | Should -Be 64
+        $net.History.LossFunction | Should -Be 'CrossEntropy'
+    }
+
+    It 'learns 3-bit parity (BitParity) with Adam and cross-entropy' {
+        $net = New-ParityNetwork -Bits 3 -HiddenSize 8, 4 -Task BitParity -Activation Tanh -Initialization Xavier |
+            Invoke-NetworkTraining -Optimizer Adam -Alpha 0.05 -Loss CrossEntropy -Epochs 3000 -TargetAccuracy 1
+        $net.History.StopReason | Should -Be 'TargetReached'
+        (0..7 | Test-Parity -Network $net).Prediction | Should -Be @('Even', 'Odd', 'Odd', 'Even', 'Odd', 'Even', 'Even', 'Odd')
+    }
+
+    It 'trains wide inputs on seeded samples and answers any number below 2^Bits' {
+        $net = New-ParityNetwork -Bits 40 | Invoke-NetworkTraining -Optimizer Adam -Alpha 0.05 -Epochs 30 -SampleSize 1024
+        $net.History.Sampled | Should -BeTrue
+        $net.History.FinalAccuracy | Should -Be 1
+        $big = [long][math]::Pow(2, 40) - 2
+        (Test-Parity -Number $big -Network $net).Correct | Should -BeTrue
+        $errors = $null
+        $null = Test-Parity -Number ([long][math]::Pow(2, 40)) -Network $net -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputOutOfRange,*'
+    }
+
+    It 'rejects <Name> with a terminating ParityNet.InvalidBatchSize' -ForEach @(
+        @{ Name = 'a batch size with full-batch gradient descent'; Arguments = @{ BatchSize = 8 } }
+        @{ Name = 'a batch size of 0'; Arguments = @{ Optimizer = 'Sgd'; BatchSize = 0 } }
+        @{ Name = 'a batch larger than the data'; Arguments = @{ Optimizer = 'Adam'; BatchSize = 257 } }
+    ) {
+        $err = $null
+        try { New-ParityNetwork | Invoke-NetworkTraining @Arguments; throw 'no error' } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidBatchSize,*'
+        $err.Exception.Message | Should -Match 'BatchSize'
+    }
+
+    It 'completes <Parameter> with its values' -ForEach @(
+        @{ Parameter = 'Optimizer'; Values = @('AdaGrad', 'Adam', 'GradientDescent', 'Momentum', 'Sgd') }
+        @{ Parameter = 'Loss'; Values = @('CrossEntropy', 'MeanSquaredError') }
+    ) {
+        $line = "Invoke-NetworkTraining -$Parameter "
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Sort-Object | Should -Be $Values
+    }
+}

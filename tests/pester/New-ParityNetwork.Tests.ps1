@@ -55,3 +55,32 @@ Describe 'New-ParityNetwork' {
         { New-ParityNetwork -Bits 63 } | Should -Throw -ExpectedMessage '*Bits 63*1 to 62*'
     }
 }
+
+Describe 'New-ParityNetwork: depth' {
+    It 'takes -Activation and -Initialization' {
+        $net = New-ParityNetwork -Bits 6 -HiddenSize 8, 4 -Activation Tanh -Initialization Xavier
+        $net.Activation | Should -Be 'Tanh'
+        $net.Spec.Initialization | Should -Be 'Xavier'
+        $limit = [math]::Sqrt(6 / (6 + 8))
+        $net.Weights[0].Values | ForEach-Object { $_ } | ForEach-Object { [math]::Abs($_) | Should -BeLessOrEqual $limit }
+    }
+
+    It 'makes networks up to 62 bits wide' {
+        $net = New-ParityNetwork -Bits 62
+        $net.MaxNumber | Should -Be ([long]::MaxValue -shr 1)
+    }
+
+    It 'completes <Parameter> with its values' -ForEach @(
+        @{ Parameter = 'Task'; Values = @('BitParity', 'Even') }
+        @{ Parameter = 'Activation'; Values = @('ReLU', 'Sigmoid', 'Tanh') }
+        @{ Parameter = 'Initialization'; Values = @('He', 'Uniform', 'Xavier') }
+    ) {
+        $line = "New-ParityNetwork -$Parameter "
+        $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $completions | Sort-Object | Should -Be $Values
+    }
+
+    It 'rejects an unknown activation with the valid names' {
+        { New-ParityNetwork -Activation Softmax } | Should -Throw -ExpectedMessage '*Sigmoid*Tanh*ReLU*'
+    }
+}
