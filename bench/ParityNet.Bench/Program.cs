@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using ParityNet;
+
+// The benchmark: the lesson's network (float64, full batch, no bias, seed 1) on cases a–d, ParityNet
+// against our numpy implementation of the same formulas (bench/lesson_numpy.py), interleaved run by
+// run so that machine drift cancels; then ONNX Runtime against the managed engine for inference.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
+bool quick = args.Contains("--quick");
+string numpyScript = Path.Combine(root, "bench", "lesson_numpy.py");
+bool haveNumpy = NumpyRunner.Available();
+
+var cases = new[]
+{
+    new BenchCase("a", 4, 4, 60_000, 1.0, quick ? 2 : 5),
+    new BenchCase("b", 8, 16, 5_000, 1.0, quick ? 2 : 5),
+    new BenchCase("c", 12, 64, 100, 1.0, quick ? 2 : 5),
+    new BenchCase("d", 16, 128, 8, 1.0, quick ? 2 : 3),
+};
+
+Console.WriteLine($"ParityNet benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(haveNumpy ? "numpy found" : "numpy NOT found: apt-get install -y python3-numpy libopenblas0-pthread")}");
+Console.WriteLine();
+Console.WriteLine("| case | data × bits → hidden → 1 | iterations | ParityNet per iteration | dense GFLOP/s | numpy per iteration | numpy / ParityNet | memory: ParityNet / lesson arrays |");
+Console.WriteLine("|---|---|---|---|---|---|---|---|");
+foreach (var c in cases)
+{
+    Measure(c, warmUp: true);
+    var ours = new List<double>();
+    var theirs = new List<double>();
+    long allocated = 0;
+    for (int r = 0; r < c.Runs; r++)
+    {
+        var (seconds, bytes) = Measure(c, warmUp: false);
+        ours.Add(seconds / c.Iterations);
+        allocated = Math.Max(allocated, bytes);
+        if (haveNumpy) theirs.Add(NumpyRunner.Run(numpyScript, c));
+        Console.Error.WriteLine($"  case {c.Name} run {r + 1}: ParityNet {Format(ours[^1])}{(haveNumpy ? $", numpy {Format(theirs[^1])}" : "")}");
+    }
+    double mine = Median(ours);
+    string numpy = haveNumpy ? Format(Median(theirs)) : "n/a";
+    string ratio = haveNumpy ? $"{Median(theirs) / mine:0.0}×" : "n/a";
+    Console.WriteLine($"| {c.Name} | {c.Rows} × {c.Bits} → {c.Hidden} → 1 | {c.Iterations} | {Format(mine)} | {c.DenseFlops / mine / 1e9:0.00} | {numpy} | {ratio} | {allocated / 1048576.0:0.0} MiB / {c.LessonBytes / 1048576.0:0.0} MiB |");
+}
+
+Console.WriteLine();
+InferenceBench.Run(quick);
+return 0;
+
+static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)
+{
+    var spec = new NetworkSpec { Bits = c.Bits, HiddenSizes = new[] { c.Hidden }, HasBias = false, Seed = 1 };
+    var options = new TrainingOptions { Alpha = c.Alpha, Epochs = warmUp ? Math.Max(1, c.Iterations / 4) : c.Iterations, ReportInterval = TimeSpan.Zero };
+    var network = ParityNetwork.Create(spec);
+    GC.Collect();
+    long before = GC.GetTotalAllocatedBytes(precise: true);
+    var clock = Stopwatch.StartNew();
+    var trained = Trainer.Train(network, options);
+    clock.Stop();
+    long bytes = GC.GetTotalAllocatedBytes(precise: true) - before;
+    if (trained.History!.EpochsRun != options.Epochs) throw new InvalidOperationException("the benchmark run stopped early");
+    return (clock.Elapsed.TotalSeconds, bytes);
+}
+
+static double Median(List<double> values)
+{
+    var sorted = values.OrderBy(v => v).ToArray();
+    return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+}
+
+static string Format(double seconds) => seconds switch
+{
+    < 1e-6 => $"{seconds * 1e9:0} ns",
+    < 1e-3 => $"{seconds * 1e6:0.00} µs",
+    < 1 => $"{seconds * 1e3:0.00} ms",
+    _ => $"{seconds:0.00} s",
+};
+
+internal sealed record BenchCase(string Name, int Bits, int Hidden, int Iterations, double Alpha, int Runs)
+{
+    public long Rows => 1L << Bits;
+
+    /// <summary>The lesson's algorithm counted as dense work: X·syn0 and Xᵀ·l1_delta (2·n·b·h each),
+    /// l1·syn1, l2_delta·syn1ᵀ and l1ᵀ·l2_delta (2·n·h each).</summary>
+    public double DenseFlops => 4.0 * Rows * Bits * Hidden + 6.0 * Rows * Hidden;
+
+    /// <summary>The arrays the lesson's algorithm holds: X, y, l1, l1_delta, l2, l2_delta, syn0, syn1.</summary>
+    public long LessonBytes => 8 * (Rows * Bits + Rows + 2 * Rows * Hidden + 2 * Rows + (long)Bits * Hidden + Hidden);
+}
+
+internal static class NumpyRunner
+{
+    public const string Python = "/usr/bin/python3";
+
+    public static bool Available()
+    {
+        if (!File.Exists(Python)) return false;
+        var p = Process.Start(new ProcessStartInfo(Python, "-c \"import numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        p.WaitForExit();
+        return p.ExitCode == 0;
+    }
+
+    public static double Run(string script, BenchCase c)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString(CultureInfo.InvariantCulture) })
+            info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"numpy failed: {error}");
+        using var json = JsonDocument.Parse(output);
+        return json.RootElement.GetProperty("seconds_per_iteration").GetDouble();
+    }
+}
+
+internal static class InferenceBench
+{
+    public static void Run(bool quick)
+    {
+        var network = Trainer.Train(ParityNetwork.Create(new NetworkSpec { Bits = 16, HiddenSizes = new[] { 128 }, Seed = 1 }),
+            new TrainingOptions { Epochs = 5, ReportInterval = TimeSpan.Zero });
+        var numbers = Enumerable.Range(0, 1 << 16).Select(i => (long)i).ToArray();
+        var managed = new double[numbers.Length];
+        var ort = new double[numbers.Length];
+        string path = Path.Combine(Path.GetTempPath(), $"paritynet-bench-{Environment.ProcessId}.onnx");
+        try
+        {
+            OnnxExporter.Export(network, path);
+            using var predictor = OnnxPredictor.Open(path);
+            var mine = new List<double>();
+            var theirs = new List<double>();
+            for (int r = 0; r < (quick ? 3 : 7); r++)
+            {
+                var clock = Stopwatch.StartNew();
+                network.Predict(numbers, managed);
+                mine.Add(clock.Elapsed.TotalSeconds);
+                clock.Restart();
+                predictor.Predict(numbers, ort);
+                theirs.Add(clock.Elapsed.TotalSeconds);
+            }
+            double maxDiff = managed.Zip(ort, (x, y) => Math.Abs(x - y)).Max();
+            Console.WriteLine("| inference over 65 536 inputs, 16 → 128 → 1 | median time | per input |");
+            Console.WriteLine("|---|---|---|");
+            Console.WriteLine($"| managed engine (float64) | {Fmt(Med(mine))} | {Fmt(Med(mine) / numbers.Length)} |");
+            Console.WriteLine($"| ONNX Runtime (float32) | {Fmt(Med(theirs))} | {Fmt(Med(theirs) / numbers.Length)} |");
+            Console.WriteLine($"| largest difference | {maxDiff:E2} | |");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static double Med(List<double> v) { var s = v.OrderBy(x => x).ToArray(); return s[s.Length / 2]; }
+
+    private static string Fmt(double seconds) => seconds < 1e-6 ? $"{seconds * 1e9:0} ns" : seconds < 1e-3 ? $"{seconds * 1e6:0.00} µs" : $"{seconds * 1e3:0.00} ms";
+}

@@ -1,0 +1,53 @@
+"""The lesson's network in numpy, as ParityNet trains it: the same formulas, data and shapes.
+
+Full batch, float64, sigmoid units, no bias: every integer 0 .. 2^bits - 1 as bits (most
+significant first), label 1 for even. Per iteration:
+    l1 = sigmoid(X . syn0);  l2 = sigmoid(l1 . syn1)
+    l2_delta = (y - l2) * l2 * (1 - l2) / n        # ParityNet averages over the batch
+    l1_delta = l2_delta . syn1^T * l1 * (1 - l1)
+    syn1 += alpha * l1^T . l2_delta;  syn0 += alpha * X^T . l1_delta
+plus the loss and accuracy ParityNet records each epoch.
+Prints one JSON line: seconds per iteration (median is taken by the caller) and the final loss.
+"""
+import argparse
+import json
+import time
+
+import numpy as np
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--bits", type=int, required=True)
+    parser.add_argument("--hidden", type=int, required=True)
+    parser.add_argument("--iterations", type=int, required=True)
+    parser.add_argument("--alpha", type=float, default=1.0)
+    parser.add_argument("--seed", type=int, default=1)
+    a = parser.parse_args()
+
+    numbers = np.arange(2 ** a.bits)
+    X = ((numbers[:, None] >> np.arange(a.bits - 1, -1, -1)) & 1).astype(np.float64)
+    y = (1 - (numbers & 1)).astype(np.float64)[:, None]
+    n = X.shape[0]
+    rng = np.random.default_rng(a.seed)
+    syn0 = 2 * rng.random((a.bits, a.hidden)) - 1
+    syn1 = 2 * rng.random((a.hidden, 1)) - 1
+
+    start = time.perf_counter()
+    for _ in range(a.iterations):
+        l1 = 1 / (1 + np.exp(-X.dot(syn0)))
+        l2 = 1 / (1 + np.exp(-l1.dot(syn1)))
+        l2_error = y - l2
+        loss = float(np.mean(l2_error ** 2))
+        accuracy = float(np.mean((l2 >= 0.5) == (y == 1)))
+        l2_delta = l2_error * (l2 * (1 - l2)) / n
+        l1_delta = l2_delta.dot(syn1.T) * (l1 * (1 - l1))
+        syn1 += a.alpha * l1.T.dot(l2_delta)
+        syn0 += a.alpha * X.T.dot(l1_delta)
+    seconds = time.perf_counter() - start
+    print(json.dumps({"seconds_per_iteration": seconds / a.iterations, "loss": loss, "accuracy": accuracy,
+                      "numpy": np.__version__}))
+
+
+if __name__ == "__main__":
+    main()
