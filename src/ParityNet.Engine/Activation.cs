@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ParityNet;
 
 /// <summary>The activation of the hidden layers. The output unit is always a sigmoid.</summary>
@@ -15,6 +16,7 @@ public enum Activation
 public static class Activations
 {
     /// <summary>A sigmoid that neither overflows nor loses the tiny tail: exp is only taken of a non-positive number.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Sigmoid(double x)
     {
         if (x >= 0)
@@ -24,9 +26,11 @@ public static class Activations
     }
 
     /// <summary>The sigmoid's derivative taken from its output s: s·(1−s).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double SigmoidDerivativeFromOutput(double s) => s * (1.0 - s);
 
     /// <summary>The activation of <paramref name="x"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Apply(Activation activation, double x) => activation switch
     {
         Activation.Sigmoid => Sigmoid(x),
@@ -36,6 +40,7 @@ public static class Activations
     };
 
     /// <summary>The derivative at the input that gave output <paramref name="a"/>: s(1−s), 1−a², or a &gt; 0 ? 1 : 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double DerivativeFromOutput(Activation activation, double a) => activation switch
     {
         Activation.Sigmoid => a * (1.0 - a),

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ParityNet;
 
 /// <summary>Buffers for the forward pass of up to <c>capacity</c> rows; reused across calls.</summary>
@@ -17,15 +18,19 @@ internal sealed class ForwardPass
     }
 
     /// <summary>The activations of layer <paramref name="layer"/> (0 = input) from the last run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Activations(int layer, int rows) => _activations[layer].AsSpan(0, rows * _sizes[layer]);
 
     /// <summary>The output unit's pre-activation from the last run.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Logits(int rows) => _logits.AsSpan(0, rows);
 
     /// <summary>The input block to fill before <see cref="Run"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Input(int rows) => Activations(0, rows);
 
     /// <summary>Runs the layers over the first <paramref name="rows"/> inputs; returns the output column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Run(int rows, double[][] weights, double[][] biases)
     {
         int last = weights.Length - 1;

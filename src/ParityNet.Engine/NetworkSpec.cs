@@ -54,20 +54,21 @@ public static class EngineLimits
         }
     }
 
-    /// <summary>The rows training sees at once: all 2^Bits integers, or for wide inputs the sample drawn
-    /// per epoch and the held-out sample.</summary>
+    /// <summary>The integers a training pass measures on: all 2^Bits, or for wide inputs the held-out sample.</summary>
     public static long TrainingRows(int bits, int sampleSize) =>
-        bits <= MaxEnumerableBits ? 1L << bits : 2L * sampleSize;
+        bits <= MaxEnumerableBits ? 1L << bits : sampleSize;
 
-    /// <summary>The bytes training <paramref name="spec"/> needs: the data, each layer's activations and
-    /// deltas for every row at once, and five copies of the parameters (with optimizer state).</summary>
+    /// <summary>The bytes training <paramref name="spec"/> needs: per worker a tile of activations and
+    /// deltas and a partial gradient; the lists of sampled or shuffled integers; and the parameters,
+    /// their last good copy, gradient and optimizer state.</summary>
     public static long TrainingBytes(NetworkSpec spec, int sampleSize = TrainingOptions.DefaultSampleSize)
     {
-        long n = TrainingRows(spec.Bits, sampleSize);
+        const long workers = 8, tile = 256;
         long units = spec.Bits + 1, parameters = 0;
         int previous = spec.Bits;
         foreach (int h in spec.HiddenSizes) { units += h; parameters += (long)previous * h + h; previous = h; }
         parameters += previous + 1;
-        return checked(8 * (n * units * 2 + 2 * n + parameters * 5));
+        long rows = TrainingRows(spec.Bits, sampleSize);
+        return checked(8 * (workers * (tile * units * 2 + parameters) + 2 * rows + parameters * 5));
     }
 }

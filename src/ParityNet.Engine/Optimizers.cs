@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace ParityNet;
 
 /// <summary>The optimizers, in order of increasing complexity.</summary>
@@ -21,6 +22,7 @@ internal abstract class Optimizer
 {
     protected int T { get; private set; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginUpdate() => T++;
 
     public abstract void Step(int slot, Span<double> parameters, ReadOnlySpan<double> gradient);
@@ -39,6 +41,7 @@ internal abstract class Optimizer
 
 internal sealed class PlainStep(double alpha) : Optimizer
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g)
     {
         for (int i = 0; i < p.Length; i++) p[i] -= alpha * g[i];
@@ -49,6 +52,7 @@ internal sealed class MomentumStep(double alpha, double mu, bool nesterov, IRead
 {
     private readonly double[][] _velocity = Zeros(sizes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g)
     {
         var v = _velocity[slot];
@@ -64,6 +68,7 @@ internal sealed class AdaGradStep(double alpha, double epsilon, IReadOnlyList<in
 {
     private readonly double[][] _sumOfSquares = Zeros(sizes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g)
     {
         var s = _sumOfSquares[slot];
@@ -79,6 +84,7 @@ internal sealed class AdamStep(double alpha, double beta1, double beta2, double 
 {
     private readonly double[][] _m = Zeros(sizes), _v = Zeros(sizes);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g)
     {
         var m = _m[slot];

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 
 namespace ParityNet;
@@ -16,6 +17,7 @@ public enum ParityTask
 public static class TaskLabels
 {
     /// <summary>The expected label (0 or 1) of <paramref name="number"/> for <paramref name="task"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Label(ParityTask task, long number) => task switch
     {
         ParityTask.Even => (number & 1) == 0 ? 1 : 0,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 
 namespace ParityNet;
@@ -16,6 +17,7 @@ public static class Trainer
     /// <summary>Trains a copy of <paramref name="network"/> and returns it; the input is left as it was.
     /// Cancelling stops after the current epoch and returns the network as it was then.</summary>
     /// <exception cref="ParityNetException">a setting is invalid (thrown before any work).</exception>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static ParityNetwork Train(ParityNetwork network, TrainingOptions options,
         IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
     {
@@ -29,7 +31,7 @@ public static class Trainer
         int batch = BatchSize(options, epochRows);
 
         var clock = Stopwatch.StartNew();
-        var run = new Run(network, options, new TrainingSet(network.Bits, network.Task, options.SampleSize, seed), batch, seed);
+        var run = new Run(network, options, new TrainingSet(network.Bits, options.SampleSize, seed), batch, seed);
         var recordedEpochs = new List<int>();
         var lossRecord = new List<double>();
         var accuracyRecord = new List<double>();
@@ -42,7 +44,7 @@ public static class Trainer
         StopReason reason;
         while (true)
         {
-            var (newLoss, newAccuracy) = run.Evaluate();
+            var (newLoss, newAccuracy) = run.Evaluate(willStep: epoch < options.Epochs);
             if (!double.IsFinite(newLoss))
             {
                 // These weights no longer give a finite loss: keep those of the epoch before.
@@ -88,6 +90,7 @@ public static class Trainer
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BatchSize(TrainingOptions options, int rows)
     {
         if (options.Optimizer == OptimizerKind.GradientDescent) return rows;
@@ -101,27 +104,20 @@ public static class Trainer
     /// <summary>The state of one training run: parameters, buffers, optimizer, shuffling.</summary>
     private sealed class Run
     {
-        private readonly TrainingOptions _options;
-        private readonly int[] _sizes;
         private readonly int _layers, _batch;
-        private readonly Activation _activation;
-        private readonly bool _fullBatchOnEval; // gradient descent on every integer: reuse the measuring pass
-        private readonly ForwardPass _eval, _train;
-        private readonly double[][] _gradWeights, _gradBiases, _deltas, _goodWeights, _goodBiases;
-        private readonly double[] _batchLabels;
-        private readonly int[] _order;
+        private readonly bool _fused; // gradient descent on every integer: the measuring pass is the training pass
+        private readonly GradientPass _pass;
+        private readonly double[][] _gradWeights, _gradBiases, _goodWeights, _goodBiases;
+        private readonly long[]? _order;
         private readonly SeededRandom _shuffle;
         private readonly Optimizer _optimizer;
 
         public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
         {
-            _options = options;
             Set = set;
-            _sizes = network.LayerSizes.ToArray();
-            _layers = _sizes.Length - 1;
+            _layers = network.LayerSizes.Count - 1;
             _batch = batch;
-            _activation = network.Activation;
-            _fullBatchOnEval = set.Enumerated && batch == set.TrainRows && options.Optimizer == OptimizerKind.GradientDescent;
+            _fused = set.Enumerated && options.Optimizer == OptimizerKind.GradientDescent;
 
             Weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
             Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
@@ -129,14 +125,8 @@ public static class Trainer
             _goodBiases = Biases.Select(b => new double[b.Length]).ToArray();
             _gradWeights = Weights.Select(w => new double[w.Length]).ToArray();
             _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
-
-            _eval = new ForwardPass(network, set.EvalRows);
-            set.EvalInputs.CopyTo(_eval.Input(set.EvalRows));
-            _train = _fullBatchOnEval ? _eval : new ForwardPass(network, batch);
-            int deltaRows = _fullBatchOnEval ? set.EvalRows : batch;
-            _deltas = _sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[(long)deltaRows * s]).ToArray();
-            _batchLabels = new double[batch];
-            _order = Enumerable.Range(0, set.TrainRows).ToArray();
+            _pass = new GradientPass(network, options.Loss, Math.Max(set.EvalRows, batch));
+            if (set.Enumerated && !_fused) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
             _shuffle = new SeededRandom(unchecked(seed * 31 + 0x3C6EF372));
             var slots = new List<int>();
             for (int l = 0; l < _layers; l++) { slots.Add(Weights[l].Length); slots.Add(Biases[l].Length); }
@@ -147,92 +137,58 @@ public static class Trainer
         public double[][] Weights { get; }
         public double[][] Biases { get; }
 
-        /// <summary>Loss and accuracy of the current weights on the measuring rows.</summary>
-        public (double Loss, double Accuracy) Evaluate()
+        /// <summary>Loss and accuracy of the current weights on the measuring rows. When training is
+        /// fused into this pass, also the gradients for the next step (if <paramref name="willStep"/>).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public (double Loss, double Accuracy) Evaluate(bool willStep)
         {
             int n = Set.EvalRows;
-            var p = _eval.Run(n, Weights, Biases);
-            var z = _eval.Logits(n);
-            var y = Set.EvalLabels;
-            double sum = 0;
-            int correct = 0;
-            for (int i = 0; i < n; i++)
-            {
-                sum += Losses.Value(_options.Loss, z[i], p[i], y[i]);
-                if ((p[i] >= 0.5 ? 1.0 : 0.0) == y[i]) correct++;
-            }
-            return (sum / n, correct / (double)n);
+            var (lossSum, correct) = _fused && willStep
+                ? _pass.Run(null, 0, n, Weights, Biases, _gradWeights, _gradBiases)
+                : _pass.Run(Set.EvalNumbers, 0, n, Weights, Biases);
+            return (lossSum / n, correct / (double)n);
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SaveLastGood()
         {
             for (int l = 0; l < _layers; l++) { Weights[l].CopyTo(_goodWeights[l], 0); Biases[l].CopyTo(_goodBiases[l], 0); }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RestoreLastGood()
         {
             for (int l = 0; l < _layers; l++) { _goodWeights[l].CopyTo(Weights[l], 0); _goodBiases[l].CopyTo(Biases[l], 0); }
         }
 
         /// <summary>One pass over the epoch's rows; false when a parameter stopped being finite.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TrainEpoch()
         {
-            if (_fullBatchOnEval)
-            {
-                Backward(_eval, Set.EvalRows, Set.EvalLabels);
-                return Step();
-            }
+            if (_fused) return Step(); // the gradients came with Evaluate
             Set.NextEpoch();
-            int rows = Set.TrainRows, bits = _sizes[0];
-            if (_batch < rows) Shuffle();
+            var numbers = Set.TrainNumbers ?? _order!;
+            int rows = Set.TrainRows;
+            if (_order is not null && _batch < rows) Shuffle(_order);
             for (int start = 0; start < rows; start += _batch)
             {
-                int count = Math.Min(_batch, rows - start);
-                var input = _train.Input(count);
-                for (int i = 0; i < count; i++)
-                {
-                    int row = _order[start + i];
-                    Set.TrainInputs.AsSpan(row * bits, bits).CopyTo(input.Slice(i * bits, bits));
-                    _batchLabels[i] = Set.TrainLabels[row];
-                }
-                _train.Run(count, Weights, Biases);
-                Backward(_train, count, _batchLabels);
+                _pass.Run(numbers, start, Math.Min(_batch, rows - start), Weights, Biases, _gradWeights, _gradBiases);
                 if (!Step()) return false;
             }
             return true;
         }
 
-        private void Shuffle()
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Shuffle(long[] order)
         {
-            for (int i = _order.Length - 1; i > 0; i--)
+            for (int i = order.Length - 1; i > 0; i--)
             {
                 int j = (int)_shuffle.NextInt64(i + 1);
-                (_order[i], _order[j]) = (_order[j], _order[i]);
+                (order[i], order[j]) = (order[j], order[i]);
             }
         }
 
-        /// <summary>Gradients of the objective (mean over the batch) into the gradient buffers.</summary>
-        private void Backward(ForwardPass forward, int rows, ReadOnlySpan<double> labels)
-        {
-            var output = forward.Activations(_layers, rows);
-            var delta = _deltas[_layers].AsSpan(0, rows);
-            double scale = 1.0 / rows;
-            for (int i = 0; i < rows; i++) delta[i] = scale * Losses.OutputGradient(_options.Loss, output[i], labels[i]);
-            for (int l = _layers - 1; l >= 0; l--)
-            {
-                var below = forward.Activations(l, rows);
-                var above = _deltas[l + 1].AsSpan(0, rows * _sizes[l + 1]);
-                Kernels.MatMulTransposeA(below, above, _gradWeights[l], rows, _sizes[l], _sizes[l + 1]);
-                if (Biases[l].Length > 0) Kernels.ColumnSums(above, _gradBiases[l], rows, _sizes[l + 1]);
-                if (l > 0)
-                {
-                    var back = _deltas[l].AsSpan(0, rows * _sizes[l]);
-                    Kernels.MatMulTransposeB(above, Weights[l], back, rows, _sizes[l + 1], _sizes[l]);
-                    Kernels.ActivationDelta(back, below, back, _activation);
-                }
-            }
-        }
-
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private bool Step()
         {
             _optimizer.BeginUpdate();
@@ -246,6 +202,7 @@ public static class Trainer
             return finite;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool AllFinite(ReadOnlySpan<double> values)
         {
             foreach (double v in values) if (!double.IsFinite(v)) return false;

@@ -37,7 +37,7 @@ public class KernelTests
         var rng = new SeededRandom(3);
         var a = Random(rng, n * k); var d = Random(rng, n * m); var w = Random(rng, k * m);
         var g = new double[k * m];
-        Kernels.MatMulTransposeA(a, d, g, n, k, m);
+        Kernels.MatMulTransposeAAdd(a, d, g, n, k, m);
         for (int p = 0; p < k; p++)
             for (int j = 0; j < m; j++)
             {
@@ -67,7 +67,7 @@ public class KernelTests
         Assert.Equal(Activations.Sigmoid(-0.5), z[2], 15);
         Assert.Equal(Activations.Sigmoid(1.5), z[3], 15);
         var sums = new double[2];
-        Kernels.ColumnSums(new double[] { 1, 2, 3, 4, 5, 6 }, sums, 3, 2);
+        Kernels.ColumnSumsAdd(new double[] { 1, 2, 3, 4, 5, 6 }, sums, 3, 2);
         Assert.Equal(new double[] { 9, 12 }, sums);
     }
 

@@ -100,15 +100,19 @@ public class OptimizerTests
     }
 
     [Fact]
-    public void Sgd_WithTheFullBatch_EqualsGradientDescent_BitForBit()
+    public void Sgd_WithTheFullBatch_EqualsGradientDescent()
     {
+        // The same updates; gradient descent takes the bit kernels over the enumeration and Sgd the
+        // dense ones over encoded rows, which add in another order: equal within 1e-12.
         var net = ParityNetwork.Create(new NetworkSpec { Bits = 5 });
         var gd = Trainer.Train(net, new TrainingOptions { Alpha = 0.5, Epochs = 50 });
         var sgd = Trainer.Train(net, new TrainingOptions { Optimizer = OptimizerKind.Sgd, Alpha = 0.5, Epochs = 50, BatchSize = 32 });
         for (int l = 0; l < gd.Weights.Count; l++)
         {
-            Assert.True(gd.Weights[l].AsSpan().SequenceEqual(sgd.Weights[l].AsSpan()));
-            Assert.Equal(gd.Biases[l], sgd.Biases[l]);
+            var a = gd.Weights[l].AsSpan().ToArray();
+            var b = sgd.Weights[l].AsSpan().ToArray();
+            for (int i = 0; i < a.Length; i++) Assert.Equal(a[i], b[i], 1e-12);
+            for (int i = 0; i < gd.Biases[l].Length; i++) Assert.Equal(gd.Biases[l][i], sgd.Biases[l][i], 1e-12);
         }
     }
 
