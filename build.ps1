@@ -7,6 +7,8 @@
       Test   Build, then xunit, then Pester in a fresh pwsh against the built module;
              ends with the line "N passed, N failed" and exits non-zero on any failure
       Demo   Build, then run the design's pipeline in a fresh pwsh
+      Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d), ONNX Runtime
+             against the engine, and Test-Parity in the pipeline against Select-Object
       Clean  remove module/bin, out/ and every bin/ and obj/ folder
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
@@ -14,7 +16,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -133,6 +135,17 @@ function Invoke-Demo {
     Invoke-FreshPwsh 'Demo' @('-File', (Join-Path $Root 'tools/Demo.ps1'), '-ManifestPath', $Manifest)
 }
 
+function Invoke-Bench {
+    Invoke-Build
+    Write-Step 'Benchmark: ParityNet against numpy (bench/lesson_numpy.py), interleaved'
+    $env:OPENBLAS_NUM_THREADS = $null
+    Invoke-Native 'the benchmark' {
+        dotnet run --project (Join-Path $Root 'bench/ParityNet.Bench/ParityNet.Bench.csproj') -c $Configuration --nologo -- $Root
+    }
+    Write-Step 'Benchmark: Test-Parity in the pipeline, in a fresh pwsh'
+    Invoke-FreshPwsh 'the pipeline benchmark' @('-File', (Join-Path $Root 'tools/Bench-Pipeline.ps1'), '-ManifestPath', $Manifest)
+}
+
 function Invoke-Clean {
     Write-Step 'Clean'
     foreach ($path in @($ModuleBin, $Out)) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
@@ -148,6 +161,7 @@ try {
             'Build' { Invoke-Build }
             'Test' { Invoke-Test }
             'Demo' { Invoke-Demo }
+            'Bench' { Invoke-Bench }
             'Clean' { Invoke-Clean }
         }
     }

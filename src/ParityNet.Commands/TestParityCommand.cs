@@ -14,7 +14,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
 {
     private const string NetworkSet = "Network";
     private const string OnnxSet = "Onnx";
-    private ParityNetwork? _network;
+    private Predictor? _predictor;
     private OnnxPredictor? _onnx;
     private readonly List<long> _pending = new();
 
@@ -48,14 +48,15 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
             }
             return;
         }
-        _network = Network ?? SessionNetwork.Current;
-        if (_network is null)
+        var network = Network ?? SessionNetwork.Current;
+        if (network is null)
         {
             WriteVerbose(SessionNetwork.DefaultIsReady
                 ? "No -Network and no current network in this session: using the built-in default network."
                 : "No -Network and no current network in this session: training the built-in default network (New-ParityNetwork | Invoke-NetworkTraining with their defaults) once for this process.");
-            _network = SessionNetwork.Default;
+            network = SessionNetwork.Default;
         }
+        _predictor = new Predictor(network);
     }
 
     /// <inheritdoc/>
@@ -73,8 +74,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
                     if (_pending.Count >= OnnxPredictor.DefaultBatchSize) FlushOnnx();
                     continue;
                 }
-                _network!.CheckNumber(n);
-                WriteObject(_network.Test(n));
+                WriteObject(_predictor!.Test(n));
             }
             catch (ParityNetException ex)
             {

@@ -16,7 +16,7 @@ public sealed class ParityPrediction
     public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine)
     {
         Number = number;
-        Bits = BitEncoding.ToText(number, bits);
+        _width = bits;
         Task = task;
         Probability = probability;
         Label = probability >= 0.5 ? 1 : 0;
@@ -27,8 +27,11 @@ public sealed class ParityPrediction
     /// <summary>The integer asked about.</summary>
     public long Number { get; }
 
+    private readonly int _width;
+    private string? _bits;
+
     /// <summary>Its bits as the network sees them, most significant first.</summary>
-    public string Bits { get; }
+    public string Bits => _bits ??= BitEncoding.ToText(Number, _width);
 
     /// <summary>The task of the network.</summary>
     public ParityTask Task { get; }
