@@ -126,7 +126,7 @@ internal sealed class GradientPass
             for (int j = 0; j < rows; j++)
             {
                 long number = enumerated ? start + j : numbers![offset + start + j];
-                _labels[j] = TaskLabels.Label(_task, number);
+                _labels[j] = _task == ParityTask.Even ? 1 - (number & 1) : System.Numerics.BitOperations.PopCount((ulong)number) & 1;
                 if (!enumerated) BitEncoding.Encode(number, bits, input.Slice(j * bits, bits));
             }
 
@@ -146,12 +146,25 @@ internal sealed class GradientPass
             var delta = _deltas[_layers].AsSpan(0, rows);
             double lossSum = 0;
             int correct = 0;
-            for (int j = 0; j < rows; j++)
+            if (_loss == LossFunction.MeanSquaredError)
             {
-                double p = output[j], y = _labels[j];
-                lossSum += Losses.Value(_loss, _logits[j], p, y);
-                if ((p >= 0.5 ? 1.0 : 0.0) == y) correct++;
-                delta[j] = scale * Losses.OutputGradient(_loss, p, y);
+                for (int j = 0; j < rows; j++)
+                {
+                    double p = output[j], y = _labels[j], e = y - p;
+                    lossSum += e * e;
+                    if ((p >= 0.5 ? 1.0 : 0.0) == y) correct++;
+                    delta[j] = scale * (-e * (p * (1.0 - p)));
+                }
+            }
+            else
+            {
+                for (int j = 0; j < rows; j++)
+                {
+                    double p = output[j], y = _labels[j];
+                    lossSum += Losses.Value(_loss, _logits[j], p, y);
+                    if ((p >= 0.5 ? 1.0 : 0.0) == y) correct++;
+                    delta[j] = scale * Losses.OutputGradient(_loss, p, y);
+                }
             }
             LossSum += lossSum;
             Correct += correct;

@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 namespace ParityNet;
 
 /// <summary>
-/// The sigmoid over spans, four doubles at a time. exp is a degree-12 Taylor polynomial after the
+/// The sigmoid over spans, four doubles at a time. exp is the degree-12 Taylor polynomial (evaluated by Estrin's scheme) after the
 /// reduction x = n·ln2 + r, |r| ≤ ln2/2 (error below 2 ulp), with 2^n built from the exponent bits.
 /// The scalar path performs the very same operations in the same order, without fused multiply-add,
 /// so results are bit-identical whatever the vector width and on every x64 or Arm machine.
@@ -39,19 +39,11 @@ public static class VectorMath
         double t = x * Log2E + Magic;
         double n = t - Magic;
         double r = x - n * Ln2Hi - n * Ln2Lo;
-        double p = C12;
-        p = p * r + C11;
-        p = p * r + C10;
-        p = p * r + C9;
-        p = p * r + C8;
-        p = p * r + C7;
-        p = p * r + C6;
-        p = p * r + C5;
-        p = p * r + C4;
-        p = p * r + C3;
-        p = p * r + C2;
-        p = p * r + C1;
-        p = p * r + C0;
+        // Estrin's scheme: the same polynomial with a short dependency chain.
+        double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
+        double p = ((C0 + C1 * r) + r2 * (C2 + C3 * r))
+                 + r4 * ((C4 + C5 * r) + r2 * (C6 + C7 * r))
+                 + r8 * ((C8 + C9 * r) + r2 * (C10 + C11 * r) + r4 * C12);
         long bits = (BitConverter.DoubleToInt64Bits(t) - BitConverter.DoubleToInt64Bits(Magic) + 1023) << 52;
         double e = p * BitConverter.Int64BitsToDouble(bits);
         return x < FlushBelow ? 0.0 : e;
@@ -91,25 +83,21 @@ public static class VectorMath
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> V(double c) => Vector256.Create(c);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpNonPositive(Vector256<double> x)
     {
         var magic = Vector256.Create(Magic);
         var t = x * Vector256.Create(Log2E) + magic;
         var n = t - magic;
         var r = x - n * Vector256.Create(Ln2Hi) - n * Vector256.Create(Ln2Lo);
-        var p = Vector256.Create(C12);
-        p = p * r + Vector256.Create(C11);
-        p = p * r + Vector256.Create(C10);
-        p = p * r + Vector256.Create(C9);
-        p = p * r + Vector256.Create(C8);
-        p = p * r + Vector256.Create(C7);
-        p = p * r + Vector256.Create(C6);
-        p = p * r + Vector256.Create(C5);
-        p = p * r + Vector256.Create(C4);
-        p = p * r + Vector256.Create(C3);
-        p = p * r + Vector256.Create(C2);
-        p = p * r + Vector256.Create(C1);
-        p = p * r + Vector256.Create(C0);
+        var r2 = r * r;
+        var r4 = r2 * r2;
+        var r8 = r4 * r4;
+        var p = ((V(C0) + V(C1) * r) + r2 * (V(C2) + V(C3) * r))
+              + r4 * ((V(C4) + V(C5) * r) + r2 * (V(C6) + V(C7) * r))
+              + r8 * ((V(C8) + V(C9) * r) + r2 * (V(C10) + V(C11) * r) + r4 * V(C12));
         var bits = (t.AsInt64() - magic.AsInt64() + Vector256.Create(1023L)) << 52;
         var e = p * bits.AsDouble();
         return Vector256.AndNot(e, Vector256.LessThan(x, Vector256.Create(FlushBelow)));
