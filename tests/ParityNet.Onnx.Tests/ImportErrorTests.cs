@@ -112,17 +112,55 @@ public class ImportErrorTests
     }
 
     [Fact]
-    public void AGraphWithinTheLimitsButTooLargeToHoldIsRefusedBeforeAllocating()
+    public void ATensorDeclaring2To40ElementsIsRefusedBeforeAllocating()
     {
-        // A 20-bit input with 65 536 hidden units: the header is small, the network would need ~17 GiB.
+        // 2^4 × 2^36 weights declared in a file of a few hundred bytes.
         var model = GoodModel(Nets.Make(3, new[] { 2 }, true, 0));
         var g = model.Graph;
-        g.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 20;
-        g.Initializer[0].Dims[0] = 20; g.Initializer[0].Dims[1] = 65536;
+        g.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 16;
+        g.Initializer[0].Dims[0] = 16; g.Initializer[0].Dims[1] = 1L << 36;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(OnnxErrorIds.UnsupportedGraph, ErrorOf(model));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "nothing of the declared size may be allocated");
+    }
+
+    [Fact]
+    public void AGraphWithinTheLimitsButTooLargeToHoldIsRefusedBeforeAllocating()
+    {
+        // Two hidden layers of 65 536 units: each size is allowed, together they need tens of GiB.
+        var model = GoodModel(Nets.Make(3, new[] { 2, 2 }, true, 0));
+        var g = model.Graph;
+        g.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 16;
+        g.Initializer[0].Dims[0] = 16; g.Initializer[0].Dims[1] = 65536;
         g.Initializer[1].Dims[0] = 65536;
-        g.Initializer[2].Dims[0] = 65536;
-        model.MetadataProps.Single(e => e.Key == "paritynet.bits").Value = "20";
-        model.MetadataProps.Single(e => e.Key == "paritynet.layer_sizes").Value = "20,65536,1";
+        g.Initializer[2].Dims[0] = 65536; g.Initializer[2].Dims[1] = 65536;
+        g.Initializer[3].Dims[0] = 65536;
+        g.Initializer[4].Dims[0] = 65536;
+        model.MetadataProps.Single(e => e.Key == "paritynet.bits").Value = "16";
+        model.MetadataProps.Single(e => e.Key == "paritynet.layer_sizes").Value = "16,65536,65536,1";
+        long before = GC.GetAllocatedBytesForCurrentThread();
         Assert.Equal(ErrorIds.TooLarge, ErrorOf(model));
+        Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "nothing of the declared size may be allocated");
+    }
+
+    [Fact]
+    public void DeeplyNestedMessagesAreNotOnnx()
+    {
+        // 100 000 nested length-delimited fields inside the graph field: a parser without a recursion
+        // limit would overflow its stack.
+        var bytes = new List<byte> { 0x08, 0x08 }; // ir_version = 8
+        var inner = new byte[] { 0x3A };           // field 7 (graph), length-delimited
+        var nested = Array.Empty<byte>();
+        for (int depth = 0; depth < 100_000; depth++)
+        {
+            var length = new List<byte>();
+            uint n = (uint)nested.Length;
+            do { byte b = (byte)(n & 0x7F); n >>= 7; length.Add(n != 0 ? (byte)(b | 0x80) : b); } while (n != 0);
+            nested = inner.Concat(length).Concat(nested).ToArray();
+            if (nested.Length > 1 << 20) break;
+        }
+        bytes.AddRange(nested);
+        var id = ErrorOf(bytes.ToArray());
+        Assert.True(id == OnnxErrorIds.NotOnnx || id == OnnxErrorIds.UnsupportedGraph, id);
     }
 }
