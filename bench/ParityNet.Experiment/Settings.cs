@@ -29,7 +29,7 @@ internal sealed record Settings
           --loss L            MeanSquaredError | CrossEntropy
           --optimizer O       GradientDescent | Sgd | Momentum | AdaGrad | Adam
           --alpha A           a number, or 2^N, or k*2^N
-          --batch B           rows per update (none for GradientDescent)
+          --batch B           rows per update, or full (ignored by GradientDescent)
           --epochs E          epoch cap
         """;
 
@@ -95,7 +95,7 @@ internal sealed record Settings
                 "loss" => r with { Loss = Enum.Parse<LossFunction>(value, true) },
                 "optimizer" => r with { Optimizer = Enum.Parse<OptimizerKind>(value, true) },
                 "alpha" => r with { Alpha = value },
-                "batch" => r with { BatchSize = value == "none" ? null : Int(value) },
+                "batch" => r with { BatchSize = value == "full" ? ParityNet.Experiment.Recipe.FullBatch : Int(value) },
                 "epochs" => r with { Epochs = Int(value) },
                 _ => r,
             };
