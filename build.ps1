@@ -9,6 +9,8 @@
       Demo   Build, then run the design's pipeline in a fresh pwsh
       Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d), ONNX Runtime
              against the engine, and Test-Parity in the pipeline against Select-Object
+      Experiment  the paper's table: N-bit parity for N = 2..10, 20 seeds, the lesson's recipe
+             against ParityNet's best (about 11 minutes on 2 cores; -ExperimentArgs to change it)
       Clean  remove module/bin, out/ and every bin/ and obj/ folder
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
@@ -16,11 +18,14 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Experiment', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release'
+    [string] $Configuration = 'Release',
+
+    # Arguments for the Experiment task, separated by spaces (see bench/ParityNet.Experiment).
+    [string] $ExperimentArgs = '--min-bits 2 --max-bits 10 --seeds 20 --recipe both --threads 2'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -140,10 +145,18 @@ function Invoke-Bench {
     Write-Step 'Benchmark: ParityNet against numpy (bench/lesson_numpy.py), interleaved'
     $env:OPENBLAS_NUM_THREADS = $null
     Invoke-Native 'the benchmark' {
-        dotnet run --project (Join-Path $Root 'bench/ParityNet.Bench/ParityNet.Bench.csproj') -c $Configuration --nologo -- $Root
+        dotnet run --project (Join-Path $Root 'bench/ParityNet.Bench/ParityNet.Bench.csproj') -c $Configuration -- $Root
     }
     Write-Step 'Benchmark: Test-Parity in the pipeline, in a fresh pwsh'
     Invoke-FreshPwsh 'the pipeline benchmark' @('-File', (Join-Path $Root 'tools/Bench-Pipeline.ps1'), '-ManifestPath', $Manifest)
+}
+
+function Invoke-Experiment {
+    Write-Step "The paper's table: bench/ParityNet.Experiment $ExperimentArgs"
+    $arguments = @($ExperimentArgs.Trim() -split '\s+')
+    Invoke-Native 'the experiment' {
+        dotnet run --project (Join-Path $Root 'bench/ParityNet.Experiment/ParityNet.Experiment.csproj') -c $Configuration -- @arguments
+    }
 }
 
 function Invoke-Clean {
@@ -162,6 +175,7 @@ try {
             'Test' { Invoke-Test }
             'Demo' { Invoke-Demo }
             'Bench' { Invoke-Bench }
+            'Experiment' { Invoke-Experiment }
             'Clean' { Invoke-Clean }
         }
     }
