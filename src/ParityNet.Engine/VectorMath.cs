@@ -1,13 +1,16 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ParityNet;
 
 /// <summary>
 /// The sigmoid over spans, four doubles at a time. exp is the degree-12 Taylor polynomial (evaluated by Estrin's scheme) after the
 /// reduction x = n·ln2 + r, |r| ≤ ln2/2 (error below 2 ulp), with 2^n built from the exponent bits.
-/// The scalar path performs the very same operations in the same order, without fused multiply-add,
-/// so results are bit-identical whatever the vector width and on every x64 or Arm machine.
+/// Multiply-adds are fused (FMA3 in the vector path, Math.FusedMultiplyAdd — exact everywhere, emulated
+/// where the processor lacks it — in the scalar path), in the same order in both, so results are
+/// bit-identical on every machine; without FMA3 the scalar path serves every element.
 /// Only exp of a non-positive number is taken, so nothing overflows; below −708 exp is flushed to 0.
 /// </summary>
 public static class VectorMath
@@ -36,14 +39,16 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ExpNonPositive(double x)
     {
-        double t = x * Log2E + Magic;
+        double t = Math.FusedMultiplyAdd(x, Log2E, Magic);
         double n = t - Magic;
-        double r = x - n * Ln2Hi - n * Ln2Lo;
+        double r = Math.FusedMultiplyAdd(-n, Ln2Hi, x);
+        r = Math.FusedMultiplyAdd(-n, Ln2Lo, r);
         // Estrin's scheme: the same polynomial with a short dependency chain.
         double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
-        double p = ((C0 + C1 * r) + r2 * (C2 + C3 * r))
-                 + r4 * ((C4 + C5 * r) + r2 * (C6 + C7 * r))
-                 + r8 * ((C8 + C9 * r) + r2 * (C10 + C11 * r) + r4 * C12);
+        double a = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C3, r, C2), Math.FusedMultiplyAdd(C1, r, C0));
+        double b = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C7, r, C6), Math.FusedMultiplyAdd(C5, r, C4));
+        double c = Math.FusedMultiplyAdd(r4, C12, Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C11, r, C10), Math.FusedMultiplyAdd(C9, r, C8)));
+        double p = Math.FusedMultiplyAdd(r8, c, Math.FusedMultiplyAdd(r4, b, a));
         long bits = (BitConverter.DoubleToInt64Bits(t) - BitConverter.DoubleToInt64Bits(Magic) + 1023) << 52;
         double e = p * BitConverter.Int64BitsToDouble(bits);
         return x < FlushBelow ? 0.0 : e;
@@ -64,10 +69,19 @@ public static class VectorMath
     {
         if (destination.Length < source.Length) throw new ArgumentException("destination is shorter than source.", nameof(destination));
         int i = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Fma.IsSupported)
         {
+            ref double src = ref MemoryMarshal.GetReference(source);
+            ref double dst = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - 8; i += 8) // two independent vectors in flight
+            {
+                var a = SigmoidVector(Vector256.LoadUnsafe(ref src, (nuint)i));
+                var b = SigmoidVector(Vector256.LoadUnsafe(ref src, (nuint)(i + 4)));
+                a.StoreUnsafe(ref dst, (nuint)i);
+                b.StoreUnsafe(ref dst, (nuint)(i + 4));
+            }
             for (; i <= source.Length - 4; i += 4)
-                SigmoidVector(Vector256.Create(source.Slice(i, 4))).CopyTo(destination.Slice(i, 4));
+                SigmoidVector(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
         }
         for (; i < source.Length; i++) destination[i] = Sigmoid(source[i]);
     }
@@ -88,18 +102,20 @@ public static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpNonPositive(Vector256<double> x)
     {
-        var magic = Vector256.Create(Magic);
-        var t = x * Vector256.Create(Log2E) + magic;
+        var magic = V(Magic);
+        var t = Fma.MultiplyAdd(x, V(Log2E), magic);
         var n = t - magic;
-        var r = x - n * Vector256.Create(Ln2Hi) - n * Vector256.Create(Ln2Lo);
+        var r = Fma.MultiplyAddNegated(n, V(Ln2Hi), x);
+        r = Fma.MultiplyAddNegated(n, V(Ln2Lo), r);
         var r2 = r * r;
         var r4 = r2 * r2;
         var r8 = r4 * r4;
-        var p = ((V(C0) + V(C1) * r) + r2 * (V(C2) + V(C3) * r))
-              + r4 * ((V(C4) + V(C5) * r) + r2 * (V(C6) + V(C7) * r))
-              + r8 * ((V(C8) + V(C9) * r) + r2 * (V(C10) + V(C11) * r) + r4 * V(C12));
+        var a = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C3), r, V(C2)), Fma.MultiplyAdd(V(C1), r, V(C0)));
+        var b = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C7), r, V(C6)), Fma.MultiplyAdd(V(C5), r, V(C4)));
+        var c = Fma.MultiplyAdd(r4, V(C12), Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C11), r, V(C10)), Fma.MultiplyAdd(V(C9), r, V(C8))));
+        var p = Fma.MultiplyAdd(r8, c, Fma.MultiplyAdd(r4, b, a));
         var bits = (t.AsInt64() - magic.AsInt64() + Vector256.Create(1023L)) << 52;
         var e = p * bits.AsDouble();
-        return Vector256.AndNot(e, Vector256.LessThan(x, Vector256.Create(FlushBelow)));
+        return Vector256.AndNot(e, Vector256.LessThan(x, V(FlushBelow)));
     }
 }
