@@ -70,7 +70,8 @@ function Invoke-Build {
             -c $Configuration -o $ModuleBin "-p:Version=$Version" --nologo
     }
     # ONNX Runtime ships native libraries for every platform; keep the ones the module supports.
-    $keep = 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64'
+    # 'osx' holds SkiaSharp's universal macOS library (the chart).
+    $keep = 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64', 'osx'
     $runtimes = Join-Path $ModuleBin 'runtimes'
     if (Test-Path $runtimes) {
         Get-ChildItem $runtimes -Directory | Where-Object Name -notin $keep | Remove-Item -Recurse -Force
