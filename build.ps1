@@ -76,9 +76,23 @@ function Invoke-Build {
     if (Test-Path $runtimes) {
         Get-ChildItem $runtimes -Directory | Where-Object Name -notin $keep | Remove-Item -Recurse -Force
     }
-    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll', 'ParityNet.Onnx.dll', 'runtimes/linux-x64/native/libonnxruntime.so') {
+    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll', 'ParityNet.Onnx.dll', 'runtimes/linux-x64/native/libonnxruntime.so', 'runtimes/linux-x64/native/libSkiaSharp.so') {
         if (-not (Test-Path (Join-Path $ModuleBin $file))) { throw "Build did not produce module/bin/$file." }
     }
+    Invoke-BuildHelp
+}
+
+# Help lives in the module base's culture folder, where Get-Help looks for a binary module's MAML and
+# about topics: the repository root for this layout (en-US/ is generated, git-ignored), the package
+# root once installed. The MAML is compiled from docs/help/*.md in a fresh pwsh (it imports the module).
+function Invoke-BuildHelp {
+    Write-Step 'Help: docs/help/*.md to en-US/ParityNet.Commands.dll-Help.xml, plus module/en-US'
+    $helpOut = Join-Path $Root 'en-US'
+    if (Test-Path $helpOut) { Remove-Item $helpOut -Recurse -Force }
+    New-Item -ItemType Directory $helpOut | Out-Null
+    Copy-Item (Join-Path $Root 'module/en-US/*') $helpOut
+    Invoke-FreshPwsh 'the help compiler' @('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ManifestPath', $Manifest,
+        '-SourcePath', (Join-Path $Root 'docs/help'), '-OutputPath', (Join-Path $helpOut 'ParityNet.Commands.dll-Help.xml'))
 }
 
 function Get-PesterModulePath {
@@ -149,7 +163,7 @@ function Invoke-Bench {
 
 function Invoke-Clean {
     Write-Step 'Clean'
-    foreach ($path in @($ModuleBin, $Out)) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
+    foreach ($path in @($ModuleBin, $Out, (Join-Path $Root 'en-US'))) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
     Get-ChildItem $Root -Directory -Recurse -Include 'bin', 'obj' |
         Where-Object { $_.FullName -notlike "*$([IO.Path]::DirectorySeparatorChar).git*" } |
         Remove-Item -Recurse -Force
