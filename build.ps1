@@ -4,19 +4,23 @@
 .DESCRIPTION
     Tasks run in the order given; each fails loudly (a non-zero exit) on the first error.
       Build  publish the cmdlet assembly and its dependencies into module/bin
-      Test   Build, then xunit, then Pester in a fresh pwsh against the built module;
+      Test   Build and Package, then xunit, then Pester in a fresh pwsh against the built module;
              ends with the line "N passed, N failed" and exits non-zero on any failure
       Demo   Build, then run the design's pipeline in a fresh pwsh
       Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d), ONNX Runtime
              against the engine, and Test-Parity in the pipeline against Select-Object
-      Clean  remove module/bin, out/ and every bin/ and obj/ folder
+      Package  Build, then lay the module out as it installs (manifest, format file, en-US, bin/ with
+             the ONNX Runtime and SkiaSharp native libraries of linux-x64, win-x64, osx-arm64 and, if
+             the packages carry them, osx-x64) and compress it to out/ParityNet.<version>.nupkg
+             with PSResourceGet's Compress-PSResource
+      Clean  remove module/bin, out/, en-US/ and every bin/ and obj/ folder
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -103,8 +107,48 @@ function Get-PesterModulePath {
     return $path
 }
 
-function Invoke-Test {
+# The package layout: the module base is the package root, so the manifest's RootModule and
+# FormatsToProcess lose the dev layout's module/ prefixes. The manifest is generated from the
+# repository's, so ModuleVersion and everything else stay in one place.
+function Invoke-Package {
     Invoke-Build
+    Write-Step "Package ParityNet $Version into out/ParityNet.$Version.nupkg"
+    $stage = Join-Path $Out 'package/ParityNet'
+    if (Test-Path (Split-Path $stage)) { Remove-Item (Split-Path $stage) -Recurse -Force }
+    New-Item -ItemType Directory $stage | Out-Null
+
+    $text = Get-Content $Manifest -Raw
+    $packaged = $text.Replace("'module/bin/ParityNet.Commands.dll'", "'bin/ParityNet.Commands.dll'").Replace("'module/ParityNet.format.ps1xml'", "'ParityNet.format.ps1xml'")
+    if ($packaged -notmatch "RootModule\s*=\s*'bin/ParityNet.Commands.dll'" -or $packaged -notmatch "FormatsToProcess\s*=\s*@\('ParityNet.format.ps1xml'\)") {
+        throw 'ParityNet.psd1 no longer has the RootModule and FormatsToProcess that Package rewrites; update Invoke-Package.'
+    }
+    Set-Content (Join-Path $stage 'ParityNet.psd1') $packaged -Encoding utf8NoBOM -NoNewline
+    Copy-Item (Join-Path $Root 'module/ParityNet.format.ps1xml'), (Join-Path $Root 'LICENSE') $stage
+    Copy-Item (Join-Path $Root 'en-US') $stage -Recurse
+    Copy-Item $ModuleBin (Join-Path $stage 'bin') -Recurse
+    # The platforms the package carries; import libraries (.lib) are for linking, not loading.
+    $platforms = 'linux-x64', 'win-x64', 'osx-arm64', 'osx-x64', 'osx'
+    Get-ChildItem (Join-Path $stage 'bin/runtimes') -Directory | Where-Object Name -notin $platforms | Remove-Item -Recurse -Force
+    Get-ChildItem (Join-Path $stage 'bin') -Recurse -Include '*.lib', '*.pdb' | Remove-Item -Force
+    foreach ($file in 'ParityNet.psd1', 'ParityNet.format.ps1xml', 'LICENSE', 'en-US/about_ParityNet.help.txt', 'en-US/ParityNet.Commands.dll-Help.xml',
+        'bin/ParityNet.Commands.dll', 'bin/runtimes/linux-x64/native/libonnxruntime.so', 'bin/runtimes/linux-x64/native/libSkiaSharp.so',
+        'bin/runtimes/win-x64/native/onnxruntime.dll', 'bin/runtimes/osx-arm64/native/libonnxruntime.dylib') {
+        if (-not (Test-Path (Join-Path $stage $file))) { throw "The package layout lacks $file." }
+    }
+    if (-not (Test-Path (Join-Path $stage 'bin/runtimes/osx-x64'))) {
+        Write-Warning 'ONNX Runtime carries no osx-x64 native library in this version: the package cannot run ONNX on Intel Macs.'
+    }
+    $null = Test-ModuleManifest (Join-Path $stage 'ParityNet.psd1')
+
+    $nupkg = Join-Path $Out "ParityNet.$Version.nupkg"
+    if (Test-Path $nupkg) { Remove-Item $nupkg -Force }
+    Compress-PSResource -Path $stage -DestinationPath $Out
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
+    Write-Host ("Wrote {0} ({1:N1} MB)" -f $nupkg, ((Get-Item $nupkg).Length / 1MB))
+}
+
+function Invoke-Test {
+    Invoke-Package
     $results = Join-Path $Out 'test'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results | Out-Null
@@ -177,6 +221,7 @@ try {
             'Test' { Invoke-Test }
             'Demo' { Invoke-Demo }
             'Bench' { Invoke-Bench }
+            'Package' { Invoke-Package }
             'Clean' { Invoke-Clean }
         }
     }

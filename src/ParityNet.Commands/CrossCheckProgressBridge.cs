@@ -24,7 +24,7 @@ internal sealed class CrossCheckProgressBridge : IProgress<CrossCheckProgress>
     public void Report(CrossCheckProgress value)
     {
         var now = _clock.Elapsed;
-        if (value.Done < value.Total && now - _last < Interval) return;
+        if (now - _last < Interval) return;
         _last = now;
         double fraction = value.Total > 0 ? value.Done / (double)value.Total : 1;
         _cmdlet.WriteProgress(new ProgressRecord(ActivityId, _activity,

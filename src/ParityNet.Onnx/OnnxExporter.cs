@@ -94,8 +94,8 @@ public static class OnnxExporter
         bool all = inputs.Length == (1L << network.Bits);
         using (var predictor = OnnxPredictor.Open(file))
         {
-            // Chunks of a few batches, so that progress can be told on long checks.
-            int chunk = Math.Max(batchSize, 1) * 16;
+            // A batch at a time, so that progress can be told on long checks.
+            int chunk = Math.Max(batchSize, 1);
             for (int start = 0; start < inputs.Length; start += chunk)
             {
                 int count = Math.Min(chunk, inputs.Length - start);
