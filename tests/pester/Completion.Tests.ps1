@@ -29,7 +29,7 @@ Describe 'Tab completion of enum-like parameters' {
         # Every parameter with a fixed set of values is an enum (completed by PowerShell) or has a ValidateSet/ArgumentCompleter.
         foreach ($command in Get-Command -Module ParityNet) {
             foreach ($parameter in $command.Parameters.Values) {
-                if ($parameter.ParameterType -ne [string]) { continue }
+                if ($parameter.ParameterType -ne [string] -or $parameter.Name -in [System.Management.Automation.PSCmdlet]::CommonParameters) { continue }
                 $parameter.Name | Should -BeIn @('Path', 'OnnxPath', 'Title') -Because "$($command.Name) -$($parameter.Name) is a free string (a path or a title), else it needs a completer"
             }
         }

@@ -11,7 +11,10 @@ BeforeAll {
     function Invoke-IsolatedPwsh([string] $Script, [string] $HomePath) {
         $process = [Environment]::ProcessPath
         $dll = Join-Path $PSHOME 'pwsh.dll'
-        $prefix = if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { @($dll) } else { @() }
+        # The local dotnet tool runs as 'dotnet pwsh.dll'.
+        [string[]] $arguments = @()
+        if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { $arguments += $dll }
+        $arguments += '-NoProfile', '-NonInteractive', '-Command', $Script
         $saved = @{}
         foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath', 'PARITYNET_MANIFEST') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
         try {
@@ -21,7 +24,7 @@ BeforeAll {
             $env:XDG_CACHE_HOME = Join-Path $HomePath '.cache'
             $env:PSModulePath = $null
             $env:PARITYNET_MANIFEST = $null
-            $output = & $process @prefix -NoProfile -NonInteractive -Command $Script 2>&1
+            $output = & $process @arguments 2>&1
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
         }
         finally {
