@@ -91,4 +91,15 @@ Describe 'Export-TrainingChart' {
         try { $file = $script:gd | Export-TrainingChart rel.png } finally { Pop-Location }
         $file.FullName | Should -Be (Join-Path $TestDrive 'rel.png')
     }
+
+    It 'draws the session''s current network when given no input' {
+        $path = Join-Path $TestDrive 'current.png'
+        $null = Invoke-InFreshRunspace {
+            param($path)
+            $null = New-ParityNetwork -Bits 3 | Invoke-NetworkTraining -Epochs 50
+            Export-TrainingChart $path -Width 200 -Height 150
+        } -ArgumentList $path
+        (Get-PngSize $path).Width | Should -Be 200
+        (Get-PngSize $path).Height | Should -Be 150
+    }
 }
