@@ -5,16 +5,19 @@
     Author               = 'ParityNet contributors'
     CompanyName          = 'ParityNet'
     Copyright            = '(c) ParityNet contributors. MIT License.'
-    Description          = 'Train small sigmoid neural networks from scratch on integers as bit vectors (even/odd, N-bit parity), with a compiled C# engine.'
+    Description          = 'Train small sigmoid neural networks from scratch on integers as bit vectors (even/odd, N-bit parity), with a compiled C# engine; export them to ONNX and chart their training.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
-    CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork', 'Export-NetworkOnnx', 'Import-NetworkOnnx')
+    FormatsToProcess     = @('module/ParityNet.format.ps1xml')
+    CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork', 'Export-NetworkOnnx', 'Import-NetworkOnnx', 'Export-TrainingChart')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags = @('NeuralNetwork', 'MachineLearning', 'Parity', 'Backpropagation', 'Teaching')
+            Tags       = @('NeuralNetwork', 'MachineLearning', 'Parity', 'Backpropagation', 'Teaching', 'ONNX', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
+            ProjectUri = 'https://github.com/paritynet/ParityNet'
+            LicenseUri = 'https://github.com/paritynet/ParityNet/blob/main/LICENSE'
         }
     }
 }

@@ -4,21 +4,25 @@
 .DESCRIPTION
     Tasks run in the order given; each fails loudly (a non-zero exit) on the first error.
       Build  publish the cmdlet assembly and its dependencies into module/bin
-      Test   Build, then xunit, then Pester in a fresh pwsh against the built module;
+      Test   Build and Package, then xunit, then Pester in a fresh pwsh against the built module;
              ends with the line "N passed, N failed" and exits non-zero on any failure
       Demo   Build, then run the design's pipeline in a fresh pwsh
       Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d), ONNX Runtime
              against the engine, and Test-Parity in the pipeline against Select-Object
       Experiment  the paper's table: N-bit parity for N = 2..10, 20 seeds, the lesson's recipe
              against ParityNet's best (about 11 minutes on 2 cores; -ExperimentArgs to change it)
-      Clean  remove module/bin, out/ and every bin/ and obj/ folder
+      Package  Build, then lay the module out as it installs (manifest, format file, en-US, bin/ with
+             the ONNX Runtime and SkiaSharp native libraries of linux-x64, win-x64, osx-arm64 and, if
+             the packages carry them, osx-x64) and compress it to out/ParityNet.<version>.nupkg
+             with PSResourceGet's Compress-PSResource
+      Clean  remove module/bin, out/, en-US/ and every bin/ and obj/ folder
 .EXAMPLE
     dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Test
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Experiment', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Experiment', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -75,14 +79,29 @@ function Invoke-Build {
             -c $Configuration -o $ModuleBin "-p:Version=$Version" --nologo
     }
     # ONNX Runtime ships native libraries for every platform; keep the ones the module supports.
-    $keep = 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64'
+    # 'osx' holds SkiaSharp's universal macOS library (the chart).
+    $keep = 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64', 'osx'
     $runtimes = Join-Path $ModuleBin 'runtimes'
     if (Test-Path $runtimes) {
         Get-ChildItem $runtimes -Directory | Where-Object Name -notin $keep | Remove-Item -Recurse -Force
     }
-    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll', 'ParityNet.Onnx.dll', 'runtimes/linux-x64/native/libonnxruntime.so') {
+    foreach ($file in 'ParityNet.Commands.dll', 'ParityNet.Engine.dll', 'ParityNet.Onnx.dll', 'runtimes/linux-x64/native/libonnxruntime.so', 'runtimes/linux-x64/native/libSkiaSharp.so') {
         if (-not (Test-Path (Join-Path $ModuleBin $file))) { throw "Build did not produce module/bin/$file." }
     }
+    Invoke-BuildHelp
+}
+
+# Help lives in the module base's culture folder, where Get-Help looks for a binary module's MAML and
+# about topics: the repository root for this layout (en-US/ is generated, git-ignored), the package
+# root once installed. The MAML is compiled from docs/help/*.md in a fresh pwsh (it imports the module).
+function Invoke-BuildHelp {
+    Write-Step 'Help: docs/help/*.md to en-US/ParityNet.Commands.dll-Help.xml, plus module/en-US'
+    $helpOut = Join-Path $Root 'en-US'
+    if (Test-Path $helpOut) { Remove-Item $helpOut -Recurse -Force }
+    New-Item -ItemType Directory $helpOut | Out-Null
+    Copy-Item (Join-Path $Root 'module/en-US/*') $helpOut
+    Invoke-FreshPwsh 'the help compiler' @('-File', (Join-Path $Root 'tools/New-MamlHelp.ps1'), '-ManifestPath', $Manifest,
+        '-SourcePath', (Join-Path $Root 'docs/help'), '-OutputPath', (Join-Path $helpOut 'ParityNet.Commands.dll-Help.xml'))
 }
 
 function Get-PesterModulePath {
@@ -93,8 +112,48 @@ function Get-PesterModulePath {
     return $path
 }
 
-function Invoke-Test {
+# The package layout: the module base is the package root, so the manifest's RootModule and
+# FormatsToProcess lose the dev layout's module/ prefixes. The manifest is generated from the
+# repository's, so ModuleVersion and everything else stay in one place.
+function Invoke-Package {
     Invoke-Build
+    Write-Step "Package ParityNet $Version into out/ParityNet.$Version.nupkg"
+    $stage = Join-Path $Out 'package/ParityNet'
+    if (Test-Path (Split-Path $stage)) { Remove-Item (Split-Path $stage) -Recurse -Force }
+    New-Item -ItemType Directory $stage | Out-Null
+
+    $text = Get-Content $Manifest -Raw
+    $packaged = $text.Replace("'module/bin/ParityNet.Commands.dll'", "'bin/ParityNet.Commands.dll'").Replace("'module/ParityNet.format.ps1xml'", "'ParityNet.format.ps1xml'")
+    if ($packaged -notmatch "RootModule\s*=\s*'bin/ParityNet.Commands.dll'" -or $packaged -notmatch "FormatsToProcess\s*=\s*@\('ParityNet.format.ps1xml'\)") {
+        throw 'ParityNet.psd1 no longer has the RootModule and FormatsToProcess that Package rewrites; update Invoke-Package.'
+    }
+    Set-Content (Join-Path $stage 'ParityNet.psd1') $packaged -Encoding utf8NoBOM -NoNewline
+    Copy-Item (Join-Path $Root 'module/ParityNet.format.ps1xml'), (Join-Path $Root 'LICENSE') $stage
+    Copy-Item (Join-Path $Root 'en-US') $stage -Recurse
+    Copy-Item $ModuleBin (Join-Path $stage 'bin') -Recurse
+    # The platforms the package carries; import libraries (.lib) are for linking, not loading.
+    $platforms = 'linux-x64', 'win-x64', 'osx-arm64', 'osx-x64', 'osx'
+    Get-ChildItem (Join-Path $stage 'bin/runtimes') -Directory | Where-Object Name -notin $platforms | Remove-Item -Recurse -Force
+    Get-ChildItem (Join-Path $stage 'bin') -Recurse -Include '*.lib', '*.pdb' | Remove-Item -Force
+    foreach ($file in 'ParityNet.psd1', 'ParityNet.format.ps1xml', 'LICENSE', 'en-US/about_ParityNet.help.txt', 'en-US/ParityNet.Commands.dll-Help.xml',
+        'bin/ParityNet.Commands.dll', 'bin/runtimes/linux-x64/native/libonnxruntime.so', 'bin/runtimes/linux-x64/native/libSkiaSharp.so',
+        'bin/runtimes/win-x64/native/onnxruntime.dll', 'bin/runtimes/osx-arm64/native/libonnxruntime.dylib') {
+        if (-not (Test-Path (Join-Path $stage $file))) { throw "The package layout lacks $file." }
+    }
+    if (-not (Test-Path (Join-Path $stage 'bin/runtimes/osx-x64'))) {
+        Write-Warning 'ONNX Runtime carries no osx-x64 native library in this version: the package cannot run ONNX on Intel Macs.'
+    }
+    $null = Test-ModuleManifest (Join-Path $stage 'ParityNet.psd1')
+
+    $nupkg = Join-Path $Out "ParityNet.$Version.nupkg"
+    if (Test-Path $nupkg) { Remove-Item $nupkg -Force }
+    Compress-PSResource -Path $stage -DestinationPath $Out
+    if (-not (Test-Path $nupkg)) { throw "Compress-PSResource did not write $nupkg." }
+    Write-Host ("Wrote {0} ({1:N1} MB)" -f $nupkg, ((Get-Item $nupkg).Length / 1MB))
+}
+
+function Invoke-Test {
+    Invoke-Package
     $results = Join-Path $Out 'test'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     New-Item -ItemType Directory $results | Out-Null
@@ -161,7 +220,7 @@ function Invoke-Experiment {
 
 function Invoke-Clean {
     Write-Step 'Clean'
-    foreach ($path in @($ModuleBin, $Out)) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
+    foreach ($path in @($ModuleBin, $Out, (Join-Path $Root 'en-US'))) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
     Get-ChildItem $Root -Directory -Recurse -Include 'bin', 'obj' |
         Where-Object { $_.FullName -notlike "*$([IO.Path]::DirectorySeparatorChar).git*" } |
         Remove-Item -Recurse -Force
@@ -176,6 +235,7 @@ try {
             'Demo' { Invoke-Demo }
             'Bench' { Invoke-Bench }
             'Experiment' { Invoke-Experiment }
+            'Package' { Invoke-Package }
             'Clean' { Invoke-Clean }
         }
     }

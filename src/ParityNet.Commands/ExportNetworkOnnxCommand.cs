@@ -15,8 +15,9 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
-    /// <summary>The network to export; by default the session's current network.</summary>
-    [Parameter(ValueFromPipeline = true)]
+    /// <summary>The network to export (or a TrainingHistory or export result, for its network); by default the session's current network.</summary>
+    [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NetworkTransformation]
     public ParityNetwork? Network { get; set; }
 
     /// <summary>Overwrite an existing file.</summary>
@@ -32,6 +33,7 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
             WriteError(ErrorRecords.NoCurrentNetwork("Export-NetworkOnnx"));
             return;
         }
+        if (Network is null) WriteVerbose($"No -Network: exporting the session's current network, {network}.");
         try
         {
             string path = FilePaths.Resolve(this, Path);
@@ -40,7 +42,11 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
                     $"'{path}' already exists. Add -Force to overwrite it, or choose another -Path.", path);
             if (!ShouldProcess(path, $"Export {network} to ONNX"))
                 return;
-            WriteObject(OnnxExporter.Export(network, path, overwrite: Force.IsPresent));
+            var progress = new CrossCheckProgressBridge(this, $"Export-NetworkOnnx: checking '{path}' in ONNX Runtime");
+            var result = OnnxExporter.Export(network, path, overwrite: Force.IsPresent, progress: progress);
+            progress.Complete();
+            WriteVerbose($"Cross-check: ONNX Runtime agreed with the engine on {(result.InputsCompared == 1L << network.Bits ? $"all {result.InputsCompared} inputs" : $"a seeded sample of {result.InputsCompared} of the 2^{network.Bits} inputs")} within {result.MaxAbsDifference:0.###e+0} (tolerance {OnnxExporter.Tolerance:0e+0}); wrote {result.Bytes} bytes.");
+            WriteObject(result);
         }
         catch (ParityNetException ex)
         {

@@ -13,8 +13,9 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     private readonly CancellationTokenSource _stop = new();
     private TrainingOptions _options = new();
 
-    /// <summary>The network to train; from the pipeline, else the session's current network.</summary>
-    [Parameter(Position = 0, ValueFromPipeline = true)]
+    /// <summary>The network to train (or a TrainingHistory or export result, for its network); from the pipeline, else the session's current network.</summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NetworkTransformation]
     public ParityNetwork? Network { get; set; }
 
     /// <summary>The learning rate; by default the optimizer's own (0.5 for GradientDescent).</summary>
@@ -113,6 +114,10 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
             return;
         }
 
+        if (Network is null) WriteVerbose($"No -Network: training the session's current network, {network}.");
+        WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, at most {_options.Epochs} epochs"
+            + (_options.TargetAccuracy is { } ta ? $", stopping at accuracy {ta}" : "") + (_options.TargetLoss is { } tl ? $", stopping at loss {tl}" : "")
+            + (network.Bits > EngineLimits.MaxEnumerableBits ? $"; {network.Bits} bits is too wide to enumerate, so each epoch draws {_options.SampleSize} seeded samples and measures on {_options.SampleSize} held out." : $"; on all {1L << network.Bits} integers."));
         var progress = new TrainingProgressBridge(this, $"Training {network}");
         ParityNetwork trained;
         try

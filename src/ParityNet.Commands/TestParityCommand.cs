@@ -15,6 +15,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     private const string NetworkSet = "Network";
     private const string OnnxSet = "Onnx";
     private Predictor? _predictor;
+    private ParityNetwork? _predictorNetwork;
     private OnnxPredictor? _onnx;
     private readonly List<long> _pending = new();
 
@@ -23,8 +24,10 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     [AllowNull, AllowEmptyCollection]
     public object?[] Number { get; set; } = Array.Empty<object?>();
 
-    /// <summary>The network to ask; by default the session's current network, else the built-in one.</summary>
-    [Parameter(ParameterSetName = NetworkSet)]
+    /// <summary>The network to ask (or a TrainingHistory or export result, for its network), also from the
+    /// pipeline when -Number is given; by default the session's current network, else the built-in one.</summary>
+    [Parameter(ParameterSetName = NetworkSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [NetworkTransformation]
     public ParityNetwork? Network { get; set; }
 
     /// <summary>An ONNX file written by Export-NetworkOnnx: ONNX Runtime computes the predictions
@@ -48,20 +51,32 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
             }
             return;
         }
-        var network = Network ?? SessionNetwork.Current;
-        if (network is null)
+    }
+
+    /// <summary>The predictor of -Network (which may change with each pipeline object), else of the current or default network.</summary>
+    private Predictor PredictorFor(ParityNetwork? given)
+    {
+        if (_predictor is not null && (given is null || ReferenceEquals(_predictorNetwork, given))) return _predictor;
+        var network = given ?? SessionNetwork.Current;
+        if (given is not null)
+            WriteVerbose($"Using the network given: {network}.");
+        else if (network is not null)
+            WriteVerbose($"No -Network: using the session's current network, {network}.");
+        else
         {
             WriteVerbose(SessionNetwork.DefaultIsReady
                 ? "No -Network and no current network in this session: using the built-in default network."
                 : "No -Network and no current network in this session: training the built-in default network (New-ParityNetwork | Invoke-NetworkTraining with their defaults) once for this process.");
             network = SessionNetwork.Default;
         }
-        _predictor = new Predictor(network);
+        _predictorNetwork = given;
+        return _predictor = new Predictor(network!);
     }
 
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
+        var predictor = _onnx is null ? PredictorFor(Network) : null;
         foreach (var item in Number ?? new object?[] { null })
         {
             try
@@ -74,7 +89,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
                     if (_pending.Count >= OnnxPredictor.DefaultBatchSize) FlushOnnx();
                     continue;
                 }
-                WriteObject(_predictor!.Test(n));
+                WriteObject(predictor!.Test(n));
             }
             catch (ParityNetException ex)
             {

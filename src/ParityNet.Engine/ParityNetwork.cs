@@ -17,6 +17,7 @@ public sealed class ParityNetwork
         _weights = weights;
         _biases = biases;
         History = history;
+        if (history is not null) history.Owner ??= this;
         var sizes = new List<int> { spec.Bits };
         sizes.AddRange(spec.HiddenSizes);
         sizes.Add(1);
@@ -26,7 +27,7 @@ public sealed class ParityNetwork
         Biases = new ReadOnlyCollection<double[]>(biases);
     }
 
-    /// <summary>The shape and origin of the network.</summary>
+    /// <summary>The shape and origin of the network (the same values as <see cref="Bits"/>, <see cref="HiddenSizes"/>, ...).</summary>
     public NetworkSpec Spec { get; }
 
     /// <summary>The task the network is for.</summary>

@@ -113,6 +113,19 @@ public sealed class TrainingHistory
     /// <summary>Why it stopped.</summary>
     public StopReason StopReason { get; }
 
+    /// <summary>The loss curve as one line of block characters (▁ lowest to █ highest), at most
+    /// <see cref="SparklineWidth"/> wide: each character is the mean loss of its share of the recorded epochs.</summary>
+    public string LossSparkline => _sparkline ??= Sparkline.Render(Loss, SparklineWidth);
+
+    /// <summary>The widest <see cref="LossSparkline"/>.</summary>
+    public const int SparklineWidth = 18;
+
+    private string? _sparkline;
+
+    // The network this history belongs to, set once when that network is made; not public, so that
+    // serialisers see no cycle. The cmdlets use it to find the network of a history piped to them.
+    internal ParityNetwork? Owner { get; set; }
+
     /// <inheritdoc/>
     public override string ToString() =>
         $"{EpochsRun} epochs, loss {FinalLoss:0.######}, accuracy {FinalAccuracy:P1}, {StopReason}";

@@ -4,8 +4,9 @@ namespace ParityNet;
 public sealed class OnnxExportResult
 {
     /// <summary>Creates the result.</summary>
-    public OnnxExportResult(string path, long opset, long irVersion, long bytes, long inputsCompared, double maxAbsDifference)
+    public OnnxExportResult(string path, long opset, long irVersion, long bytes, long inputsCompared, double maxAbsDifference, ParityNetwork? network = null)
     {
+        Network = network;
         Path = path;
         Opset = opset;
         IrVersion = irVersion;
@@ -13,6 +14,10 @@ public sealed class OnnxExportResult
         InputsCompared = inputsCompared;
         MaxAbsDifference = maxAbsDifference;
     }
+
+    /// <summary>The network that was written, so that a result piped on still finds it
+    /// (<c>Export-NetworkOnnx m.onnx | Test-Parity -Number 5</c>).</summary>
+    public ParityNetwork? Network { get; }
 
     /// <summary>The full path of the written file.</summary>
     public string Path { get; }

@@ -19,7 +19,9 @@ public static class OnnxExporter
     /// <summary>Exports <paramref name="network"/> to <paramref name="path"/> (a full file-system path).</summary>
     /// <exception cref="ParityNetException">the file exists and <paramref name="overwrite"/> is false, the folder
     /// is missing, or ONNX Runtime disagrees with the engine (then no file is left behind).</exception>
-    public static OnnxExportResult Export(ParityNetwork network, string path, bool overwrite = false, int batchSize = OnnxPredictor.DefaultBatchSize)
+    /// <remarks><paramref name="progress"/>, if given, is told how many cross-check inputs are done, on the calling thread.</remarks>
+    public static OnnxExportResult Export(ParityNetwork network, string path, bool overwrite = false, int batchSize = OnnxPredictor.DefaultBatchSize,
+        IProgress<CrossCheckProgress>? progress = null)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -39,7 +41,7 @@ public static class OnnxExporter
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
-            var (compared, maxDiff) = CrossCheck(network, temp, batchSize);
+            var (compared, maxDiff) = CrossCheck(network, temp, batchSize, progress);
             if (!(maxDiff <= Tolerance))
                 throw new ParityNetException(OnnxErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
                     $"ONNX Runtime's answers differ from the engine's by up to {maxDiff:0.###e+0} over {compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
@@ -52,7 +54,7 @@ public static class OnnxExporter
             {
                 throw Exists(path);
             }
-            return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, compared, maxDiff);
+            return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, compared, maxDiff, network);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -84,14 +86,25 @@ public static class OnnxExporter
         return sample;
     }
 
-    private static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, string file, int batchSize)
+    private static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, string file, int batchSize, IProgress<CrossCheckProgress>? progress)
     {
         var inputs = CrossCheckInputs(network);
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
-        network.Predict(inputs, engine);
+        bool all = inputs.Length == (1L << network.Bits);
         using (var predictor = OnnxPredictor.Open(file))
-            predictor.Predict(inputs, runtime, batchSize);
+        {
+            // A batch at a time, so that progress can be told on long checks.
+            int chunk = Math.Max(batchSize, 1);
+            for (int start = 0; start < inputs.Length; start += chunk)
+            {
+                int count = Math.Min(chunk, inputs.Length - start);
+                var numbers = inputs.AsSpan(start, count);
+                network.Predict(numbers, engine.AsSpan(start, count));
+                predictor.Predict(numbers, runtime.AsSpan(start, count), batchSize);
+                progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all));
+            }
+        }
         double max = 0;
         for (int i = 0; i < inputs.Length; i++)
         {
@@ -106,3 +119,7 @@ public static class OnnxExporter
         new(OnnxErrorIds.FileExists, ParityErrorKind.InvalidOperation,
             $"'{path}' already exists. Add -Force to overwrite it, or choose another -Path.", path);
 }
+
+/// <summary>How far an export's cross-check has come: <see cref="Done"/> of <see cref="Total"/> inputs compared,
+/// which are every input of the network when <see cref="Exhaustive"/>, else a seeded sample.</summary>
+public readonly record struct CrossCheckProgress(long Done, long Total, bool Exhaustive);

@@ -43,7 +43,7 @@ Describe 'New-ParityNetwork' {
         @{ Name = '64 bits'; Arguments = @{ Bits = 64 }; Id = 'ParityNet.BitsOutOfRange' }
         @{ Name = 'zero hidden units'; Arguments = @{ HiddenSize = 0 }; Id = 'ParityNet.InvalidHiddenSize' }
         @{ Name = 'a negative hidden size'; Arguments = @{ HiddenSize = 4, -2 }; Id = 'ParityNet.InvalidHiddenSize' }
-        @{ Name = 'an absurd network'; Arguments = @{ Bits = 20; HiddenSize = 60000 }; Id = 'ParityNet.NetworkTooLarge' }
+        @{ Name = 'an absurd network'; Arguments = @{ Bits = 20; HiddenSize = 65536, 65536 }; Id = 'ParityNet.NetworkTooLarge' }
     ) {
         $err = $null
         try { New-ParityNetwork @Arguments; throw 'no error' } catch { $err = $_ }

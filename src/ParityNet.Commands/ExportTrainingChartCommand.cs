@@ -1,0 +1,162 @@
+using System.Management.Automation;
+
+namespace ParityNet.Commands;
+
+/// <summary>
+/// Export-TrainingChart: draws loss and accuracy against epoch for one or more trained networks (or
+/// their histories) to a PNG; several piped in share one chart with a legend.
+/// </summary>
+[Cmdlet(VerbsData.Export, "TrainingChart", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportTrainingChartCommand : PSCmdlet
+{
+    /// <summary>The error id of an input that has no training history to draw.</summary>
+    public const string NotTrainedId = "ParityNet.ChartNotTrained";
+
+    /// <summary>The error id of a chart with nothing to draw.</summary>
+    public const string NothingToDrawId = "ParityNet.ChartNothingToDraw";
+
+    /// <summary>The error id of a failure to draw the chart.</summary>
+    public const string RenderFailedId = "ParityNet.ChartRenderFailed";
+
+    private readonly List<ChartSeries> _series = new();
+
+    /// <summary>The PNG file to write; relative paths are taken from the current PowerShell location.</summary>
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string Path { get; set; } = string.Empty;
+
+    /// <summary>A trained network or a TrainingHistory; by default the session's current network.</summary>
+    [Parameter(ValueFromPipeline = true)]
+    [Alias("Network", "History")]
+    public object? InputObject { get; set; }
+
+    /// <summary>Legend labels, one per input in order; by default each run's optimizer and alpha.</summary>
+    [Parameter]
+    public string[]? Label { get; set; }
+
+    /// <summary>The chart's title.</summary>
+    [Parameter]
+    public string? Title { get; set; }
+
+    /// <summary>The image width in pixels.</summary>
+    [Parameter]
+    [ValidateRange(100, 10000)]
+    public int Width { get; set; } = 800;
+
+    /// <summary>The image height in pixels.</summary>
+    [Parameter]
+    [ValidateRange(100, 10000)]
+    public int Height { get; set; } = 500;
+
+    /// <summary>Overwrite an existing file.</summary>
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc/>
+    protected override void ProcessRecord()
+    {
+        if (!MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) return;
+        object? input = InputObject is PSObject pso ? pso.BaseObject : InputObject;
+        TrainingHistory? history = input switch
+        {
+            TrainingHistory h => h,
+            _ => NetworkTransformationAttribute.ToNetwork(input)?.History,
+        };
+        if (history is null)
+        {
+            string what = input is null ? "$null" : NetworkTransformationAttribute.ToNetwork(input) is { } n ? $"the untrained network {n}" : $"a {input.GetType().FullName}";
+            WriteError(new ErrorRecord(new ArgumentException(
+                $"Cannot chart {what}: give a trained network (Invoke-NetworkTraining's output) or its History."),
+                NotTrainedId, ErrorCategory.InvalidArgument, InputObject));
+            return;
+        }
+        Add(history);
+    }
+
+    /// <inheritdoc/>
+    protected override void EndProcessing()
+    {
+        if (_series.Count == 0 && !MyInvocation.BoundParameters.ContainsKey(nameof(InputObject)) && MyInvocation.ExpectingInput == false)
+        {
+            if (SessionNetwork.Current?.History is { } current)
+            {
+                WriteVerbose($"No -InputObject: charting the session's current network, {SessionNetwork.Current}.");
+                Add(current);
+            }
+        }
+        if (_series.Count == 0)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException(
+                "Nothing to chart: pipe in trained networks or histories (New-ParityNetwork | Invoke-NetworkTraining | Export-TrainingChart loss.png), or train one first."),
+                NothingToDrawId, ErrorCategory.InvalidArgument, null));
+            return;
+        }
+        string path;
+        try
+        {
+            path = FilePaths.Resolve(this, Path);
+        }
+        catch (ParityNetException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+            return;
+        }
+        if (Directory.Exists(path))
+        {
+            WriteError(new ErrorRecord(new IOException($"'{path}' is a folder; give a file name such as loss.png."), OnnxErrorIds.FileExists, ErrorCategory.InvalidArgument, path));
+            return;
+        }
+        if (!Force.IsPresent && File.Exists(path))
+        {
+            WriteError(new ErrorRecord(new IOException($"'{path}' already exists. Add -Force to overwrite it, or choose another -Path."), OnnxErrorIds.FileExists, ErrorCategory.ResourceExists, path));
+            return;
+        }
+        string folder = System.IO.Path.GetDirectoryName(path) ?? ".";
+        if (!Directory.Exists(folder))
+        {
+            WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or choose another -Path."), OnnxErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, folder));
+            return;
+        }
+        if (!ShouldProcess(path, $"Draw {_series.Count} training run(s) to a {Width}x{Height} PNG"))
+            return;
+
+        byte[] png;
+        try
+        {
+            png = TrainingChart.RenderPng(_series, Width, Height, Title);
+        }
+        catch (Exception ex) when (ex is not PipelineStoppedException)
+        {
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not draw the chart: {ex.Message}", ex), RenderFailedId, ErrorCategory.NotSpecified, path));
+            return;
+        }
+        string temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
+        try
+        {
+            File.WriteAllBytes(temp, png);
+            File.Move(temp, path, overwrite: Force.IsPresent);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(new IOException($"Could not write '{path}': {ex.Message}", ex), OnnxErrorIds.WriteFailed, ErrorCategory.WriteError, path));
+            return;
+        }
+        finally
+        {
+            if (File.Exists(temp)) File.Delete(temp);
+        }
+        WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) to '{path}', {png.Length} bytes.");
+        WriteObject(new FileInfo(path));
+    }
+
+    private void Add(TrainingHistory history)
+    {
+        int i = _series.Count;
+        string label = Label is { } labels && i < labels.Length && !string.IsNullOrWhiteSpace(labels[i])
+            ? labels[i]
+            : $"{history.Optimizer} α={history.Alpha:0.####}";
+        if (_series.Any(s => s.Label == label)) label += $" #{i + 1}";
+        _series.Add(new ChartSeries(label, history));
+    }
+}

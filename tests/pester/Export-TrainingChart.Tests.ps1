@@ -1,0 +1,105 @@
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+    . (Join-Path $PSScriptRoot 'OnnxTestHelpers.ps1')
+    $script:gd = New-TrainedNetwork -Bits 4 -Epochs 300
+    $script:adam = Invoke-InFreshRunspace { New-ParityNetwork -Bits 4 | Invoke-NetworkTraining -Optimizer Adam -Epochs 300 }
+
+    # Width and height from a PNG's IHDR chunk, after checking the 8-byte signature.
+    function Get-PngSize([string] $Path) {
+        $bytes = [System.IO.File]::ReadAllBytes($Path)
+        $signature = [byte[]](0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A)
+        for ($i = 0; $i -lt 8; $i++) { if ($bytes[$i] -ne $signature[$i]) { throw "$Path is not a PNG (byte $i is $($bytes[$i]))." } }
+        if ([System.Text.Encoding]::ASCII.GetString($bytes, 12, 4) -ne 'IHDR') { throw "$Path has no IHDR chunk first." }
+        $be = { param($at) ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3] }
+        [pscustomobject]@{ Width = & $be 16; Height = & $be 20; Length = $bytes.Length }
+    }
+}
+
+Describe 'Export-TrainingChart' {
+    It 'draws a trained network to a PNG of the requested size' {
+        $path = Join-Path $TestDrive 'one.png'
+        $file = $script:gd | Export-TrainingChart $path -Width 640 -Height 360
+        $file | Should -BeOfType ([System.IO.FileInfo])
+        $file.FullName | Should -Be $path
+        $size = Get-PngSize $path
+        $size.Width | Should -Be 640
+        $size.Height | Should -Be 360
+        $size.Length | Should -BeGreaterThan 5000 -Because 'a chart with axes, lines and text is not a blank image'
+    }
+
+    It 'draws several histories on one chart with a legend, and the image differs from one run alone' {
+        $one = Join-Path $TestDrive 'single.png'
+        $two = Join-Path $TestDrive 'compare.png'
+        $null = $script:gd.History | Export-TrainingChart $one
+        $null = $script:gd.History, $script:adam.History | Export-TrainingChart $two -Label 'gd', 'adam' -Verbose 4>&1 |
+            Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | Tee-Object -Variable verbose
+        ($verbose.Message -join "`n") | Should -Match 'Drew 2 run\(s\) \(gd; adam\)'
+        (Get-PngSize $two).Width | Should -Be 800
+        (Get-PngSize $two).Height | Should -Be 500
+        (Get-FileHash $one).Hash | Should -Not -Be (Get-FileHash $two).Hash
+    }
+
+    It 'draws the same chart for the same runs (deterministic)' {
+        $a = Join-Path $TestDrive 'det-a.png'
+        $b = Join-Path $TestDrive 'det-b.png'
+        $null = $script:gd | Export-TrainingChart $a
+        $null = $script:gd | Export-TrainingChart $b
+        (Get-FileHash $a).Hash | Should -Be (Get-FileHash $b).Hash
+    }
+
+    It 'keeps an existing file without -Force (ParityNet.FileExists), overwrites with it' {
+        $path = Join-Path $TestDrive 'exists.png'
+        Set-Content $path 'old'
+        $script:gd | Export-TrainingChart $path -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.FileExists*'
+        Get-Content $path | Should -Be 'old'
+        $null = $script:gd | Export-TrainingChart $path -Force -Width 300 -Height 200
+        (Get-PngSize $path).Width | Should -Be 300
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'whatif.png'
+        $script:gd | Export-TrainingChart $path -WhatIf | Should -BeNullOrEmpty
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'refuses an untrained network with ParityNet.ChartNotTrained, and draws the rest' {
+        $path = Join-Path $TestDrive 'mixed.png'
+        $out = (New-ParityNetwork -Bits 4), $script:gd | Export-TrainingChart $path -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.ChartNotTrained*'
+        $out.FullName | Should -Be $path
+    }
+
+    It 'says ParityNet.ChartNothingToDraw when nothing drawable came in, and leaves no file' {
+        $path = Join-Path $TestDrive 'none.png'
+        New-ParityNetwork -Bits 4 | Export-TrainingChart $path -ErrorVariable problems -ErrorAction SilentlyContinue
+        ($problems.FullyQualifiedErrorId -join ' ') | Should -Match 'ParityNet\.ChartNothingToDraw'
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'leaves no temporary file behind, and fails by name for a missing folder' {
+        $folder = Join-Path $TestDrive 'tmpcheck'
+        New-Item -ItemType Directory $folder | Out-Null
+        $null = $script:gd | Export-TrainingChart (Join-Path $folder 'c.png')
+        @(Get-ChildItem $folder -Force).Name | Should -Be @('c.png')
+        $script:gd | Export-TrainingChart (Join-Path $TestDrive 'no/such/folder.png') -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.FileNotFound*'
+    }
+
+    It 'resolves a relative path from the PowerShell location' {
+        Push-Location $TestDrive
+        try { $file = $script:gd | Export-TrainingChart rel.png } finally { Pop-Location }
+        $file.FullName | Should -Be (Join-Path $TestDrive 'rel.png')
+    }
+
+    It 'draws the session''s current network when given no input' {
+        $path = Join-Path $TestDrive 'current.png'
+        $null = Invoke-InFreshRunspace {
+            param($path)
+            $null = New-ParityNetwork -Bits 3 | Invoke-NetworkTraining -Epochs 50
+            Export-TrainingChart $path -Width 200 -Height 150
+        } -ArgumentList $path
+        (Get-PngSize $path).Width | Should -Be 200
+        (Get-PngSize $path).Height | Should -Be 150
+    }
+}
