@@ -24,7 +24,10 @@ BeforeAll {
             $env:XDG_CACHE_HOME = Join-Path $HomePath '.cache'
             $env:PSModulePath = $null
             $env:PARITYNET_MANIFEST = $null
-            $output = & $process @arguments 2>&1
+            # Started inside the temporary home: PSResourceGet writes a PSResourceGet folder relative to
+            # the working directory (seen on Linux), which must not land in the repository.
+            Push-Location $HomePath
+            try { $output = & $process @arguments 2>&1 } finally { Pop-Location }
             [pscustomobject]@{ ExitCode = $LASTEXITCODE; Output = ($output | Out-String) }
         }
         finally {
