@@ -3,14 +3,14 @@ namespace ParityNet;
 
 /// <summary>
 /// One pass of a network over a set of rows: forward, loss and accuracy, and optionally backward
-/// with the gradients of the mean objective. Rows are taken in tiles of up to 256 that stay in the
+/// with the gradients of the mean objective. Rows are taken in tiles of up to 128 that stay in the
 /// cache from the first layer to the last gradient. Large passes split into up to eight groups of
 /// tiles that run in parallel; the groups depend only on the number of rows, never on the machine,
 /// and their sums are added in a fixed order, so results are the same on every machine.
 /// </summary>
 internal sealed class GradientPass
 {
-    public const int TileRows = 256;
+    public const int TileRows = 128;
     private const int MaxGroups = 8;
     private const int ParallelRows = 2048; // below this a pass takes microseconds: one thread, no overhead
 

@@ -63,7 +63,7 @@ public static class EngineLimits
     /// their last good copy, gradient and optimizer state.</summary>
     public static long TrainingBytes(NetworkSpec spec, int sampleSize = TrainingOptions.DefaultSampleSize)
     {
-        const long workers = 8, tile = 256;
+        const long workers = 8, tile = GradientPass.TileRows;
         long units = spec.Bits + 1, parameters = 0;
         int previous = spec.Bits;
         foreach (int h in spec.HiddenSizes) { units += h; parameters += (long)previous * h + h; previous = h; }
