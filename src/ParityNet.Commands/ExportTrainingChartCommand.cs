@@ -42,11 +42,13 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     /// <summary>The image width in pixels.</summary>
     [Parameter]
     [ValidateRange(100, 10000)]
+    [WholeNumber]
     public int Width { get; set; } = 800;
 
     /// <summary>The image height in pixels.</summary>
     [Parameter]
     [ValidateRange(100, 10000)]
+    [WholeNumber]
     public int Height { get; set; } = 500;
 
     /// <summary>Overwrite an existing file.</summary>

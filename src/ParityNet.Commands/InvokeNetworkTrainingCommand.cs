@@ -24,6 +24,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>The most epochs to run.</summary>
     [Parameter]
+    [WholeNumber]
     public int Epochs { get; set; } = TrainingOptions.DefaultEpochs;
 
     /// <summary>The optimizer: GradientDescent (the lesson's, full batch), Sgd, Momentum, AdaGrad or Adam.</summary>
@@ -36,6 +37,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>Rows per update for the mini-batch optimizers (default 32).</summary>
     [Parameter]
+    [WholeNumber]
     public int? BatchSize { get; set; }
 
     /// <summary>Momentum's μ (default 0.9).</summary>
@@ -60,10 +62,12 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>The seed of shuffling and sampling; by default the network's seed.</summary>
     [Parameter]
+    [WholeNumber(long.MinValue, long.MaxValue)]
     public long? Seed { get; set; }
 
     /// <summary>For inputs wider than 16 bits: integers drawn per epoch, and held out for measuring (default 4096).</summary>
     [Parameter]
+    [WholeNumber]
     public int SampleSize { get; set; } = TrainingOptions.DefaultSampleSize;
 
     /// <summary>Stop once this accuracy (0 to 1) is reached.</summary>

@@ -9,10 +9,12 @@ public sealed class NewParityNetworkCommand : PSCmdlet
 {
     /// <summary>The input width: the network answers for 0 … 2^Bits − 1.</summary>
     [Parameter(Position = 0)]
+    [WholeNumber]
     public int Bits { get; set; } = 8;
 
     /// <summary>Hidden layer sizes, input side first.</summary>
     [Parameter(Position = 1)]
+    [WholeNumber]
     public int[] HiddenSize { get; set; } = { 4 };
 
     /// <summary>The task: Even (the lesson's) or BitParity.</summary>
@@ -29,6 +31,7 @@ public sealed class NewParityNetworkCommand : PSCmdlet
 
     /// <summary>The seed of the initial weights.</summary>
     [Parameter]
+    [WholeNumber(long.MinValue, long.MaxValue)]
     public long Seed { get; set; } = 1;
 
     /// <summary>No biases, exactly as in the lesson.</summary>
