@@ -27,13 +27,8 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        var network = Network ?? SessionNetwork.Current;
-        if (network is null)
-        {
-            WriteError(ErrorRecords.NoCurrentNetwork("Export-NetworkOnnx"));
-            return;
-        }
-        if (Network is null) WriteVerbose($"No -Network: exporting the session's current network, {network}.");
+        var network = SessionNetwork.GivenOrCurrent(this, Network, "Export-NetworkOnnx", "exporting");
+        if (network is null) return;
         try
         {
             string path = FilePaths.Resolve(this, Path);

@@ -111,14 +111,8 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        var network = Network ?? SessionNetwork.Current;
-        if (network is null)
-        {
-            WriteError(ErrorRecords.NoCurrentNetwork("Invoke-NetworkTraining"));
-            return;
-        }
-
-        if (Network is null) WriteVerbose($"No -Network: training the session's current network, {network}.");
+        var network = SessionNetwork.GivenOrCurrent(this, Network, "Invoke-NetworkTraining", "training");
+        if (network is null) return;
         WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, at most {_options.Epochs} epochs"
             + (_options.TargetAccuracy is { } ta ? $", stopping at accuracy {ta}" : "") + (_options.TargetLoss is { } tl ? $", stopping at loss {tl}" : "")
             + (network.Bits > EngineLimits.MaxEnumerableBits ? $"; {network.Bits} bits is too wide to enumerate, so each epoch draws {_options.SampleSize} seeded samples and measures on {_options.SampleSize} held out." : $"; on all {1L << network.Bits} integers."));

@@ -1,3 +1,4 @@
+using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
 
@@ -27,6 +28,20 @@ internal static class SessionNetwork
     {
         get { var slot = CurrentSlot; lock (slot) return slot.Network; }
         set { var slot = CurrentSlot; lock (slot) slot.Network = value; }
+    }
+
+    /// <summary>The network a cmdlet works on: the one given, else the current one (said with
+    /// Write-Verbose); with neither, a NoCurrentNetwork error is written and null returned.</summary>
+    public static ParityNetwork? GivenOrCurrent(Cmdlet cmdlet, ParityNetwork? given, string commandName, string doing)
+    {
+        if (given is not null) return given;
+        if (Current is { } current)
+        {
+            cmdlet.WriteVerbose($"No -Network: {doing} the session's current network, {current}.");
+            return current;
+        }
+        cmdlet.WriteError(ErrorRecords.NoCurrentNetwork(commandName));
+        return null;
     }
 
     /// <summary>The built-in default: New-ParityNetwork's defaults trained with Invoke-NetworkTraining's.</summary>

@@ -182,21 +182,9 @@ public static class Kernels
         for (; i < n; i++) y[i] += alpha * x[i];
     }
 
-    /// <summary>y[i] += x[i].</summary>
+    /// <summary>y[i] += x[i] (addition commutes exactly, so this is <see cref="Sum"/> into y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Add(ReadOnlySpan<double> x, Span<double> y)
-    {
-        int i = 0, n = x.Length;
-        if (y.Length < n) throw new ArgumentException("y is shorter than x.", nameof(y));
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double xr = ref MemoryMarshal.GetReference(x);
-            ref double yr = ref MemoryMarshal.GetReference(y);
-            for (; i <= n - 4; i += 4)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) + Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        for (; i < n; i++) y[i] += x[i];
-    }
+    public static void Add(ReadOnlySpan<double> x, Span<double> y) => Sum(x, y, y);
 
     /// <summary>destination[i] = x[i] + y[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
