@@ -68,6 +68,10 @@ public sealed class ParityNetwork
 
     internal ReadOnlySpan<double> LayerWeights(int layer) => _weights[layer];
 
+    // The parameter arrays themselves, for read-only use by the engine's forward passes.
+    internal double[][] WeightArrays => _weights;
+    internal double[][] BiasArrays => _biases;
+
     internal ReadOnlySpan<double> LayerBiases(int layer) => _biases[layer];
 
     /// <summary>A new network with weights drawn from <see cref="NetworkSpec.Seed"/> layer by layer, row-major,

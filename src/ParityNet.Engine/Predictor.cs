@@ -8,15 +8,12 @@ public sealed class Predictor
 {
     private readonly ParityNetwork _network;
     private readonly ForwardPass _forward;
-    private readonly double[][] _weights, _biases;
 
     /// <summary>Prepares buffers for <paramref name="network"/>.</summary>
     public Predictor(ParityNetwork network)
     {
         _network = network ?? throw new ArgumentNullException(nameof(network));
         _forward = new ForwardPass(network, 1);
-        _weights = Enumerable.Range(0, network.Weights.Count).Select(l => network.LayerWeights(l).ToArray()).ToArray();
-        _biases = Enumerable.Range(0, network.Weights.Count).Select(l => network.LayerBiases(l).ToArray()).ToArray();
     }
 
     /// <summary>The network predicted with.</summary>
@@ -28,7 +25,7 @@ public sealed class Predictor
     {
         _network.CheckNumber(number);
         BitEncoding.Encode(number, _network.Bits, _forward.Input(1));
-        return _forward.Run(1, _weights, _biases)[0];
+        return _forward.Run(1, _network.WeightArrays, _network.BiasArrays)[0];
     }
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
