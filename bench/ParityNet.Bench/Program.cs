@@ -10,8 +10,11 @@ CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
 bool quick = args.Contains("--quick");
+bool skipNumpy = args.Contains("--no-numpy");
+int caseAt = Array.IndexOf(args, "--case");
+string? onlyCase = caseAt >= 0 && caseAt + 1 < args.Length ? args[caseAt + 1] : null;
 string numpyScript = Path.Combine(root, "bench", "lesson_numpy.py");
-bool haveNumpy = NumpyRunner.Available();
+bool haveNumpy = !skipNumpy && NumpyRunner.Available();
 
 var cases = new[]
 {
@@ -25,7 +28,7 @@ Console.WriteLine($"ParityNet benchmark: {Environment.ProcessorCount} cores, .NE
 Console.WriteLine();
 Console.WriteLine("| case | data × bits → hidden → 1 | iterations | ParityNet per iteration | dense GFLOP/s | numpy per iteration | numpy / ParityNet | memory: ParityNet / lesson arrays |");
 Console.WriteLine("|---|---|---|---|---|---|---|---|");
-foreach (var c in cases)
+foreach (var c in cases.Where(c => onlyCase is null || onlyCase.Contains(c.Name)))
 {
     Measure(c, warmUp: true);
     var ours = new List<double>();
@@ -46,7 +49,7 @@ foreach (var c in cases)
 }
 
 Console.WriteLine();
-InferenceBench.Run(quick);
+if (onlyCase is null) InferenceBench.Run(quick);
 return 0;
 
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)

@@ -16,11 +16,20 @@ internal sealed class GradientPass
 
     private readonly Worker[] _workers;
     private readonly int _layers;
+    private readonly int[] _sizes;
+    private readonly bool _sigmoid;
+    private readonly ParityTask _task;
+    private readonly double[] _negExpW;  // e^−w of the first layer, for the product sigmoid
+    private double[] _enumeratedLabels = Array.Empty<double>();
 
     public GradientPass(ParityNetwork network, LossFunction loss, int maxRows)
     {
         int[] sizes = network.LayerSizes.ToArray();
+        _sizes = sizes;
         _layers = sizes.Length - 1;
+        _sigmoid = network.Activation == Activation.Sigmoid;
+        _task = network.Task;
+        _negExpW = new double[sizes[0] * sizes[1]];
         int tile = Math.Min(TileRows, maxRows);
         int groups = maxRows >= ParallelRows ? MaxGroups : 1;
         _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, loss, network.HasBias, tile)).ToArray();
@@ -38,8 +47,9 @@ internal sealed class GradientPass
         int groups = count >= ParallelRows ? Math.Min(_workers.Length, tiles) : 1;
         double scale = 1.0 / count;
         bool backward = gradWeights is not null;
-        if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, scale, backward);
-        else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, scale, backward);
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, ProductFactors(numbers, weights, biases));
+        if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared);
+        else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
 
         double lossSum = 0;
         int correct = 0;
@@ -60,16 +70,37 @@ internal sealed class GradientPass
         return (lossSum, correct);
     }
 
+    /// <summary>e^−w of the first layer when the product sigmoid serves this pass (the integers
+    /// themselves, sigmoid units, weights that keep every product normal), else null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private double[]? ProductFactors(long[]? numbers, double[][] weights, double[][] biases)
+    {
+        if (numbers is not null || !_sigmoid || !BitKernels.ProductSafe(weights[0], biases[0], _sizes[0], _sizes[1])) return null;
+        VectorMath.NegExp(weights[0], _negExpW);
+        return _negExpW;
+    }
+
+    /// <summary>The labels of the integers 0 … count − 1, made once.</summary>
+    private double[] EnumeratedLabels(int count)
+    {
+        if (_enumeratedLabels.Length != count)
+            _enumeratedLabels = Enumerable.Range(0, count).Select(i => (double)TaskLabels.Label(_task, i)).ToArray();
+        return _enumeratedLabels;
+    }
+
+    /// <summary>What every group of one pass reads.</summary>
+    private sealed record Shared(double Scale, bool Backward, double[]? Labels, double[]? NegExpW);
+
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void RunGroups(int groups, int tiles, int tile, long[]? numbers, int offset, int count,
-        double[][] weights, double[][] biases, double scale, bool backward)
+        double[][] weights, double[][] biases, Shared shared)
     {
         Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, g =>
         {
             int first = (int)((long)tiles * g / groups) * tile;
             int last = Math.Min(count, (int)((long)tiles * (g + 1) / groups) * tile);
-            _workers[g].Run(numbers, offset, first, last - first, weights, biases, scale, backward);
+            _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared);
         });
     }
 
@@ -82,7 +113,7 @@ internal sealed class GradientPass
         private readonly ParityTask _task;
         private readonly LossFunction _loss;
         private readonly double[][] _activations, _deltas;
-        private readonly double[] _logits, _labels;
+        private readonly double[] _logits, _labels, _slots;
 
         public Worker(int[] sizes, Activation activation, ParityTask task, LossFunction loss, bool bias, int tile)
         {
@@ -96,6 +127,7 @@ internal sealed class GradientPass
             _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray();
             _logits = new double[tile];
             _labels = new double[tile];
+            _slots = new double[(System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]];
             GradWeights = Enumerable.Range(0, _layers).Select(l => new double[sizes[l] * sizes[l + 1]]).ToArray();
             GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? new double[sizes[l + 1]] : Array.Empty<double>()).ToArray();
         }
@@ -107,33 +139,41 @@ internal sealed class GradientPass
         public double[][] GradBiases { get; }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(long[]? numbers, int offset, int first, int count, double[][] weights, double[][] biases, double scale, bool backward)
+        public void Run(long[]? numbers, int offset, int first, int count, double[][] weights, double[][] biases, Shared shared)
         {
+            bool backward = shared.Backward;
             LossSum = 0;
             Correct = 0;
             if (backward)
                 for (int l = 0; l < _layers; l++) { Array.Clear(GradWeights[l]); Array.Clear(GradBiases[l]); }
             for (int start = first; start < first + count; start += Tile)
-                RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, scale, backward);
+                RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, double scale, bool backward)
+        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, Shared shared)
         {
             int bits = _sizes[0];
-            bool enumerated = numbers is null;
+            bool enumerated = numbers is null, backward = shared.Backward;
+            double scale = shared.Scale;
             var input = _activations[0].AsSpan(0, rows * bits);
-            for (int j = 0; j < rows; j++)
+            var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
+            for (int j = 0; j < rows && !enumerated; j++)
             {
-                long number = enumerated ? start + j : numbers![offset + start + j];
-                _labels[j] = _task == ParityTask.Even ? 1 - (number & 1) : System.Numerics.BitOperations.PopCount((ulong)number) & 1;
-                if (!enumerated) BitEncoding.Encode(number, bits, input.Slice(j * bits, bits));
+                long number = numbers![offset + start + j];
+                _labels[j] = TaskLabels.Label(_task, number);
+                BitEncoding.Encode(number, bits, input.Slice(j * bits, bits));
             }
 
             // Forward.
             for (int l = 0; l < _layers; l++)
             {
                 var z = _activations[l + 1].AsSpan(0, rows * _sizes[l + 1]);
+                if (l == 0 && shared.NegExpW is not null)
+                {
+                    BitKernels.FirstLayerSigmoid(start, rows, bits, weights[0], biases[0], shared.NegExpW, _sizes[1], z, _slots);
+                    continue;
+                }
                 if (l == 0 && enumerated) BitKernels.FirstLayer(start, rows, bits, weights[0], _sizes[1], z);
                 else Kernels.MatMul(_activations[l].AsSpan(0, rows * _sizes[l]), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
                 Kernels.AddBias(z, biases[l], rows, _sizes[l + 1]);
@@ -148,19 +188,13 @@ internal sealed class GradientPass
             int correct = 0;
             if (_loss == LossFunction.MeanSquaredError)
             {
-                for (int j = 0; j < rows; j++)
-                {
-                    double p = output[j], y = _labels[j], e = y - p;
-                    lossSum += e * e;
-                    if ((p >= 0.5 ? 1.0 : 0.0) == y) correct++;
-                    delta[j] = scale * (-e * (p * (1.0 - p)));
-                }
+                (lossSum, correct) = Kernels.SquaredErrorOutput(output, labels, scale, delta);
             }
             else
             {
                 for (int j = 0; j < rows; j++)
                 {
-                    double p = output[j], y = _labels[j];
+                    double p = output[j], y = labels[j];
                     lossSum += Losses.Value(_loss, _logits[j], p, y);
                     if ((p >= 0.5 ? 1.0 : 0.0) == y) correct++;
                     delta[j] = scale * Losses.OutputGradient(_loss, p, y);
@@ -180,6 +214,12 @@ internal sealed class GradientPass
                     break;
                 }
                 var below = _activations[l].AsSpan(0, rows * _sizes[l]);
+                if (_sizes[l + 1] == 1)
+                {
+                    Kernels.SingleUnitBackward(below, above, weights[l], GradWeights[l], GradBiases[l],
+                        l > 0 ? _deltas[l].AsSpan(0, rows * _sizes[l]) : Span<double>.Empty, rows, _sizes[l], _activation);
+                    continue;
+                }
                 Kernels.MatMulTransposeAAdd(below, above, GradWeights[l], rows, _sizes[l], _sizes[l + 1]);
                 if (GradBiases[l].Length > 0) Kernels.ColumnSumsAdd(above, GradBiases[l], rows, _sizes[l + 1]);
                 if (l > 0)
