@@ -49,45 +49,56 @@ public static class BitKernels
     }
 
     /// <summary>Whether <see cref="FirstLayerSigmoid"/> may serve these weights: for every unit j,
-    /// |bias[j]| + Σ_p |w[p, j]| ≤ <see cref="VectorMath.NegExpLimit"/>, so every pre-activation, and every
-    /// partial product of exponentials on the way to it, stays a normal number.</summary>
+    /// |bias[j]| + Σ_p |w[p, j]| ≤ <paramref name="limit"/> (at most <see cref="VectorMath.NegExpLimit"/>), so
+    /// every pre-activation, and every partial product of exponentials on the way to it, stays a normal number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool ProductSafe(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m)
+    public static bool ProductSafe(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m, double limit = VectorMath.NegExpLimit)
     {
-        for (int j = 0; j < m; j++)
+        if (w.Length < (long)bits * m || !bias.IsEmpty && bias.Length != m) throw new ArgumentException("w or bias does not fit the shape.");
+        int j = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var limitV = Vector256.Create(limit);
+            for (; j <= m - 4; j += 4)
+            {
+                var bound = bias.IsEmpty ? Vector256<double>.Zero : Vector256.Abs(Vector256.Create(bias.Slice(j, 4)));
+                for (int p = 0; p < bits; p++) bound += Vector256.Abs(Vector256.Create(w.Slice(p * m + j, 4)));
+                if (!Vector256.LessThanOrEqualAll(bound, limitV)) return false; // also false for NaN
+            }
+        }
+        for (; j < m; j++)
         {
             double bound = bias.IsEmpty ? 0 : Math.Abs(bias[j]);
             for (int p = 0; p < bits; p++) bound += Math.Abs(w[p * m + j]);
-            if (!(bound <= VectorMath.NegExpLimit)) return false; // also false for NaN
+            if (!(bound <= limit)) return false;
         }
         return true;
     }
 
     /// <summary>a[count×m] = sigmoid(bias + (bits of start … start + count − 1) · w) by products of
-    /// exponentials: e^−z of row i is e^−z of its parent (i with its lowest set bit cleared) times
-    /// e^−w[p] of that bit, so each element costs one multiply and one division instead of an exp, and
-    /// the sigmoid is 1 / (1 + e^−z). Only the block's first row takes exps. <paramref name="negExpW"/>
-    /// holds e^−w (from <see cref="VectorMath.NegExp"/>); <paramref name="slots"/> is scratch for
-    /// (log2 count + 1)·m values, the open parents. The weights must pass <see cref="ProductSafe"/>.
-    /// Each product carries one more rounding, so a row with k bits set is within about (2k + 4) ulp of
-    /// the exp of the summed pre-activation.</summary>
+    /// exponentials, with no exp at all: e^−z of a row is e^−bias times e^−w[p] for each bit p set, and
+    /// row i's is its parent's (i with its lowest set bit cleared) times one factor, so each element
+    /// costs one multiply and one division (the sigmoid is 1 / (1 + e^−z)). <paramref name="negExpW"/>
+    /// holds e^−w and <paramref name="negExpBias"/> e^−bias (empty: no bias), both from
+    /// <see cref="VectorMath.NegExp"/>; <paramref name="slots"/> is scratch for (log2 count + 1)·m values,
+    /// the open parents. The weights must pass <see cref="ProductSafe"/>. Each product rounds once more,
+    /// so a row with k bits set is within about 3(k + 1) ulp of the exp of its summed pre-activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FirstLayerSigmoid(long start, int count, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias,
-        ReadOnlySpan<double> negExpW, int m, Span<double> a, Span<double> slots)
+    public static void FirstLayerSigmoid(long start, int count, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
+        int m, Span<double> a, Span<double> slots)
     {
         CheckBlock(start, count, bits);
         int levels = BitOperations.Log2((uint)count);
-        if (w.Length < (long)bits * m || negExpW.Length < (long)bits * m || a.Length < (long)count * m || slots.Length < (long)(levels + 1) * m
-            || !bias.IsEmpty && bias.Length != m)
-            throw new ArgumentException("w, bias, negExpW, a or slots does not fit the shape.");
+        if (negExpW.Length < (long)bits * m || a.Length < (long)count * m || slots.Length < (long)(levels + 1) * m
+            || !negExpBias.IsEmpty && negExpBias.Length != m)
+            throw new ArgumentException("negExpW, negExpBias, a or slots does not fit the shape.");
 
-        // The block's first row: its pre-activation summed as FirstLayer and AddBias would, then e^−z.
+        // The block's first row: the product of its factors, the bias's first.
         var root = slots.Slice(levels * m, m);
-        root.Clear();
+        if (negExpBias.IsEmpty) root.Fill(1.0);
+        else negExpBias.CopyTo(root);
         for (int p = 0; p < bits; p++)
-            if (((start >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), root);
-        if (!bias.IsEmpty) Kernels.Add(bias, root);
-        VectorMath.NegExp(root, root);
+            if (((start >> (bits - 1 - p)) & 1) != 0) Kernels.Multiply(negExpW.Slice(p * m, m), root);
         for (int i = 0; i < m; i++) a[i] = 1.0 / (1.0 + root[i]);
 
         ref double slot0 = ref MemoryMarshal.GetReference(slots);
@@ -124,31 +135,81 @@ public static class BitKernels
     }
 
     /// <summary>g[bits×m] += (bits of start … start + count − 1)ᵀ · delta[count×m], and, when given,
-    /// biasSum[m] += the column sums of delta. delta is used as scratch and destroyed.</summary>
+    /// biasSum[m] += the column sums of delta. delta is used as scratch and destroyed. With
+    /// <paramref name="foldedLevels"/> f &gt; 0, the caller has done the first f levels (g's rows of the f
+    /// lowest bits hold their sums) and delta holds count / 2^f rows, the sums of each 2^f rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightGradientAdd(long start, int count, int bits, Span<double> delta, int m, Span<double> g, Span<double> biasSum)
+    public static void WeightGradientAdd(long start, int count, int bits, Span<double> delta, int m, Span<double> g, Span<double> biasSum,
+        int foldedLevels = 0)
     {
         CheckBlock(start, count, bits);
-        if (delta.Length < (long)count * m || g.Length < (long)bits * m) throw new ArgumentException("delta or g is too short for the shape.");
         int levels = BitOperations.Log2((uint)count);
-        int rows = count;
-        for (int k = 0; k < levels; k++)
+        if (foldedLevels < 0 || foldedLevels > levels) throw new ArgumentOutOfRangeException(nameof(foldedLevels));
+        int rows = count >> foldedLevels;
+        if (delta.Length < (long)rows * m || g.Length < (long)bits * m) throw new ArgumentException("delta or g is too short for the shape.");
+        ref double d0 = ref MemoryMarshal.GetReference(delta);
+        for (int k = foldedLevels; k < levels; k++)
         {
-            var gRow = g.Slice((bits - 1 - k) * m, m);
-            int half = rows / 2;
-            for (int q = 0; q < half; q++)
-            {
-                var even = delta.Slice(2 * q * m, m);
-                var odd = delta.Slice((2 * q + 1) * m, m);
-                Kernels.Add(odd, gRow);                     // rows whose bit k is set
-                Kernels.Sum(even, odd, delta.Slice(q * m, m)); // fold the pair for the next bit
-            }
+            ref double gRow = ref Unsafe.Add(ref MemoryMarshal.GetReference(g), (bits - 1 - k) * m);
+            int half = rows / 2, q = 0;
+            // Four pairs at a time: their odd rows (bit k set) go to g as ((o0 + o1) + (o2 + o3)), and
+            // each pair folds into row q for the next bit. Every row read precedes the rows written.
+            for (; q <= half - 4; q += 4) FoldQuad(ref d0, ref gRow, q, m);
+            for (; q < half; q++) FoldPair(ref d0, ref gRow, q, m);
             rows = half;
         }
         var total = delta[..m];
         for (int k = levels; k < bits; k++)
             if (((start >> k) & 1) != 0) Kernels.Add(total, g.Slice((bits - 1 - k) * m, m));
         if (!biasSum.IsEmpty) Kernels.Add(total, biasSum[..m]);
+    }
+
+    // g += (o0 + o1) + (o2 + o3) and row q + r = even_r + odd_r, for the pairs q … q + 3.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FoldQuad(ref double d, ref double g, int q, int m)
+    {
+        ref double src = ref Unsafe.Add(ref d, 2 * q * m);
+        ref double dst = ref Unsafe.Add(ref d, q * m);
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= m - 4; i += 4)
+            {
+                var e0 = Vector256.LoadUnsafe(ref src, (nuint)i); var o0 = Vector256.LoadUnsafe(ref src, (nuint)(m + i));
+                var e1 = Vector256.LoadUnsafe(ref src, (nuint)(2 * m + i)); var o1 = Vector256.LoadUnsafe(ref src, (nuint)(3 * m + i));
+                var e2 = Vector256.LoadUnsafe(ref src, (nuint)(4 * m + i)); var o2 = Vector256.LoadUnsafe(ref src, (nuint)(5 * m + i));
+                var e3 = Vector256.LoadUnsafe(ref src, (nuint)(6 * m + i)); var o3 = Vector256.LoadUnsafe(ref src, (nuint)(7 * m + i));
+                (Vector256.LoadUnsafe(ref g, (nuint)i) + ((o0 + o1) + (o2 + o3))).StoreUnsafe(ref g, (nuint)i);
+                (e0 + o0).StoreUnsafe(ref dst, (nuint)i);
+                (e1 + o1).StoreUnsafe(ref dst, (nuint)(m + i));
+                (e2 + o2).StoreUnsafe(ref dst, (nuint)(2 * m + i));
+                (e3 + o3).StoreUnsafe(ref dst, (nuint)(3 * m + i));
+            }
+        for (; i < m; i++)
+        {
+            double e0 = Unsafe.Add(ref src, i), o0 = Unsafe.Add(ref src, m + i);
+            double e1 = Unsafe.Add(ref src, 2 * m + i), o1 = Unsafe.Add(ref src, 3 * m + i);
+            double e2 = Unsafe.Add(ref src, 4 * m + i), o2 = Unsafe.Add(ref src, 5 * m + i);
+            double e3 = Unsafe.Add(ref src, 6 * m + i), o3 = Unsafe.Add(ref src, 7 * m + i);
+            Unsafe.Add(ref g, i) += (o0 + o1) + (o2 + o3);
+            Unsafe.Add(ref dst, i) = e0 + o0;
+            Unsafe.Add(ref dst, m + i) = e1 + o1;
+            Unsafe.Add(ref dst, 2 * m + i) = e2 + o2;
+            Unsafe.Add(ref dst, 3 * m + i) = e3 + o3;
+        }
+    }
+
+    // g += odd and row q = even + odd, for the pair q.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FoldPair(ref double d, ref double g, int q, int m)
+    {
+        ref double src = ref Unsafe.Add(ref d, 2 * q * m);
+        ref double dst = ref Unsafe.Add(ref d, q * m);
+        for (int i = 0; i < m; i++)
+        {
+            double odd = Unsafe.Add(ref src, m + i);
+            Unsafe.Add(ref g, i) += odd;
+            Unsafe.Add(ref dst, i) = Unsafe.Add(ref src, i) + odd;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -19,7 +19,7 @@ internal sealed class GradientPass
     private readonly int[] _sizes;
     private readonly bool _sigmoid;
     private readonly ParityTask _task;
-    private readonly double[] _negExpW;  // e^−w of the first layer, for the product sigmoid
+    private readonly double[] _negExpW, _negExpBias; // e^−w and e^−bias of the first layer, for the product sigmoid
     private double[] _enumeratedLabels = Array.Empty<double>();
 
     public GradientPass(ParityNetwork network, LossFunction loss, int maxRows)
@@ -30,6 +30,7 @@ internal sealed class GradientPass
         _sigmoid = network.Activation == Activation.Sigmoid;
         _task = network.Task;
         _negExpW = new double[sizes[0] * sizes[1]];
+        _negExpBias = new double[network.HasBias ? sizes[1] : 0];
         int tile = Math.Min(TileRows, maxRows);
         int groups = maxRows >= ParallelRows ? MaxGroups : 1;
         _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, loss, network.HasBias, tile)).ToArray();
@@ -47,8 +48,9 @@ internal sealed class GradientPass
         int groups = count >= ParallelRows ? Math.Min(_workers.Length, tiles) : 1;
         double scale = 1.0 / count;
         bool backward = gradWeights is not null;
-        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, ProductFactors(numbers, weights, biases));
-        if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared);
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, ChoosePath(numbers, weights, biases),
+            _negExpW, _negExpBias, gradWeights, gradBiases);
+        if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
 
         double lossSum = 0;
@@ -56,29 +58,35 @@ internal sealed class GradientPass
         for (int g = 0; g < groups; g++) { lossSum += _workers[g].LossSum; correct += _workers[g].Correct; }
         if (backward)
         {
+            // The first group summed straight into the caller's buffers; the others are added in order.
             for (int l = 0; l < _layers; l++)
             {
-                _workers[0].GradWeights[l].CopyTo(gradWeights![l], 0);
-                _workers[0].GradBiases[l].CopyTo(gradBiases![l], 0);
                 for (int g = 1; g < groups; g++)
                 {
-                    Kernels.Add(_workers[g].GradWeights[l], gradWeights[l]);
-                    Kernels.Add(_workers[g].GradBiases[l], gradBiases[l]);
+                    Kernels.Add(_workers[g].GradWeights[l], gradWeights![l]);
+                    Kernels.Add(_workers[g].GradBiases[l], gradBiases![l]);
                 }
             }
         }
         return (lossSum, correct);
     }
 
-    /// <summary>e^−w of the first layer when the product sigmoid serves this pass (the integers
-    /// themselves, sigmoid units, weights that keep every product normal), else null.</summary>
+    /// <summary>How this pass computes the first layer: by products of exponentials when it runs over the
+    /// integers themselves with sigmoid units and weights that keep every product normal (then e^−w and
+    /// e^−bias of the first layer are made here, once for all groups); fused with the output layer when
+    /// the network has the lesson's shape and the weights allow four sigmoids per division.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private double[]? ProductFactors(long[]? numbers, double[][] weights, double[][] biases)
+    private FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
     {
-        if (numbers is not null || !_sigmoid || !BitKernels.ProductSafe(weights[0], biases[0], _sizes[0], _sizes[1])) return null;
+        int bits = _sizes[0], m = _sizes[1];
+        if (numbers is not null || !_sigmoid || !BitKernels.ProductSafe(weights[0], biases[0], bits, m)) return FirstLayerPath.Dense;
         VectorMath.NegExp(weights[0], _negExpW);
-        return _negExpW;
+        VectorMath.NegExp(biases[0], _negExpBias);
+        bool shallow = _layers == 2 && bits >= 2 && FusedKernels.Fits(_workers[0].Tile, m);
+        return shallow && BitKernels.ProductSafe(weights[0], biases[0], bits, m, FusedKernels.QuadLimit) ? FirstLayerPath.Fused : FirstLayerPath.Products;
     }
+
+    private enum FirstLayerPath { Dense, Products, Fused }
 
     /// <summary>The labels of the integers 0 … count − 1, made once.</summary>
     private double[] EnumeratedLabels(int count)
@@ -89,7 +97,8 @@ internal sealed class GradientPass
     }
 
     /// <summary>What every group of one pass reads.</summary>
-    private sealed record Shared(double Scale, bool Backward, double[]? Labels, double[]? NegExpW);
+    private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, FirstLayerPath Path, double[] NegExpW,
+        double[] NegExpBias, double[][]? GradWeights, double[][]? GradBiases);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -100,7 +109,7 @@ internal sealed class GradientPass
         {
             int first = (int)((long)tiles * g / groups) * tile;
             int last = Math.Min(count, (int)((long)tiles * (g + 1) / groups) * tile);
-            _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared);
+            _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared, intoCaller: g == 0);
         });
     }
 
@@ -137,21 +146,26 @@ internal sealed class GradientPass
         public int Correct { get; private set; }
         public double[][] GradWeights { get; }
         public double[][] GradBiases { get; }
+        private double[][] _gradWeights = Array.Empty<double[]>(), _gradBiases = Array.Empty<double[]>();
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        public void Run(long[]? numbers, int offset, int first, int count, double[][] weights, double[][] biases, Shared shared)
+        public void Run(long[]? numbers, int offset, int first, int count, double[][] weights, double[][] biases, in Shared shared, bool intoCaller)
         {
-            bool backward = shared.Backward;
             LossSum = 0;
             Correct = 0;
-            if (backward)
-                for (int l = 0; l < _layers; l++) { Array.Clear(GradWeights[l]); Array.Clear(GradBiases[l]); }
+            if (shared.Backward)
+            {
+                // The first group sums into the caller's buffers, the others into their own.
+                _gradWeights = intoCaller ? shared.GradWeights! : GradWeights;
+                _gradBiases = intoCaller ? shared.GradBiases! : GradBiases;
+                for (int l = 0; l < _layers; l++) { _gradWeights[l].AsSpan().Clear(); _gradBiases[l].AsSpan().Clear(); }
+            }
             for (int start = first; start < first + count; start += Tile)
                 RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, Shared shared)
+        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared)
         {
             int bits = _sizes[0];
             bool enumerated = numbers is null, backward = shared.Backward;
@@ -169,9 +183,17 @@ internal sealed class GradientPass
             for (int l = 0; l < _layers; l++)
             {
                 var z = _activations[l + 1].AsSpan(0, rows * _sizes[l + 1]);
-                if (l == 0 && shared.NegExpW is not null)
+                if (l == 0 && shared.Path == FirstLayerPath.Fused)
                 {
-                    BitKernels.FirstLayerSigmoid(start, rows, bits, weights[0], biases[0], shared.NegExpW, _sizes[1], z, _slots);
+                    FusedKernels.Forward(start, rows, bits, shared.NegExpW, shared.NegExpBias, weights[1], _sizes[1], z,
+                        _logits.AsSpan(0, rows), _slots);
+                    Kernels.AddBias(_logits.AsSpan(0, rows), biases[1], rows, 1);
+                    VectorMath.Sigmoid(_logits.AsSpan(0, rows), _activations[2].AsSpan(0, rows));
+                    break;
+                }
+                if (l == 0 && shared.Path == FirstLayerPath.Products)
+                {
+                    BitKernels.FirstLayerSigmoid(start, rows, bits, shared.NegExpW, shared.NegExpBias, _sizes[1], z, _slots);
                     continue;
                 }
                 if (l == 0 && enumerated) BitKernels.FirstLayer(start, rows, bits, weights[0], _sizes[1], z);
@@ -208,20 +230,29 @@ internal sealed class GradientPass
             for (int l = _layers - 1; l >= 0; l--)
             {
                 var above = _deltas[l + 1].AsSpan(0, rows * _sizes[l + 1]);
+                if (l == 1 && shared.Path == FirstLayerPath.Fused)
+                {
+                    var quads = _deltas[1].AsSpan(0, rows / 4 * _sizes[1]);
+                    FusedKernels.Backward(rows, bits, _activations[1].AsSpan(0, rows * _sizes[1]), above, weights[1], _sizes[1],
+                        _gradWeights[1], _gradWeights[0], quads);
+                    BitKernels.WeightGradientAdd(start, rows, bits, quads, _sizes[1], _gradWeights[0], _gradBiases[0], foldedLevels: 2);
+                    if (_gradBiases[1].Length > 0) Kernels.ColumnSumsAdd(above, _gradBiases[1], rows, 1);
+                    break;
+                }
                 if (l == 0 && enumerated)
                 {
-                    BitKernels.WeightGradientAdd(start, rows, bits, above, _sizes[1], GradWeights[0], GradBiases[0]);
+                    BitKernels.WeightGradientAdd(start, rows, bits, above, _sizes[1], _gradWeights[0], _gradBiases[0]);
                     break;
                 }
                 var below = _activations[l].AsSpan(0, rows * _sizes[l]);
                 if (_sizes[l + 1] == 1)
                 {
-                    Kernels.SingleUnitBackward(below, above, weights[l], GradWeights[l], GradBiases[l],
+                    Kernels.SingleUnitBackward(below, above, weights[l], _gradWeights[l], _gradBiases[l],
                         l > 0 ? _deltas[l].AsSpan(0, rows * _sizes[l]) : Span<double>.Empty, rows, _sizes[l], _activation);
                     continue;
                 }
-                Kernels.MatMulTransposeAAdd(below, above, GradWeights[l], rows, _sizes[l], _sizes[l + 1]);
-                if (GradBiases[l].Length > 0) Kernels.ColumnSumsAdd(above, GradBiases[l], rows, _sizes[l + 1]);
+                Kernels.MatMulTransposeAAdd(below, above, _gradWeights[l], rows, _sizes[l], _sizes[l + 1]);
+                if (_gradBiases[l].Length > 0) Kernels.ColumnSumsAdd(above, _gradBiases[l], rows, _sizes[l + 1]);
                 if (l > 0)
                 {
                     var back = _deltas[l].AsSpan(0, rows * _sizes[l]);

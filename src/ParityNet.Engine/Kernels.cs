@@ -72,9 +72,9 @@ public static class Kernels
 
     /// <summary>The backward step of a layer with one unit, fused into one pass over the rows:
     /// g[k] += Σ_i d[i]·a[i, :] and gBias[0] += Σ_i d[i] (when gBias is not empty), and, when back is not
-    /// empty, back[i, :] = (d[i]·w) ⊙ f′ from a[i, :] — the same operations in the same order as
-    /// <see cref="MatMulTransposeAAdd"/>, <see cref="ColumnSumsAdd"/>, <see cref="MatMulTransposeB"/> and
-    /// <see cref="ActivationDelta"/>, so the same bits.</summary>
+    /// empty, back[i, :] = (d[i]·w) ⊙ f′ from a[i, :], as <see cref="MatMulTransposeB"/> and
+    /// <see cref="ActivationDelta"/> compute it. The sums over rows run in four lanes (i mod 4), added
+    /// as ((l0 + l1) + (l2 + l3)) to g, so that no row waits for the one before.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SingleUnitBackward(ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> w, Span<double> g,
         Span<double> gBias, Span<double> back, int n, int k, Activation activation)
@@ -82,34 +82,67 @@ public static class Kernels
         CheckShape(a, (long)n * k, nameof(a)); CheckShape(d, n, nameof(d)); CheckShape(w, k, nameof(w)); CheckShape(g, k, nameof(g));
         bool sendBack = !back.IsEmpty;
         if (sendBack) CheckShape(back, (long)n * k, nameof(back));
-        bool vectorSigmoid = activation == Activation.Sigmoid && Vector256.IsHardwareAccelerated;
-        int vectorEnd = Vector256.IsHardwareAccelerated ? k & ~3 : 0;
+        bool sigmoidBack = sendBack && activation == Activation.Sigmoid;
         ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double dr = ref MemoryMarshal.GetReference(d);
         ref double wr = ref MemoryMarshal.GetReference(w);
         ref double gr = ref MemoryMarshal.GetReference(g);
         ref double br = ref MemoryMarshal.GetReference(back);
-        var one = Vector256<double>.One;
-        for (int i = 0; i < n; i++)
+        int p = 0;
+        if (Vector256.IsHardwareAccelerated)
         {
-            double di = d[i];
-            var dv = Vector256.Create(di);
-            ref double row = ref Unsafe.Add(ref ar, i * k);
-            ref double backRow = ref Unsafe.Add(ref br, sendBack ? i * k : 0);
-            int p = 0;
-            for (; p < vectorEnd; p += 4)
+            for (; p <= k - 4; p += 4)
             {
-                var s = Vector256.LoadUnsafe(ref row, (nuint)p);
-                (Vector256.LoadUnsafe(ref gr, (nuint)p) + dv * s).StoreUnsafe(ref gr, (nuint)p);
-                if (sendBack && vectorSigmoid)
-                    (dv * Vector256.LoadUnsafe(ref wr, (nuint)p) * (s * (one - s))).StoreUnsafe(ref backRow, (nuint)p);
+                Vector256<double> l0 = Vector256<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
+                var wv = Vector256.LoadUnsafe(ref wr, (nuint)p);
+                int i = 0;
+                for (; i <= n - 4; i += 4)
+                {
+                    l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sigmoidBack);
+                    l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sigmoidBack);
+                    l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sigmoidBack);
+                    l3 = BackwardRow(ref ar, ref dr, ref br, i + 3, k, p, wv, l3, sigmoidBack);
+                }
+                if (i < n) l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sigmoidBack);
+                if (i + 1 < n) l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sigmoidBack);
+                if (i + 2 < n) l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sigmoidBack);
+                (Vector256.LoadUnsafe(ref gr, (nuint)p) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref gr, (nuint)p);
             }
-            for (; p < k; p++) Unsafe.Add(ref gr, p) += di * Unsafe.Add(ref row, p);
-            if (sendBack)
-                for (p = vectorSigmoid ? vectorEnd : 0; p < k; p++)
-                    Unsafe.Add(ref backRow, p) = di * Unsafe.Add(ref wr, p) * Activations.DerivativeFromOutput(activation, Unsafe.Add(ref row, p));
         }
+        for (; p < k; p++)
+        {
+            double l0 = 0, l1 = 0, l2 = 0, l3 = 0;
+            for (int i = 0; i < n; i++)
+            {
+                double di = Unsafe.Add(ref dr, i), s = Unsafe.Add(ref ar, i * k + p);
+                switch (i & 3)
+                {
+                    case 0: l0 += di * s; break;
+                    case 1: l1 += di * s; break;
+                    case 2: l2 += di * s; break;
+                    default: l3 += di * s; break;
+                }
+                if (sigmoidBack) Unsafe.Add(ref br, i * k + p) = di * Unsafe.Add(ref wr, p) * (s * (1.0 - s));
+            }
+            Unsafe.Add(ref gr, p) += (l0 + l1) + (l2 + l3);
+        }
+        if (sendBack && !sigmoidBack)
+            for (int i = 0; i < n; i++)
+                for (p = 0; p < k; p++)
+                    Unsafe.Add(ref br, i * k + p) = d[i] * Unsafe.Add(ref wr, p) * Activations.DerivativeFromOutput(activation, Unsafe.Add(ref ar, i * k + p));
         if (!gBias.IsEmpty)
             for (int i = 0; i < n; i++) gBias[0] += d[i];
+    }
+
+    // One row's four columns of SingleUnitBackward: returns lane + d·s, and writes the sigmoid's delta.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> BackwardRow(ref double ar, ref double dr, ref double br, int i, int k, int p,
+        Vector256<double> wv, Vector256<double> lane, bool sigmoidBack)
+    {
+        var dv = Vector256.Create(Unsafe.Add(ref dr, i));
+        var s = Vector256.LoadUnsafe(ref ar, (nuint)(i * k + p));
+        if (sigmoidBack) (dv * wv * (s * (Vector256<double>.One - s))).StoreUnsafe(ref br, (nuint)(i * k + p));
+        return lane + dv * s;
     }
 
     /// <summary>For the output unit under mean squared error: the loss sum Σ (y − p)², the number of
@@ -317,6 +350,22 @@ public static class Kernels
         for (; i < n; i++) destination[i] = x[i] + y[i];
     }
 
+    /// <summary>y[i] ·= x[i].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Multiply(ReadOnlySpan<double> x, Span<double> y)
+    {
+        int i = 0, n = x.Length;
+        if (y.Length < n) throw new ArgumentException("y is shorter than x.", nameof(y));
+        if (Vector256.IsHardwareAccelerated)
+        {
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double yr = ref MemoryMarshal.GetReference(y);
+            for (; i <= n - 4; i += 4)
+                (Vector256.LoadUnsafe(ref yr, (nuint)i) * Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
+        }
+        for (; i < n; i++) y[i] *= x[i];
+    }
+
     /// <summary>y[i] = alpha · x[i].</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Scale(ReadOnlySpan<double> x, double alpha, Span<double> y)
@@ -333,10 +382,35 @@ public static class Kernels
         for (; i < n; i++) y[i] = alpha * x[i];
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void CheckShape(ReadOnlySpan<double> span, long needed, string name)
     {
-        if (span.Length < needed)
-            throw new ArgumentException($"{name} has {span.Length} values, the shape needs {needed}.", name);
+        if (span.Length < needed) ThrowShape(span.Length, needed, name);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowShape(int length, long needed, string name) =>
+        throw new ArgumentException($"{name} has {length} values, the shape needs {needed}.", name);
+
+    /// <summary>Whether every value is finite (no NaN, no infinity).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool AllFinite(ReadOnlySpan<double> values)
+    {
+        // x − x is 0 for every finite x and NaN otherwise; NaN survives the sum.
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated && values.Length >= 4)
+        {
+            var acc = Vector256<double>.Zero;
+            ref double vr = ref MemoryMarshal.GetReference(values);
+            for (; i <= values.Length - 4; i += 4)
+            {
+                var v = Vector256.LoadUnsafe(ref vr, (nuint)i);
+                acc += v - v;
+            }
+            if (!Vector256.EqualsAll(acc, Vector256<double>.Zero)) return false;
+        }
+        for (; i < values.Length; i++)
+            if (!double.IsFinite(values[i])) return false;
+        return true;
     }
 }

@@ -42,10 +42,8 @@ internal abstract class Optimizer
 internal sealed class PlainStep(double alpha) : Optimizer
 {
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g)
-    {
-        for (int i = 0; i < p.Length; i++) p[i] -= alpha * g[i];
-    }
+    public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g) =>
+        Kernels.MultiplyAdd(g, -alpha, p); // p + (−α)·g is p − α·g, bit for bit
 }
 
 internal sealed class MomentumStep(double alpha, double mu, bool nesterov, IReadOnlyList<int> sizes) : Optimizer

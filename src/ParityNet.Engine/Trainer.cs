@@ -152,13 +152,13 @@ public static class Trainer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SaveLastGood()
         {
-            for (int l = 0; l < _layers; l++) { Weights[l].CopyTo(_goodWeights[l], 0); Biases[l].CopyTo(_goodBiases[l], 0); }
+            for (int l = 0; l < _layers; l++) { Weights[l].AsSpan().CopyTo(_goodWeights[l]); Biases[l].AsSpan().CopyTo(_goodBiases[l]); }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RestoreLastGood()
         {
-            for (int l = 0; l < _layers; l++) { _goodWeights[l].CopyTo(Weights[l], 0); _goodBiases[l].CopyTo(Biases[l], 0); }
+            for (int l = 0; l < _layers; l++) { _goodWeights[l].AsSpan().CopyTo(Weights[l]); _goodBiases[l].AsSpan().CopyTo(Biases[l]); }
         }
 
         /// <summary>One pass over the epoch's rows; false when a parameter stopped being finite.</summary>
@@ -197,16 +197,9 @@ public static class Trainer
             {
                 _optimizer.Step(2 * l, Weights[l], _gradWeights[l]);
                 _optimizer.Step(2 * l + 1, Biases[l], _gradBiases[l]);
-                finite &= AllFinite(Weights[l]) && AllFinite(Biases[l]);
+                finite &= Kernels.AllFinite(Weights[l]) && Kernels.AllFinite(Biases[l]);
             }
             return finite;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private static bool AllFinite(ReadOnlySpan<double> values)
-        {
-            foreach (double v in values) if (!double.IsFinite(v)) return false;
-            return true;
         }
     }
 }
