@@ -48,31 +48,36 @@ public static class BitKernels
         }
     }
 
-    /// <summary>Whether <see cref="FirstLayerSigmoid"/> may serve these weights: for every unit j,
-    /// |bias[j]| + Σ_p |w[p, j]| ≤ <paramref name="limit"/> (at most <see cref="VectorMath.NegExpLimit"/>), so
-    /// every pre-activation, and every partial product of exponentials on the way to it, stays a normal number.</summary>
+    /// <summary>The largest |bias[j]| + Σ_p |w[p, j]| over the units j (NaN if a weight is NaN): when it is
+    /// at most <see cref="VectorMath.NegExpLimit"/>, every pre-activation, and every partial product of
+    /// exponentials on the way to it, stays a normal number, and <see cref="FirstLayerSigmoid"/> may serve.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static bool ProductSafe(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m, double limit = VectorMath.NegExpLimit)
+    public static double ProductBound(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m)
     {
         if (w.Length < (long)bits * m || !bias.IsEmpty && bias.Length != m) throw new ArgumentException("w or bias does not fit the shape.");
+        double largest = 0;
         int j = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            var limitV = Vector256.Create(limit);
+            var top = Vector256<double>.Zero;
+            ref double wr = ref MemoryMarshal.GetReference(w);
+            ref double br = ref MemoryMarshal.GetReference(bias);
             for (; j <= m - 4; j += 4)
             {
-                var bound = bias.IsEmpty ? Vector256<double>.Zero : Vector256.Abs(Vector256.Create(bias.Slice(j, 4)));
-                for (int p = 0; p < bits; p++) bound += Vector256.Abs(Vector256.Create(w.Slice(p * m + j, 4)));
-                if (!Vector256.LessThanOrEqualAll(bound, limitV)) return false; // also false for NaN
+                var bound = bias.IsEmpty ? Vector256<double>.Zero : Vector256.Abs(Vector256.LoadUnsafe(ref br, (nuint)j));
+                for (int p = 0; p < bits; p++) bound += Vector256.Abs(Vector256.LoadUnsafe(ref wr, (nuint)(p * m + j)));
+                if (!Vector256.EqualsAll(bound, bound)) return double.NaN;
+                top = Vector256.Max(top, bound);
             }
+            largest = Math.Max(Math.Max(top[0], top[1]), Math.Max(top[2], top[3]));
         }
         for (; j < m; j++)
         {
             double bound = bias.IsEmpty ? 0 : Math.Abs(bias[j]);
             for (int p = 0; p < bits; p++) bound += Math.Abs(w[p * m + j]);
-            if (!(bound <= limit)) return false;
+            largest = Math.Max(largest, bound); // NaN wins
         }
-        return true;
+        return largest;
     }
 
     /// <summary>a[count×m] = sigmoid(bias + (bits of start … start + count − 1) · w) by products of
@@ -81,7 +86,7 @@ public static class BitKernels
     /// costs one multiply and one division (the sigmoid is 1 / (1 + e^−z)). <paramref name="negExpW"/>
     /// holds e^−w and <paramref name="negExpBias"/> e^−bias (empty: no bias), both from
     /// <see cref="VectorMath.NegExp"/>; <paramref name="slots"/> is scratch for (log2 count + 1)·m values,
-    /// the open parents. The weights must pass <see cref="ProductSafe"/>. Each product rounds once more,
+    /// the open parents. The weights' <see cref="ProductBound"/> must be at most <see cref="VectorMath.NegExpLimit"/>. Each product rounds once more,
     /// so a row with k bits set is within about 3(k + 1) ulp of the exp of its summed pre-activation.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FirstLayerSigmoid(long start, int count, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,

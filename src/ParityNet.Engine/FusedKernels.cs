@@ -19,7 +19,7 @@ namespace ParityNet;
 /// levels of <see cref="BitKernels.WeightGradientAdd"/>'s pairwise fold, so that only a quarter of the
 /// rows is written back for the remaining levels.</item>
 /// </list>
-/// The weights must pass <see cref="BitKernels.ProductSafe"/> with <see cref="QuadLimit"/>, so that the
+/// The weights' <see cref="BitKernels.ProductBound"/> must be at most <see cref="QuadLimit"/>, so that the
 /// product of four (1 + e^−z) stays finite. Everything is written with Vector256 operations, which give
 /// the same bits on every machine (emulated where the hardware lacks them).
 /// </summary>

@@ -79,11 +79,13 @@ internal sealed class GradientPass
     private FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
     {
         int bits = _sizes[0], m = _sizes[1];
-        if (numbers is not null || !_sigmoid || !BitKernels.ProductSafe(weights[0], biases[0], bits, m)) return FirstLayerPath.Dense;
+        if (numbers is not null || !_sigmoid) return FirstLayerPath.Dense;
+        double bound = BitKernels.ProductBound(weights[0], biases[0], bits, m);
+        if (!(bound <= VectorMath.NegExpLimit)) return FirstLayerPath.Dense;
         VectorMath.NegExp(weights[0], _negExpW);
-        VectorMath.NegExp(biases[0], _negExpBias);
+        if (_negExpBias.Length > 0) VectorMath.NegExp(biases[0], _negExpBias);
         bool shallow = _layers == 2 && bits >= 2 && FusedKernels.Fits(_workers[0].Tile, m);
-        return shallow && BitKernels.ProductSafe(weights[0], biases[0], bits, m, FusedKernels.QuadLimit) ? FirstLayerPath.Fused : FirstLayerPath.Products;
+        return shallow && bound <= FusedKernels.QuadLimit ? FirstLayerPath.Fused : FirstLayerPath.Products;
     }
 
     private enum FirstLayerPath { Dense, Products, Fused }
@@ -158,7 +160,11 @@ internal sealed class GradientPass
                 // The first group sums into the caller's buffers, the others into their own.
                 _gradWeights = intoCaller ? shared.GradWeights! : GradWeights;
                 _gradBiases = intoCaller ? shared.GradBiases! : GradBiases;
-                for (int l = 0; l < _layers; l++) { _gradWeights[l].AsSpan().Clear(); _gradBiases[l].AsSpan().Clear(); }
+                for (int l = 0; l < _layers; l++)
+                {
+                    _gradWeights[l].AsSpan().Clear();
+                    if (_gradBiases[l].Length > 0) _gradBiases[l].AsSpan().Clear();
+                }
             }
             for (int start = first; start < first + count; start += Tile)
                 RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared);

@@ -329,6 +329,35 @@ public static class Kernels
         for (; i < n; i++) y[i] += alpha * x[i];
     }
 
+    /// <summary><see cref="MultiplyAdd"/>, then whether every y[i] is finite, in the same pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool MultiplyAddAndCheck(ReadOnlySpan<double> x, double alpha, Span<double> y)
+    {
+        int i = 0, n = x.Length;
+        if (y.Length != n) throw new ArgumentException("x and y must have the same length.", nameof(y));
+        bool finite = true;
+        if (Vector256.IsHardwareAccelerated && n >= 4)
+        {
+            ref double xr = ref MemoryMarshal.GetReference(x);
+            ref double yr = ref MemoryMarshal.GetReference(y);
+            var a = Vector256.Create(alpha);
+            var check = Vector256<double>.Zero; // r − r is 0 for finite r, NaN otherwise
+            for (; i <= n - 4; i += 4)
+            {
+                var r = Vector256.LoadUnsafe(ref yr, (nuint)i) + a * Vector256.LoadUnsafe(ref xr, (nuint)i);
+                r.StoreUnsafe(ref yr, (nuint)i);
+                check += r - r;
+            }
+            finite = Vector256.EqualsAll(check, Vector256<double>.Zero);
+        }
+        for (; i < n; i++)
+        {
+            y[i] += alpha * x[i];
+            finite &= double.IsFinite(y[i]);
+        }
+        return finite;
+    }
+
     /// <summary>y[i] += x[i] (addition commutes exactly, so this is <see cref="Sum"/> into y).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Add(ReadOnlySpan<double> x, Span<double> y) => Sum(x, y, y);

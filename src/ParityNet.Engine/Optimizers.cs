@@ -27,6 +27,13 @@ internal abstract class Optimizer
 
     public abstract void Step(int slot, Span<double> parameters, ReadOnlySpan<double> gradient);
 
+    /// <summary><see cref="Step"/>, then whether every parameter of the slot is still finite.</summary>
+    public virtual bool StepAndCheck(int slot, Span<double> parameters, ReadOnlySpan<double> gradient)
+    {
+        Step(slot, parameters, gradient);
+        return Kernels.AllFinite(parameters);
+    }
+
     public static Optimizer Create(TrainingOptions options, IReadOnlyList<int> slotSizes) => options.Optimizer switch
     {
         OptimizerKind.GradientDescent or OptimizerKind.Sgd => new PlainStep(options.EffectiveAlpha),
@@ -44,6 +51,10 @@ internal sealed class PlainStep(double alpha) : Optimizer
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g) =>
         Kernels.MultiplyAdd(g, -alpha, p); // p + (−α)·g is p − α·g, bit for bit
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public override bool StepAndCheck(int slot, Span<double> p, ReadOnlySpan<double> g) =>
+        Kernels.MultiplyAddAndCheck(g, -alpha, p);
 }
 
 internal sealed class MomentumStep(double alpha, double mu, bool nesterov, IReadOnlyList<int> sizes) : Optimizer

@@ -152,7 +152,11 @@ public static class Trainer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SaveLastGood()
         {
-            for (int l = 0; l < _layers; l++) { Weights[l].AsSpan().CopyTo(_goodWeights[l]); Biases[l].AsSpan().CopyTo(_goodBiases[l]); }
+            for (int l = 0; l < _layers; l++)
+            {
+                Weights[l].AsSpan().CopyTo(_goodWeights[l]);
+                if (Biases[l].Length > 0) Biases[l].AsSpan().CopyTo(_goodBiases[l]);
+            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -195,9 +199,8 @@ public static class Trainer
             bool finite = true;
             for (int l = 0; l < _layers; l++)
             {
-                _optimizer.Step(2 * l, Weights[l], _gradWeights[l]);
-                _optimizer.Step(2 * l + 1, Biases[l], _gradBiases[l]);
-                finite &= Kernels.AllFinite(Weights[l]) && Kernels.AllFinite(Biases[l]);
+                finite &= _optimizer.StepAndCheck(2 * l, Weights[l], _gradWeights[l]);
+                if (Biases[l].Length > 0) finite &= _optimizer.StepAndCheck(2 * l + 1, Biases[l], _gradBiases[l]);
             }
             return finite;
         }
