@@ -7,7 +7,7 @@ significant first), label 1 for even. Per iteration:
     l1_delta = l2_delta . syn1^T * l1 * (1 - l1)
     syn1 += alpha * l1^T . l2_delta;  syn0 += alpha * X^T . l1_delta
 plus the loss and accuracy ParityNet records each epoch.
-Prints one JSON line: seconds per iteration (median is taken by the caller) and the final loss.
+The first --warmup iterations are not timed. Prints one JSON line: seconds per iteration (median is taken by the caller) and the final loss.
 """
 import argparse
 import json
@@ -23,6 +23,7 @@ def main():
     parser.add_argument("--iterations", type=int, required=True)
     parser.add_argument("--alpha", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--warmup", type=int, default=0, help="untimed iterations first, as the C# side has")
     a = parser.parse_args()
 
     numbers = np.arange(2 ** a.bits)
@@ -34,7 +35,9 @@ def main():
     syn1 = 2 * rng.random((a.hidden, 1)) - 1
 
     start = time.perf_counter()
-    for _ in range(a.iterations):
+    for i in range(a.warmup + a.iterations):
+        if i == a.warmup:
+            start = time.perf_counter()
         l1 = 1 / (1 + np.exp(-X.dot(syn0)))
         l2 = 1 / (1 + np.exp(-l1.dot(syn1)))
         l2_error = y - l2

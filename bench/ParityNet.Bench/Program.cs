@@ -36,6 +36,9 @@ foreach (var c in cases.Where(c => onlyCase is null || onlyCase.Contains(c.Name)
     long allocated = 0;
     for (int r = 0; r < c.Runs; r++)
     {
+        // Each side warms up right before its timed run (a quarter of the iterations, untimed), so that
+        // neither is measured on caches and predictors the other process has just used.
+        Measure(c, warmUp: true);
         var (seconds, bytes) = Measure(c, warmUp: false);
         ours.Add(seconds / c.Iterations);
         allocated = Math.Max(allocated, bytes);
@@ -55,7 +58,7 @@ return 0;
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)
 {
     var spec = new NetworkSpec { Bits = c.Bits, HiddenSizes = new[] { c.Hidden }, HasBias = false, Seed = 1 };
-    var options = new TrainingOptions { Alpha = c.Alpha, Epochs = warmUp ? Math.Max(1, c.Iterations / 4) : c.Iterations, ReportInterval = TimeSpan.Zero };
+    var options = new TrainingOptions { Alpha = c.Alpha, Epochs = warmUp ? c.WarmUpIterations : c.Iterations, ReportInterval = TimeSpan.Zero };
     var network = ParityNetwork.Create(spec);
     GC.Collect();
     long before = GC.GetTotalAllocatedBytes(precise: true);
@@ -85,6 +88,9 @@ internal sealed record BenchCase(string Name, int Bits, int Hidden, int Iteratio
 {
     public long Rows => 1L << Bits;
 
+    /// <summary>Untimed iterations each side runs right before each timed run.</summary>
+    public int WarmUpIterations => Math.Max(1, Iterations / 4);
+
     /// <summary>The lesson's algorithm counted as dense work: X·syn0 and Xᵀ·l1_delta (2·n·b·h each),
     /// l1·syn1, l2_delta·syn1ᵀ and l1ᵀ·l2_delta (2·n·h each).</summary>
     public double DenseFlops => 4.0 * Rows * Bits * Hidden + 6.0 * Rows * Hidden;
@@ -108,7 +114,7 @@ internal static class NumpyRunner
     public static double Run(string script, BenchCase c)
     {
         var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString(CultureInfo.InvariantCulture), "--warmup", c.WarmUpIterations.ToString() })
             info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         string output = p.StandardOutput.ReadToEnd();

@@ -32,7 +32,7 @@ public static class BitKernels
             long parent = i & (i - 1);
             if (i == 0)
             {
-                row.Clear();
+                Kernels.Zero(row);
             }
             else if (parent >= start)
             {
@@ -41,7 +41,7 @@ public static class BitKernels
             }
             else
             {
-                row.Clear();
+                Kernels.Zero(row);
                 for (int p = 0; p < bits; p++)
                     if (((i >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), row);
             }
@@ -100,10 +100,7 @@ public static class BitKernels
 
         // The block's first row: the product of its factors, the bias's first.
         var root = slots.Slice(levels * m, m);
-        if (negExpBias.IsEmpty) root.Fill(1.0);
-        else negExpBias.CopyTo(root);
-        for (int p = 0; p < bits; p++)
-            if (((start >> (bits - 1 - p)) & 1) != 0) Kernels.Multiply(negExpW.Slice(p * m, m), root);
+        RootFactors(start, bits, negExpW, negExpBias, m, root);
         for (int i = 0; i < m; i++) a[i] = 1.0 / (1.0 + root[i]);
 
         ref double slot0 = ref MemoryMarshal.GetReference(slots);
@@ -116,6 +113,35 @@ public static class BitKernels
             int from = parent == 0 ? levels : BitOperations.TrailingZeroCount(parent);
             OnePlusReciprocal(ref Unsafe.Add(ref slot0, from * m), ref Unsafe.Add(ref factor0, (bits - 1 - low) * m),
                 ref Unsafe.Add(ref a0, j * m), m, ref Unsafe.Add(ref slot0, low * m));
+        }
+    }
+
+    /// <summary>root[m] = e^−z of the integer <paramref name="start"/>: e^−bias (1 without bias) times
+    /// e^−w[p] for each bit p set, multiplied in that order. Written four at a time, as the kernels read
+    /// it: a wide load from narrower stores is not forwarded from the store buffer.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RootFactors(long start, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias, int m, Span<double> root)
+    {
+        if (negExpW.Length < (long)bits * m || root.Length < m || !negExpBias.IsEmpty && negExpBias.Length < m)
+            throw new ArgumentException("negExpW, negExpBias or root does not fit the shape.");
+        ref double x0 = ref MemoryMarshal.GetReference(negExpW);
+        ref double eb = ref MemoryMarshal.GetReference(negExpBias);
+        ref double r0 = ref MemoryMarshal.GetReference(root);
+        int c = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; c <= m - 4; c += 4)
+            {
+                var e = negExpBias.IsEmpty ? Vector256<double>.One : Vector256.LoadUnsafe(ref eb, (nuint)c);
+                for (int p = 0; p < bits; p++)
+                    if (((start >> (bits - 1 - p)) & 1) != 0) e *= Vector256.LoadUnsafe(ref x0, (nuint)(p * m + c));
+                e.StoreUnsafe(ref r0, (nuint)c);
+            }
+        for (; c < m; c++)
+        {
+            double e = negExpBias.IsEmpty ? 1.0 : negExpBias[c];
+            for (int p = 0; p < bits; p++)
+                if (((start >> (bits - 1 - p)) & 1) != 0) e *= negExpW[p * m + c];
+            root[c] = e;
         }
     }
 
@@ -203,13 +229,22 @@ public static class BitKernels
         }
     }
 
-    // g += odd and row q = even + odd, for the pair q.
+    // g += odd and row q = even + odd, for the pair q. Four at a time like every other pass over these
+    // rows: a wide load from narrow stores is not forwarded from the store buffer.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FoldPair(ref double d, ref double g, int q, int m)
     {
         ref double src = ref Unsafe.Add(ref d, 2 * q * m);
         ref double dst = ref Unsafe.Add(ref d, q * m);
-        for (int i = 0; i < m; i++)
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= m - 4; i += 4)
+            {
+                var odd = Vector256.LoadUnsafe(ref src, (nuint)(m + i));
+                (Vector256.LoadUnsafe(ref g, (nuint)i) + odd).StoreUnsafe(ref g, (nuint)i);
+                (Vector256.LoadUnsafe(ref src, (nuint)i) + odd).StoreUnsafe(ref dst, (nuint)i);
+            }
+        for (; i < m; i++)
         {
             double odd = Unsafe.Add(ref src, m + i);
             Unsafe.Add(ref g, i) += odd;

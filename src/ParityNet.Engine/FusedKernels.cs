@@ -45,14 +45,9 @@ public static class FusedKernels
             throw new ArgumentException("the block or a buffer does not fit the shape.");
 
         // The block's first row: the product of its factors, the bias's first.
-        var root = slots.Slice(levels * m, m);
-        if (negExpBias.IsEmpty) root.Fill(1.0);
-        else negExpBias.CopyTo(root);
-        for (int p = 0; p < bits; p++)
-            if (((start >> (bits - 1 - p)) & 1) != 0) Kernels.Multiply(negExpW.Slice(p * m, m), root);
-
         ref double slot0 = ref MemoryMarshal.GetReference(slots);
         ref double x0 = ref MemoryMarshal.GetReference(negExpW);
+        BitKernels.RootFactors(start, bits, negExpW, negExpBias, m, slots.Slice(levels * m, m));
         ref double bit0 = ref Unsafe.Add(ref x0, (bits - 1) * m);  // e^−w of the lowest bit
         ref double bit1 = ref Unsafe.Add(ref x0, (bits - 2) * m);
         ref double wr = ref MemoryMarshal.GetReference(w1);

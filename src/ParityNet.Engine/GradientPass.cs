@@ -162,8 +162,8 @@ internal sealed class GradientPass
                 _gradBiases = intoCaller ? shared.GradBiases! : GradBiases;
                 for (int l = 0; l < _layers; l++)
                 {
-                    _gradWeights[l].AsSpan().Clear();
-                    if (_gradBiases[l].Length > 0) _gradBiases[l].AsSpan().Clear();
+                    Kernels.Zero(_gradWeights[l]);
+                    if (_gradBiases[l].Length > 0) Kernels.Zero(_gradBiases[l]);
                 }
             }
             for (int start = first; start < first + count; start += Tile)
