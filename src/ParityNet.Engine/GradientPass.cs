@@ -76,7 +76,7 @@ internal sealed class GradientPass
     /// e^−bias of the first layer are made here, once for all groups); fused with the output layer when
     /// the network has the lesson's shape and the weights allow four sigmoids per division.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
+    internal FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
     {
         int bits = _sizes[0], m = _sizes[1];
         if (numbers is not null || !_sigmoid) return FirstLayerPath.Dense;
@@ -88,7 +88,7 @@ internal sealed class GradientPass
         return shallow && bound <= FusedKernels.QuadLimit ? FirstLayerPath.Fused : FirstLayerPath.Products;
     }
 
-    private enum FirstLayerPath { Dense, Products, Fused }
+    internal enum FirstLayerPath { Dense, Products, Fused }
 
     /// <summary>The labels of the integers 0 … count − 1, made once.</summary>
     private double[] EnumeratedLabels(int count)

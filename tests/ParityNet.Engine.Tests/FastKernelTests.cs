@@ -86,21 +86,35 @@ public class FastKernelTests
         Assert.Equal((s0 + s1) + (s2 + s3), Kernels.Dot(x, y));
     }
 
-    public static TheoryData<int, int[], bool, Activation, LossFunction, int> Runs => new()
+    public static TheoryData<int, int[], bool, Activation, LossFunction, int, double, string> Runs => new()
     {
-        { 4, new[] { 4 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 300 },   // case a's shape
-        { 8, new[] { 16 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 50 },   // case b's
-        { 12, new[] { 64 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 5 },   // case c's: parallel groups
-        { 12, new[] { 8, 5 }, true, Activation.Tanh, LossFunction.CrossEntropy, 5 },
-        { 6, new[] { 7, 3 }, true, Activation.ReLU, LossFunction.MeanSquaredError, 40 },
+        // bits, hidden, bias, activation, loss, epochs, weight scale, the first layer's path
+        { 4, new[] { 4 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 300, 1, "Fused" },   // case a's shape
+        { 8, new[] { 16 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 50, 1, "Fused" },   // case b's
+        { 12, new[] { 64 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 5, 1, "Fused" },   // case c's: parallel groups
+        { 8, new[] { 16 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 50, 1, "Fused" },    // both biases
+        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.CrossEntropy, 50, 1, "Fused" },
+        { 5, new[] { 6 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 30, 1, "Products" }, // units not in fours
+        { 7, new[] { 8, 4 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 1, "Products" }, // two hidden layers
+        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 150, "Products" }, // |w| sums over 170
+        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 600, "Dense" },    // … and over 700
+        { 12, new[] { 8, 5 }, true, Activation.Tanh, LossFunction.CrossEntropy, 5, 1, "Dense" },
+        { 6, new[] { 7, 3 }, true, Activation.ReLU, LossFunction.MeanSquaredError, 40, 1, "Dense" },
     };
 
     [Theory]
     [MemberData(nameof(Runs))]
-    public void Training_MatchesANaiveTrainer(int bits, int[] hidden, bool bias, Activation activation, LossFunction loss, int epochs)
+    public void Training_MatchesANaiveTrainer(int bits, int[] hidden, bool bias, Activation activation, LossFunction loss, int epochs,
+        double weightScale, string path)
     {
         var spec = new NetworkSpec { Bits = bits, HiddenSizes = hidden, HasBias = bias, Activation = activation, Seed = 3, Initialization = Initialization.Xavier };
-        var net = ParityNetwork.Create(spec);
+        var created = ParityNetwork.Create(spec);
+        var net = ParityNetwork.FromWeights(spec, created.Weights.Select(w => w.AsSpan().ToArray().Select(v => v * weightScale).ToArray()).ToArray(),
+            bias ? created.Biases.Select(b => b.Select(v => v * weightScale).ToArray()).ToArray() : null);
+        var w = Enumerable.Range(0, hidden.Length + 1).Select(l => net.LayerWeights(l).ToArray()).ToArray();
+        var b = Enumerable.Range(0, hidden.Length + 1).Select(l => net.LayerBiases(l).ToArray()).ToArray();
+        Assert.Equal(path, new GradientPass(net, loss, 1 << bits).ChoosePath(null, w, b).ToString());
+
         var trained = Trainer.Train(net, new TrainingOptions { Alpha = 0.5, Epochs = epochs, Loss = loss });
         var (weights, biases, lastLoss) = NaiveTrainer.Train(spec, net, 0.5, epochs, loss);
         for (int l = 0; l < weights.Length; l++)
@@ -110,6 +124,150 @@ public class FastKernelTests
             for (int i = 0; i < biases[l].Length; i++) Assert.Equal(biases[l][i], trained.Biases[l][i], 1e-12);
         }
         Assert.Equal(lastLoss, trained.History!.FinalLoss, 1e-12);
+    }
+
+    [Theory]
+    [InlineData(4, 16, 0, 4, false)]
+    [InlineData(8, 128, 128, 16, true)]
+    [InlineData(12, 64, 4096 - 64, 8, true)]
+    [InlineData(16, 32, 40000 - 40000 % 32, 12, false)]
+    public void ProductKernels_MatchExpOfTheDenseSum(int bits, int count, long start, int m, bool bias)
+    {
+        // Reference: the dense pre-activation, Math.Exp's sigmoid, Dot for the output logit. The product
+        // path rounds once per factor, so agreement is to 1e-14 absolute on values in (0, 1), and the
+        // logits (sums of m such values times weights in (−1, 1)) to 1e-13.
+        var rng = new SeededRandom(bits * 7 + m);
+        var w0 = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-2, 2)).ToArray();
+        var b0 = bias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-2, 2)).ToArray() : Array.Empty<double>();
+        var w1 = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var z = new double[count * m];
+        BitKernels.FirstLayer(start, count, bits, w0, m, z);
+        Kernels.AddBias(z, b0, count, m);
+        var reference = z.Select(Activations.Sigmoid).ToArray();
+        var referenceLogits = Enumerable.Range(0, count).Select(j => Kernels.Dot(reference.AsSpan(j * m, m), w1)).ToArray();
+
+        var negExpW = new double[w0.Length];
+        var negExpB = new double[b0.Length];
+        VectorMath.NegExp(w0, negExpW);
+        VectorMath.NegExp(b0, negExpB);
+        int levels = System.Numerics.BitOperations.Log2((uint)count);
+        var products = new double[count * m];
+        BitKernels.FirstLayerSigmoid(start, count, bits, negExpW, negExpB, m, products, new double[(levels + 1) * m]);
+        var fused = new double[count * m];
+        var logits = new double[count];
+        FusedKernels.Forward(start, count, bits, negExpW, negExpB, w1, m, fused, logits, new double[(levels + 1) * m]);
+        for (int i = 0; i < reference.Length; i++)
+        {
+            Assert.Equal(reference[i], products[i], 1e-14);
+            Assert.Equal(reference[i], fused[i], 1e-14);
+        }
+        for (int j = 0; j < count; j++) Assert.Equal(referenceLogits[j], logits[j], 1e-13);
+    }
+
+    [Theory]
+    [InlineData(4, 16, 0, 4)]
+    [InlineData(8, 128, 128, 16)]
+    [InlineData(13, 64, 8192 - 64, 8)]
+    public void FusedBackward_MatchesTheSeparateKernels(int bits, int count, long start, int m)
+    {
+        var rng = new SeededRandom(bits * 11 + m);
+        var hidden = Enumerable.Range(0, count * m).Select(_ => rng.NextUniform(0, 1)).ToArray();
+        var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-0.1, 0.1)).ToArray();
+        var w1 = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+
+        // Reference: the layer-by-layer kernels (each checked against dense products elsewhere).
+        var g1 = new double[m];
+        var g0 = new double[bits * m];
+        var gb0 = new double[m];
+        var back = new double[count * m];
+        Kernels.MatMulTransposeAAdd(hidden, d, g1, count, m, 1);
+        Kernels.MatMulTransposeB(d, w1, back, count, 1, m);
+        Kernels.ActivationDelta(back, hidden, back, Activation.Sigmoid);
+        var x = new double[count * bits];
+        for (int j = 0; j < count; j++) BitEncoding.Encode(start + j, bits, x.AsSpan(j * bits, bits));
+        Kernels.MatMulTransposeAAdd(x, back, g0, count, bits, m);
+        Kernels.ColumnSumsAdd(back, gb0, count, m);
+
+        var fg1 = new double[m];
+        var fg0 = new double[bits * m];
+        var fgb0 = new double[m];
+        var quads = new double[count / 4 * m];
+        FusedKernels.Backward(count, bits, hidden, d, w1, m, fg1, fg0, quads);
+        BitKernels.WeightGradientAdd(start, count, bits, quads, m, fg0, fgb0, foldedLevels: 2);
+        for (int i = 0; i < m; i++) Assert.Equal(g1[i], fg1[i], 1e-13);
+        for (int i = 0; i < g0.Length; i++) Assert.Equal(g0[i], fg0[i], 1e-13);
+        for (int i = 0; i < m; i++) Assert.Equal(gb0[i], fgb0[i], 1e-13);
+    }
+
+    [Fact]
+    public void ProductBound_IsTheLargestAbsoluteSum_AndNaNForNaN()
+    {
+        // 2 bits × 5 units: units 0–3 take the vector path, unit 4 the scalar one.
+        double[] w = { 1, -2, 3, -4, 5, -10, 20, -30, 40, -50 };
+        double[] b = { 0.5, 0.5, 0.5, 0.5, -0.5 };
+        Assert.Equal(55.5, BitKernels.ProductBound(w, b, 2, 5));
+        Assert.Equal(34, BitKernels.ProductBound(w.Take(8).ToArray(), default, 2, 4)); // rows (1, −2, 3, −4) and (5, −10, 20, −30)
+        w[1] = double.NaN;
+        Assert.True(double.IsNaN(BitKernels.ProductBound(w, b, 2, 5)));
+        w[1] = 0;
+        w[9] = double.NaN;
+        Assert.True(double.IsNaN(BitKernels.ProductBound(w, b, 2, 5)));
+        w[9] = double.PositiveInfinity;
+        Assert.Equal(double.PositiveInfinity, BitKernels.ProductBound(w, b, 2, 5));
+    }
+
+    [Fact]
+    public void RowDots_AreDotsBitForBit_AndSingleUnitBackwardMatchesTheSeparateKernels()
+    {
+        var rng = new SeededRandom(17);
+        foreach (int k in new[] { 4, 8, 6 })
+        {
+            int n = 11;
+            var a = Enumerable.Range(0, n * k).Select(_ => rng.NextUniform(0, 1)).ToArray();
+            var w = Enumerable.Range(0, k).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+            var d = Enumerable.Range(0, n).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+            var c = new double[n];
+            Kernels.RowDots(a, w, c, n, k);
+            for (int i = 0; i < n; i++) Assert.Equal(Kernels.Dot(a.AsSpan(i * k, k), w), c[i]);
+
+            var g = new double[k];
+            var gb = new double[1];
+            var back = new double[n * k];
+            Kernels.SingleUnitBackward(a, d, w, g, gb, back, n, k, Activation.Sigmoid);
+            var rg = new double[k];
+            var rgb = new double[1];
+            var rback = new double[n * k];
+            Kernels.MatMulTransposeAAdd(a, d, rg, n, k, 1);
+            Kernels.ColumnSumsAdd(d, rgb, n, 1);
+            Kernels.MatMulTransposeB(d, w, rback, n, 1, k);
+            Kernels.ActivationDelta(rback, a, rback, Activation.Sigmoid);
+            for (int i = 0; i < k; i++) Assert.Equal(rg[i], g[i], 1e-14);
+            Assert.Equal(rgb[0], gb[0]);
+            Assert.Equal(rback, back);
+        }
+    }
+
+    [Fact]
+    public void FiniteChecks_FindEveryNonFiniteValue()
+    {
+        foreach (int n in new[] { 1, 3, 4, 9 })
+            for (int at = 0; at < n; at++)
+                foreach (double bad in new[] { double.NaN, double.PositiveInfinity, double.NegativeInfinity })
+                {
+                    var values = Enumerable.Range(0, n).Select(i => i * 1e300).ToArray();
+                    Assert.True(Kernels.AllFinite(values));
+                    values[at] = bad;
+                    Assert.False(Kernels.AllFinite(values), $"{bad} at {at} of {n}");
+
+                    var y = Enumerable.Range(0, n).Select(i => 1.0).ToArray();
+                    var x = Enumerable.Range(0, n).Select(i => i == at ? bad : 2.0).ToArray();
+                    Assert.False(Kernels.MultiplyAddAndCheck(x, 0.5, y));
+                    for (int i = 0; i < n; i++)
+                        if (i != at) Assert.Equal(2.0, y[i]); // the step itself still happens everywhere
+                }
+        var big = new[] { 1e308, 1e308, 1e308, 1e308, 1e308 };
+        Assert.False(Kernels.MultiplyAddAndCheck(big, 1.0, (double[])big.Clone())); // overflow to infinity
+        Assert.True(Kernels.MultiplyAddAndCheck(big, -1.0, (double[])big.Clone()));
     }
 
     /// <summary>The textbook algorithm with scalar loops: full batch, mean gradient, Math.Exp.</summary>
