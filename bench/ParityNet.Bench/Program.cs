@@ -54,7 +54,7 @@ foreach (var c in cases.Where(c => onlyCase is null || onlyCase.Contains(c.Name)
 }
 
 Console.WriteLine();
-if (onlyCase is null) InferenceBench.Run(quick);
+if (onlyCase is null || onlyCase.Contains('i')) InferenceBench.Run(quick); // --case i: inference only
 return 0;
 
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)

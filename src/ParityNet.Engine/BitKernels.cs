@@ -116,6 +116,43 @@ public static class BitKernels
         }
     }
 
+    /// <summary>a[count×m] = sigmoid(bias + bits(numbers[i]) · w) for any numbers, by products of
+    /// exponentials: e^−z of a row is e^−bias times e^−w[p] for each bit p set (as
+    /// <see cref="RootFactors"/> multiplies them), and the sigmoid 1 / (1 + e^−z) — a multiply per set bit
+    /// and one division per unit instead of an exp. Each row is computed alone, so a number's result does
+    /// not depend on the others in the batch. negExpW and negExpBias as for <see cref="FirstLayerSigmoid"/>;
+    /// the weights' <see cref="ProductBound"/> must be at most <see cref="VectorMath.NegExpLimit"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FirstLayerSigmoidOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
+        int m, Span<double> a)
+    {
+        int count = numbers.Length;
+        if (bits < 1 || bits > 62 || a.Length < (long)count * m)
+            throw new ArgumentException("bits or a does not fit the shape.");
+        for (int i = 0; i < count; i++)
+        {
+            if (numbers[i] < 0 || numbers[i] >> bits != 0) throw new ArgumentOutOfRangeException(nameof(numbers), numbers[i], $"not a {bits}-bit number.");
+            var row = a.Slice(i * m, m);
+            RootFactors(numbers[i], bits, negExpW, negExpBias, m, row);
+            OnePlusReciprocal(row);
+        }
+    }
+
+    // e[i] = 1 / (1 + e[i]), four at a time where the hardware allows.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OnePlusReciprocal(Span<double> e)
+    {
+        int i = 0;
+        ref double er = ref MemoryMarshal.GetReference(e);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= e.Length - 4; i += 4)
+            {
+                var one = Vector256<double>.One;
+                (one / (one + Vector256.LoadUnsafe(ref er, (nuint)i))).StoreUnsafe(ref er, (nuint)i);
+            }
+        for (; i < e.Length; i++) e[i] = 1.0 / (1.0 + e[i]);
+    }
+
     /// <summary>root[m] = e^−z of the integer <paramref name="start"/>: e^−bias (1 without bias) times
     /// e^−w[p] for each bit p set, multiplied in that order. Written four at a time, as the kernels read
     /// it: a wide load from narrower stores is not forwarded from the store buffer.</summary>
@@ -127,20 +164,23 @@ public static class BitKernels
         ref double x0 = ref MemoryMarshal.GetReference(negExpW);
         ref double eb = ref MemoryMarshal.GetReference(negExpBias);
         ref double r0 = ref MemoryMarshal.GetReference(root);
+        Span<int> rows = stackalloc int[64]; // the weight rows of the set bits, most significant first
+        int set = 0;
+        for (int p = 0; p < bits; p++)
+            if (((start >> (bits - 1 - p)) & 1) != 0) rows[set++] = p * m;
+        rows = rows[..set];
         int c = 0;
         if (Vector256.IsHardwareAccelerated)
             for (; c <= m - 4; c += 4)
             {
                 var e = negExpBias.IsEmpty ? Vector256<double>.One : Vector256.LoadUnsafe(ref eb, (nuint)c);
-                for (int p = 0; p < bits; p++)
-                    if (((start >> (bits - 1 - p)) & 1) != 0) e *= Vector256.LoadUnsafe(ref x0, (nuint)(p * m + c));
+                foreach (int row in rows) e *= Vector256.LoadUnsafe(ref x0, (nuint)(row + c));
                 e.StoreUnsafe(ref r0, (nuint)c);
             }
         for (; c < m; c++)
         {
             double e = negExpBias.IsEmpty ? 1.0 : negExpBias[c];
-            for (int p = 0; p < bits; p++)
-                if (((start >> (bits - 1 - p)) & 1) != 0) e *= negExpW[p * m + c];
+            foreach (int row in rows) e *= Unsafe.Add(ref x0, row + c);
             root[c] = e;
         }
     }

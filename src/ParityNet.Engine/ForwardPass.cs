@@ -25,23 +25,62 @@ internal sealed class ForwardPass
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Logits(int rows) => _logits.AsSpan(0, rows);
 
-    /// <summary>The input block to fill before <see cref="Run"/>.</summary>
+    /// <summary>Runs the layers over <paramref name="numbers"/>; returns the output column. With
+    /// <paramref name="factors"/>, the first layer is the product sigmoid of the numbers' bits; otherwise
+    /// the bits are encoded and multiplied densely.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Span<double> Input(int rows) => Activations(0, rows);
-
-    /// <summary>Runs the layers over the first <paramref name="rows"/> inputs; returns the output column.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public Span<double> Run(int rows, double[][] weights, double[][] biases)
+    public Span<double> Run(ReadOnlySpan<long> numbers, double[][] weights, double[][] biases, FirstLayerFactors? factors)
     {
-        int last = weights.Length - 1;
+        int rows = numbers.Length, last = weights.Length - 1;
         for (int l = 0; l <= last; l++)
         {
             var z = Activations(l + 1, rows);
+            if (l == 0 && factors is not null && l < last)
+            {
+                BitKernels.FirstLayerSigmoidOf(numbers, _sizes[0], factors.NegExpW, factors.NegExpBias, _sizes[1], z);
+                continue;
+            }
+            if (l == 0)
+            {
+                var input = Activations(0, rows);
+                for (int i = 0; i < rows; i++) BitEncoding.Encode(numbers[i], _sizes[0], input.Slice(i * _sizes[0], _sizes[0]));
+            }
             Kernels.MatMul(Activations(l, rows), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
             Kernels.AddBias(z, biases[l], rows, _sizes[l + 1]);
             if (l == last) z.CopyTo(Logits(rows));
             Kernels.Activate(z, l == last ? Activation.Sigmoid : _activation);
         }
         return Activations(_sizes.Length - 1, rows);
+    }
+}
+
+/// <summary>e^−w and e^−bias of a network's first layer, and whether the product sigmoid may use them.</summary>
+internal sealed class FirstLayerFactors
+{
+    private FirstLayerFactors(double[] negExpW, double[] negExpBias, bool usable)
+    {
+        NegExpW = negExpW;
+        NegExpBias = negExpBias;
+        Usable = usable;
+    }
+
+    public double[] NegExpW { get; }
+    public double[] NegExpBias { get; }
+
+    /// <summary>Every pre-activation and partial product stays normal (<see cref="BitKernels.ProductBound"/> ≤ 700).</summary>
+    public bool Usable { get; }
+
+    public static FirstLayerFactors Of(double[] w, double[] bias, int bits, int m)
+    {
+        double bound = BitKernels.ProductBound(w, bias, bits, m);
+        var negExpW = new double[w.Length];
+        var negExpBias = new double[bias.Length];
+        bool usable = bound <= VectorMath.NegExpLimit;
+        if (usable)
+        {
+            VectorMath.NegExp(w, negExpW);
+            VectorMath.NegExp(bias, negExpBias);
+        }
+        return new FirstLayerFactors(negExpW, negExpBias, usable);
     }
 }

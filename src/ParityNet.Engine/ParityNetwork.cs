@@ -24,7 +24,6 @@ public sealed class ParityNetwork
         LayerSizes = new ReadOnlyCollection<int>(sizes);
         Weights = new ReadOnlyCollection<WeightMatrix>(
             weights.Select((w, l) => new WeightMatrix(sizes[l], sizes[l + 1], w)).ToArray());
-        Biases = new ReadOnlyCollection<double[]>(biases);
     }
 
     /// <summary>The shape and origin of the network (the same values as <see cref="Bits"/>, <see cref="HiddenSizes"/>, ...).</summary>
@@ -54,8 +53,8 @@ public sealed class ParityNetwork
     /// <summary>The weight matrices ("synapses"), input side first.</summary>
     public IReadOnlyList<WeightMatrix> Weights { get; }
 
-    /// <summary>Per layer, a copy of its biases (empty without bias).</summary>
-    public IReadOnlyList<double[]> Biases { get; }
+    /// <summary>Per layer, a copy of its biases (empty without bias): changing it leaves the network as it was.</summary>
+    public IReadOnlyList<double[]> Biases => new ReadOnlyCollection<double[]>(_biases.Select(b => (double[])b.Clone()).ToArray());
 
     /// <summary>How the network was trained; null while untrained.</summary>
     public TrainingHistory? History { get; }
@@ -158,12 +157,29 @@ public sealed class ParityNetwork
         for (int start = 0; start < numbers.Length; start += chunk)
         {
             int count = Math.Min(chunk, numbers.Length - start);
-            var input = forward.Input(count);
-            for (int i = 0; i < count; i++)
-                BitEncoding.Encode(numbers[start + i], Bits, input.Slice(i * Bits, Bits));
-            forward.Run(count, _weights, _biases).CopyTo(probabilities.Slice(start, count));
+            forward.Run(numbers.Slice(start, count), _weights, _biases, Factors).CopyTo(probabilities.Slice(start, count));
         }
     }
+
+    /// <summary>e^−w and e^−bias of the first layer, made on first use, for the product sigmoid
+    /// (<see cref="BitKernels.FirstLayerSigmoidOf"/>); null when the hidden units are not sigmoids or the
+    /// weights are too large for it.</summary>
+    internal FirstLayerFactors? Factors
+    {
+        get
+        {
+            if (Activation != Activation.Sigmoid) return null;
+            var factors = Volatile.Read(ref _factors);
+            if (factors is null)
+            {
+                factors = FirstLayerFactors.Of(_weights[0], _biases[0], Bits, LayerSizes[1]);
+                Volatile.Write(ref _factors, factors); // a race makes the same values twice
+            }
+            return factors.Usable ? factors : null;
+        }
+    }
+
+    private FirstLayerFactors? _factors;
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
     public ParityPrediction Test(long number) =>

@@ -24,8 +24,7 @@ public sealed class Predictor
     public double Predict(long number)
     {
         _network.CheckNumber(number);
-        BitEncoding.Encode(number, _network.Bits, _forward.Input(1));
-        return _forward.Run(1, _network.WeightArrays, _network.BiasArrays)[0];
+        return _forward.Run(new ReadOnlySpan<long>(in number), _network.WeightArrays, _network.BiasArrays, _network.Factors)[0];
     }
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>

@@ -62,6 +62,52 @@ public class NetworkTests
         foreach (long n in numbers) Assert.Equal(net.Predict(n), batch[n]);
     }
 
+    [Theory]
+    [InlineData(Activation.Sigmoid, 1.0)]    // the product sigmoid
+    [InlineData(Activation.Sigmoid, 300.0)]  // |w| sums over 700: the dense exp
+    [InlineData(Activation.Tanh, 1.0)]
+    public void Predictions_MatchADenseForwardPass_AndDoNotDependOnTheBatch(Activation activation, double scale)
+    {
+        // Reference: bits encoded as 0/1, dense sums, Math.Exp's sigmoid; the product path rounds once
+        // per factor, so agreement is to 1e-14 on probabilities.
+        var spec = new NetworkSpec { Bits = 13, HiddenSizes = new[] { 12 }, HasBias = true, Activation = activation, Seed = 8 };
+        var made = ParityNetwork.Create(spec);
+        var net = ParityNetwork.FromWeights(spec, made.Weights.Select(w => w.AsSpan().ToArray().Select(v => v * scale).ToArray()).ToArray(),
+            made.Biases.Select(b => b.Select(v => v * scale).ToArray()).ToArray());
+        var numbers = new long[] { 0, 1, 2, 3, 4, 1000, 4095, 4096, 8191, 5461, 2730, 77 };
+        var batch = new double[numbers.Length];
+        net.Predict(numbers, batch);
+        var predictor = new Predictor(net);
+        for (int i = 0; i < numbers.Length; i++)
+        {
+            var x = new double[13];
+            BitEncoding.Encode(numbers[i], 13, x);
+            var hidden = new double[12];
+            for (int j = 0; j < 12; j++)
+            {
+                double z = net.Biases[0][j];
+                for (int p = 0; p < 13; p++) z += x[p] * net.Weights[0][p, j];
+                hidden[j] = Activations.Apply(activation, z);
+            }
+            double logit = net.Biases[1][0];
+            for (int j = 0; j < 12; j++) logit += hidden[j] * net.Weights[1][j, 0];
+            Assert.Equal(Activations.Sigmoid(logit), batch[i], 1e-14);
+            Assert.Equal(batch[i], net.Predict(numbers[i]));        // alone, the same bits
+            Assert.Equal(batch[i], predictor.Predict(numbers[i]));
+        }
+    }
+
+    [Fact]
+    public void Biases_AreCopies_ThatCannotChangeTheNetwork()
+    {
+        var net = ParityNetwork.Create(new NetworkSpec { Bits = 6, HiddenSizes = new[] { 4 }, HasBias = true, Seed = 2 });
+        double before = net.Predict(37);
+        net.Biases[0][0] += 100;
+        net.Biases[1][0] -= 100;
+        Assert.Equal(before, net.Predict(37));
+        Assert.NotSame(net.Biases[0], net.Biases[0]);
+    }
+
     [Fact]
     public void FromWeights_ChecksShapesAndValues()
     {
