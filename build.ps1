@@ -10,7 +10,7 @@
       Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d), ONNX Runtime
              against the engine, and Test-Parity in the pipeline against Select-Object
       Experiment  the paper's table: N-bit parity for N = 2..10, 20 seeds, the lesson's recipe
-             against ParityNet's best (about 11 minutes on 2 cores; -ExperimentArgs to change it)
+             against ParityNet's best (about a minute on 2 cores; -ExperimentArgs to change it)
       Package  Build, then lay the module out as it installs (manifest, format file, en-US, bin/ with
              the ONNX Runtime and SkiaSharp native libraries of linux-x64, win-x64, osx-arm64 and, if
              the packages carry them, osx-x64) and compress it to out/ParityNet.<version>.nupkg
