@@ -7,6 +7,10 @@ namespace ParityNet;
 /// cache from the first layer to the last gradient. Large passes split into up to eight groups of
 /// tiles that run in parallel; the groups depend only on the number of rows, never on the machine,
 /// and their sums are added in a fixed order, so results are the same on every machine.
+/// Over the integers themselves, the first layer reads no input matrix: its sums are built bit by bit
+/// (<see cref="BitKernels"/>), with sigmoid units as products of exponentials, and for the lesson's
+/// shape fused with the output layer four rows at a time (<see cref="FusedKernels"/>); see
+/// <see cref="ChoosePath"/>.
 /// </summary>
 internal sealed class GradientPass
 {
