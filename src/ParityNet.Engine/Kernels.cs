@@ -82,7 +82,8 @@ public static class Kernels
         CheckShape(a, (long)n * k, nameof(a)); CheckShape(d, n, nameof(d)); CheckShape(w, k, nameof(w)); CheckShape(g, k, nameof(g));
         bool sendBack = !back.IsEmpty;
         if (sendBack) CheckShape(back, (long)n * k, nameof(back));
-        bool sigmoidBack = sendBack && activation == Activation.Sigmoid;
+        if (activation is not (Activation.Sigmoid or Activation.Tanh or Activation.ReLU))
+            throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         ref double ar = ref MemoryMarshal.GetReference(a);
         ref double dr = ref MemoryMarshal.GetReference(d);
         ref double wr = ref MemoryMarshal.GetReference(w);
@@ -98,14 +99,14 @@ public static class Kernels
                 int i = 0;
                 for (; i <= n - 4; i += 4)
                 {
-                    l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sigmoidBack);
-                    l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sigmoidBack);
-                    l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sigmoidBack);
-                    l3 = BackwardRow(ref ar, ref dr, ref br, i + 3, k, p, wv, l3, sigmoidBack);
+                    l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sendBack, activation);
+                    l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sendBack, activation);
+                    l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sendBack, activation);
+                    l3 = BackwardRow(ref ar, ref dr, ref br, i + 3, k, p, wv, l3, sendBack, activation);
                 }
-                if (i < n) l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sigmoidBack);
-                if (i + 1 < n) l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sigmoidBack);
-                if (i + 2 < n) l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sigmoidBack);
+                if (i < n) l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sendBack, activation);
+                if (i + 1 < n) l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sendBack, activation);
+                if (i + 2 < n) l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sendBack, activation);
                 (Vector256.LoadUnsafe(ref gr, (nuint)p) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref gr, (nuint)p);
             }
         }
@@ -122,26 +123,22 @@ public static class Kernels
                     case 2: l2 += di * s; break;
                     default: l3 += di * s; break;
                 }
-                if (sigmoidBack) Unsafe.Add(ref br, i * k + p) = di * Unsafe.Add(ref wr, p) * (s * (1.0 - s));
+                if (sendBack) Unsafe.Add(ref br, i * k + p) = di * Unsafe.Add(ref wr, p) * Activations.DerivativeFromOutput(activation, s);
             }
             Unsafe.Add(ref gr, p) += (l0 + l1) + (l2 + l3);
         }
-        if (sendBack && !sigmoidBack)
-            for (int i = 0; i < n; i++)
-                for (p = 0; p < k; p++)
-                    Unsafe.Add(ref br, i * k + p) = d[i] * Unsafe.Add(ref wr, p) * Activations.DerivativeFromOutput(activation, Unsafe.Add(ref ar, i * k + p));
         if (!gBias.IsEmpty)
             for (int i = 0; i < n; i++) gBias[0] += d[i];
     }
 
-    // One row's four columns of SingleUnitBackward: returns lane + d·s, and writes the sigmoid's delta.
+    // One row's four columns of SingleUnitBackward: returns lane + d·s, and writes the delta sent back.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> BackwardRow(ref double ar, ref double dr, ref double br, int i, int k, int p,
-        Vector256<double> wv, Vector256<double> lane, bool sigmoidBack)
+        Vector256<double> wv, Vector256<double> lane, bool sendBack, Activation activation)
     {
         var dv = Vector256.Create(Unsafe.Add(ref dr, i));
         var s = Vector256.LoadUnsafe(ref ar, (nuint)(i * k + p));
-        if (sigmoidBack) (dv * wv * (s * (Vector256<double>.One - s))).StoreUnsafe(ref br, (nuint)(i * k + p));
+        if (sendBack) (dv * wv * Derivative(activation, s)).StoreUnsafe(ref br, (nuint)(i * k + p));
         return lane + dv * s;
     }
 
@@ -242,11 +239,24 @@ public static class Kernels
                 VectorMath.Sigmoid(values, values);
                 break;
             case Activation.Tanh:
-                for (int i = 0; i < values.Length; i++) values[i] = Math.Tanh(values[i]);
+                VectorMath.Tanh(values, values);
                 break;
             case Activation.ReLU:
-                for (int i = 0; i < values.Length; i++) values[i] = values[i] > 0 ? values[i] : 0;
+            {
+                int i = 0;
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    ref double vr = ref MemoryMarshal.GetReference(values);
+                    for (; i <= values.Length - 4; i += 4)
+                    {
+                        var v = Vector256.LoadUnsafe(ref vr, (nuint)i);
+                        // x > 0 ? x : 0, NaN and −0 included (Max's NaN rules differ between runtimes)
+                        Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<double>.Zero), v, Vector256<double>.Zero).StoreUnsafe(ref vr, (nuint)i);
+                    }
+                }
+                for (; i < values.Length; i++) values[i] = values[i] > 0 ? values[i] : 0;
                 break;
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         }
@@ -259,20 +269,26 @@ public static class Kernels
         if (error.Length != output.Length || delta.Length < error.Length)
             throw new ArgumentException("error, output and delta must have the same length.");
         int i = 0;
-        if (activation == Activation.Sigmoid && Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated)
         {
             ref double er = ref MemoryMarshal.GetReference(error);
             ref double o = ref MemoryMarshal.GetReference(output);
             ref double de = ref MemoryMarshal.GetReference(delta);
             for (; i <= error.Length - 4; i += 4)
-            {
-                var s = Vector256.LoadUnsafe(ref o, (nuint)i);
-                (Vector256.LoadUnsafe(ref er, (nuint)i) * (s * (Vector256<double>.One - s))).StoreUnsafe(ref de, (nuint)i);
-            }
+                (Vector256.LoadUnsafe(ref er, (nuint)i) * Derivative(activation, Vector256.LoadUnsafe(ref o, (nuint)i))).StoreUnsafe(ref de, (nuint)i);
         }
         for (; i < error.Length; i++)
             delta[i] = error[i] * Activations.DerivativeFromOutput(activation, output[i]);
     }
+
+    /// <summary><see cref="Activations.DerivativeFromOutput"/> of four outputs, the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> Derivative(Activation activation, Vector256<double> a) => activation switch
+    {
+        Activation.Sigmoid => a * (Vector256<double>.One - a),
+        Activation.Tanh => Vector256<double>.One - a * a,
+        _ => Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256<double>.Zero), Vector256<double>.One, Vector256<double>.Zero),
+    };
 
     /// <summary>sums[j] += Σ_i d[i, j] (a layer's bias gradient from its delta).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -105,7 +105,7 @@ public static class Trainer
     private sealed class Run
     {
         private readonly int _layers, _batch;
-        private readonly bool _fused; // gradient descent on every integer: the measuring pass is the training pass
+        private readonly bool _fused; // one full batch of every integer per epoch: the measuring pass is the training pass
         private readonly GradientPass _pass;
         private readonly double[][] _gradWeights, _gradBiases, _goodWeights, _goodBiases;
         private readonly long[]? _order;
@@ -117,7 +117,9 @@ public static class Trainer
             Set = set;
             _layers = network.LayerSizes.Count - 1;
             _batch = batch;
-            _fused = set.Enumerated && options.Optimizer == OptimizerKind.GradientDescent;
+            // Any optimizer whose batch is the whole enumeration takes one step per epoch on the gradient
+            // at the weights just measured, so it can come from the same pass, over the integers in order.
+            _fused = set.Enumerated && batch == set.TrainRows;
 
             Weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
             Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();

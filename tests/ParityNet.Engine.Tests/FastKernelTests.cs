@@ -76,6 +76,27 @@ public class FastKernelTests
     }
 
     [Fact]
+    public void VectorTanh_MatchesMathTanh_AndItsOwnScalarPath()
+    {
+        var rng = new SeededRandom(6);
+        double[] special = { 0, -0.0, 1e-300, -1e-300, 1e-9, -1e-9, 1e-5, 0.1, -0.3466, 0.3466, 0.35, 1, -1, 5, 19, 19.5, 20, 21, -25, 700, -1e300,
+            double.PositiveInfinity, double.NegativeInfinity, double.NaN };
+        var x = Enumerable.Range(0, 100_003).Select(i => i < special.Length ? special[i]
+            : i % 3 == 0 ? rng.NextUniform(-1, 1) * Math.Pow(10, -rng.NextUniform(0, 12)) : rng.NextUniform(-25, 25)).ToArray();
+        var y = new double[x.Length];
+        VectorMath.Tanh(x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            Assert.Equal(BitConverter.DoubleToInt64Bits(VectorMath.Tanh(x[i])), BitConverter.DoubleToInt64Bits(y[i])); // lanes = tail, sign of zero too
+            double reference = Math.Tanh(x[i]);
+            if (double.IsNaN(x[i])) { Assert.True(double.IsNaN(y[i])); continue; }
+            double ulp = Math.Max(Math.BitIncrement(Math.Abs(reference)) - Math.Abs(reference), double.Epsilon);
+            Assert.True(Math.Abs(y[i] - reference) <= 4 * ulp, $"tanh({x[i]:R}) = {y[i]:R}, Math.Tanh gives {reference:R}");
+        }
+        Assert.Equal(BitConverter.DoubleToInt64Bits(-0.0), BitConverter.DoubleToInt64Bits(VectorMath.Tanh(-0.0)));
+    }
+
+    [Fact]
     public void Dot_UsesTheSameFourLaneOrderWithOrWithoutVectors()
     {
         var x = Enumerable.Range(0, 11).Select(i => 1.0 / (i + 3)).ToArray();
@@ -217,7 +238,7 @@ public class FastKernelTests
     }
 
     [Fact]
-    public void RowDots_AreDotsBitForBit_AndSingleUnitBackwardMatchesTheSeparateKernels()
+    public void RowDots_AreDotsBitForBit_AndSingleUnitBackwardMatchesTheSeparateKernels_ForEveryActivation()
     {
         var rng = new SeededRandom(17);
         foreach (int k in new[] { 4, 8, 6 })
@@ -230,21 +251,31 @@ public class FastKernelTests
             Kernels.RowDots(a, w, c, n, k);
             for (int i = 0; i < n; i++) Assert.Equal(Kernels.Dot(a.AsSpan(i * k, k), w), c[i]);
 
-            var g = new double[k];
-            var gb = new double[1];
-            var back = new double[n * k];
-            Kernels.SingleUnitBackward(a, d, w, g, gb, back, n, k, Activation.Sigmoid);
-            var rg = new double[k];
-            var rgb = new double[1];
-            var rback = new double[n * k];
-            Kernels.MatMulTransposeAAdd(a, d, rg, n, k, 1);
-            Kernels.ColumnSumsAdd(d, rgb, n, 1);
-            Kernels.MatMulTransposeB(d, w, rback, n, 1, k);
-            Kernels.ActivationDelta(rback, a, rback, Activation.Sigmoid);
-            for (int i = 0; i < k; i++) Assert.Equal(rg[i], g[i], 1e-14);
-            Assert.Equal(rgb[0], gb[0]);
-            Assert.Equal(rback, back);
+            a[3] = 0; // ReLU's derivative at 0
+            foreach (var activation in Enum.GetValues<Activation>())
+            {
+                var g = new double[k];
+                var gb = new double[1];
+                var back = new double[n * k];
+                Kernels.SingleUnitBackward(a, d, w, g, gb, back, n, k, activation);
+                var rg = new double[k];
+                var rgb = new double[1];
+                var rback = new double[n * k];
+                Kernels.MatMulTransposeAAdd(a, d, rg, n, k, 1);
+                Kernels.ColumnSumsAdd(d, rgb, n, 1);
+                Kernels.MatMulTransposeB(d, w, rback, n, 1, k);
+                Kernels.ActivationDelta(rback, a, rback, activation);
+                for (int i = 0; i < k; i++) Assert.Equal(rg[i], g[i], 1e-14);
+                Assert.Equal(rgb[0], gb[0]);
+                Assert.Equal(rback, back);
+                for (int i = 0; i < n * k; i++) // and the delta is the textbook's, bit for bit
+                    Assert.Equal(d[i / k] * w[i % k] * Activations.DerivativeFromOutput(activation, a[i]), back[i]);
+            }
         }
+        var x = new[] { -2.0, -0.0, 0.0, 1e-300, 3.5, double.NaN, -1e-300, 7 };
+        var relu = (double[])x.Clone();
+        Kernels.Activate(relu, Activation.ReLU);
+        Assert.Equal(x.Select(v => v > 0 ? v : 0).ToArray(), relu); // NaN and −0 become +0
     }
 
     [Fact]
