@@ -153,6 +153,49 @@ public static class BitKernels
         for (; i < e.Length; i++) e[i] = 1.0 / (1.0 + e[i]);
     }
 
+    /// <summary>z[count×m] = the bits of numbers[i] times w[bits×m] for any numbers: each row the sum of the
+    /// weight rows of its set bits, most significant first — the dense product's additions, skipping its
+    /// zero inputs, so the same bits — with no input matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void FirstLayerOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, int m, Span<double> z)
+    {
+        CheckNumbers(numbers, bits);
+        if (w.Length < (long)bits * m || z.Length < (long)numbers.Length * m) throw new ArgumentException("w or z is too short for the shape.");
+        for (int i = 0; i < numbers.Length; i++)
+        {
+            var row = z.Slice(i * m, m);
+            Kernels.Zero(row);
+            long v = numbers[i];
+            for (int p = 0; p < bits; p++)
+                if (((v >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), row);
+        }
+    }
+
+    /// <summary>g[bits×m] += (bits of numbers)ᵀ · delta[count×m], and, when given, biasSum[m] += the column
+    /// sums of delta: row by row, each delta row added to the gradient rows of its number's set bits — the
+    /// dense product's additions without its zero inputs, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightGradientAddOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> delta, int m, Span<double> g, Span<double> biasSum)
+    {
+        CheckNumbers(numbers, bits);
+        if (delta.Length < (long)numbers.Length * m || g.Length < (long)bits * m) throw new ArgumentException("delta or g is too short for the shape.");
+        for (int i = 0; i < numbers.Length; i++)
+        {
+            var row = delta.Slice(i * m, m);
+            long v = numbers[i];
+            for (int p = 0; p < bits; p++)
+                if (((v >> (bits - 1 - p)) & 1) != 0) Kernels.Add(row, g.Slice(p * m, m));
+        }
+        if (!biasSum.IsEmpty) Kernels.ColumnSumsAdd(delta, biasSum, numbers.Length, m);
+    }
+
+    private static void CheckNumbers(ReadOnlySpan<long> numbers, int bits)
+    {
+        if (bits < 1 || bits > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "from 1 to 62.");
+        foreach (long v in numbers)
+            if (v < 0 || v >> bits != 0) throw new ArgumentOutOfRangeException(nameof(numbers), v, $"not a {bits}-bit number.");
+    }
+
     /// <summary>root[m] = e^−z of the integer <paramref name="start"/>: e^−bias (1 without bias) times
     /// e^−w[p] for each bit p set, multiplied in that order. Written four at a time, as the kernels read
     /// it: a wide load from narrower stores is not forwarded from the store buffer.</summary>

@@ -83,12 +83,12 @@ internal sealed class GradientPass
     internal FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
     {
         int bits = _sizes[0], m = _sizes[1];
-        if (numbers is not null || !_sigmoid) return FirstLayerPath.Dense;
+        if (!_sigmoid) return FirstLayerPath.Dense;
         double bound = BitKernels.ProductBound(weights[0], biases[0], bits, m);
         if (!(bound <= VectorMath.NegExpLimit)) return FirstLayerPath.Dense;
         VectorMath.NegExp(weights[0], _negExpW);
         if (_negExpBias.Length > 0) VectorMath.NegExp(biases[0], _negExpBias);
-        bool shallow = _layers == 2 && bits >= 2 && FusedKernels.Fits(_workers[0].Tile, m);
+        bool shallow = numbers is null && _layers == 2 && bits >= 2 && FusedKernels.Fits(_workers[0].Tile, m);
         return shallow && bound <= FusedKernels.QuadLimit ? FirstLayerPath.Fused : FirstLayerPath.Products;
     }
 
@@ -138,7 +138,7 @@ internal sealed class GradientPass
             _task = task;
             _loss = loss;
             Tile = tile;
-            _activations = sizes.Select(s => new double[s * tile]).ToArray();
+            _activations = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray(); // no input matrix: bits are read from the numbers
             _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray();
             _logits = new double[tile];
             _labels = new double[tile];
@@ -180,14 +180,9 @@ internal sealed class GradientPass
             int bits = _sizes[0];
             bool enumerated = numbers is null, backward = shared.Backward;
             double scale = shared.Scale;
-            var input = _activations[0].AsSpan(0, rows * bits);
+            var rowNumbers = enumerated ? default : numbers.AsSpan(offset + start, rows);
             var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
-            for (int j = 0; j < rows && !enumerated; j++)
-            {
-                long number = numbers![offset + start + j];
-                _labels[j] = TaskLabels.Label(_task, number);
-                BitEncoding.Encode(number, bits, input.Slice(j * bits, bits));
-            }
+            for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, rowNumbers[j]);
 
             // Forward.
             for (int l = 0; l < _layers; l++)
@@ -203,10 +198,12 @@ internal sealed class GradientPass
                 }
                 if (l == 0 && shared.Path == FirstLayerPath.Products)
                 {
-                    BitKernels.FirstLayerSigmoid(start, rows, bits, shared.NegExpW, shared.NegExpBias, _sizes[1], z, _slots);
+                    if (enumerated) BitKernels.FirstLayerSigmoid(start, rows, bits, shared.NegExpW, shared.NegExpBias, _sizes[1], z, _slots);
+                    else BitKernels.FirstLayerSigmoidOf(rowNumbers, bits, shared.NegExpW, shared.NegExpBias, _sizes[1], z);
                     continue;
                 }
                 if (l == 0 && enumerated) BitKernels.FirstLayer(start, rows, bits, weights[0], _sizes[1], z);
+                else if (l == 0) BitKernels.FirstLayerOf(rowNumbers, bits, weights[0], _sizes[1], z);
                 else Kernels.MatMul(_activations[l].AsSpan(0, rows * _sizes[l]), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
                 Kernels.AddBias(z, biases[l], rows, _sizes[l + 1]);
                 if (l == _layers - 1) z.CopyTo(_logits);
@@ -249,9 +246,10 @@ internal sealed class GradientPass
                     if (_gradBiases[1].Length > 0) Kernels.ColumnSumsAdd(above, _gradBiases[1], rows, 1);
                     break;
                 }
-                if (l == 0 && enumerated)
+                if (l == 0)
                 {
-                    BitKernels.WeightGradientAdd(start, rows, bits, above, _sizes[1], _gradWeights[0], _gradBiases[0]);
+                    if (enumerated) BitKernels.WeightGradientAdd(start, rows, bits, above, _sizes[1], _gradWeights[0], _gradBiases[0]);
+                    else BitKernels.WeightGradientAddOf(rowNumbers, bits, above, _sizes[1], _gradWeights[0], _gradBiases[0]);
                     break;
                 }
                 var below = _activations[l].AsSpan(0, rows * _sizes[l]);

@@ -48,6 +48,38 @@ public class FastKernelTests
         for (int i = 0; i < m; i++) Assert.Equal(denseBias[i], fastBias[i], 1e-12);
     }
 
+    [Theory]
+    [InlineData(20, 37, 32)]
+    [InlineData(62, 9, 5)]
+    public void BitKernelsOfAnyNumbers_AreTheDenseProductsBitForBit(int bits, int count, int m)
+    {
+        var rng = new SeededRandom(bits * 13 + m);
+        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0 : i == 1 ? (1L << bits) - 1 : rng.NextInt64(1L << bits)).ToArray();
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var delta = Enumerable.Range(0, count * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var x = new double[count * bits];
+        for (int j = 0; j < count; j++) BitEncoding.Encode(numbers[j], bits, x.AsSpan(j * bits, bits));
+
+        var dense = new double[count * m];
+        Kernels.MatMul(x, w, dense, count, bits, m);
+        var fast = new double[count * m];
+        BitKernels.FirstLayerOf(numbers, bits, w, m, fast);
+        Assert.Equal(dense, fast);
+
+        var denseG = Enumerable.Repeat(0.25, bits * m).ToArray();
+        var denseB = new double[m];
+        Kernels.MatMulTransposeAAdd(x, delta, denseG, count, bits, m);
+        Kernels.ColumnSumsAdd(delta, denseB, count, m);
+        var fastG = Enumerable.Repeat(0.25, bits * m).ToArray();
+        var fastB = new double[m];
+        BitKernels.WeightGradientAddOf(numbers, bits, delta, m, fastG, fastB);
+        Assert.Equal(denseG, fastG);
+        Assert.Equal(denseB, fastB);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => BitKernels.FirstLayerOf(new[] { 1L << bits }, bits, w, m, fast));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BitKernels.WeightGradientAddOf(new[] { -1L }, bits, delta, m, fastG, fastB));
+    }
+
     [Fact]
     public void BitKernels_RejectUnalignedBlocks()
     {
@@ -301,66 +333,118 @@ public class FastKernelTests
         Assert.True(Kernels.MultiplyAddAndCheck(big, -1.0, (double[])big.Clone()));
     }
 
+    [Theory]
+    [InlineData(Activation.Sigmoid, 1.0)]   // the products of any numbers
+    [InlineData(Activation.Sigmoid, 200.0)] // weights over the 700 bound: sums, then the exp
+    [InlineData(Activation.ReLU, 1.0)]
+    public void WideTraining_MatchesANaiveTrainerOnTheSameSamples(Activation activation, double weightScale)
+    {
+        var spec = new NetworkSpec { Bits = 20, HiddenSizes = new[] { 8 }, HasBias = true, Activation = activation, Seed = 5 };
+        var created = ParityNetwork.Create(spec);
+        var net = ParityNetwork.FromWeights(spec, created.Weights.Select(w => w.AsSpan().ToArray().Select(v => v * weightScale).ToArray()).ToArray(),
+            created.Biases.Select(b => b.Select(v => v * weightScale).ToArray()).ToArray());
+        var trained = Trainer.Train(net, new TrainingOptions { Alpha = 0.5, Epochs = 6, SampleSize = 600 });
+        var (weights, biases, lastLoss) = NaiveTrainer.TrainSampled(spec, net, 0.5, 6, LossFunction.MeanSquaredError, 600);
+        for (int l = 0; l < weights.Length; l++)
+        {
+            var fast = trained.Weights[l].AsSpan().ToArray();
+            for (int i = 0; i < fast.Length; i++) Assert.Equal(weights[l][i], fast[i], 1e-12);
+            for (int i = 0; i < biases[l].Length; i++) Assert.Equal(biases[l][i], trained.Biases[l][i], 1e-12);
+        }
+        Assert.Equal(lastLoss, trained.History!.FinalLoss, 1e-12);
+    }
+
     /// <summary>The textbook algorithm with scalar loops: full batch, mean gradient, Math.Exp.</summary>
     private static class NaiveTrainer
     {
         public static (double[][] W, double[][] B, double Loss) Train(NetworkSpec spec, ParityNetwork start, double alpha, int epochs, LossFunction loss)
         {
-            int[] sizes = start.LayerSizes.ToArray();
-            int L = sizes.Length - 1, n = 1 << spec.Bits;
+            var all = Enumerable.Range(0, 1 << spec.Bits).Select(i => (long)i).ToArray();
+            return Run(spec, start, alpha, epochs, loss, () => all, () => all);
+        }
+
+        /// <summary>Wide inputs: measured on the held-out sample, each step on the epoch's fresh sample,
+        /// drawn by the engine's own <see cref="TrainingSet"/> from the same seed.</summary>
+        public static (double[][] W, double[][] B, double Loss) TrainSampled(NetworkSpec spec, ParityNetwork start, double alpha, int epochs,
+            LossFunction loss, int sampleSize)
+        {
+            var set = new TrainingSet(spec.Bits, sampleSize, spec.Seed);
+            return Run(spec, start, alpha, epochs, loss, () => set.EvalNumbers!, () => { set.NextEpoch(); return set.TrainNumbers!; });
+        }
+
+        private static (double[][] W, double[][] B, double Loss) Run(NetworkSpec spec, ParityNetwork start, double alpha, int epochs,
+            LossFunction loss, Func<long[]> measured, Func<long[]> trained)
+        {
             var W = start.Weights.Select(w => w.AsSpan().ToArray()).ToArray();
             var B = start.Biases.Select(b => (double[])b.Clone()).ToArray();
             double lastLoss = 0;
             for (int epoch = 0; epoch <= epochs; epoch++)
             {
+                var eval = measured();
                 var gW = W.Select(w => new double[w.Length]).ToArray();
                 var gB = B.Select(b => new double[b.Length]).ToArray();
-                double lossSum = 0;
-                for (int i = 0; i < n; i++)
-                {
-                    var a = new double[L + 1][];
-                    a[0] = new double[sizes[0]];
-                    BitEncoding.Encode(i, spec.Bits, a[0]);
-                    double logit = 0;
-                    for (int l = 0; l < L; l++)
-                    {
-                        a[l + 1] = new double[sizes[l + 1]];
-                        for (int j = 0; j < sizes[l + 1]; j++)
-                        {
-                            double z = B[l].Length > 0 ? B[l][j] : 0;
-                            for (int p = 0; p < sizes[l]; p++) z += a[l][p] * W[l][p * sizes[l + 1] + j];
-                            if (l == L - 1) logit = z;
-                            a[l + 1][j] = l == L - 1 ? Activations.Sigmoid(z) : Activations.Apply(spec.Activation, z);
-                        }
-                    }
-                    double prob = a[L][0], y = TaskLabels.Label(spec.Task, i);
-                    lossSum += Losses.Value(loss, logit, prob, y);
-                    var delta = new[] { Losses.OutputGradient(loss, prob, y) / n };
-                    for (int l = L - 1; l >= 0; l--)
-                    {
-                        for (int p = 0; p < sizes[l]; p++)
-                            for (int j = 0; j < sizes[l + 1]; j++) gW[l][p * sizes[l + 1] + j] += a[l][p] * delta[j];
-                        for (int j = 0; j < gB[l].Length; j++) gB[l][j] += delta[j];
-                        if (l == 0) break;
-                        var below = new double[sizes[l]];
-                        for (int p = 0; p < sizes[l]; p++)
-                        {
-                            double e = 0;
-                            for (int j = 0; j < sizes[l + 1]; j++) e += delta[j] * W[l][p * sizes[l + 1] + j];
-                            below[p] = e * Activations.DerivativeFromOutput(spec.Activation, a[l][p]);
-                        }
-                        delta = below;
-                    }
-                }
-                lastLoss = lossSum / n;
+                lastLoss = Pass(spec, start, W, B, loss, eval, gW, gB) / eval.Length;
                 if (epoch == epochs) break;
-                for (int l = 0; l < L; l++)
+                var train = trained();
+                if (!ReferenceEquals(train, eval))
+                {
+                    gW = W.Select(w => new double[w.Length]).ToArray();
+                    gB = B.Select(b => new double[b.Length]).ToArray();
+                    Pass(spec, start, W, B, loss, train, gW, gB);
+                }
+                for (int l = 0; l < W.Length; l++)
                 {
                     for (int i = 0; i < W[l].Length; i++) W[l][i] -= alpha * gW[l][i];
                     for (int i = 0; i < B[l].Length; i++) B[l][i] -= alpha * gB[l][i];
                 }
             }
             return (W, B, lastLoss);
+        }
+
+        // The loss summed over the numbers; the gradients of the mean objective added to gW and gB.
+        private static double Pass(NetworkSpec spec, ParityNetwork start, double[][] W, double[][] B, LossFunction loss, long[] numbers,
+            double[][] gW, double[][] gB)
+        {
+            int[] sizes = start.LayerSizes.ToArray();
+            int L = sizes.Length - 1, n = numbers.Length;
+            double lossSum = 0;
+            foreach (long number in numbers)
+            {
+                var a = new double[L + 1][];
+                a[0] = new double[sizes[0]];
+                BitEncoding.Encode(number, spec.Bits, a[0]);
+                double logit = 0;
+                for (int l = 0; l < L; l++)
+                {
+                    a[l + 1] = new double[sizes[l + 1]];
+                    for (int j = 0; j < sizes[l + 1]; j++)
+                    {
+                        double z = B[l].Length > 0 ? B[l][j] : 0;
+                        for (int p = 0; p < sizes[l]; p++) z += a[l][p] * W[l][p * sizes[l + 1] + j];
+                        if (l == L - 1) logit = z;
+                        a[l + 1][j] = l == L - 1 ? Activations.Sigmoid(z) : Activations.Apply(spec.Activation, z);
+                    }
+                }
+                double prob = a[L][0], y = TaskLabels.Label(spec.Task, number);
+                lossSum += Losses.Value(loss, logit, prob, y);
+                var delta = new[] { Losses.OutputGradient(loss, prob, y) / n };
+                for (int l = L - 1; l >= 0; l--)
+                {
+                    for (int p = 0; p < sizes[l]; p++)
+                        for (int j = 0; j < sizes[l + 1]; j++) gW[l][p * sizes[l + 1] + j] += a[l][p] * delta[j];
+                    for (int j = 0; j < gB[l].Length; j++) gB[l][j] += delta[j];
+                    if (l == 0) break;
+                    var below = new double[sizes[l]];
+                    for (int p = 0; p < sizes[l]; p++)
+                    {
+                        double e = 0;
+                        for (int j = 0; j < sizes[l + 1]; j++) e += delta[j] * W[l][p * sizes[l + 1] + j];
+                        below[p] = e * Activations.DerivativeFromOutput(spec.Activation, a[l][p]);
+                    }
+                    delta = below;
+                }
+            }
+            return lossSum;
         }
     }
 }
