@@ -7,7 +7,7 @@ significant first), label 1 for even. Per iteration:
     l1_delta = l2_delta . syn1^T * l1 * (1 - l1)
     syn1 += alpha * l1^T . l2_delta;  syn0 += alpha * X^T . l1_delta
 plus the loss and accuracy ParityNet records each epoch.
-The first --warmup iterations are not timed. Prints one JSON line: seconds per iteration (median is taken by the caller) and the final loss.
+Iterations during the first --warmup-seconds are not timed. Prints one JSON line: seconds per iteration (median is taken by the caller) and the final loss.
 """
 import argparse
 import json
@@ -23,7 +23,8 @@ def main():
     parser.add_argument("--iterations", type=int, required=True)
     parser.add_argument("--alpha", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--warmup", type=int, default=0, help="untimed iterations first, as the C# side has")
+    parser.add_argument("--warmup-seconds", type=float, default=0.0,
+                        help="untimed iterations for this long first, as the C# side does")
     a = parser.parse_args()
 
     numbers = np.arange(2 ** a.bits)
@@ -34,19 +35,27 @@ def main():
     syn0 = 2 * rng.random((a.bits, a.hidden)) - 1
     syn1 = 2 * rng.random((a.hidden, 1)) - 1
 
+    def passes():
+        """Untimed passes until --warmup-seconds have gone by, then the timed one."""
+        begun = time.perf_counter()
+        while time.perf_counter() - begun < a.warmup_seconds:
+            yield False
+        yield True
+
     start = time.perf_counter()
-    for i in range(a.warmup + a.iterations):
-        if i == a.warmup:
+    for timed in passes():
+        if timed:
             start = time.perf_counter()
-        l1 = 1 / (1 + np.exp(-X.dot(syn0)))
-        l2 = 1 / (1 + np.exp(-l1.dot(syn1)))
-        l2_error = y - l2
-        loss = float(np.mean(l2_error ** 2))
-        accuracy = float(np.mean((l2 >= 0.5) == (y == 1)))
-        l2_delta = l2_error * (l2 * (1 - l2)) / n
-        l1_delta = l2_delta.dot(syn1.T) * (l1 * (1 - l1))
-        syn1 += a.alpha * l1.T.dot(l2_delta)
-        syn0 += a.alpha * X.T.dot(l1_delta)
+        for _ in range(a.iterations if timed else max(1, a.iterations // 8)):
+            l1 = 1 / (1 + np.exp(-X.dot(syn0)))
+            l2 = 1 / (1 + np.exp(-l1.dot(syn1)))
+            l2_error = y - l2
+            loss = float(np.mean(l2_error ** 2))
+            accuracy = float(np.mean((l2 >= 0.5) == (y == 1)))
+            l2_delta = l2_error * (l2 * (1 - l2)) / n
+            l1_delta = l2_delta.dot(syn1.T) * (l1 * (1 - l1))
+            syn1 += a.alpha * l1.T.dot(l2_delta)
+            syn0 += a.alpha * X.T.dot(l1_delta)
     seconds = time.perf_counter() - start
     print(json.dumps({"seconds_per_iteration": seconds / a.iterations, "loss": loss, "accuracy": accuracy,
                       "numpy": np.__version__}))

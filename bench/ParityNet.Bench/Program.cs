@@ -42,9 +42,11 @@ foreach (var c in selected)
     long allocated = 0;
     for (int r = 0; r < c.Runs; r++)
     {
-        // Each side warms up right before its timed run (a quarter of the iterations, untimed), so that
-        // neither is measured on caches and predictors the other process has just used.
-        Measure(c, warmUp: true);
+        // Each side runs untimed for a second right before its timed run. After the other process has
+        // run, a core measured up to 2× slower for a few hundred milliseconds (a few milliseconds of
+        // warm-up did not help; a second did), so each side is measured only once it runs at speed.
+        var warming = Stopwatch.StartNew();
+        do Measure(c, warmUp: true); while (warming.Elapsed < BenchCase.WarmUp);
         var (seconds, bytes) = Measure(c, warmUp: false);
         ours.Add(seconds / c.Iterations);
         allocated = Math.Max(allocated, bytes);
@@ -96,8 +98,11 @@ internal sealed record BenchCase(string Name, int Bits, int Hidden, int Iteratio
 {
     public long Rows => 1L << Bits;
 
-    /// <summary>Untimed iterations each side runs right before each timed run.</summary>
-    public int WarmUpIterations => Math.Max(1, Iterations / 4);
+    /// <summary>How long each side runs untimed right before each timed run.</summary>
+    public static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(1);
+
+    /// <summary>Iterations of one untimed warm-up run.</summary>
+    public int WarmUpIterations => Math.Max(1, Iterations / 8);
 
     /// <summary>The lesson's algorithm counted as dense work: X·syn0 and Xᵀ·l1_delta (2·n·b·h each),
     /// l1·syn1, l2_delta·syn1ᵀ and l1ᵀ·l2_delta (2·n·h each).</summary>
@@ -122,7 +127,7 @@ internal static class NumpyRunner
     public static double Run(string script, BenchCase c)
     {
         var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString(CultureInfo.InvariantCulture), "--warmup", c.WarmUpIterations.ToString() })
+        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString(CultureInfo.InvariantCulture), "--warmup-seconds", BenchCase.WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture) })
             info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         string output = p.StandardOutput.ReadToEnd();
