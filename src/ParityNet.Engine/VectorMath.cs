@@ -6,7 +6,7 @@ using System.Runtime.Intrinsics.X86;
 namespace ParityNet;
 
 /// <summary>
-/// The sigmoid over spans, four doubles at a time. exp is the degree-12 Taylor polynomial (evaluated by Estrin's scheme) after the
+/// The sigmoid, tanh and e^−x over spans, four doubles at a time. exp is the degree-12 Taylor polynomial (evaluated by Estrin's scheme) after the
 /// reduction x = n·ln2 + r, |r| ≤ ln2/2 (error below 2 ulp), with 2^n built from the exponent bits.
 /// Multiply-adds are fused (FMA3 in the vector path, Math.FusedMultiplyAdd — exact everywhere, emulated
 /// where the processor lacks it — in the scalar path), in the same order in both, so results are
@@ -36,22 +36,23 @@ public static class VectorMath
     private const double C1 = 1.0;
     private const double C0 = 1.0;
 
+    /// <summary>The largest |x| whose e^x and e^−x <see cref="NegExp"/> takes: both stay normal numbers.</summary>
+    public const double NegExpLimit = 700.0;
+
+    private const double TanhClamp = 20.0; // tanh(20) is 1 to double precision
+
     /// <summary>e^x for x ≤ 0 (0 below −708); also exact to 2 ulp for 0 &lt; x ≤ 709, where 2^n is still a normal number.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double ExpNonPositive(double x)
     {
-        double t = Math.FusedMultiplyAdd(x, Log2E, Magic);
-        double n = t - Magic;
-        double r = Math.FusedMultiplyAdd(-n, Ln2Hi, x);
-        r = Math.FusedMultiplyAdd(-n, Ln2Lo, r);
+        double r = Reduce(x, out double t);
         // Estrin's scheme: the same polynomial with a short dependency chain.
         double r2 = r * r, r4 = r2 * r2, r8 = r4 * r4;
         double a = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C3, r, C2), Math.FusedMultiplyAdd(C1, r, C0));
         double b = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C7, r, C6), Math.FusedMultiplyAdd(C5, r, C4));
         double c = Math.FusedMultiplyAdd(r4, C12, Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C11, r, C10), Math.FusedMultiplyAdd(C9, r, C8)));
         double p = Math.FusedMultiplyAdd(r8, c, Math.FusedMultiplyAdd(r4, b, a));
-        long bits = (BitConverter.DoubleToInt64Bits(t) - BitConverter.DoubleToInt64Bits(Magic) + 1023) << 52;
-        double e = p * BitConverter.Int64BitsToDouble(bits);
+        double e = p * TwoToThe(t);
         return x < FlushBelow ? 0.0 : e;
     }
 
@@ -64,97 +65,91 @@ public static class VectorMath
         return x >= 0 ? d : e * d;
     }
 
-    /// <summary>destination[i] = sigmoid(source[i]); the spans may be the same.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Sigmoid(ReadOnlySpan<double> source, Span<double> destination)
-    {
-        if (destination.Length < source.Length) throw new ArgumentException("destination is shorter than source.", nameof(destination));
-        int i = 0;
-        if (Fma.IsSupported)
-        {
-            ref double src = ref MemoryMarshal.GetReference(source);
-            ref double dst = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 8; i += 8) // two independent vectors in flight
-            {
-                var a = SigmoidVector(Vector256.LoadUnsafe(ref src, (nuint)i));
-                var b = SigmoidVector(Vector256.LoadUnsafe(ref src, (nuint)(i + 4)));
-                a.StoreUnsafe(ref dst, (nuint)i);
-                b.StoreUnsafe(ref dst, (nuint)(i + 4));
-            }
-            for (; i <= source.Length - 4; i += 4)
-                SigmoidVector(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-        }
-        for (; i < source.Length; i++) destination[i] = Sigmoid(source[i]);
-    }
-
-    /// <summary>tanh(x) = −m / (2 + m) with m = e^−2|x| − 1 (then x's sign): expm1 from the same
-    /// reduction as <see cref="ExpNonPositive(double)"/>, as 2^n·r·q(r) + (2^n − 1) with q the degree-12
-    /// Taylor polynomial of (e^r − 1)/r, so that nothing cancels near 0; within 4 ulp of Math.Tanh. |x| is clamped at 20, where tanh is 1 to double
-    /// precision; NaN stays NaN. The span version gives the same bits.</summary>
+    /// <summary>tanh(x) = −m / (2 + m) with m = e^−2|x| − 1, then x's sign. m is expm1 from the same
+    /// reduction as <see cref="ExpNonPositive(double)"/>: 2^n·r·q(r) + (2^n − 1), q the degree-12 Taylor
+    /// polynomial of (e^r − 1)/r, so nothing cancels near 0; within 4 ulp of Math.Tanh. |x| is clamped
+    /// at 20, where tanh is 1 to double precision; NaN stays NaN.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Tanh(double x)
     {
         double y = -2.0 * Math.Min(Math.Abs(x), TanhClamp);
-        double t = Math.FusedMultiplyAdd(y, Log2E, Magic);
-        double n = t - Magic;
-        double r = Math.FusedMultiplyAdd(-n, Ln2Hi, y);
-        r = Math.FusedMultiplyAdd(-n, Ln2Lo, r);
+        double r = Reduce(y, out double t);
         double r2 = r * r, r4 = r2 * r2;
         double a = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C4, r, C3), Math.FusedMultiplyAdd(C2, r, C1));
         double b = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C8, r, C7), Math.FusedMultiplyAdd(C6, r, C5));
         double c = Math.FusedMultiplyAdd(r2, Math.FusedMultiplyAdd(C12, r, C11), Math.FusedMultiplyAdd(C10, r, C9));
         double q = Math.FusedMultiplyAdd(r4, Math.FusedMultiplyAdd(r4, Math.FusedMultiplyAdd(r4, C13, c), b), a);
-        double scale = BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(t) - BitConverter.DoubleToInt64Bits(Magic) + 1023) << 52);
+        double scale = TwoToThe(t);
         double m = Math.FusedMultiplyAdd(scale, r * q, scale - 1.0);
         double magnitude = -m / (2.0 + m);
         return double.IsNaN(x) ? x : Math.CopySign(magnitude, x);
     }
 
+    /// <summary>destination[i] = sigmoid(source[i]); the spans may be the same.</summary>
+    public static void Sigmoid(ReadOnlySpan<double> source, Span<double> destination) => Map<SigmoidFunction>(source, destination);
+
     /// <summary>destination[i] = <see cref="Tanh(double)"/> of source[i]; the spans may be the same.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tanh(ReadOnlySpan<double> source, Span<double> destination)
-    {
-        if (destination.Length < source.Length) throw new ArgumentException("destination is shorter than source.", nameof(destination));
-        int i = 0;
-        if (Fma.IsSupported)
-        {
-            ref double src = ref MemoryMarshal.GetReference(source);
-            ref double dst = ref MemoryMarshal.GetReference(destination);
-            for (; i <= source.Length - 4; i += 4)
-                TanhVector(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
-        }
-        for (; i < source.Length; i++) destination[i] = Tanh(source[i]);
-    }
-
-    private const double TanhClamp = 20.0;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> TanhVector(Vector256<double> x)
-    {
-        var signBit = Vector256.Create(-0.0);
-        var y = V(-2.0) * Vector256.Min(Vector256.AndNot(x, signBit), V(TanhClamp)); // NaN: fixed below
-        var magic = V(Magic);
-        var t = Fma.MultiplyAdd(y, V(Log2E), magic);
-        var n = t - magic;
-        var r = Fma.MultiplyAddNegated(n, V(Ln2Hi), y);
-        r = Fma.MultiplyAddNegated(n, V(Ln2Lo), r);
-        var r2 = r * r;
-        var r4 = r2 * r2;
-        var a = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C4), r, V(C3)), Fma.MultiplyAdd(V(C2), r, V(C1)));
-        var b = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C8), r, V(C7)), Fma.MultiplyAdd(V(C6), r, V(C5)));
-        var c = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C12), r, V(C11)), Fma.MultiplyAdd(V(C10), r, V(C9)));
-        var q = Fma.MultiplyAdd(r4, Fma.MultiplyAdd(r4, Fma.MultiplyAdd(r4, V(C13), c), b), a);
-        var scale = ((t.AsInt64() - magic.AsInt64() + Vector256.Create(1023L)) << 52).AsDouble();
-        var m = Fma.MultiplyAdd(scale, r * q, scale - Vector256<double>.One);
-        var magnitude = -m / (V(2.0) + m);
-        var signed = Vector256.AndNot(magnitude, signBit) | (x & signBit); // Math.CopySign
-        return Vector256.ConditionalSelect(Vector256.Equals(x, x), signed, x);
-    }
+    public static void Tanh(ReadOnlySpan<double> source, Span<double> destination) => Map<TanhFunction>(source, destination);
 
     /// <summary>destination[i] = e^−source[i], for |source[i]| ≤ <see cref="NegExpLimit"/> (the caller checks);
-    /// the same polynomial as the sigmoid's, bit-identical between the vector and scalar paths.</summary>
+    /// the same polynomial as the sigmoid's.</summary>
+    public static void NegExp(ReadOnlySpan<double> source, Span<double> destination) => Map<NegExpFunction>(source, destination);
+
+    /// <summary>An elementwise function with a four-lane form that computes the same bits.</summary>
+    private interface IElementwise
+    {
+        static abstract Vector256<double> Vector(Vector256<double> x);
+        static abstract double Scalar(double x);
+    }
+
+    private readonly struct SigmoidFunction : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Vector(Vector256<double> x)
+        {
+            var e = ExpNonPositive(x | Vector256.Create(-0.0)); // e^−|x|
+            var d = Vector256<double>.One / (Vector256<double>.One + e);
+            return Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256<double>.Zero), d, e * d);
+        }
+
+        public static double Scalar(double x) => Sigmoid(x);
+    }
+
+    private readonly struct TanhFunction : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Vector(Vector256<double> x)
+        {
+            var signBit = Vector256.Create(-0.0);
+            var y = V(-2.0) * Vector256.Min(Vector256.AndNot(x, signBit), V(TanhClamp)); // NaN lanes: fixed below
+            var r = Reduce(y, out var t);
+            var r2 = r * r;
+            var r4 = r2 * r2;
+            var a = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C4), r, V(C3)), Fma.MultiplyAdd(V(C2), r, V(C1)));
+            var b = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C8), r, V(C7)), Fma.MultiplyAdd(V(C6), r, V(C5)));
+            var c = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C12), r, V(C11)), Fma.MultiplyAdd(V(C10), r, V(C9)));
+            var q = Fma.MultiplyAdd(r4, Fma.MultiplyAdd(r4, Fma.MultiplyAdd(r4, V(C13), c), b), a);
+            var scale = TwoToThe(t);
+            var m = Fma.MultiplyAdd(scale, r * q, scale - Vector256<double>.One);
+            var magnitude = -m / (V(2.0) + m);
+            var signed = Vector256.AndNot(magnitude, signBit) | (x & signBit); // Math.CopySign
+            return Vector256.ConditionalSelect(Vector256.Equals(x, x), signed, x);
+        }
+
+        public static double Scalar(double x) => Tanh(x);
+    }
+
+    private readonly struct NegExpFunction : IElementwise
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<double> Vector(Vector256<double> x) => ExpNonPositive(-x);
+        public static double Scalar(double x) => ExpNonPositive(-x);
+    }
+
+    // destination[i] = TFunction(source[i]): two independent vectors in flight where FMA3 allows, the
+    // scalar form (the same operations, Math.FusedMultiplyAdd) for the rest or everywhere without FMA3.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void NegExp(ReadOnlySpan<double> source, Span<double> destination)
+    private static void Map<TFunction>(ReadOnlySpan<double> source, Span<double> destination) where TFunction : struct, IElementwise
     {
         if (destination.Length < source.Length) throw new ArgumentException("destination is shorter than source.", nameof(destination));
         int i = 0;
@@ -162,36 +157,55 @@ public static class VectorMath
         {
             ref double src = ref MemoryMarshal.GetReference(source);
             ref double dst = ref MemoryMarshal.GetReference(destination);
+            for (; i <= source.Length - 8; i += 8)
+            {
+                var a = TFunction.Vector(Vector256.LoadUnsafe(ref src, (nuint)i));
+                var b = TFunction.Vector(Vector256.LoadUnsafe(ref src, (nuint)(i + 4)));
+                a.StoreUnsafe(ref dst, (nuint)i);
+                b.StoreUnsafe(ref dst, (nuint)(i + 4));
+            }
             for (; i <= source.Length - 4; i += 4)
-                ExpNonPositive(-Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
+                TFunction.Vector(Vector256.LoadUnsafe(ref src, (nuint)i)).StoreUnsafe(ref dst, (nuint)i);
         }
-        for (; i < source.Length; i++) destination[i] = ExpNonPositive(-source[i]);
-    }
-
-    /// <summary>The largest |x| whose e^x and e^−x <see cref="NegExp"/> takes: both stay normal numbers.</summary>
-    public const double NegExpLimit = 700.0;
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> SigmoidVector(Vector256<double> x)
-    {
-        var negAbs = x | Vector256.Create(-0.0);
-        var e = ExpNonPositive(negAbs);
-        var d = Vector256<double>.One / (Vector256<double>.One + e);
-        var positive = Vector256.GreaterThanOrEqual(x, Vector256<double>.Zero);
-        return Vector256.ConditionalSelect(positive, d, e * d);
+        for (; i < source.Length; i++) destination[i] = TFunction.Scalar(source[i]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> V(double c) => Vector256.Create(c);
 
+    // x = n·ln2 + r with |r| ≤ ln2/2; t holds n in its low bits (t = n + Magic).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double Reduce(double x, out double t)
+    {
+        t = Math.FusedMultiplyAdd(x, Log2E, Magic);
+        double n = t - Magic;
+        double r = Math.FusedMultiplyAdd(-n, Ln2Hi, x);
+        return Math.FusedMultiplyAdd(-n, Ln2Lo, r);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> Reduce(Vector256<double> x, out Vector256<double> t)
+    {
+        var magic = V(Magic);
+        t = Fma.MultiplyAdd(x, V(Log2E), magic);
+        var n = t - magic;
+        var r = Fma.MultiplyAddNegated(n, V(Ln2Hi), x);
+        return Fma.MultiplyAddNegated(n, V(Ln2Lo), r);
+    }
+
+    // 2^n from t = n + Magic, built in the exponent bits.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static double TwoToThe(double t) =>
+        BitConverter.Int64BitsToDouble((BitConverter.DoubleToInt64Bits(t) - BitConverter.DoubleToInt64Bits(Magic) + 1023) << 52);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<double> TwoToThe(Vector256<double> t) =>
+        ((t.AsInt64() - V(Magic).AsInt64() + Vector256.Create(1023L)) << 52).AsDouble();
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<double> ExpNonPositive(Vector256<double> x)
     {
-        var magic = V(Magic);
-        var t = Fma.MultiplyAdd(x, V(Log2E), magic);
-        var n = t - magic;
-        var r = Fma.MultiplyAddNegated(n, V(Ln2Hi), x);
-        r = Fma.MultiplyAddNegated(n, V(Ln2Lo), r);
+        var r = Reduce(x, out var t);
         var r2 = r * r;
         var r4 = r2 * r2;
         var r8 = r4 * r4;
@@ -199,8 +213,7 @@ public static class VectorMath
         var b = Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C7), r, V(C6)), Fma.MultiplyAdd(V(C5), r, V(C4)));
         var c = Fma.MultiplyAdd(r4, V(C12), Fma.MultiplyAdd(r2, Fma.MultiplyAdd(V(C11), r, V(C10)), Fma.MultiplyAdd(V(C9), r, V(C8))));
         var p = Fma.MultiplyAdd(r8, c, Fma.MultiplyAdd(r4, b, a));
-        var bits = (t.AsInt64() - magic.AsInt64() + Vector256.Create(1023L)) << 52;
-        var e = p * bits.AsDouble();
+        var e = p * TwoToThe(t);
         return Vector256.AndNot(e, Vector256.LessThan(x, V(FlushBelow)));
     }
 }
