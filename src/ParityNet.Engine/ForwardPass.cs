@@ -6,18 +6,18 @@ internal sealed class ForwardPass
 {
     private readonly int[] _sizes;
     private readonly Activation _activation;
-    private readonly double[][] _activations; // [0] is the input
+    private readonly double[][] _activations; // per layer; [0], the input, stays empty: bits are read from the numbers
     private readonly double[] _logits;        // the output unit's pre-activation
 
     public ForwardPass(ParityNetwork network, int capacity)
     {
         _sizes = network.LayerSizes.ToArray();
         _activation = network.Activation;
-        _activations = _sizes.Select(s => new double[(long)s * capacity]).ToArray();
+        _activations = _sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[(long)s * capacity]).ToArray();
         _logits = new double[capacity];
     }
 
-    /// <summary>The activations of layer <paramref name="layer"/> (0 = input) from the last run.</summary>
+    /// <summary>The activations of layer <paramref name="layer"/> (1 … output) from the last run.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Activations(int layer, int rows) => _activations[layer].AsSpan(0, rows * _sizes[layer]);
 
@@ -27,7 +27,7 @@ internal sealed class ForwardPass
 
     /// <summary>Runs the layers over <paramref name="numbers"/>; returns the output column. With
     /// <paramref name="factors"/>, the first layer is the product sigmoid of the numbers' bits; otherwise
-    /// the bits are encoded and multiplied densely.</summary>
+    /// the sums of the weight rows of their set bits (the dense product's own additions).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public Span<double> Run(ReadOnlySpan<long> numbers, double[][] weights, double[][] biases, FirstLayerFactors? factors)
     {
@@ -40,12 +40,8 @@ internal sealed class ForwardPass
                 BitKernels.FirstLayerSigmoidOf(numbers, _sizes[0], factors.NegExpW, factors.NegExpBias, _sizes[1], z);
                 continue;
             }
-            if (l == 0)
-            {
-                var input = Activations(0, rows);
-                for (int i = 0; i < rows; i++) BitEncoding.Encode(numbers[i], _sizes[0], input.Slice(i * _sizes[0], _sizes[0]));
-            }
-            Kernels.MatMul(Activations(l, rows), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
+            if (l == 0) BitKernels.FirstLayerOf(numbers, _sizes[0], weights[0], _sizes[1], z); // the dense product's sums, no input matrix
+            else Kernels.MatMul(Activations(l, rows), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
             Kernels.AddBias(z, biases[l], rows, _sizes[l + 1]);
             if (l == last) z.CopyTo(Logits(rows));
             Kernels.Activate(z, l == last ? Activation.Sigmoid : _activation);
