@@ -7,10 +7,10 @@ namespace ParityNet;
 /// cache from the first layer to the last gradient. Large passes split into up to eight groups of
 /// tiles that run in parallel; the groups depend only on the number of rows, never on the machine,
 /// and their sums are added in a fixed order, so results are the same on every machine.
-/// Over the integers themselves, the first layer reads no input matrix: its sums are built bit by bit
-/// (<see cref="BitKernels"/>), with sigmoid units as products of exponentials, and for the lesson's
-/// shape fused with the output layer four rows at a time (<see cref="FusedKernels"/>); see
-/// <see cref="ChoosePath"/>.
+/// The first layer reads no input matrix: its sums are built from the numbers' bits
+/// (<see cref="BitKernels"/>), incrementally over the integers themselves, with sigmoid units as
+/// products of exponentials, and for the lesson's shape fused with the output layer four rows at a time
+/// (<see cref="FusedKernels"/>); see <see cref="ChoosePath"/>.
 /// </summary>
 internal sealed class GradientPass
 {
@@ -75,10 +75,11 @@ internal sealed class GradientPass
         return (lossSum, correct);
     }
 
-    /// <summary>How this pass computes the first layer: by products of exponentials when it runs over the
-    /// integers themselves with sigmoid units and weights that keep every product normal (then e^−w and
-    /// e^−bias of the first layer are made here, once for all groups); fused with the output layer when
-    /// the network has the lesson's shape and the weights allow four sigmoids per division.</summary>
+    /// <summary>How this pass computes the first layer: by products of exponentials when its units are
+    /// sigmoids and the weights keep every product normal (then e^−w and e^−bias of the first layer are
+    /// made here, once for all groups); over the integers themselves, fused with the output layer when the
+    /// network has the lesson's shape and the weights allow four sigmoids per division; otherwise from the
+    /// sums of weight rows (Dense: the dense product's additions, then the activation).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
     {
