@@ -214,12 +214,38 @@ public static class BitKernels
         rows = rows[..set];
         int c = 0;
         if (Vector256.IsHardwareAccelerated)
+        {
+            bool bias = !negExpBias.IsEmpty;
+            for (; c <= m - 16; c += 16) // four independent product chains in flight
+            {
+                Vector256<double> e0 = Vector256<double>.One, e1 = e0, e2 = e0, e3 = e0;
+                if (bias)
+                {
+                    e0 = Vector256.LoadUnsafe(ref eb, (nuint)c);
+                    e1 = Vector256.LoadUnsafe(ref eb, (nuint)(c + 4));
+                    e2 = Vector256.LoadUnsafe(ref eb, (nuint)(c + 8));
+                    e3 = Vector256.LoadUnsafe(ref eb, (nuint)(c + 12));
+                }
+                foreach (int row in rows)
+                {
+                    ref double x = ref Unsafe.Add(ref x0, row + c);
+                    e0 *= Vector256.LoadUnsafe(ref x);
+                    e1 *= Vector256.LoadUnsafe(ref x, 4);
+                    e2 *= Vector256.LoadUnsafe(ref x, 8);
+                    e3 *= Vector256.LoadUnsafe(ref x, 12);
+                }
+                e0.StoreUnsafe(ref r0, (nuint)c);
+                e1.StoreUnsafe(ref r0, (nuint)(c + 4));
+                e2.StoreUnsafe(ref r0, (nuint)(c + 8));
+                e3.StoreUnsafe(ref r0, (nuint)(c + 12));
+            }
             for (; c <= m - 4; c += 4)
             {
-                var e = negExpBias.IsEmpty ? Vector256<double>.One : Vector256.LoadUnsafe(ref eb, (nuint)c);
+                var e = bias ? Vector256.LoadUnsafe(ref eb, (nuint)c) : Vector256<double>.One;
                 foreach (int row in rows) e *= Vector256.LoadUnsafe(ref x0, (nuint)(row + c));
                 e.StoreUnsafe(ref r0, (nuint)c);
             }
+        }
         for (; c < m; c++)
         {
             double e = negExpBias.IsEmpty ? 1.0 : negExpBias[c];

@@ -63,14 +63,16 @@ public class NetworkTests
     }
 
     [Theory]
-    [InlineData(Activation.Sigmoid, 1.0)]    // the product sigmoid
-    [InlineData(Activation.Sigmoid, 300.0)]  // |w| sums over 700: the dense exp
-    [InlineData(Activation.Tanh, 1.0)]
-    public void Predictions_MatchADenseForwardPass_AndDoNotDependOnTheBatch(Activation activation, double scale)
+    [InlineData(Activation.Sigmoid, 1.0, 12)]   // the product sigmoid
+    [InlineData(Activation.Sigmoid, 1.0, 39)]   // … sixteen units at a time, then four, then one
+    [InlineData(Activation.Sigmoid, 300.0, 12)] // |w| sums over 700: the dense exp
+    [InlineData(Activation.Tanh, 1.0, 12)]
+    [InlineData(Activation.ReLU, 1.0, 20)]
+    public void Predictions_MatchADenseForwardPass_AndDoNotDependOnTheBatch(Activation activation, double scale, int h)
     {
         // Reference: bits encoded as 0/1, dense sums, Math.Exp's sigmoid; the product path rounds once
         // per factor, so agreement is to 1e-14 on probabilities.
-        var spec = new NetworkSpec { Bits = 13, HiddenSizes = new[] { 12 }, HasBias = true, Activation = activation, Seed = 8 };
+        var spec = new NetworkSpec { Bits = 13, HiddenSizes = new[] { h }, HasBias = true, Activation = activation, Seed = 8 };
         var made = ParityNetwork.Create(spec);
         var net = ParityNetwork.FromWeights(spec, made.Weights.Select(w => w.AsSpan().ToArray().Select(v => v * scale).ToArray()).ToArray(),
             made.Biases.Select(b => b.Select(v => v * scale).ToArray()).ToArray());
@@ -82,15 +84,15 @@ public class NetworkTests
         {
             var x = new double[13];
             BitEncoding.Encode(numbers[i], 13, x);
-            var hidden = new double[12];
-            for (int j = 0; j < 12; j++)
+            var hidden = new double[h];
+            for (int j = 0; j < h; j++)
             {
                 double z = net.Biases[0][j];
                 for (int p = 0; p < 13; p++) z += x[p] * net.Weights[0][p, j];
                 hidden[j] = Activations.Apply(activation, z);
             }
             double logit = net.Biases[1][0];
-            for (int j = 0; j < 12; j++) logit += hidden[j] * net.Weights[1][j, 0];
+            for (int j = 0; j < h; j++) logit += hidden[j] * net.Weights[1][j, 0];
             Assert.Equal(Activations.Sigmoid(logit), batch[i], 1e-14);
             Assert.Equal(batch[i], net.Predict(numbers[i]));        // alone, the same bits
             Assert.Equal(batch[i], predictor.Predict(numbers[i]));
