@@ -161,14 +161,7 @@ public static class BitKernels
     {
         CheckNumbers(numbers, bits);
         if (w.Length < (long)bits * m || z.Length < (long)numbers.Length * m) throw new ArgumentException("w or z is too short for the shape.");
-        for (int i = 0; i < numbers.Length; i++)
-        {
-            var row = z.Slice(i * m, m);
-            Kernels.Zero(row);
-            long v = numbers[i];
-            for (int p = 0; p < bits; p++)
-                if (((v >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), row);
-        }
+        for (int i = 0; i < numbers.Length; i++) CombineRows<Sum>(numbers[i], bits, w, default, m, z.Slice(i * m, m));
     }
 
     /// <summary>g[bits×m] += (bits of numbers)ᵀ · delta[count×m], and, when given, biasSum[m] += the column
@@ -197,61 +190,91 @@ public static class BitKernels
     }
 
     /// <summary>root[m] = e^−z of the integer <paramref name="start"/>: e^−bias (1 without bias) times
-    /// e^−w[p] for each bit p set, multiplied in that order. Written four at a time, as the kernels read
-    /// it: a wide load from narrower stores is not forwarded from the store buffer.</summary>
+    /// e^−w[p] for each bit p set, multiplied in that order.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void RootFactors(long start, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias, int m, Span<double> root)
+    internal static void RootFactors(long start, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias, int m, Span<double> root) =>
+        CombineRows<Product>(start, bits, negExpW, negExpBias, m, root);
+
+    /// <summary>output[m] = first (or the identity when empty) combined with row p of rows[bits×m] for each
+    /// bit p set in <paramref name="number"/>, most significant first. Sixteen columns at a time in four
+    /// independent chains; written four at a time, as the kernels read it (a wide load from narrower
+    /// stores is not forwarded from the store buffer). The scalar columns do the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CombineRows<TCombine>(long number, int bits, ReadOnlySpan<double> rows, ReadOnlySpan<double> first, int m, Span<double> output)
+        where TCombine : struct, ICombine
     {
-        if (negExpW.Length < (long)bits * m || root.Length < m || !negExpBias.IsEmpty && negExpBias.Length < m)
-            throw new ArgumentException("negExpW, negExpBias or root does not fit the shape.");
-        ref double x0 = ref MemoryMarshal.GetReference(negExpW);
-        ref double eb = ref MemoryMarshal.GetReference(negExpBias);
-        ref double r0 = ref MemoryMarshal.GetReference(root);
-        Span<int> rows = stackalloc int[64]; // the weight rows of the set bits, most significant first
+        if (rows.Length < (long)bits * m || output.Length < m || !first.IsEmpty && first.Length < m)
+            throw new ArgumentException("rows, first or output does not fit the shape.");
+        ref double x0 = ref MemoryMarshal.GetReference(rows);
+        ref double f0 = ref MemoryMarshal.GetReference(first);
+        ref double o0 = ref MemoryMarshal.GetReference(output);
+        Span<int> offsets = stackalloc int[64]; // where the rows of the set bits start, most significant first
         int set = 0;
         for (int p = 0; p < bits; p++)
-            if (((start >> (bits - 1 - p)) & 1) != 0) rows[set++] = p * m;
-        rows = rows[..set];
+            if (((number >> (bits - 1 - p)) & 1) != 0) offsets[set++] = p * m;
+        offsets = offsets[..set];
+        bool seeded = !first.IsEmpty;
+        var identity = Vector256.Create(TCombine.Identity);
         int c = 0;
         if (Vector256.IsHardwareAccelerated)
         {
-            bool bias = !negExpBias.IsEmpty;
-            for (; c <= m - 16; c += 16) // four independent product chains in flight
+            for (; c <= m - 16; c += 16)
             {
-                Vector256<double> e0 = Vector256<double>.One, e1 = e0, e2 = e0, e3 = e0;
-                if (bias)
+                Vector256<double> e0 = identity, e1 = e0, e2 = e0, e3 = e0;
+                if (seeded)
                 {
-                    e0 = Vector256.LoadUnsafe(ref eb, (nuint)c);
-                    e1 = Vector256.LoadUnsafe(ref eb, (nuint)(c + 4));
-                    e2 = Vector256.LoadUnsafe(ref eb, (nuint)(c + 8));
-                    e3 = Vector256.LoadUnsafe(ref eb, (nuint)(c + 12));
+                    e0 = Vector256.LoadUnsafe(ref f0, (nuint)c);
+                    e1 = Vector256.LoadUnsafe(ref f0, (nuint)(c + 4));
+                    e2 = Vector256.LoadUnsafe(ref f0, (nuint)(c + 8));
+                    e3 = Vector256.LoadUnsafe(ref f0, (nuint)(c + 12));
                 }
-                foreach (int row in rows)
+                foreach (int offset in offsets)
                 {
-                    ref double x = ref Unsafe.Add(ref x0, row + c);
-                    e0 *= Vector256.LoadUnsafe(ref x);
-                    e1 *= Vector256.LoadUnsafe(ref x, 4);
-                    e2 *= Vector256.LoadUnsafe(ref x, 8);
-                    e3 *= Vector256.LoadUnsafe(ref x, 12);
+                    ref double x = ref Unsafe.Add(ref x0, offset + c);
+                    e0 = TCombine.Combine(e0, Vector256.LoadUnsafe(ref x));
+                    e1 = TCombine.Combine(e1, Vector256.LoadUnsafe(ref x, 4));
+                    e2 = TCombine.Combine(e2, Vector256.LoadUnsafe(ref x, 8));
+                    e3 = TCombine.Combine(e3, Vector256.LoadUnsafe(ref x, 12));
                 }
-                e0.StoreUnsafe(ref r0, (nuint)c);
-                e1.StoreUnsafe(ref r0, (nuint)(c + 4));
-                e2.StoreUnsafe(ref r0, (nuint)(c + 8));
-                e3.StoreUnsafe(ref r0, (nuint)(c + 12));
+                e0.StoreUnsafe(ref o0, (nuint)c);
+                e1.StoreUnsafe(ref o0, (nuint)(c + 4));
+                e2.StoreUnsafe(ref o0, (nuint)(c + 8));
+                e3.StoreUnsafe(ref o0, (nuint)(c + 12));
             }
             for (; c <= m - 4; c += 4)
             {
-                var e = bias ? Vector256.LoadUnsafe(ref eb, (nuint)c) : Vector256<double>.One;
-                foreach (int row in rows) e *= Vector256.LoadUnsafe(ref x0, (nuint)(row + c));
-                e.StoreUnsafe(ref r0, (nuint)c);
+                var e = seeded ? Vector256.LoadUnsafe(ref f0, (nuint)c) : identity;
+                foreach (int offset in offsets) e = TCombine.Combine(e, Vector256.LoadUnsafe(ref x0, (nuint)(offset + c)));
+                e.StoreUnsafe(ref o0, (nuint)c);
             }
         }
         for (; c < m; c++)
         {
-            double e = negExpBias.IsEmpty ? 1.0 : negExpBias[c];
-            foreach (int row in rows) e *= Unsafe.Add(ref x0, row + c);
-            root[c] = e;
+            double e = seeded ? first[c] : TCombine.Identity;
+            foreach (int offset in offsets) e = TCombine.Combine(e, Unsafe.Add(ref x0, offset + c));
+            output[c] = e;
         }
+    }
+
+    private interface ICombine
+    {
+        static abstract double Identity { get; }
+        static abstract double Combine(double a, double b);
+        static abstract Vector256<double> Combine(Vector256<double> a, Vector256<double> b);
+    }
+
+    private readonly struct Product : ICombine
+    {
+        public static double Identity => 1.0;
+        public static double Combine(double a, double b) => a * b;
+        public static Vector256<double> Combine(Vector256<double> a, Vector256<double> b) => a * b;
+    }
+
+    private readonly struct Sum : ICombine
+    {
+        public static double Identity => 0.0;
+        public static double Combine(double a, double b) => a + b;
+        public static Vector256<double> Combine(Vector256<double> a, Vector256<double> b) => a + b;
     }
 
     // out[i] = 1 / (1 + e[i]) where e = parent[i]·factor[i] is also kept in eOut (when given).
