@@ -105,7 +105,7 @@ public static class FusedKernels
                 o2 += s2 * w;
                 o3 += s3 * w;
             }
-            LaneSums(o0, o1, o2, o3).StoreUnsafe(ref lr, (nuint)j);
+            Kernels.LaneSums(o0, o1, o2, o3).StoreUnsafe(ref lr, (nuint)j);
         }
     }
 
@@ -154,19 +154,5 @@ public static class FusedKernels
                 ((b0 + b1) + upper).StoreUnsafe(ref quad, (nuint)c);
             }
         }
-    }
-
-    // (Σ lanes of a, Σ lanes of b, …), each as ((l0 + l1) + (l2 + l3)), Dot's order.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> LaneSums(Vector256<double> a, Vector256<double> b, Vector256<double> c, Vector256<double> d)
-    {
-        if (Avx.IsSupported)
-        {
-            var ab = Avx.HorizontalAdd(a, b); // (a0 + a1, b0 + b1, a2 + a3, b2 + b3)
-            var cd = Avx.HorizontalAdd(c, d);
-            return Avx.Permute2x128(ab, cd, 0x20) + Avx.Permute2x128(ab, cd, 0x31);
-        }
-        return Vector256.Create((a[0] + a[1]) + (a[2] + a[3]), (b[0] + b[1]) + (b[2] + b[3]),
-            (c[0] + c[1]) + (c[2] + c[3]), (d[0] + d[1]) + (d[2] + d[3]));
     }
 }

@@ -11,6 +11,7 @@ public class KernelTests
     [InlineData(4, 3, 5)]
     [InlineData(17, 8, 4)]
     [InlineData(3, 16, 33)]
+    [InlineData(9, 5, 12)]
     public void MatMul_MatchesNaive(int n, int k, int m)
     {
         var rng = new SeededRandom(n * 100 + k * 10 + m);
@@ -24,7 +25,7 @@ public class KernelTests
                 {
                     double s = 0;
                     for (int p = 0; p < k; p++) s += a[i * k + p] * b[p * m + j];
-                    Assert.Equal(s, c[i * m + j], 12);
+                    Assert.Equal(s, c[i * m + j]); // summed over p in order: the same bits
                 }
         }
     }
@@ -32,6 +33,9 @@ public class KernelTests
     [Theory]
     [InlineData(4, 3, 5)]
     [InlineData(9, 2, 1)]
+    [InlineData(9, 7, 8)]    // four inputs / four columns at a time, then the rest
+    [InlineData(6, 12, 16)]
+    [InlineData(3, 5, 6)]
     public void TransposedProducts_MatchNaive(int n, int k, int m)
     {
         var rng = new SeededRandom(3);
@@ -43,7 +47,7 @@ public class KernelTests
             {
                 double s = 0;
                 for (int i = 0; i < n; i++) s += a[i * k + p] * d[i * m + j];
-                Assert.Equal(s, g[p * m + j], 12);
+                Assert.Equal(s, g[p * m + j]); // the same additions in the same order: the same bits
             }
         var e = new double[n * k];
         Kernels.MatMulTransposeB(d, w, e, n, m, k);
@@ -52,7 +56,8 @@ public class KernelTests
             {
                 double s = 0;
                 for (int j = 0; j < m; j++) s += d[i * m + j] * w[p * m + j];
-                Assert.Equal(s, e[i * k + p], 12);
+                Assert.Equal(s, e[i * k + p], 1e-12); // another order of additions: within 1e-12
+                Assert.Equal(Kernels.Dot(d.AsSpan(i * m, m), w.AsSpan(p * m, m)), e[i * k + p]); // Dot's own order, exactly
             }
     }
 
