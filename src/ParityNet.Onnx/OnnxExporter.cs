@@ -89,6 +89,7 @@ public static class OnnxExporter
     private static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, string file, int batchSize, IProgress<CrossCheckProgress>? progress)
     {
         var inputs = CrossCheckInputs(network);
+        long work = inputs.Length * network.Weights.Sum(w => (long)w.Rows * w.Columns);
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
         bool all = inputs.Length == (1L << network.Bits);
@@ -102,7 +103,7 @@ public static class OnnxExporter
                 var numbers = inputs.AsSpan(start, count);
                 network.Predict(numbers, engine.AsSpan(start, count));
                 predictor.Predict(numbers, runtime.AsSpan(start, count), batchSize);
-                progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all));
+                progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
             }
         }
         double max = 0;
@@ -121,5 +122,6 @@ public static class OnnxExporter
 }
 
 /// <summary>How far an export's cross-check has come: <see cref="Done"/> of <see cref="Total"/> inputs compared,
-/// which are every input of the network when <see cref="Exhaustive"/>, else a seeded sample.</summary>
-public readonly record struct CrossCheckProgress(long Done, long Total, bool Exhaustive);
+/// which are every input of the network when <see cref="Exhaustive"/>, else a seeded sample. <see cref="Work"/>
+/// is the whole check's multiply-adds (inputs × weights), what a caller can judge "long" by without a clock.</summary>
+public readonly record struct CrossCheckProgress(long Done, long Total, bool Exhaustive, long Work);

@@ -95,7 +95,7 @@ Describe 'Verbose tells what was decided' {
 Describe 'Progress during export cross-checks' {
     It 'writes progress records for a long check, and a Completed one' {
         # All 2^16 inputs through a wide network (just under the work that would make the check sample):
-        # a check of a second or more, longer than the 250 ms between progress records.
+        # 2.1e9 multiply-adds, over the 2^30 from which a check shows progress, a record at each tenth.
         # Xavier keeps the sums small, so float32 ONNX Runtime stays within the 1e-6 tolerance.
         $wide = New-ParityNetwork -Bits 16 -HiddenSize 170, 170 -Initialization Xavier
         $ps = [powershell]::Create()
@@ -106,9 +106,23 @@ Describe 'Progress during export cross-checks' {
             $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error -join '; ')
             $result[0].InputsCompared | Should -Be 65536
             $records = @($ps.Streams.Progress | Where-Object Activity -Like 'Export-NetworkOnnx*')
-            $records.Count | Should -BeGreaterOrEqual 2 -Because 'one or more status records, then Completed' 
+            $records.Count | Should -Be 11 -Because 'a status record at each tenth, then Completed'
             $records[-1].RecordType | Should -Be ([System.Management.Automation.ProgressRecordType]::Completed)
-            @($records | Where-Object StatusDescription -Match '^\d+ of 65536 inputs compared').Count | Should -BeGreaterOrEqual 1
+            @($records | Where-Object StatusDescription -Match '^\d+ of 65536 inputs compared').Count | Should -Be 10
+            $records[-2].PercentComplete | Should -Be 100
+        }
+        finally { $ps.Dispose() }
+    }
+
+    It 'writes none for a short check' {
+        $small = New-ParityNetwork -Bits 12 -HiddenSize 8
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', $env:PARITYNET_MANIFEST).AddStatement()
+            $null = $ps.AddCommand('Export-NetworkOnnx').AddParameter('Network', $small).AddParameter('Path', (Join-Path $TestDrive 'small.onnx'))
+            $null = $ps.Invoke()
+            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error -join '; ')
+            @($ps.Streams.Progress | Where-Object Activity -Like 'Export-NetworkOnnx*').Count | Should -Be 0
         }
         finally { $ps.Dispose() }
     }
