@@ -111,14 +111,15 @@ Describe 'Invoke-NetworkTraining' {
     It 'writes progress and verbose messages while training' {
         $ps = [PowerShell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; New-ParityNetwork -Bits 12 -HiddenSize 64 | Invoke-NetworkTraining -Epochs 3000 -Verbose | Out-Null")
+            # About two seconds of training here (0.1 ms an epoch), several times the 250 ms between records.
+            $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; New-ParityNetwork -Bits 12 -HiddenSize 64 | Invoke-NetworkTraining -Epochs 20000 -Verbose | Out-Null")
             $null = $ps.Invoke()
             $ps.HadErrors | Should -BeFalse
             $records = @($ps.Streams.Progress)
-            $records.Count | Should -BeGreaterThan 1
+            $records.Count | Should -BeGreaterThan 2 -Because 'status records while it runs, then Completed'
             $records.Count | Should -BeLessThan 300 -Because 'progress is throttled (about 4 a second), never per epoch'
             $records[-1].RecordType | Should -Be 'Completed'
-            $records[0].StatusDescription | Should -Match 'Epoch \d+ of 3000'
+            $records[0].StatusDescription | Should -Match 'Epoch \d+ of 20000'
             @($ps.Streams.Verbose | Where-Object Message -Match 'loss').Count | Should -BeGreaterThan 0
         }
         finally { $ps.Dispose() }
