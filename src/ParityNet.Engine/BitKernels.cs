@@ -80,6 +80,21 @@ public static class BitKernels
         return largest;
     }
 
+    /// <summary>The factors the product sigmoid multiplies: negExpW = e^−w and negExpBias = e^−bias, made only
+    /// when <see cref="ProductBound"/> is at most <see cref="VectorMath.NegExpLimit"/>. Returns the bound, by
+    /// which callers also choose between one division per sigmoid and one per four.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static double MakeFactors(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m, Span<double> negExpW, Span<double> negExpBias)
+    {
+        double bound = ProductBound(w, bias, bits, m);
+        if (bound <= VectorMath.NegExpLimit)
+        {
+            VectorMath.NegExp(w, negExpW);
+            if (!bias.IsEmpty) VectorMath.NegExp(bias, negExpBias);
+        }
+        return bound;
+    }
+
     /// <summary>a[count×m] = sigmoid(bias + (bits of start … start + count − 1) · w) by products of
     /// exponentials, with no exp at all: e^−z of a row is e^−bias times e^−w[p] for each bit p set, and
     /// row i's is its parent's (i with its lowest set bit cleared) times one factor, so each element
@@ -126,12 +141,10 @@ public static class BitKernels
     public static void FirstLayerSigmoidOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
         int m, Span<double> a)
     {
-        int count = numbers.Length;
-        if (bits < 1 || bits > 62 || a.Length < (long)count * m)
-            throw new ArgumentException("bits or a does not fit the shape.");
-        for (int i = 0; i < count; i++)
+        CheckNumbers(numbers, bits);
+        if (a.Length < (long)numbers.Length * m) throw new ArgumentException("a is too short for the shape.");
+        for (int i = 0; i < numbers.Length; i++)
         {
-            if (numbers[i] < 0 || numbers[i] >> bits != 0) throw new ArgumentOutOfRangeException(nameof(numbers), numbers[i], $"not a {bits}-bit number.");
             var row = a.Slice(i * m, m);
             RootFactors(numbers[i], bits, negExpW, negExpBias, m, row);
             OnePlusReciprocal(row);

@@ -68,15 +68,9 @@ internal sealed class FirstLayerFactors
 
     public static FirstLayerFactors Of(double[] w, double[] bias, int bits, int m)
     {
-        double bound = BitKernels.ProductBound(w, bias, bits, m);
         var negExpW = new double[w.Length];
         var negExpBias = new double[bias.Length];
-        bool usable = bound <= VectorMath.NegExpLimit;
-        if (usable)
-        {
-            VectorMath.NegExp(w, negExpW);
-            VectorMath.NegExp(bias, negExpBias);
-        }
-        return new FirstLayerFactors(negExpW, negExpBias, usable);
+        double bound = BitKernels.MakeFactors(w, bias, bits, m, negExpW, negExpBias);
+        return new FirstLayerFactors(negExpW, negExpBias, bound <= VectorMath.NegExpLimit);
     }
 }

@@ -85,10 +85,8 @@ internal sealed class GradientPass
     {
         int bits = _sizes[0], m = _sizes[1];
         if (!_sigmoid) return FirstLayerPath.Dense;
-        double bound = BitKernels.ProductBound(weights[0], biases[0], bits, m);
+        double bound = BitKernels.MakeFactors(weights[0], biases[0], bits, m, _negExpW, _negExpBias);
         if (!(bound <= VectorMath.NegExpLimit)) return FirstLayerPath.Dense;
-        VectorMath.NegExp(weights[0], _negExpW);
-        if (_negExpBias.Length > 0) VectorMath.NegExp(biases[0], _negExpBias);
         bool shallow = numbers is null && _layers == 2 && bits >= 2 && FusedKernels.Fits(_workers[0].Tile, m);
         return shallow && bound <= FusedKernels.QuadLimit ? FirstLayerPath.Fused : FirstLayerPath.Products;
     }

@@ -427,24 +427,7 @@ public static class Kernels
         return (s0 + s1) + (s2 + s3);
     }
 
-    /// <summary>y[i] += alpha · x[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void MultiplyAdd(ReadOnlySpan<double> x, double alpha, Span<double> y)
-    {
-        int i = 0, n = x.Length;
-        if (y.Length < n) throw new ArgumentException("y is shorter than x.", nameof(y));
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double xr = ref MemoryMarshal.GetReference(x);
-            ref double yr = ref MemoryMarshal.GetReference(y);
-            var a = Vector256.Create(alpha);
-            for (; i <= n - 4; i += 4)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) + a * Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        for (; i < n; i++) y[i] += alpha * x[i];
-    }
-
-    /// <summary><see cref="MultiplyAdd"/>, then whether every y[i] is finite, in the same pass.</summary>
+    /// <summary>y[i] += alpha · x[i], and whether every y[i] is then finite, in the same pass.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool MultiplyAddAndCheck(ReadOnlySpan<double> x, double alpha, Span<double> y)
     {
@@ -506,22 +489,6 @@ public static class Kernels
             for (; i <= y.Length - 4; i += 4) Vector256<double>.Zero.StoreUnsafe(ref yr, (nuint)i);
         }
         for (; i < y.Length; i++) y[i] = 0;
-    }
-
-    /// <summary>y[i] ·= x[i].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static void Multiply(ReadOnlySpan<double> x, Span<double> y)
-    {
-        int i = 0, n = x.Length;
-        if (y.Length < n) throw new ArgumentException("y is shorter than x.", nameof(y));
-        if (Vector256.IsHardwareAccelerated)
-        {
-            ref double xr = ref MemoryMarshal.GetReference(x);
-            ref double yr = ref MemoryMarshal.GetReference(y);
-            for (; i <= n - 4; i += 4)
-                (Vector256.LoadUnsafe(ref yr, (nuint)i) * Vector256.LoadUnsafe(ref xr, (nuint)i)).StoreUnsafe(ref yr, (nuint)i);
-        }
-        for (; i < n; i++) y[i] *= x[i];
     }
 
     /// <summary>y[i] = alpha · x[i].</summary>

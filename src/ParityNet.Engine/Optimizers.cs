@@ -48,10 +48,9 @@ internal abstract class Optimizer
 
 internal sealed class PlainStep(double alpha) : Optimizer
 {
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g) =>
-        Kernels.MultiplyAdd(g, -alpha, p); // p + (−α)·g is p − α·g, bit for bit
+    public override void Step(int slot, Span<double> p, ReadOnlySpan<double> g) => StepAndCheck(slot, p, g);
 
+    // p + (−α)·g is p − α·g, bit for bit; the finiteness check comes with the same pass.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override bool StepAndCheck(int slot, Span<double> p, ReadOnlySpan<double> g) =>
         Kernels.MultiplyAddAndCheck(g, -alpha, p);
