@@ -9,6 +9,9 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('module/ParityNet.format.ps1xml')
+    # Loaded before the types file, which names their types (TargetTypeForDeserialization).
+    RequiredAssemblies   = @('module/bin/ParityNet.Engine.dll', 'module/bin/ParityNet.Onnx.dll', 'module/bin/ParityNet.Commands.dll')
+    TypesToProcess       = @('module/ParityNet.types.ps1xml')
     CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork', 'Export-NetworkOnnx', 'Import-NetworkOnnx', 'Export-TrainingChart')
     FunctionsToExport    = @()
     VariablesToExport    = @()

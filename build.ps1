@@ -123,19 +123,19 @@ function Invoke-Package {
     New-Item -ItemType Directory $stage | Out-Null
 
     $text = Get-Content $Manifest -Raw
-    $packaged = $text.Replace("'module/bin/ParityNet.Commands.dll'", "'bin/ParityNet.Commands.dll'").Replace("'module/ParityNet.format.ps1xml'", "'ParityNet.format.ps1xml'")
-    if ($packaged -notmatch "RootModule\s*=\s*'bin/ParityNet.Commands.dll'" -or $packaged -notmatch "FormatsToProcess\s*=\s*@\('ParityNet.format.ps1xml'\)") {
-        throw 'ParityNet.psd1 no longer has the RootModule and FormatsToProcess that Package rewrites; update Invoke-Package.'
+    $packaged = $text.Replace("'module/bin/", "'bin/").Replace("'module/ParityNet.format.ps1xml'", "'ParityNet.format.ps1xml'").Replace("'module/ParityNet.types.ps1xml'", "'ParityNet.types.ps1xml'")
+    if ($packaged -match "'module/" -or $packaged -notmatch "RootModule\s*=\s*'bin/ParityNet.Commands.dll'" -or $packaged -notmatch "FormatsToProcess\s*=\s*@\('ParityNet.format.ps1xml'\)" -or $packaged -notmatch "TypesToProcess\s*=\s*@\('ParityNet.types.ps1xml'\)") {
+        throw 'ParityNet.psd1 no longer has the RootModule, FormatsToProcess and TypesToProcess that Package rewrites; update Invoke-Package.'
     }
     Set-Content (Join-Path $stage 'ParityNet.psd1') $packaged -Encoding utf8NoBOM -NoNewline
-    Copy-Item (Join-Path $Root 'module/ParityNet.format.ps1xml'), (Join-Path $Root 'LICENSE') $stage
+    Copy-Item (Join-Path $Root 'module/ParityNet.format.ps1xml'), (Join-Path $Root 'module/ParityNet.types.ps1xml'), (Join-Path $Root 'LICENSE') $stage
     Copy-Item (Join-Path $Root 'en-US') $stage -Recurse
     Copy-Item $ModuleBin (Join-Path $stage 'bin') -Recurse
     # The platforms the package carries; import libraries (.lib) are for linking, not loading.
     $platforms = 'linux-x64', 'win-x64', 'osx-arm64', 'osx-x64', 'osx'
     Get-ChildItem (Join-Path $stage 'bin/runtimes') -Directory | Where-Object Name -notin $platforms | Remove-Item -Recurse -Force
     Get-ChildItem (Join-Path $stage 'bin') -Recurse -Include '*.lib', '*.pdb' | Remove-Item -Force
-    foreach ($file in 'ParityNet.psd1', 'ParityNet.format.ps1xml', 'LICENSE', 'en-US/about_ParityNet.help.txt', 'en-US/ParityNet.Commands.dll-Help.xml',
+    foreach ($file in 'ParityNet.psd1', 'ParityNet.format.ps1xml', 'ParityNet.types.ps1xml', 'LICENSE', 'en-US/about_ParityNet.help.txt', 'en-US/ParityNet.Commands.dll-Help.xml',
         'bin/ParityNet.Commands.dll', 'bin/runtimes/linux-x64/native/libonnxruntime.so', 'bin/runtimes/linux-x64/native/libSkiaSharp.so',
         'bin/runtimes/win-x64/native/onnxruntime.dll', 'bin/runtimes/osx-arm64/native/libonnxruntime.dylib') {
         if (-not (Test-Path (Join-Path $stage $file))) { throw "The package layout lacks $file." }

@@ -17,8 +17,7 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
 
     /// <summary>The network to export (or a TrainingHistory or export result, for its network); by default the session's current network.</summary>
     [Parameter(ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NetworkTransformation]
-    public ParityNetwork? Network { get; set; }
+    public object? Network { get; set; }
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
@@ -32,10 +31,9 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
         try
         {
             string path = FilePaths.Resolve(this, Path);
-            if (!Force.IsPresent && File.Exists(path))
-                throw new ParityNetException(OnnxErrorIds.FileExists, ParityErrorKind.InvalidOperation,
-                    $"'{path}' already exists. Add -Force to overwrite it, or choose another -Path.", path);
-            if (!ShouldProcess(path, $"Export {network} to ONNX"))
+            string target = SafeFile.CheckWritable(path, Force.IsPresent, "model.onnx");
+            string shown = target == path ? path : $"{path} (a link to {target})";
+            if (!ShouldProcess(shown, $"Export {network} to ONNX"))
                 return;
             var progress = new CrossCheckProgressBridge(this, $"Export-NetworkOnnx: checking '{path}' in ONNX Runtime");
             var result = OnnxExporter.Export(network, path, overwrite: Force.IsPresent, progress: progress);

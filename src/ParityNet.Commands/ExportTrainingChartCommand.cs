@@ -59,15 +59,24 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         if (!MyInvocation.BoundParameters.ContainsKey(nameof(InputObject))) return;
-        object? input = InputObject is PSObject pso ? pso.BaseObject : InputObject;
-        TrainingHistory? history = input switch
+        object? input = InputObject is PSObject pso && !Serialized.IsBag(pso) ? pso.BaseObject : InputObject;
+        TrainingHistory? history;
+        ParityNetwork? network = null;
+        try
         {
-            TrainingHistory h => h,
-            _ => NetworkTransformationAttribute.ToNetwork(input)?.History,
-        };
+            if (input is TrainingHistory live) history = live;
+            else if (input is not null && Serialized.IsBag(input) && Serialized.KindOf(input) == typeof(TrainingHistory))
+                history = (TrainingHistory)Serialized.To(typeof(TrainingHistory), input);
+            else history = (network = NetworkInput.Resolve(input))?.History;
+        }
+        catch (ParityNetException ex)
+        {
+            WriteError(ErrorRecords.From(ex));
+            return;
+        }
         if (history is null)
         {
-            string what = input is null ? "$null" : NetworkTransformationAttribute.ToNetwork(input) is { } n ? $"the untrained network {n}" : $"a {input.GetType().FullName}";
+            string what = input is null ? "$null" : $"the untrained network {network}";
             WriteError(new ErrorRecord(new ArgumentException(
                 $"Cannot chart {what}: give a trained network (Invoke-NetworkTraining's output) or its History."),
                 NotTrainedId, ErrorCategory.InvalidArgument, InputObject));
@@ -94,33 +103,19 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
                 NothingToDrawId, ErrorCategory.InvalidArgument, null));
             return;
         }
-        string path;
+        string path, target;
         try
         {
             path = FilePaths.Resolve(this, Path);
+            target = SafeFile.CheckWritable(path, Force.IsPresent, "loss.png");
         }
         catch (ParityNetException ex)
         {
             WriteError(ErrorRecords.From(ex));
             return;
         }
-        if (Directory.Exists(path))
-        {
-            WriteError(new ErrorRecord(new IOException($"'{path}' is a folder; give a file name such as loss.png."), OnnxErrorIds.FileExists, ErrorCategory.InvalidArgument, path));
-            return;
-        }
-        if (!Force.IsPresent && File.Exists(path))
-        {
-            WriteError(new ErrorRecord(new IOException($"'{path}' already exists. Add -Force to overwrite it, or choose another -Path."), OnnxErrorIds.FileExists, ErrorCategory.ResourceExists, path));
-            return;
-        }
-        string folder = System.IO.Path.GetDirectoryName(path) ?? ".";
-        if (!Directory.Exists(folder))
-        {
-            WriteError(new ErrorRecord(new DirectoryNotFoundException($"The folder '{folder}' does not exist; create it or choose another -Path."), OnnxErrorIds.FileNotFound, ErrorCategory.ObjectNotFound, folder));
-            return;
-        }
-        if (!ShouldProcess(path, $"Draw {_series.Count} training run(s) to a {Width}x{Height} PNG"))
+        string shown = target == path ? path : $"{path} (a link to {target})";
+        if (!ShouldProcess(shown, $"Draw {_series.Count} training run(s) to a {Width}x{Height} PNG"))
             return;
 
         byte[] png;
@@ -133,20 +128,14 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not draw the chart: {ex.Message}", ex), RenderFailedId, ErrorCategory.NotSpecified, path));
             return;
         }
-        string temp = System.IO.Path.Combine(folder, $".{System.IO.Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            File.WriteAllBytes(temp, png);
-            File.Move(temp, path, overwrite: Force.IsPresent);
+            SafeFile.Write(path, Force.IsPresent, "loss.png", temp => File.WriteAllBytes(temp, png));
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (ParityNetException ex)
         {
-            WriteError(new ErrorRecord(new IOException($"Could not write '{path}': {ex.Message}", ex), OnnxErrorIds.WriteFailed, ErrorCategory.WriteError, path));
+            WriteError(ErrorRecords.From(ex));
             return;
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
         }
         WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) to '{path}', {png.Length} bytes.");
         WriteObject(new FileInfo(path));

@@ -11,7 +11,7 @@ internal static class FilePaths
     {
         string full = cmdlet.SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out ProviderInfo provider, out _);
         if (provider.Name != "FileSystem")
-            throw new ParityNetException(OnnxErrorIds.NotFileSystemPath, ParityErrorKind.InvalidArgument,
+            throw new ParityNetException(ErrorIds.NotFileSystemPath, ParityErrorKind.InvalidArgument,
                 $"'{path}' is on the {provider.Name} provider; give a file-system path such as ./model.onnx.", path);
         return full;
     }

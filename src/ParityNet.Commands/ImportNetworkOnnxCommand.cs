@@ -29,7 +29,7 @@ public sealed class ImportNetworkOnnxCommand : PSCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(ex, OnnxErrorIds.ReadFailed, ErrorCategory.ReadError, Path));
+            WriteError(new ErrorRecord(ex, ErrorIds.ReadFailed, ErrorCategory.ReadError, Path));
         }
     }
 }

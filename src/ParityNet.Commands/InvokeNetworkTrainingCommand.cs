@@ -15,8 +15,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>The network to train (or a TrainingHistory or export result, for its network); from the pipeline, else the session's current network.</summary>
     [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NetworkTransformation]
-    public ParityNetwork? Network { get; set; }
+    public object? Network { get; set; }
 
     /// <summary>The learning rate; by default the optimizer's own (0.5 for GradientDescent).</summary>
     [Parameter]

@@ -7,14 +7,19 @@ namespace ParityNet.Commands;
 
 /// <summary>
 /// What Test-Parity accepts as a number: any integer type, a floating-point or decimal value that is
-/// a whole number (PowerShell arithmetic often yields doubles), and a string holding a whole number
-/// in invariant culture ("12"). Everything else ("abc", 3.5, $null, $true, arrays) is refused.
+/// a whole number (PowerShell arithmetic often yields doubles), a string that PowerShell's own [long]
+/// conversion reads as a whole number ("12", "0x10", "1e3", "10kb"), and an object with a Number property
+/// (a CSV row, a prediction, a hashtable), whose value is read the same way. Everything else ("abc",
+/// "2.5", 3.5, $null, $true, arrays) is refused rather than rounded.
 /// </summary>
 internal static class NumberInput
 {
-    public static long Convert(object? input)
+    public static long Convert(object? input) => Convert(input, byProperty: true);
+
+    private static long Convert(object? input, bool byProperty)
     {
         object? value = input is PSObject pso ? pso.BaseObject : input;
+        if (byProperty && NumberProperty(input, value, out object? number)) return Convert(number, byProperty: false);
         switch (value)
         {
             case null:
@@ -34,10 +39,7 @@ internal static class NumberInput
                 if (decimal.Truncate(m) != m) throw NotInteger(m.ToString(CultureInfo.InvariantCulture), "a number with a fraction");
                 return m >= long.MinValue && m <= long.MaxValue ? (long)m : throw TooLarge(m);
             case string text:
-                string t = text.Trim();
-                if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed)) return parsed;
-                if (BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) throw TooLarge(huge);
-                throw NotInteger($"'{text}'", "a string that is not a whole number");
+                return FromText(text);
             case bool flag:
                 throw NotInteger(flag ? "$true" : "$false", "a Boolean");
             case IEnumerable:
@@ -47,6 +49,53 @@ internal static class NumberInput
                 string shown = input?.ToString() is { Length: > 0 } text2 ? text2 : value.GetType().Name;
                 throw NotInteger(shown, $"a {value.GetType().FullName}");
         }
+    }
+
+    // An object's Number property (PSCustomObject from Import-Csv, any .NET object) or a dictionary's
+    // Number key: what binding by property name gives. Test-Parity's -Number takes objects by value,
+    // which PowerShell tries first, so the property is read here.
+    private static bool NumberProperty(object? input, object? value, out object? number)
+    {
+        number = null;
+        switch (value)
+        {
+            case null or string or ValueType or IEnumerable and not IDictionary:
+                return false;
+            case IDictionary dictionary:
+                if (!dictionary.Contains("Number")) return false;
+                number = dictionary["Number"];
+                return true;
+            default:
+                var property = PSObject.AsPSObject(input!).Properties["Number"];
+                if (property is null) return false;
+                number = property.Value;
+                return true;
+        }
+    }
+
+    // PowerShell's own [long] conversion (hex, exponents, kb/mb suffixes), refusing whatever it would round:
+    // the value must also read as exactly the same decimal (or, for exponents beyond decimal, double).
+    private static long FromText(string text)
+    {
+        string t = text.Trim();
+        if (t.Length == 0) throw NotInteger($"'{text}'", "an empty string");
+        if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed)) return parsed;
+        if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out long whole))
+        {
+            if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out decimal exact))
+            {
+                if (exact == whole) return whole;
+            }
+            else if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out double approximate)
+                     && approximate == whole && Math.Abs(approximate) <= 9007199254740992.0)
+            {
+                return whole;
+            }
+            throw NotInteger($"'{text}'", "a string that is not a whole number; ParityNet does not round");
+        }
+        if (BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) throw TooLarge(huge);
+        if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out double big) && double.IsFinite(big) && Math.Floor(big) == big) throw TooLarge(text);
+        throw NotInteger($"'{text}'", "a string that is not a whole number");
     }
 
     private static long FromWhole(double d, object original)
@@ -60,7 +109,7 @@ internal static class NumberInput
 
     private static ParityNetException NotInteger(string shown, string what) =>
         new(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
-            $"{shown} is not an integer ({what}). Give a whole number such as 5, or a string such as '12'.", shown);
+            $"{shown} is not an integer ({what}). Give a whole number such as 5, a string such as '12' or '0x10', or an object with a Number property.", shown);
 
     private static ParityNetException TooLarge(object value) =>
         new(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,

@@ -30,11 +30,22 @@ internal static class SessionNetwork
         set { var slot = CurrentSlot; lock (slot) slot.Network = value; }
     }
 
-    /// <summary>The network a cmdlet works on: the one given, else the current one (said with
-    /// Write-Verbose); with neither, a NoCurrentNetwork error is written and null returned.</summary>
-    public static ParityNetwork? GivenOrCurrent(Cmdlet cmdlet, ParityNetwork? given, string commandName, string doing)
+    /// <summary>The network a cmdlet works on: the one given (see <see cref="NetworkInput"/>), else the current
+    /// one (said with Write-Verbose); with neither, or one that is not a network, an error is written and null returned.</summary>
+    public static ParityNetwork? GivenOrCurrent(Cmdlet cmdlet, object? given, string commandName, string doing)
     {
-        if (given is not null) return given;
+        if (given is not null)
+        {
+            try
+            {
+                return NetworkInput.Resolve(given);
+            }
+            catch (ParityNetException ex)
+            {
+                cmdlet.WriteError(ErrorRecords.From(ex));
+                return null;
+            }
+        }
         if (Current is { } current)
         {
             cmdlet.WriteVerbose($"No -Network: {doing} the session's current network, {current}.");

@@ -16,7 +16,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     private const string NetworkFromPipelineSet = "NetworkFromPipeline";
     private const string OnnxSet = "Onnx";
     private Predictor? _predictor;
-    private ParityNetwork? _predictorNetwork;
+    private object? _predictorInput;
     private OnnxPredictor? _onnx;
     private readonly List<long> _pending = new();
 
@@ -25,9 +25,10 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     // taking pipeline input made PowerShell try (and fail) to convert every number to a network
     // first, which cost about 10 µs a number (measured: 9× Select-Object's pass-through).
 
-    /// <summary>The integers to classify.</summary>
-    [Parameter(ParameterSetName = NetworkSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
-    [Parameter(ParameterSetName = OnnxSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    /// <summary>The integers to classify; an object with a Number property (a CSV row, a prediction) gives that.
+    /// It binds by value, and <see cref="NumberInput"/> reads a Number property, so by property name too.</summary>
+    [Parameter(ParameterSetName = NetworkSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = OnnxSet, Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = NetworkFromPipelineSet, Mandatory = true, Position = 0)]
     [AllowNull, AllowEmptyCollection]
     public object?[] Number { get; set; } = Array.Empty<object?>();
@@ -36,8 +37,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     /// pipeline when -Number is given; by default the session's current network, else the built-in one.</summary>
     [Parameter(ParameterSetName = NetworkSet)]
     [Parameter(ParameterSetName = NetworkFromPipelineSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [NetworkTransformation]
-    public ParityNetwork? Network { get; set; }
+    public object? Network { get; set; }
 
     /// <summary>An ONNX file written by Export-NetworkOnnx: ONNX Runtime computes the predictions
     /// (Engine = OnnxRuntime), a batch of numbers per run.</summary>
@@ -63,9 +63,11 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     }
 
     /// <summary>The predictor of -Network (which may change with each pipeline object), else of the current or default network.</summary>
-    private Predictor PredictorFor(ParityNetwork? given)
+    /// <exception cref="ParityNetException">-Network is not a network.</exception>
+    private Predictor PredictorFor(object? givenInput)
     {
-        if (_predictor is not null && (given is null || ReferenceEquals(_predictorNetwork, given))) return _predictor;
+        if (_predictor is not null && (givenInput is null || ReferenceEquals(_predictorInput, givenInput))) return _predictor;
+        var given = NetworkInput.Resolve(givenInput);
         var network = given ?? SessionNetwork.Current;
         if (given is not null)
             WriteVerbose($"Using the network given: {network}.");
@@ -78,14 +80,28 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
                 : "No -Network and no current network in this session: training the built-in default network (New-ParityNetwork | Invoke-NetworkTraining with their defaults) once for this process.");
             network = SessionNetwork.Default;
         }
-        _predictorNetwork = given;
+        _predictorInput = givenInput;
         return _predictor = new Predictor(network!);
     }
 
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
-        var predictor = _onnx is null ? PredictorFor(Network) : null;
+        Predictor? predictor = null;
+        if (_onnx is null)
+        {
+            try
+            {
+                predictor = PredictorFor(Network);
+            }
+            catch (ParityNetException ex)
+            {
+                // A bad -Network on the command line stops the command; one from the pipeline is skipped.
+                if (ParameterSetName == NetworkSet) ThrowTerminatingError(ErrorRecords.From(ex));
+                WriteError(ErrorRecords.From(ex));
+                return;
+            }
+        }
         foreach (var item in Number ?? new object?[] { null })
         {
             try

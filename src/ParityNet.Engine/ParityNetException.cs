@@ -66,4 +66,24 @@ public static class ErrorIds
     public const string InvalidWeights = "ParityNet.InvalidWeights";
     /// <summary>No network was given and the session has none.</summary>
     public const string NoCurrentNetwork = "ParityNet.NoCurrentNetwork";
+    /// <summary>An object given as a network (from Import-Clixml, Receive-Job, ConvertFrom-Json, ...) is
+    /// inconsistent, tampered with or incomplete; the message names the field.</summary>
+    public const string InvalidNetwork = "ParityNet.InvalidNetwork";
+
+    // Files: one catalogue for every command that reads or writes one (SafeFile).
+
+    /// <summary>The target file exists and overwriting was not asked for.</summary>
+    public const string FileExists = "ParityNet.FileExists";
+    /// <summary>The file or its folder does not exist.</summary>
+    public const string FileNotFound = "ParityNet.FileNotFound";
+    /// <summary>The path exists but is not a regular file: a folder, a device, a FIFO or a socket.</summary>
+    public const string NotARegularFile = "ParityNet.NotARegularFile";
+    /// <summary>Writing the file failed (permissions, disk full, a locked file).</summary>
+    public const string WriteFailed = "ParityNet.FileWriteFailed";
+    /// <summary>Reading the file failed (permissions, a locked file).</summary>
+    public const string ReadFailed = "ParityNet.FileReadFailed";
+    /// <summary>A path is not on the file system (e.g. Env: or HKLM:).</summary>
+    public const string NotFileSystemPath = "ParityNet.NotFileSystemPath";
+    /// <summary>The file is larger than any input the module reads.</summary>
+    public const string FileTooLarge = "ParityNet.OnnxFileTooLarge";
 }

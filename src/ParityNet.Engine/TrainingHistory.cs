@@ -60,6 +60,57 @@ public sealed class TrainingHistory
             new[] { finalAccuracy }, finalLoss, finalAccuracy, wallTime, stopReason);
     }
 
+    /// <summary>A whole history with its curves, as a serializer kept it (Import-Clixml, Receive-Job, JSON).
+    /// Every value is checked; the first that cannot belong to a training run is named.</summary>
+    /// <exception cref="ArgumentException">a value is outside its range or the curves differ in length;
+    /// <see cref="ArgumentException.ParamName"/> names it.</exception>
+    public static TrainingHistory Restore(string optimizer, TrainingOptions settings, int epochsRun,
+        IReadOnlyList<int> recordedEpochs, IReadOnlyList<double> loss, IReadOnlyList<double> accuracy,
+        double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason, int? batchSize, bool sampled)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(optimizer);
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(recordedEpochs);
+        ArgumentNullException.ThrowIfNull(loss);
+        ArgumentNullException.ThrowIfNull(accuracy);
+        try
+        {
+            settings.Validate();
+        }
+        catch (ParityNetException ex)
+        {
+            throw new ArgumentException(ex.Message, nameof(settings), ex);
+        }
+        ArgumentOutOfRangeException.ThrowIfNegative(epochsRun);
+        if (epochsRun > settings.Epochs)
+            throw new ArgumentOutOfRangeException(nameof(epochsRun), epochsRun, $"more epochs ran than the {settings.Epochs} asked for.");
+        if (loss.Count != recordedEpochs.Count)
+            throw new ArgumentException($"{loss.Count} loss values for {recordedEpochs.Count} recorded epochs.", nameof(loss));
+        if (accuracy.Count != recordedEpochs.Count)
+            throw new ArgumentException($"{accuracy.Count} accuracy values for {recordedEpochs.Count} recorded epochs.", nameof(accuracy));
+        for (int i = 0; i < recordedEpochs.Count; i++)
+        {
+            if (recordedEpochs[i] < 0 || recordedEpochs[i] > epochsRun || i > 0 && recordedEpochs[i] <= recordedEpochs[i - 1])
+                throw new ArgumentOutOfRangeException(nameof(recordedEpochs), recordedEpochs[i], $"recorded epoch {i} is {recordedEpochs[i]}; epochs must rise from 0 to {epochsRun}.");
+            if (double.IsNegative(loss[i]) && !double.IsNaN(loss[i]))
+                throw new ArgumentOutOfRangeException(nameof(loss), loss[i], $"loss value {i} is negative.");
+            if (!(accuracy[i] >= 0 && accuracy[i] <= 1))
+                throw new ArgumentOutOfRangeException(nameof(accuracy), accuracy[i], $"accuracy value {i} is outside 0 to 1.");
+        }
+        if (double.IsNegative(finalLoss) && !double.IsNaN(finalLoss))
+            throw new ArgumentOutOfRangeException(nameof(finalLoss), finalLoss, "the final loss is negative.");
+        if (!(finalAccuracy >= 0 && finalAccuracy <= 1))
+            throw new ArgumentOutOfRangeException(nameof(finalAccuracy), finalAccuracy, "accuracy must be 0 to 1.");
+        if (wallTime < TimeSpan.Zero)
+            throw new ArgumentOutOfRangeException(nameof(wallTime), wallTime, "wall time must not be negative.");
+        if (!Enum.IsDefined(stopReason))
+            throw new ArgumentOutOfRangeException(nameof(stopReason), stopReason, "unknown stop reason.");
+        if (batchSize is < 1)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "a batch holds at least one row.");
+        return new TrainingHistory(optimizer, settings, epochsRun, recordedEpochs.ToArray(), loss.ToArray(), accuracy.ToArray(),
+            finalLoss, finalAccuracy, wallTime, stopReason, batchSize, sampled);
+    }
+
     /// <summary>The optimizer, e.g. GradientDescent.</summary>
     public string Optimizer { get; }
 

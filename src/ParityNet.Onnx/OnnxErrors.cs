@@ -13,18 +13,6 @@ public static class OnnxErrorIds
     public const string CrossCheckFailed = "ParityNet.OnnxCrossCheckFailed";
     /// <summary>ONNX Runtime failed to load or run a model.</summary>
     public const string RuntimeFailed = "ParityNet.OnnxRuntimeFailed";
-    /// <summary>The target file exists and overwriting was not asked for.</summary>
-    public const string FileExists = "ParityNet.FileExists";
-    /// <summary>The file or its folder does not exist.</summary>
-    public const string FileNotFound = "ParityNet.FileNotFound";
-    /// <summary>Writing the file failed (permissions, disk full, a locked file).</summary>
-    public const string WriteFailed = "ParityNet.FileWriteFailed";
-    /// <summary>Reading the file failed (permissions, a locked file).</summary>
-    public const string ReadFailed = "ParityNet.FileReadFailed";
-    /// <summary>A path is not on the file system (e.g. Env: or HKLM:).</summary>
-    public const string NotFileSystemPath = "ParityNet.NotFileSystemPath";
-    /// <summary>The file is larger than any network the engine can hold.</summary>
-    public const string FileTooLarge = "ParityNet.OnnxFileTooLarge";
 }
 
 internal static class OnnxErrors
@@ -48,5 +36,5 @@ internal static class OnnxErrors
             $"ONNX Runtime could not load or run '{path}': {inner.Message}", path, inner);
 
     public static ParityNetException NotFound(string path) =>
-        new(OnnxErrorIds.FileNotFound, ParityErrorKind.NotFound, $"'{path}' does not exist.", path);
+        new(ErrorIds.FileNotFound, ParityErrorKind.NotFound, $"'{path}' does not exist.", path);
 }

@@ -26,45 +26,22 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
-        string folder = Path.GetDirectoryName(path) ?? throw OnnxErrors.NotFound(path);
-        if (!Directory.Exists(folder)) throw OnnxErrors.NotFound(folder);
-        if (Directory.Exists(path))
-            throw new ParityNetException(OnnxErrorIds.FileExists, ParityErrorKind.InvalidArgument, $"'{path}' is a folder; give a file name such as model.onnx.", path);
-        if (!overwrite && File.Exists(path)) throw Exists(path);
-
         byte[] bytes = OnnxModelBuilder.Serialize(network);
-        string temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
-        try
+        (long Compared, double MaxDiff) check = default;
+        SafeFile.Write(path, overwrite, "model.onnx", temp =>
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
-            var (compared, maxDiff) = CrossCheck(network, temp, batchSize, progress);
-            if (!(maxDiff <= Tolerance))
+            check = CrossCheck(network, temp, batchSize, progress);
+            if (!(check.MaxDiff <= Tolerance))
                 throw new ParityNetException(OnnxErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
-                    $"ONNX Runtime's answers differ from the engine's by up to {maxDiff:0.###e+0} over {compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
-                    maxDiff);
-            try
-            {
-                File.Move(temp, path, overwrite);
-            }
-            catch (IOException) when (!overwrite && File.Exists(path))
-            {
-                throw Exists(path);
-            }
-            return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, compared, maxDiff, network);
-        }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-        {
-            throw new ParityNetException(OnnxErrorIds.WriteFailed, ParityErrorKind.InvalidOperation,
-                $"Could not write '{path}': {ex.Message}", path, ex);
-        }
-        finally
-        {
-            if (File.Exists(temp)) File.Delete(temp);
-        }
+                    $"ONNX Runtime's answers differ from the engine's by up to {check.MaxDiff:0.###e+0} over {check.Compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
+                    check.MaxDiff);
+        });
+        return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, check.Compared, check.MaxDiff, network);
     }
 
     /// <summary>The inputs the cross-check runs: all 2^Bits, or a seeded sample (with 0 and the maximum) when that is too much work.</summary>
@@ -115,10 +92,6 @@ public static class OnnxExporter
         }
         return (inputs.Length, max);
     }
-
-    private static ParityNetException Exists(string path) =>
-        new(OnnxErrorIds.FileExists, ParityErrorKind.InvalidOperation,
-            $"'{path}' already exists. Add -Force to overwrite it, or choose another -Path.", path);
 }
 
 /// <summary>How far an export's cross-check has come: <see cref="Done"/> of <see cref="Total"/> inputs compared,

@@ -27,17 +27,9 @@ public static class OnnxImporter
         return ToNetwork(Parse(model, source), source);
     }
 
-    /// <summary>The bytes of <paramref name="path"/>, after checking that it exists and is not too large.</summary>
-    internal static byte[] ReadFile(string path)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var file = new FileInfo(path);
-        if (!file.Exists) throw OnnxErrors.NotFound(path);
-        if (file.Length > MaxFileBytes)
-            throw new ParityNetException(OnnxErrorIds.FileTooLarge, ParityErrorKind.LimitsExceeded,
-                $"'{path}' is {file.Length >> 20} MiB, more than the {MaxFileBytes >> 20} MiB any ParityNet network takes.", path);
-        return File.ReadAllBytes(path);
-    }
+    /// <summary>The bytes of <paramref name="path"/>: a regular file (links followed) of at most <see cref="MaxFileBytes"/>,
+    /// a cap that holds while reading, whatever size the file claims.</summary>
+    internal static byte[] ReadFile(string path) => SafeFile.ReadAllBytes(path, MaxFileBytes, "an ONNX model such as model.onnx");
 
     // ModelProto's top-level fields and their wire types (onnx.proto): what a model may start with.
     private static readonly Dictionary<int, WireFormat.WireType> s_modelFields = new()

@@ -83,7 +83,7 @@ public class ExportAgreementTests
         string path = folder.File("m.onnx");
         File.WriteAllText(path, "keep me");
         var ex = Assert.Throws<ParityNetException>(() => OnnxExporter.Export(network, path));
-        Assert.Equal(OnnxErrorIds.FileExists, ex.ErrorId);
+        Assert.Equal(ErrorIds.FileExists, ex.ErrorId);
         Assert.Equal("keep me", File.ReadAllText(path));
         Assert.Single(folder.Entries());
 
@@ -97,7 +97,7 @@ public class ExportAgreementTests
         var network = Nets.Make(3, new[] { 2 }, true, 0);
         using var folder = new ScratchFolder();
         var ex = Assert.Throws<ParityNetException>(() => OnnxExporter.Export(network, folder.File("no/such/m.onnx")));
-        Assert.Equal(OnnxErrorIds.FileNotFound, ex.ErrorId);
+        Assert.Equal(ErrorIds.FileNotFound, ex.ErrorId);
     }
 
     [Fact]

@@ -60,7 +60,7 @@ public class ImportErrorTests
     public void AMissingFileIsNamed()
     {
         var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(Path.Combine(Path.GetTempPath(), Guid.NewGuid() + ".onnx")));
-        Assert.Equal(OnnxErrorIds.FileNotFound, ex.ErrorId);
+        Assert.Equal(ErrorIds.FileNotFound, ex.ErrorId);
     }
 
     public static TheoryData<string> WrongGraphs => new()
