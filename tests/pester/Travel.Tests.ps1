@@ -1,0 +1,265 @@
+# Objects that leave this process and come back (issue 11): Start-Job, Export-Clixml/Import-Clixml,
+# ConvertTo-Json/ConvertFrom-Json and, where sshd can be started, Invoke-Command over SSH. Each round
+# trip is checked in another process, bit for bit, against a fingerprint of every double.
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+    . "$PSScriptRoot/OnnxTestHelpers.ps1"
+    $script:manifest = $env:PARITYNET_MANIFEST
+
+    # Every value that defines a network, doubles as their 64 bits: two networks with the same
+    # fingerprint are the same network to the last bit (weights, biases, spec, history, loss curve).
+    # Defined as text so that a job can define the very same function.
+    $script:fingerprintSource = @'
+function Get-Fingerprint($n) {
+    $bits = { param($d) '{0:x16}' -f [BitConverter]::DoubleToInt64Bits([double]$d) }
+    $parts = [System.Collections.Generic.List[string]]::new()
+    $s = $n.Spec
+    $parts.Add("spec $($s.Bits) $($s.HiddenSizes -join '-') $($s.Task) $($s.Activation) $($s.Initialization) $($s.HasBias) $($s.Seed)")
+    foreach ($w in $n.Weights) { $parts.Add("w $($w.Rows)x$($w.Columns) " + (($w.Values | ForEach-Object { $_ | ForEach-Object { & $bits $_ } }) -join ' ')) }
+    foreach ($b in $n.Biases) { $parts.Add('b ' + (($b | ForEach-Object { & $bits $_ }) -join ' ')) }
+    $h = $n.History
+    if ($h) {
+        $parts.Add("h $($h.Optimizer) $($h.Settings) $($h.EpochsRun) $($h.BatchSize) $($h.Sampled) $($h.StopReason) $($h.WallTime.Ticks) $(& $bits $h.FinalLoss) $(& $bits $h.FinalAccuracy)")
+        $parts.Add('epochs ' + ($h.RecordedEpochs -join ' '))
+        $parts.Add('loss ' + (($h.Loss | ForEach-Object { & $bits $_ }) -join ' '))
+        $parts.Add('accuracy ' + (($h.Accuracy | ForEach-Object { & $bits $_ }) -join ' '))
+    }
+    $parts -join "`n"
+}
+'@
+    . ([scriptblock]::Create($fingerprintSource))
+
+    # Networks of several kinds: the lesson's, Adam with every setting, two tanh layers without bias.
+    $script:networks = @(
+        Invoke-InFreshRunspace { New-ParityNetwork -Seed 3 | Invoke-NetworkTraining -Alpha 0.5 -Epochs 400 }
+        Invoke-InFreshRunspace { New-ParityNetwork -Bits 6 -HiddenSize 16 -Task BitParity -Activation ReLU -Initialization He -Seed 21 | Invoke-NetworkTraining -Optimizer Adam -Loss CrossEntropy -BatchSize 16 -Epochs 150 -TargetAccuracy 0.99 -Seed 5 }
+        Invoke-InFreshRunspace { New-ParityNetwork -Bits 5 -HiddenSize 6, 3 -Activation Tanh -NoBias -Seed 8 }
+    )
+}
+
+Describe 'Networks survive PowerShell''s serializer' {
+    It 'a network made in Start-Job comes back live, bit-identical to the job''s own, and every cmdlet takes it' {
+        $job = Start-Job -ArgumentList $manifest, $fingerprintSource {
+            param($manifest, $source)
+            Import-Module $manifest
+            . ([scriptblock]::Create($source))
+            $net = New-ParityNetwork -Bits 6 -HiddenSize 8 -Seed 4 | Invoke-NetworkTraining -Optimizer Momentum -Epochs 300
+            $net
+            Get-Fingerprint $net
+            (0..63 | Test-Parity -Network $net).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+        }
+        $out = $job | Receive-Job -Wait -AutoRemoveJob
+        $received = $out[0]
+        $received | Should -BeOfType ([ParityNet.ParityNetwork])
+        $received.History | Should -BeOfType ([ParityNet.TrainingHistory])
+        Get-Fingerprint $received | Should -BeExactly $out[1]
+        (0..63 | Test-Parity -Network $received).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) } | Should -Be $out[2..65]
+        # From the pipeline, by -Network, and to the other cmdlets.
+        ($received | Test-Parity -Number 5).Number | Should -Be 5
+        (Invoke-InFreshRunspace { param($n) $n | Invoke-NetworkTraining -Epochs 3 } -ArgumentList $received).History.EpochsRun | Should -Be 3
+        $onnx = Join-Path $TestDrive 'from-job.onnx'
+        ($received | Export-NetworkOnnx $onnx).InputsCompared | Should -Be 64
+        $png = Join-Path $TestDrive 'from-job.png'
+        $received | Export-TrainingChart $png | Should -Not -BeNullOrEmpty
+    }
+
+    It 'Export-Clixml here, Import-Clixml in another process: <Name> is live and bit-identical' -ForEach @(
+        @{ Index = 0; Name = 'the lesson''s network' }
+        @{ Index = 1; Name = 'an Adam ReLU network with every setting' }
+        @{ Index = 2; Name = 'an untrained two-layer tanh network without bias' }
+    ) {
+        $net = $networks[$Index]
+        $file = Join-Path $TestDrive "net$Index.xml"
+        $net | Export-Clixml $file
+        $there = Start-Job -ArgumentList $manifest, $fingerprintSource, $file {
+            param($manifest, $source, $file)
+            Import-Module $manifest
+            . ([scriptblock]::Create($source))
+            $back = Import-Clixml $file
+            $back.GetType().FullName
+            Get-Fingerprint $back
+            (Test-Parity -Network $back -Number 0, 1, 2, 3).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+        } | Receive-Job -Wait -AutoRemoveJob
+        $there[0] | Should -Be 'ParityNet.ParityNetwork'
+        $there[1] | Should -BeExactly (Get-Fingerprint $net)
+        $there[2..5] | Should -Be ((Test-Parity -Network $net -Number 0, 1, 2, 3).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) })
+    }
+
+    It 'a history, predictions and an export result come back live through Import-Clixml' {
+        $net = $networks[0]
+        $file = Join-Path $TestDrive 'others.xml'
+        $result = $net | Export-NetworkOnnx (Join-Path $TestDrive 'others.onnx')
+        $predictions = 0..7 | Test-Parity -Network $net
+        @($net.History) + @($predictions) + @($result) | Export-Clixml $file
+        $back = Import-Clixml $file
+        $back[0] | Should -BeOfType ([ParityNet.TrainingHistory])
+        $back[0].Loss.Count | Should -Be $net.History.Loss.Count
+        ($back[0].Loss | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }) | Should -Be ($net.History.Loss | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) })
+        $back[1..8] | ForEach-Object { $_ | Should -BeOfType ([ParityNet.ParityPrediction]) }
+        $back[1..8].Probability | Should -Be $predictions.Probability
+        $back[1..8].Bits | Should -Be $predictions.Bits
+        $back[9] | Should -BeOfType ([ParityNet.OnnxExportResult])
+        $back[9].MaxAbsDifference | Should -Be $result.MaxAbsDifference
+        Get-Fingerprint $back[9].Network | Should -BeExactly (Get-Fingerprint $net)
+        ($back[9] | Test-Parity -Number 3).Probability | Should -Be (Test-Parity -Network $net -Number 3).Probability
+        # A history on its own charts; it cannot stand for a network it did not bring.
+        $back[0] | Export-TrainingChart (Join-Path $TestDrive 'history.png') | Should -Not -BeNullOrEmpty
+        { $back[0] | Test-Parity -Number 3 -ErrorAction Stop } | Should -Throw -ErrorId 'ParityNet.InvalidNetwork,*'
+    }
+
+    It 'ConvertTo-Json -Depth 6 here, ConvertFrom-Json in another process: accepted by -Network and from the pipeline, bit-identical' {
+        $index = 0
+        foreach ($net in $networks) {
+            $file = Join-Path $TestDrive "net$index.json"
+            $net | ConvertTo-Json -Depth 6 | Set-Content $file -Encoding utf8
+            $there = Start-Job -ArgumentList $manifest, $fingerprintSource, $file {
+                param($manifest, $source, $file)
+                Import-Module $manifest
+                . ([scriptblock]::Create($source))
+                $json = Get-Content $file -Raw | ConvertFrom-Json
+                Get-Fingerprint ([ParityNet.ParityNetwork]$json)
+                (Test-Parity -Network $json -Number 0, 1).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+                ($json | Test-Parity -Number 2).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+                $hash = Get-Content $file -Raw | ConvertFrom-Json -AsHashtable
+                (Test-Parity -Network $hash -Number 3).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+            } | Receive-Job -Wait -AutoRemoveJob
+            $there[0] | Should -BeExactly (Get-Fingerprint $net)
+            $there[1..4] | Should -Be ((Test-Parity -Network $net -Number 0, 1, 2, 3).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) })
+            $index++
+        }
+    }
+
+    It 'JSON cut by ConvertTo-Json''s default depth is refused by name and says which -Depth to use' {
+        $json = $networks[0] | ConvertTo-Json -WarningAction SilentlyContinue | ConvertFrom-Json
+        $failure = { Test-Parity -Network $json -Number 1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParityNet.InvalidNetwork,*' -PassThru
+        $failure.Exception.Message | Should -Match 'Weights\[0\]\.Values'
+        $failure.Exception.Message | Should -Match 'ConvertTo-Json -Depth 6'
+    }
+}
+
+Describe 'A tampered or incomplete network is refused by name' {
+    BeforeAll {
+        $script:json = $networks[0] | ConvertTo-Json -Depth 6
+        function Get-Tampered([scriptblock] $Change) {
+            $o = $json | ConvertFrom-Json
+            & $Change $o
+            $o
+        }
+        function Get-Failure($object) {
+            try { $null = Test-Parity -Network $object -Number 1 -ErrorAction Stop; return $null }
+            catch { return $_ }
+        }
+    }
+
+    It '<Case>: ParityNet.InvalidNetwork naming <Field>' -ForEach @(
+        @{ Case = 'a NaN weight'; Field = 'Weights[0].Values[1][2]'; Change = { param($o) $o.Weights[0].Values[1][2] = [double]::NaN } }
+        @{ Case = 'an infinite bias'; Field = 'Biases[1][0]'; Change = { param($o) $o.Biases[1][0] = [double]::PositiveInfinity } }
+        @{ Case = 'a weight row too short'; Field = 'Weights[1].Values[2]'; Change = { param($o) $o.Weights[1].Values[2] = @() } }
+        @{ Case = 'a missing row'; Field = 'Weights[0].Values'; Change = { param($o) $o.Weights[0].Values = @($o.Weights[0].Values | Select-Object -Skip 1) } }
+        @{ Case = 'a matrix of the wrong shape'; Field = 'Weights[0].Rows'; Change = { param($o) $o.Weights[0].Rows = 7 } }
+        @{ Case = 'a missing field'; Field = 'Biases'; Change = { param($o) $o.PSObject.Properties.Remove('Biases') } }
+        @{ Case = 'a missing spec'; Field = 'Spec'; Change = { param($o) $o.PSObject.Properties.Remove('Spec') } }
+        @{ Case = 'bits out of range'; Field = 'Spec'; Change = { param($o) $o.Spec.Bits = 70 } }
+        @{ Case = 'bits changed in one place only'; Field = 'Bits'; Change = { param($o) $o.Bits = 9 } }
+        @{ Case = 'an unknown task'; Field = 'Spec.Task'; Change = { param($o) $o.Spec.Task = 'Prime' } }
+        @{ Case = 'a weight as text'; Field = 'Weights[0].Values[0][0]'; Change = { param($o) $o.Weights[0].Values[0][0] = 'abc' } }
+        @{ Case = 'a loss curve shorter than its epochs'; Field = 'History.Loss'; Change = { param($o) $o.History.Loss = @($o.History.Loss | Select-Object -Skip 1) } }
+        @{ Case = 'an accuracy above 1'; Field = 'History.Accuracy'; Change = { param($o) $o.History.Accuracy[0] = 1.5 } }
+        @{ Case = 'a negative alpha in the settings'; Field = 'History.Settings'; Change = { param($o) $o.History.Settings.Alpha = -1 } }
+    ) {
+        $failure = Get-Failure (Get-Tampered $Change)
+        $failure | Should -Not -BeNullOrEmpty
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidNetwork,*'
+        $failure.Exception.Message | Should -Match ([regex]::Escape($Field))
+    }
+
+    It 'a tampered Clixml file: Import-Clixml leaves the object deserialized, and using it names the field' {
+        $file = Join-Path $TestDrive 'tampered.xml'
+        $networks[0] | Export-Clixml $file
+        $xml = Get-Content $file -Raw
+        # The first weight of the first row, as the serializer wrote it.
+        $first = $networks[0].Weights[0].Values[0][0].ToString('R', [cultureinfo]::InvariantCulture)
+        $xml.Contains("<D>$first</D>") -or $xml.Contains("<Db>$first</Db>") | Should -BeTrue
+        $xml = ([regex]"<(Db|D)>$([regex]::Escape($first))</(Db|D)>").Replace($xml, '<Db>NaN</Db>', 1)
+        Set-Content $file $xml -NoNewline
+        $back = Import-Clixml $file
+        $back | Should -Not -BeOfType ([ParityNet.ParityNetwork])
+        $back.PSObject.TypeNames[0] | Should -Be 'Deserialized.ParityNet.ParityNetwork'
+        $failure = Get-Failure $back
+        $failure.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidNetwork,*'
+        $failure.Exception.Message | Should -Match ([regex]::Escape('Weights[0].Values[0][0]'))
+    }
+
+    It 'something that is not a network at all is named, from -Network and from the pipeline' {
+        (Get-Failure ([pscustomobject]@{ Name = 'x' })).FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidNetwork,*'
+        $errors = @()
+        $null = 'abc' | Invoke-NetworkTraining -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidNetwork,*'
+        $errors[0].Exception.Message | Should -Match "'abc' is not a network"
+    }
+}
+
+Describe 'Invoke-Command over SSH remoting (loopback)' {
+    BeforeAll {
+        # A private sshd on a loopback port, with its own host key, config and authorized key in
+        # $TestDrive; nothing of the system's SSH set-up is touched. Skipped, saying why, where it cannot start.
+        $script:skip = $null
+        $sshd = Get-Command sshd -ErrorAction Ignore
+        if (-not $sshd) { $sshd = Get-Item /usr/sbin/sshd -ErrorAction Ignore }
+        $ssh = Get-Command ssh -ErrorAction Ignore
+        if (-not $sshd -or -not $ssh) { $script:skip = 'openssh-server is not installed (apt-get install -y openssh-server)'; return }
+        $dir = Join-Path $TestDrive 'sshd'
+        $null = New-Item -ItemType Directory $dir
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'host_key') | Out-Null
+        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'client_key') | Out-Null
+        Copy-Item (Join-Path $dir 'client_key.pub') (Join-Path $dir 'authorized_keys')
+        & chmod 600 (Join-Path $dir 'authorized_keys') (Join-Path $dir 'client_key') (Join-Path $dir 'host_key')
+        # The subsystem runs this very pwsh (a dotnet tool: dotnet pwsh.dll).
+        $process = [Environment]::ProcessPath
+        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
+        $subsystem = if ((Split-Path $process -Leaf) -like 'dotnet*') { "$process $pwshDll -sshs -NoLogo -NoProfile" } else { "$process -sshs -NoLogo -NoProfile" }
+        $wrapper = Join-Path $dir 'pwsh-subsystem.sh'
+        Set-Content $wrapper "#!/bin/sh`nexport NO_COLOR=1 POWERSHELL_TELEMETRY_OPTOUT=1 ORT_DISABLE_TELEMETRY=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_ROOT='$([IO.Path]::GetDirectoryName($process))' HOME='$HOME'`nexec $subsystem`n"
+        & chmod 755 $wrapper
+        $script:port = Get-Random -Minimum 20000 -Maximum 60000
+        $config = Join-Path $dir 'sshd_config'
+        @(
+            "Port $port", 'ListenAddress 127.0.0.1', "HostKey $dir/host_key", "PidFile $dir/sshd.pid",
+            "AuthorizedKeysFile $dir/authorized_keys", 'PasswordAuthentication no', 'PubkeyAuthentication yes',
+            'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', "Subsystem powershell $wrapper"
+        ) | Set-Content $config
+        $null = New-Item -ItemType Directory /run/sshd -Force -ErrorAction Ignore
+        & $sshd.Source -f $config -E (Join-Path $dir 'sshd.log') 2>&1 | Out-Null
+        if ($LASTEXITCODE -ne 0) { $script:skip = "sshd could not be started here (exit $LASTEXITCODE): $(Get-Content (Join-Path $dir 'sshd.log') -Raw -ErrorAction Ignore)"; return }
+        $script:pidFile = Join-Path $dir 'sshd.pid'
+        $deadline = [DateTime]::UtcNow.AddSeconds(10)
+        while (-not (Test-Path $pidFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        $script:key = Join-Path $dir 'client_key'
+        $script:options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = (Join-Path $dir 'known_hosts'); IdentitiesOnly = 'yes' }
+        $script:user = [Environment]::UserName
+    }
+    AfterAll {
+        if ($pidFile -and (Test-Path $pidFile)) { Stop-Process -Id ([int](Get-Content $pidFile)) -ErrorAction Ignore }
+    }
+
+    It 'a network trained on the other side of Invoke-Command -HostName comes back whole: every cmdlet takes it, and a cast makes it live and bit-identical' {
+        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
+        $out = Invoke-Command -HostName 127.0.0.1 -Port $port -UserName $user -KeyFilePath $key -Options $options -ArgumentList $manifest, $fingerprintSource -ScriptBlock {
+            param($manifest, $source)
+            Import-Module $manifest
+            . ([scriptblock]::Create($source))
+            $net = New-ParityNetwork -Bits 5 -Seed 12 | Invoke-NetworkTraining -Epochs 200
+            $net
+            Get-Fingerprint $net
+            (0..31 | Test-Parity -Network $net).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) }
+        } -ErrorAction Stop
+        # PowerShell 7.6's SSH remoting client does not apply a module's TargetTypeForDeserialization
+        # (Start-Job and Import-Clixml do): the network arrives as its full deserialized form.
+        $out[0].PSObject.TypeNames[0] | Should -BeIn 'ParityNet.ParityNetwork', 'Deserialized.ParityNet.ParityNetwork'
+        (0..31 | Test-Parity -Network $out[0]).Probability | ForEach-Object { [BitConverter]::DoubleToInt64Bits($_) } | Should -Be $out[2..33]
+        ($out[0] | Test-Parity -Number 6).Number | Should -Be 6
+        $live = [ParityNet.ParityNetwork]$out[0]
+        $live | Should -BeOfType ([ParityNet.ParityNetwork])
+        Get-Fingerprint $live | Should -BeExactly $out[1]
+    }
+}
