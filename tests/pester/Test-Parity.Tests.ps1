@@ -92,3 +92,41 @@ Describe 'Test-Parity' {
         $err.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputOutOfRange,*'
     }
 }
+
+Describe 'Test-Parity takes Number by property name (issue 11)' {
+    BeforeAll { $script:net12 = New-ParityNetwork -Bits 12 -Seed 2 }
+
+    It 'reads the Number column of Import-Csv rows, as PowerShell''s [long] reads text' {
+        $csv = Join-Path $TestDrive 'numbers.csv'
+        @('Number,Note', '5,five', '0x10,hex', '1e3,exponent', ' 12 ,spaces', '2kb,suffix') | Set-Content $csv
+        $rows = Import-Csv $csv
+        (Import-Csv $csv | Test-Parity -Network $net12).Number | Should -Be @(5, 16, 1000, 12, 2048)
+        foreach ($row in $rows) { (Test-Parity -Network $net12 -Number $row).Number | Should -Be ([long]$row.Number) }
+    }
+
+    It 'takes objects and hashtables with a Number property, and predictions piped on' {
+        ([pscustomobject]@{ Number = 5; Other = 'x' } | Test-Parity -Network $net12).Number | Should -Be 5
+        (@{ Number = 9 } | Test-Parity -Network $net12).Number | Should -Be 9
+        (0..3 | Test-Parity -Network $net12 | Test-Parity -Network $net12).Number | Should -Be @(0, 1, 2, 3)
+    }
+
+    It 'refuses what [long] would round or invent: <Value>' -ForEach @(
+        @{ Value = '2.5' }, @{ Value = '1.5e0' }, @{ Value = '' }, @{ Value = '   ' }, @{ Value = 'abc' }, @{ Value = '1_000' }
+    ) {
+        $errors = @()
+        $out = [pscustomobject]@{ Number = $Value } | Test-Parity -Network $net12 -ErrorVariable errors -ErrorAction SilentlyContinue
+        $out | Should -BeNullOrEmpty
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputNotInteger,*'
+        $errors[0].Exception.Message | Should -Match ([regex]::Escape("'$Value'"))
+    }
+
+    It 'an object without a Number property is still refused by name' {
+        $errors = @()
+        $null = [pscustomobject]@{ Count = 5 } | Test-Parity -Network $net12 -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputNotInteger,*'
+    }
+
+    It 'plain numbers still bind by value, as before' {
+        (1, '2', 3.0, [decimal]4 | Test-Parity -Network $net12).Number | Should -Be @(1, 2, 3, 4)
+    }
+}
