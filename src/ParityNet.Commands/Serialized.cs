@@ -231,8 +231,14 @@ internal static class Serialized
     {
         private readonly object _value;
         private readonly string _path;
+        public readonly bool FromSerializer;
 
-        public Bag(object value, string path) { _value = value; _path = path; }
+        public Bag(object value, string path, bool? fromSerializer = null)
+        {
+            _value = value;
+            _path = path;
+            FromSerializer = fromSerializer ?? (value is PSObject pso && pso.TypeNames.Count > 0 && pso.TypeNames[0].StartsWith("Deserialized.", StringComparison.Ordinal));
+        }
 
         public string Path(string name) => _path.Length == 0 ? name : name.Length == 0 ? _path : $"{_path}.{name}";
 
@@ -256,7 +262,7 @@ internal static class Serialized
         }
 
         public Field Value(string name) =>
-            TryGet(name, out var value) ? new Field(value, Path(name)) : throw Invalid(Path(name), "is missing");
+            TryGet(name, out var value) ? new Field(value, Path(name), FromSerializer) : throw Invalid(Path(name), "is missing");
 
         public Field Item(string name, int index) => Value(name).Item(index);
         public Bag Object(string name) => Value(name).AsBag();
@@ -275,7 +281,7 @@ internal static class Serialized
         public void Same<T>(string name, T expected, Func<Field, T> read)
         {
             if (!TryGet(name, out var raw)) return;
-            var field = new Field(raw, Path(name));
+            var field = new Field(raw, Path(name), FromSerializer);
             T actual = read(field);
             if (!EqualityComparer<T>.Default.Equals(actual, expected))
                 throw Invalid(field.Where, $"is {Show(actual)} but the rest of the object says {Show(expected)}");
@@ -294,8 +300,14 @@ internal static class Serialized
     {
         private readonly object? _raw;
         public readonly string Where;
+        private readonly bool _fromSerializer;
 
-        public Field(object? raw, string where) { _raw = raw is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : raw; Where = where; }
+        public Field(object? raw, string where, bool fromSerializer)
+        {
+            _raw = raw is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : raw;
+            Where = where;
+            _fromSerializer = fromSerializer;
+        }
 
         public bool IsNull => _raw is null;
 
@@ -311,7 +323,7 @@ internal static class Serialized
         {
             if (_raw is null || _raw is string || _raw is ValueType || _raw is IList)
                 throw Invalid(Where, $"is {Shown}, not an object with fields{Truncated()}");
-            return new Bag(_raw, Where);
+            return new Bag(_raw, Where, _fromSerializer);
         }
 
         public IList AsList()
@@ -321,12 +333,13 @@ internal static class Serialized
             throw Invalid(Where, $"is {Shown}, not a list{Truncated()}");
         }
 
-        public Field Item(int index) => new(AsList()[index], $"{Where}[{index}]");
+        public Field Item(int index) => new(AsList()[index], $"{Where}[{index}]", _fromSerializer);
 
         // ConvertTo-Json below the depth it needs writes nested objects as their text (ToString).
-        private string Truncated() => _raw is string
-            ? " (ConvertTo-Json writes objects deeper than its -Depth, 2 by default, as text: use ConvertTo-Json -Depth 6)"
-            : "";
+        private string Truncated() => _raw is not string ? ""
+            : _fromSerializer
+                ? " (the sending side serialized it without ParityNet's types file, which asks for enough depth: import the module there by name or by its manifest ParityNet.psd1, not its DLL)"
+                : " (ConvertTo-Json writes objects deeper than its -Depth, 2 by default, as text: use ConvertTo-Json -Depth 6)";
 
         public double AsDouble() => _raw switch
         {

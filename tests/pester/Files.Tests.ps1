@@ -123,9 +123,8 @@ Describe 'Special files are refused by name, never replaced' -Skip:($IsWindows) 
         if ($Target -like 'device*' -and $deviceSkip) { Set-ItResult -Skipped -Because $deviceSkip; return }
         $write = ($writers | Where-Object Name -eq $Writer).Write
         foreach ($force in $false, $true) {
-            $errors = @()
-            $null = & $write $path $force 2>&1 | Tee-Object -Variable errors
-            $record = @($errors | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] })[0]
+            $record = $null
+            try { $ErrorActionPreference = 'Stop'; $null = & $write $path $force } catch { $record = $_ }
             $record.FullyQualifiedErrorId | Should -BeLike 'ParityNet.NotARegularFile,*'
             $record.Exception.Message | Should -Match 'not a regular file'
         }

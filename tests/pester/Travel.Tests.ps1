@@ -236,7 +236,7 @@ Describe 'Invoke-Command over SSH remoting (loopback)' {
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
         while (-not (Test-Path $pidFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
         $script:key = Join-Path $dir 'client_key'
-        $script:options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = (Join-Path $dir 'known_hosts'); IdentitiesOnly = 'yes' }
+        $script:options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = (Join-Path $dir 'known_hosts'); IdentitiesOnly = 'yes'; LogLevel = 'ERROR' }
         $script:user = [Environment]::UserName
     }
     AfterAll {
