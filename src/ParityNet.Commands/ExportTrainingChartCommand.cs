@@ -138,7 +138,8 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             return;
         }
         WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) to '{path}', {png.Length} bytes.");
-        WriteObject(new FileInfo(path));
+        // Through the FileSystem provider, as Get-Item gives it, so that its view shows mode, size and owner.
+        WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
     }
 
     private void Add(TrainingHistory history)

@@ -103,3 +103,13 @@ Describe 'Export-TrainingChart' {
         (Get-PngSize $path).Height | Should -Be 150
     }
 }
+
+Describe 'Export-TrainingChart output reads like Get-Item''s' {
+    It 'the file it returns carries the provider''s view: its size and mode show' {
+        $file = $gd | Export-TrainingChart (Join-Path $TestDrive 'view.png')
+        $file | Should -BeOfType ([System.IO.FileInfo])
+        $file.PSProvider.Name | Should -Be 'FileSystem'
+        $shown = $file | Format-Table | Out-String
+        $shown | Should -Match ([regex]::Escape("$($file.Length)"))
+    }
+}
