@@ -16,12 +16,28 @@ public sealed class ImportNetworkOnnxCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string Path { get; set; } = string.Empty;
 
+    /// <summary>For a model without ParityNet metadata: the task it was trained for. Default Even.</summary>
+    [Parameter]
+    public ParityTask? Task { get; set; }
+
+    /// <summary>For a model without ParityNet metadata: the order of the bits along its input. Default MsbFirst.</summary>
+    [Parameter]
+    public BitOrder? BitOrder { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         try
         {
-            WriteObject(OnnxImporter.Import(FilePaths.Resolve(this, Path)));
+            var options = new ForeignOptions { Task = Task ?? ParityTask.Even, BitOrder = BitOrder ?? ParityNet.BitOrder.MsbFirst };
+            var result = OnnxImporter.ImportChecked(FilePaths.Resolve(this, Path), options);
+            WriteVerbose($"Read '{result.Path}': {result.Description}.");
+            if (result.Foreign && Task is null && BitOrder is null)
+                WriteVerbose($"It has no ParityNet metadata: task {options.Task} and bits most significant first are the defaults; -Task and -BitOrder change them.");
+            if (!result.Foreign && (Task is { } t && t != result.Network.Task || BitOrder is ParityNet.BitOrder.LsbFirst))
+                WriteWarning($"'{result.Path}' is a ParityNet file: its own task ({result.Network.Task}) and bit order (most significant first) are used, not -Task or -BitOrder.");
+            WriteVerbose($"Cross-check: ONNX Runtime ran the file and the engine the network on {result.InputsCompared} inputs; they agree within {result.MaxAbsDifference:0.###e+0} (tolerance {OnnxExporter.Tolerance:0e+0}).");
+            WriteObject(result.Network);
         }
         catch (ParityNetException ex)
         {

@@ -203,7 +203,8 @@ internal static class Serialized
         double probability = bag.Double("Probability");
         if (!(probability >= 0 && probability <= 1))
             throw Invalid(bag.Path("Probability"), $"is {probability.ToString("R", CultureInfo.InvariantCulture)}, not a probability from 0 to 1");
-        var prediction = new ParityPrediction(number, bits.Length, bag.Enum<ParityTask>("Task"), probability, bag.Enum<PredictionEngine>("Engine"));
+        string? source = bag.Has("Source") && bag.Value("Source") is { IsNull: false } s ? s.AsString() : null;
+        var prediction = new ParityPrediction(number, bits.Length, bag.Enum<ParityTask>("Task"), probability, bag.Enum<PredictionEngine>("Engine"), source);
         bag.Same("Prediction", prediction.Prediction, v => v.AsString());
         bag.Same("Expected", prediction.Expected, v => v.AsString());
         bag.Same("Correct", prediction.Correct, v => v.AsBool());

@@ -39,11 +39,27 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     [Parameter(ParameterSetName = NetworkFromPipelineSet, Mandatory = true, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     public object? Network { get; set; }
 
-    /// <summary>An ONNX file written by Export-NetworkOnnx: ONNX Runtime computes the predictions
-    /// (Engine = OnnxRuntime), a batch of numbers per run.</summary>
+    /// <summary>An ONNX file: ONNX Runtime computes the predictions (Engine = OnnxRuntime), a batch of numbers
+    /// per run. Export-NetworkOnnx's files, or any model with one float or double input [N, Bits] and one
+    /// output [N, 1] or [N, 2] (two classes, column 1 is label 1), such as PyTorch's exports.</summary>
     [Parameter(Mandatory = true, ParameterSetName = OnnxSet)]
     [ValidateNotNullOrEmpty]
     public string? OnnxPath { get; set; }
+
+    /// <summary>For a model without ParityNet metadata: the task it was trained for (what Expected and Correct
+    /// mean). Default Even. A ParityNet file's own task wins.</summary>
+    [Parameter(ParameterSetName = OnnxSet)]
+    public ParityTask? Task { get; set; }
+
+    /// <summary>For a model without ParityNet metadata: the order of the bits along its input. Default
+    /// MsbFirst, ParityNet's own.</summary>
+    [Parameter(ParameterSetName = OnnxSet)]
+    public BitOrder? BitOrder { get; set; }
+
+    /// <summary>For a model without ParityNet metadata whose last node is not Sigmoid or Softmax: whether its
+    /// output holds a probability or a logit (then σ, or softmax for two columns, is applied).</summary>
+    [Parameter(ParameterSetName = OnnxSet)]
+    public OnnxOutputKind? OutputKind { get; set; }
 
     /// <inheritdoc/>
     protected override void BeginProcessing()
@@ -52,7 +68,11 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
         {
             try
             {
-                _onnx = OnnxPredictor.Open(FilePaths.Resolve(this, OnnxPath));
+                var options = new ForeignOptions { Task = Task ?? ParityTask.Even, BitOrder = BitOrder ?? ParityNet.BitOrder.MsbFirst, OutputKind = OutputKind };
+                _onnx = OnnxPredictor.Open(FilePaths.Resolve(this, OnnxPath), options);
+                WriteVerbose($"'{_onnx.Source}': {_onnx.Reading}.");
+                if (_onnx.IsParityNet && (Task is { } t && t != _onnx.Task || BitOrder is ParityNet.BitOrder.LsbFirst))
+                    WriteWarning($"'{_onnx.Source}' is a ParityNet file: its own task ({_onnx.Task}) and bit order (most significant first) are used, not -Task or -BitOrder.");
             }
             catch (ParityNetException ex)
             {

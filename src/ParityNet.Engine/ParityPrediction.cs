@@ -13,8 +13,9 @@ public enum PredictionEngine
 public sealed class ParityPrediction
 {
     /// <summary>Creates a prediction of <paramref name="number"/> by a network of <paramref name="bits"/> bits.</summary>
-    public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine)
+    public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine, string? source = null)
     {
+        Source = source;
         Number = number;
         _width = bits;
         Task = task;
@@ -56,6 +57,9 @@ public sealed class ParityPrediction
 
     /// <summary>Which engine computed it.</summary>
     public PredictionEngine Engine { get; }
+
+    /// <summary>The model file ONNX Runtime ran, for predictions made through one; null for the managed engine.</summary>
+    public string? Source { get; }
 
     /// <inheritdoc/>
     public override string ToString() => $"{Number} ({Bits}): {Prediction} p={Probability:0.0000}";

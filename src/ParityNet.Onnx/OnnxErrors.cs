@@ -11,6 +11,9 @@ public static class OnnxErrorIds
     public const string UnsupportedGraph = "ParityNet.OnnxUnsupportedGraph";
     /// <summary>ONNX Runtime's answers differ from the engine's by more than the tolerance.</summary>
     public const string CrossCheckFailed = "ParityNet.OnnxCrossCheckFailed";
+    /// <summary>A model without ParityNet metadata whose last node is not Sigmoid or Softmax: whether its output
+    /// holds probabilities or logits must be given.</summary>
+    public const string OutputKindUnknown = "ParityNet.OnnxOutputKindUnknown";
     /// <summary>ONNX Runtime failed to load or run a model.</summary>
     public const string RuntimeFailed = "ParityNet.OnnxRuntimeFailed";
 }
@@ -27,8 +30,8 @@ internal static class OnnxErrors
 
     public static ParityNetException Unsupported(string path, string why) =>
         new(OnnxErrorIds.UnsupportedGraph, ParityErrorKind.InvalidData,
-            $"'{path}' is ONNX, but not a ParityNet network: {why}. Import-NetworkOnnx reads only the graph Export-NetworkOnnx writes " +
-            $"(input '{OnnxFormat.InputName}' float[N, Bits]; per layer MatMul, Add when there are biases, Sigmoid; output '{OnnxFormat.OutputName}' float[N, 1]; ParityNet metadata).",
+            $"'{path}' is ONNX with ParityNet metadata, but not the graph Export-NetworkOnnx writes: {why}. That graph is input '{OnnxFormat.InputName}' float[N, Bits]; " +
+            $"per layer MatMul, Add when there are biases, then Sigmoid, Tanh or Relu (Sigmoid for the output); output '{OnnxFormat.OutputName}' float[N, 1].",
             path);
 
     public static ParityNetException Runtime(string path, Exception inner) =>

@@ -35,7 +35,8 @@ public static class OnnxExporter
                 stream.Write(bytes);
                 stream.Flush(flushToDisk: true);
             }
-            check = CrossCheck(network, temp, batchSize, progress);
+            using (var predictor = OnnxPredictor.Open(temp))
+                check = CrossCheck(network, predictor, batchSize, progress);
             if (!(check.MaxDiff <= Tolerance))
                 throw new ParityNetException(OnnxErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
                     $"ONNX Runtime's answers differ from the engine's by up to {check.MaxDiff:0.###e+0} over {check.Compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
@@ -63,25 +64,24 @@ public static class OnnxExporter
         return sample;
     }
 
-    private static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, string file, int batchSize, IProgress<CrossCheckProgress>? progress)
+    /// <summary>Runs <paramref name="network"/> in the engine and <paramref name="predictor"/> in ONNX Runtime over
+    /// <see cref="CrossCheckInputs"/>; returns how many inputs were compared and the largest difference (NaN if any).</summary>
+    internal static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, OnnxPredictor predictor, int batchSize, IProgress<CrossCheckProgress>? progress)
     {
         var inputs = CrossCheckInputs(network);
         long work = inputs.Length * network.Weights.Sum(w => (long)w.Rows * w.Columns);
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
         bool all = inputs.Length == (1L << network.Bits);
-        using (var predictor = OnnxPredictor.Open(file))
+        // A batch at a time, so that progress can be told on long checks.
+        int chunk = Math.Max(batchSize, 1);
+        for (int start = 0; start < inputs.Length; start += chunk)
         {
-            // A batch at a time, so that progress can be told on long checks.
-            int chunk = Math.Max(batchSize, 1);
-            for (int start = 0; start < inputs.Length; start += chunk)
-            {
-                int count = Math.Min(chunk, inputs.Length - start);
-                var numbers = inputs.AsSpan(start, count);
-                network.Predict(numbers, engine.AsSpan(start, count));
-                predictor.Predict(numbers, runtime.AsSpan(start, count), batchSize);
-                progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
-            }
+            int count = Math.Min(chunk, inputs.Length - start);
+            var numbers = inputs.AsSpan(start, count);
+            network.Predict(numbers, engine.AsSpan(start, count));
+            predictor.Predict(numbers, runtime.AsSpan(start, count), batchSize);
+            progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
         }
         double max = 0;
         for (int i = 0; i < inputs.Length; i++)

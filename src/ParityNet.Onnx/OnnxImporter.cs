@@ -5,6 +5,15 @@ using ParityNet.Onnx.Proto;
 
 namespace ParityNet;
 
+/// <summary>What an import read: the network, and how well ONNX Runtime and the engine agreed on the file.</summary>
+/// <param name="Network">The network.</param>
+/// <param name="Path">The file.</param>
+/// <param name="InputsCompared">The inputs ONNX Runtime and the engine were compared on.</param>
+/// <param name="MaxAbsDifference">The largest |engine − ONNX Runtime| probability over them.</param>
+/// <param name="Foreign">Whether another tool wrote the file (no ParityNet metadata).</param>
+/// <param name="Description">What was read, in a sentence.</param>
+public sealed record OnnxImport(ParityNetwork Network, string Path, long InputsCompared, double MaxAbsDifference, bool Foreign, string Description);
+
 /// <summary>
 /// Reads a ParityNet ONNX file back into a network. The graph must be exactly the one
 /// <see cref="OnnxExporter"/> writes; every size is checked against the engine's limits before
@@ -16,16 +25,59 @@ public static class OnnxImporter
     /// <summary>The largest file read: 1 GiB, more than the weights of any network the engine can train.</summary>
     public const long MaxFileBytes = 1L << 30;
 
-    /// <summary>Reads the network in <paramref name="path"/>.</summary>
-    /// <exception cref="ParityNetException">the file is missing, not ONNX, truncated, or not a ParityNet graph.</exception>
-    public static ParityNetwork Import(string path) => Import(ReadFile(path), path);
+    /// <summary>Reads the network in <paramref name="path"/>, cross-checked (see <see cref="ImportChecked"/>).</summary>
+    /// <exception cref="ParityNetException">the file is missing, not ONNX, truncated, not a network ParityNet can
+    /// take, or ONNX Runtime and the engine disagree on it.</exception>
+    public static ParityNetwork Import(string path, ForeignOptions? options = null) => ImportChecked(path, options).Network;
 
-    /// <summary>Reads a network from a model's bytes; <paramref name="source"/> names it in errors.</summary>
-    public static ParityNetwork Import(byte[] model, string source = "the model")
+    /// <summary>Reads the network in <paramref name="path"/>: a ParityNet file, or a standard MLP another tool
+    /// wrote (read as <paramref name="options"/> say). Then ONNX Runtime runs the file and the engine runs the
+    /// network over every input up to 16 bits (a seeded sample beyond); unless they agree within
+    /// <see cref="OnnxExporter.Tolerance"/>, no network is returned.</summary>
+    public static OnnxImport ImportChecked(string path, ForeignOptions? options = null, IProgress<CrossCheckProgress>? progress = null)
+    {
+        byte[] bytes = ReadFile(path);
+        var model = Parse(bytes, path);
+        ParityNetwork network;
+        string description;
+        bool foreign = !IsParityNet(model);
+        OnnxPredictor predictor;
+        if (!foreign)
+        {
+            network = ToNetwork(model, path);
+            description = $"a ParityNet file: {network}";
+            predictor = OnnxPredictor.FromBytes(bytes, path, null);
+        }
+        else
+        {
+            options ??= new ForeignOptions();
+            var signature = ForeignMlp.Signature(model, path);
+            (network, bool logit, description) = ForeignMlp.ToNetwork(model, path, signature, options);
+            description = $"{model.ProducerName switch { { Length: > 0 } p => p, _ => "an unnamed tool" }}'s {description}; task {options.Task}, bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first";
+            predictor = OnnxPredictor.FromBytes(bytes, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability });
+        }
+        (long compared, double maxDiff) check;
+        using (predictor)
+            check = OnnxExporter.CrossCheck(network, predictor, OnnxPredictor.DefaultBatchSize, progress);
+        if (!(check.maxDiff <= OnnxExporter.Tolerance))
+            throw new ParityNetException(OnnxErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
+                $"ONNX Runtime's answers for '{path}' differ from the converted network's by up to {check.maxDiff:0.###e+0} over {check.compared} inputs, more than {OnnxExporter.Tolerance:0e+0}, so no network was returned. The file computes something ParityNet's network does not.",
+                check.maxDiff);
+        return new OnnxImport(network, path, check.compared, check.maxDiff, foreign, description);
+    }
+
+    /// <summary>Reads a network from a model's bytes without running it; <paramref name="source"/> names it in errors.</summary>
+    public static ParityNetwork Import(byte[] model, string source = "the model", ForeignOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return ToNetwork(Parse(model, source), source);
+        var parsed = Parse(model, source);
+        if (IsParityNet(parsed)) return ToNetwork(parsed, source);
+        return ForeignMlp.ToNetwork(parsed, source, ForeignMlp.Signature(parsed, source), options ?? new ForeignOptions()).Network;
     }
+
+    /// <summary>Whether the model carries ParityNet's producer name or metadata, and so is held to ParityNet's own graph.</summary>
+    internal static bool IsParityNet(ModelProto model) =>
+        model.ProducerName == OnnxFormat.ProducerName || model.MetadataProps.Any(m => m.Key.StartsWith("paritynet.", StringComparison.Ordinal));
 
     /// <summary>The bytes of <paramref name="path"/>: a regular file (links followed) of at most <see cref="MaxFileBytes"/>,
     /// a cap that holds while reading, whatever size the file claims.</summary>

@@ -1,11 +1,14 @@
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+using ParityNet.Onnx.Proto;
 
 namespace ParityNet;
 
 /// <summary>
-/// A ParityNet ONNX model loaded once into ONNX Runtime, answering numbers in batches. The file is
-/// read once: the importer checks it is a ParityNet graph (and gives its bits and task), then one
-/// InferenceSession is made from the same bytes. Dispose it to free the session.
+/// An ONNX model loaded once into ONNX Runtime, answering numbers in batches. A ParityNet file is read
+/// as its metadata says; any other model with one float or double input [N, Bits] and one output [N, 1]
+/// or [N, 2] is read as <see cref="ForeignOptions"/> say (task, bit order, and what the output holds when
+/// its last node is not Sigmoid or Softmax). The file is read once; dispose the predictor to free the session.
 /// </summary>
 public sealed class OnnxPredictor : IDisposable
 {
@@ -13,33 +16,94 @@ public sealed class OnnxPredictor : IDisposable
     public const int DefaultBatchSize = 4096;
 
     private readonly InferenceSession _session;
-    private readonly string _source;
-    private readonly string[] _inputNames = { OnnxFormat.InputName };
-    private readonly string[] _outputNames = { OnnxFormat.OutputName };
+    private readonly string[] _inputNames;
+    private readonly string[] _outputNames;
+    private readonly OnnxSignature _signature;
 
-    private OnnxPredictor(InferenceSession session, ParityNetwork network, string source)
+    private OnnxPredictor(InferenceSession session, OnnxSignature signature, ParityNetwork? network, ParityTask task,
+        BitOrder bitOrder, OnnxOutputKind outputKind, string source, string reading)
     {
         _session = session;
+        _signature = signature;
+        _inputNames = new[] { signature.InputName };
+        _outputNames = new[] { signature.OutputName };
         Network = network;
-        _source = source;
+        Task = task;
+        BitOrder = bitOrder;
+        OutputKind = outputKind;
+        Source = source;
+        Reading = reading;
     }
 
-    /// <summary>The network as the file holds it (float32 weights), read by <see cref="OnnxImporter"/>.</summary>
-    public ParityNetwork Network { get; }
+    /// <summary>The network as a ParityNet file holds it (float32 weights); null for a model another tool wrote.</summary>
+    public ParityNetwork? Network { get; }
 
     /// <summary>The input width.</summary>
-    public int Bits => Network.Bits;
+    public int Bits => _signature.Bits;
 
-    /// <summary>The task of the network.</summary>
-    public ParityTask Task => Network.Task;
+    /// <summary>The task: from the file's ParityNet metadata, else as given.</summary>
+    public ParityTask Task { get; }
 
-    /// <summary>Loads <paramref name="path"/> into ONNX Runtime after checking it is a ParityNet model.</summary>
-    /// <exception cref="ParityNetException">the file is missing, not a ParityNet model, or ONNX Runtime rejects it.</exception>
-    public static OnnxPredictor Open(string path)
+    /// <summary>The order of the bits along the model's input.</summary>
+    public BitOrder BitOrder { get; }
+
+    /// <summary>What the output holds: a probability, or a logit that σ (softmax for two columns) turns into one.</summary>
+    public OnnxOutputKind OutputKind { get; }
+
+    /// <summary>Whether the file carries ParityNet metadata.</summary>
+    public bool IsParityNet => Network is not null;
+
+    /// <summary>The model's input and output.</summary>
+    public OnnxSignature Signature => _signature;
+
+    /// <summary>The file the predictions come from.</summary>
+    public string Source { get; }
+
+    /// <summary>How the model is read, in a sentence (for -Verbose).</summary>
+    public string Reading { get; }
+
+    /// <summary>Loads <paramref name="path"/> into ONNX Runtime.</summary>
+    /// <exception cref="ParityNetException">the file is missing or not ONNX; it is not a model ParityNet can run
+    /// (<see cref="OnnxErrorIds.UnsupportedGraph"/>); its output's meaning is unknown and not given
+    /// (<see cref="OnnxErrorIds.OutputKindUnknown"/>); or ONNX Runtime rejects it.</exception>
+    public static OnnxPredictor Open(string path, ForeignOptions? options = null) =>
+        FromBytes(OnnxImporter.ReadFile(path), path, options);
+
+    internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options)
     {
-        byte[] bytes = OnnxImporter.ReadFile(path);
-        var network = OnnxImporter.Import(bytes, path);
-        return new OnnxPredictor(CreateSession(bytes, path), network, path);
+        var model = OnnxImporter.Parse(bytes, source);
+        if (OnnxImporter.IsParityNet(model))
+        {
+            var network = OnnxImporter.ToNetwork(model, source);
+            var signature = new OnnxSignature(OnnxFormat.InputName, false, network.Bits, null, OnnxFormat.OutputName, false, 1, "Sigmoid");
+            return new OnnxPredictor(CreateSession(bytes, source), signature, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
+                $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
+        }
+        options ??= new ForeignOptions();
+        var sig = ForeignMlp.Signature(model, source);
+        OnnxOutputKind kind;
+        string why;
+        if (options.OutputKind is { } given)
+        {
+            kind = given;
+            why = $"read as a {(given == OnnxOutputKind.Logit ? "logit" : "probability")}, as given";
+        }
+        else if (sig.LastOp is "Sigmoid" or "Softmax")
+        {
+            kind = OnnxOutputKind.Probability;
+            why = $"read as a probability: its last node is {sig.LastOp}";
+        }
+        else
+        {
+            throw new ParityNetException(OnnxErrorIds.OutputKindUnknown, ParityErrorKind.InvalidArgument,
+                $"'{source}' has no ParityNet metadata and its output '{sig.OutputName}' comes from {(sig.LastOp is null ? "no node" : $"a {sig.LastOp} node")}, not Sigmoid or Softmax, so it may hold logits or probabilities. " +
+                "Say which with -OutputKind Logit (ParityNet applies σ) or -OutputKind Probability.", source);
+        }
+        string columns = sig.OutputWidth == 2 ? "two classes, column 1 is label 1" : "one column";
+        string reading = $"no ParityNet metadata: task {options.Task} and bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first " +
+            $"(-Task and -BitOrder change them); input '{sig.InputName}' {(sig.InputIsDouble ? "double" : "float")}[{(sig.FixedBatch?.ToString() ?? "N")}, {sig.Bits}], " +
+            $"output '{sig.OutputName}' ({columns}) {why}";
+        return new OnnxPredictor(CreateSession(bytes, source), sig, null, options.Task, options.BitOrder, kind, source, reading);
     }
 
     private static InferenceSession CreateSession(byte[] model, string source)
@@ -60,9 +124,17 @@ public sealed class OnnxPredictor : IDisposable
     }
 
     /// <summary>Throws <see cref="ErrorIds.InputOutOfRange"/> unless 0 ≤ number &lt; 2^Bits.</summary>
-    public void CheckNumber(long number) => Network.CheckNumber(number);
+    public void CheckNumber(long number)
+    {
+        if (Network is not null) { Network.CheckNumber(number); return; }
+        long max = (1L << Bits) - 1;
+        if (number < 0 || number > max)
+            throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
+                $"{number} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to {max}.", number);
+    }
 
-    /// <summary>The probability of label 1 for each number, from ONNX Runtime, <paramref name="batchSize"/> rows per Run.</summary>
+    /// <summary>The probability of label 1 for each number, from ONNX Runtime, <paramref name="batchSize"/> rows per Run
+    /// (the model's own batch size when it fixes one).</summary>
     public void Predict(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize = DefaultBatchSize)
     {
         if (probabilities.Length < numbers.Length)
@@ -71,45 +143,75 @@ public sealed class OnnxPredictor : IDisposable
         foreach (long n in numbers) CheckNumber(n);
         if (numbers.IsEmpty) return;
 
-        int bits = Bits;
-        int capacity = Math.Min(batchSize, numbers.Length);
-        var input = new float[(long)capacity * bits];
+        int bits = Bits, width = _signature.OutputWidth;
+        // A fixed batch is run as it is, the last one padded with zeros; a symbolic one takes up to batchSize rows.
+        int capacity = _signature.FixedBatch is long fixedBatch ? (int)Math.Min(fixedBatch, int.MaxValue / Math.Max(bits, 1)) : Math.Min(batchSize, numbers.Length);
+        long[] shape = { capacity, bits };
+        var floats = _signature.InputIsDouble ? null : new float[(long)capacity * bits];
+        var doubles = _signature.InputIsDouble ? new double[(long)capacity * bits] : null;
         Span<double> row = stackalloc double[bits];
+        var output = new double[(long)capacity * width];
         using var runOptions = new RunOptions();
         for (int start = 0; start < numbers.Length; start += capacity)
         {
             int rows = Math.Min(capacity, numbers.Length - start);
+            int runRows = _signature.FixedBatch is null ? rows : capacity;
+            if (runRows != rows) { floats?.AsSpan().Clear(); doubles?.AsSpan().Clear(); }
             for (int i = 0; i < rows; i++)
             {
                 BitEncoding.Encode(numbers[start + i], bits, row);
-                for (int j = 0; j < bits; j++) input[i * bits + j] = (float)row[j];
+                if (BitOrder == BitOrder.LsbFirst) row.Reverse();
+                for (int j = 0; j < bits; j++)
+                {
+                    if (floats is not null) floats[i * bits + j] = (float)row[j];
+                    else doubles![i * bits + j] = row[j];
+                }
             }
+            shape[0] = runRows;
             try
             {
-                using var value = OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance,
-                    input.AsMemory(0, rows * bits), new long[] { rows, bits });
+                using var value = floats is not null
+                    ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, floats.AsMemory(0, runRows * bits), shape)
+                    : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, doubles.AsMemory(0, runRows * bits), shape);
                 using var results = _session.Run(runOptions, _inputNames, new[] { value }, _outputNames);
-                var shape = results[0].GetTensorTypeAndShape().Shape;
-                if (shape.Length != 2 || shape[0] != rows || shape[1] != 1)
-                    throw new InvalidOperationException($"the output has shape [{string.Join(", ", shape)}], expected [{rows}, 1]");
-                var output = results[0].GetTensorDataAsSpan<float>();
-                for (int i = 0; i < rows; i++) probabilities[start + i] = output[i];
+                var outShape = results[0].GetTensorTypeAndShape().Shape;
+                if (outShape.Length != 2 || outShape[0] != runRows || outShape[1] != width)
+                    throw new ParityNetException(OnnxErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation,
+                        $"ONNX Runtime ran '{Source}' but its output has shape [{string.Join(", ", outShape)}], not [{runRows}, {width}] as the file declares.", Source);
+                if (results[0].GetTensorTypeAndShape().ElementDataType == TensorElementType.Double)
+                    results[0].GetTensorDataAsSpan<double>()[..(rows * width)].CopyTo(output);
+                else
+                {
+                    var single = results[0].GetTensorDataAsSpan<float>();
+                    for (int i = 0; i < rows * width; i++) output[i] = single[i];
+                }
+                for (int i = 0; i < rows; i++)
+                {
+                    double a = output[i * width], b = width == 1 ? 0 : output[i * width + 1];
+                    probabilities[start + i] = (width, OutputKind) switch
+                    {
+                        (1, OnnxOutputKind.Probability) => a,
+                        (1, _) => 1 / (1 + Math.Exp(-a)),
+                        (_, OnnxOutputKind.Probability) => b,
+                        _ => 1 / (1 + Math.Exp(a - b)), // softmax's second column
+                    };
+                }
             }
             catch (OnnxRuntimeException ex)
             {
-                throw OnnxErrors.Runtime(_source, ex);
+                throw OnnxErrors.Runtime(Source, ex);
             }
         }
     }
 
-    /// <summary>Predictions of <paramref name="numbers"/> by ONNX Runtime, in batches.</summary>
+    /// <summary>Predictions of <paramref name="numbers"/> by ONNX Runtime, in batches; each names this file as its <see cref="ParityPrediction.Source"/>.</summary>
     public ParityPrediction[] Test(ReadOnlySpan<long> numbers, int batchSize = DefaultBatchSize)
     {
         var p = new double[numbers.Length];
         Predict(numbers, p, batchSize);
         var result = new ParityPrediction[numbers.Length];
         for (int i = 0; i < numbers.Length; i++)
-            result[i] = new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime);
+            result[i] = new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source);
         return result;
     }
 
