@@ -65,7 +65,7 @@ public class ImportErrorTests
 
     public static TheoryData<string> WrongGraphs => new()
     {
-        "relu", "extra-output", "fixed-batch", "renamed-input", "wrong-width", "double-weights", "no-metadata",
+        "relu", "extra-output", "fixed-batch", "renamed-input", "wrong-width", "double-weights",
         "metadata-mismatch", "bias-on-one-layer", "extra-node", "one-layer", "old-opset", "attribute", "unknown-task",
         "short-weights", "external-data",
     };
@@ -108,7 +108,20 @@ public class ImportErrorTests
         }
         var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(model.ToByteArray(), "other.onnx"));
         Assert.True(ex.ErrorId == OnnxErrorIds.UnsupportedGraph, $"{change}: {ex.ErrorId}: {ex.Message}");
-        Assert.Contains("not a ParityNet network", ex.Message);
+        Assert.Contains("ParityNet metadata, but not the graph Export-NetworkOnnx writes", ex.Message);
+    }
+
+    [Fact]
+    public void TheSameGraphWithoutParityNetMetadataIsReadAsAForeignMlp()
+    {
+        var network = Nets.Make(3, new[] { 2 }, true, 50);
+        var model = GoodModel(network);
+        model.MetadataProps.Clear();
+        model.ProducerName = "someone-else";
+        var back = OnnxImporter.Import(model.ToByteArray(), "other.onnx", new ForeignOptions { Task = ParityTask.BitParity });
+        Assert.Equal(ParityTask.BitParity, back.Task);
+        Assert.Equal(network.LayerSizes, back.LayerSizes);
+        for (long n = 0; n < 8; n++) Assert.Equal(network.Predict(n), back.Predict(n), 1e-6);
     }
 
     [Fact]
