@@ -45,20 +45,9 @@ public sealed class TrainingHistory
     /// For a network whose curves were not kept, such as one read back from an ONNX file.</summary>
     /// <exception cref="ArgumentException">a value is outside its range.</exception>
     public static TrainingHistory FromSummary(string optimizer, TrainingOptions options, int epochsRun,
-        double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(optimizer);
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentOutOfRangeException.ThrowIfNegative(epochsRun);
-        if (!(finalAccuracy >= 0 && finalAccuracy <= 1))
-            throw new ArgumentOutOfRangeException(nameof(finalAccuracy), finalAccuracy, "accuracy must be 0 to 1.");
-        if (wallTime < TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(wallTime), wallTime, "wall time must not be negative.");
-        if (!Enum.IsDefined(stopReason))
-            throw new ArgumentOutOfRangeException(nameof(stopReason), stopReason, "unknown stop reason.");
-        return new TrainingHistory(optimizer, options, epochsRun, new[] { epochsRun }, new[] { finalLoss },
-            new[] { finalAccuracy }, finalLoss, finalAccuracy, wallTime, stopReason);
-    }
+        double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason) =>
+        Restore(optimizer, options, epochsRun, new[] { epochsRun }, new[] { finalLoss }, new[] { finalAccuracy },
+            finalLoss, finalAccuracy, wallTime, stopReason, batchSize: null, sampled: false);
 
     /// <summary>A whole history with its curves, as a serializer kept it (Import-Clixml, Receive-Job, JSON).
     /// Every value is checked; the first that cannot belong to a training run is named.</summary>
