@@ -129,7 +129,7 @@ public static class Trainer
             _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
             _pass = new GradientPass(network, options.Loss, Math.Max(set.EvalRows, batch));
             if (set.Enumerated && !_fused) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
-            _shuffle = new SeededRandom(unchecked(seed * 31 + 0x3C6EF372));
+            _shuffle = MiniBatchOrder.Random(seed);
             var slots = new List<int>();
             for (int l = 0; l < _layers; l++) { slots.Add(Weights[l].Length); slots.Add(Biases[l].Length); }
             _optimizer = Optimizer.Create(options, slots);
@@ -175,23 +175,13 @@ public static class Trainer
             Set.NextEpoch();
             var numbers = Set.TrainNumbers ?? _order!;
             int rows = Set.TrainRows;
-            if (_order is not null && _batch < rows) Shuffle(_order);
+            if (_order is not null && _batch < rows) MiniBatchOrder.Shuffle(_order, _shuffle);
             for (int start = 0; start < rows; start += _batch)
             {
                 _pass.Run(numbers, start, Math.Min(_batch, rows - start), Weights, Biases, _gradWeights, _gradBiases);
                 if (!Step()) return false;
             }
             return true;
-        }
-
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Shuffle(long[] order)
-        {
-            for (int i = order.Length - 1; i > 0; i--)
-            {
-                int j = (int)_shuffle.NextInt64(i + 1);
-                (order[i], order[j]) = (order[j], order[i]);
-            }
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -205,6 +195,25 @@ public static class Trainer
                 if (Biases[l].Length > 0) finite &= _optimizer.StepAndCheck(2 * l + 1, Biases[l], _gradBiases[l]);
             }
             return finite;
+        }
+    }
+}
+
+/// <summary>The order mini-batches visit the enumerated integers in: one list, reshuffled in place each
+/// epoch (Fisher–Yates) by a generator seeded from the run's seed. Shared by the trainer and the
+/// reference trainer, so that both see the same batches.</summary>
+internal static class MiniBatchOrder
+{
+    /// <summary>The shuffling generator of a run with seed <paramref name="seed"/>.</summary>
+    public static SeededRandom Random(long seed) => new(unchecked(seed * 31 + 0x3C6EF372));
+
+    /// <summary>Shuffles <paramref name="order"/> in place.</summary>
+    public static void Shuffle(long[] order, SeededRandom random)
+    {
+        for (int i = order.Length - 1; i > 0; i--)
+        {
+            int j = (int)random.NextInt64(i + 1);
+            (order[i], order[j]) = (order[j], order[i]);
         }
     }
 }

@@ -4,8 +4,8 @@ namespace ParityNet.Tests;
 /// The optimised paths against straightforward references: the bit kernels against the dense
 /// product (bit-identical for the forward pass, where the order of additions is kept; 1e-12 for the
 /// gradient, which sums in another order), the vector sigmoid against the Math.Exp formula (4 ulp: its exp is within 2, and the division and product round too), and whole
-/// training runs (tiles, parallel groups, bit kernels, vector sigmoid) against a naive trainer
-/// written here with scalar loops and Math.Exp: same seed → same weights within 1e-12.
+/// training runs (tiles, parallel groups, bit kernels, vector sigmoid) against the engine's reference
+/// trainer (src/ParityNet.Engine/Reference: scalar loops and Math.Exp): same seed → same weights within 1e-12.
 /// </summary>
 public class FastKernelTests
 {
@@ -169,7 +169,7 @@ public class FastKernelTests
         Assert.Equal(path, new GradientPass(net, loss, 1 << bits).ChoosePath(null, w, b).ToString());
 
         var trained = Trainer.Train(net, new TrainingOptions { Alpha = 0.5, Epochs = epochs, Loss = loss });
-        var (weights, biases, lastLoss) = NaiveTrainer.Train(spec, net, 0.5, epochs, loss);
+        var (weights, biases, lastLoss) = ReferenceTrainer.Train(net, 0.5, epochs, loss);
         for (int l = 0; l < weights.Length; l++)
         {
             var fast = trained.Weights[l].AsSpan().ToArray();
@@ -344,7 +344,7 @@ public class FastKernelTests
         var net = ParityNetwork.FromWeights(spec, created.Weights.Select(w => w.AsSpan().ToArray().Select(v => v * weightScale).ToArray()).ToArray(),
             created.Biases.Select(b => b.Select(v => v * weightScale).ToArray()).ToArray());
         var trained = Trainer.Train(net, new TrainingOptions { Alpha = 0.5, Epochs = 6, SampleSize = 600 });
-        var (weights, biases, lastLoss) = NaiveTrainer.TrainSampled(spec, net, 0.5, 6, LossFunction.MeanSquaredError, 600);
+        var (weights, biases, lastLoss) = ReferenceTrainer.Train(net, 0.5, 6, LossFunction.MeanSquaredError, sampleSize: 600);
         for (int l = 0; l < weights.Length; l++)
         {
             var fast = trained.Weights[l].AsSpan().ToArray();
@@ -352,99 +352,5 @@ public class FastKernelTests
             for (int i = 0; i < biases[l].Length; i++) Assert.Equal(biases[l][i], trained.Biases[l][i], 1e-12);
         }
         Assert.Equal(lastLoss, trained.History!.FinalLoss, 1e-12);
-    }
-
-    /// <summary>The textbook algorithm with scalar loops: full batch, mean gradient, Math.Exp.</summary>
-    private static class NaiveTrainer
-    {
-        public static (double[][] W, double[][] B, double Loss) Train(NetworkSpec spec, ParityNetwork start, double alpha, int epochs, LossFunction loss)
-        {
-            var all = Enumerable.Range(0, 1 << spec.Bits).Select(i => (long)i).ToArray();
-            return Run(spec, start, alpha, epochs, loss, () => all, () => all);
-        }
-
-        /// <summary>Wide inputs: measured on the held-out sample, each step on the epoch's fresh sample,
-        /// drawn by the engine's own <see cref="TrainingSet"/> from the same seed.</summary>
-        public static (double[][] W, double[][] B, double Loss) TrainSampled(NetworkSpec spec, ParityNetwork start, double alpha, int epochs,
-            LossFunction loss, int sampleSize)
-        {
-            var set = new TrainingSet(spec.Bits, sampleSize, spec.Seed);
-            return Run(spec, start, alpha, epochs, loss, () => set.EvalNumbers!, () => { set.NextEpoch(); return set.TrainNumbers!; });
-        }
-
-        private static (double[][] W, double[][] B, double Loss) Run(NetworkSpec spec, ParityNetwork start, double alpha, int epochs,
-            LossFunction loss, Func<long[]> measured, Func<long[]> trained)
-        {
-            var W = start.Weights.Select(w => w.AsSpan().ToArray()).ToArray();
-            var B = start.Biases.Select(b => (double[])b.Clone()).ToArray();
-            double lastLoss = 0;
-            for (int epoch = 0; epoch <= epochs; epoch++)
-            {
-                var eval = measured();
-                var gW = W.Select(w => new double[w.Length]).ToArray();
-                var gB = B.Select(b => new double[b.Length]).ToArray();
-                lastLoss = Pass(spec, start, W, B, loss, eval, gW, gB) / eval.Length;
-                if (epoch == epochs) break;
-                var train = trained();
-                if (!ReferenceEquals(train, eval))
-                {
-                    gW = W.Select(w => new double[w.Length]).ToArray();
-                    gB = B.Select(b => new double[b.Length]).ToArray();
-                    Pass(spec, start, W, B, loss, train, gW, gB);
-                }
-                for (int l = 0; l < W.Length; l++)
-                {
-                    for (int i = 0; i < W[l].Length; i++) W[l][i] -= alpha * gW[l][i];
-                    for (int i = 0; i < B[l].Length; i++) B[l][i] -= alpha * gB[l][i];
-                }
-            }
-            return (W, B, lastLoss);
-        }
-
-        // The loss summed over the numbers; the gradients of the mean objective added to gW and gB.
-        private static double Pass(NetworkSpec spec, ParityNetwork start, double[][] W, double[][] B, LossFunction loss, long[] numbers,
-            double[][] gW, double[][] gB)
-        {
-            int[] sizes = start.LayerSizes.ToArray();
-            int L = sizes.Length - 1, n = numbers.Length;
-            double lossSum = 0;
-            foreach (long number in numbers)
-            {
-                var a = new double[L + 1][];
-                a[0] = new double[sizes[0]];
-                BitEncoding.Encode(number, spec.Bits, a[0]);
-                double logit = 0;
-                for (int l = 0; l < L; l++)
-                {
-                    a[l + 1] = new double[sizes[l + 1]];
-                    for (int j = 0; j < sizes[l + 1]; j++)
-                    {
-                        double z = B[l].Length > 0 ? B[l][j] : 0;
-                        for (int p = 0; p < sizes[l]; p++) z += a[l][p] * W[l][p * sizes[l + 1] + j];
-                        if (l == L - 1) logit = z;
-                        a[l + 1][j] = l == L - 1 ? Activations.Sigmoid(z) : Activations.Apply(spec.Activation, z);
-                    }
-                }
-                double prob = a[L][0], y = TaskLabels.Label(spec.Task, number);
-                lossSum += Losses.Value(loss, logit, prob, y);
-                var delta = new[] { Losses.OutputGradient(loss, prob, y) / n };
-                for (int l = L - 1; l >= 0; l--)
-                {
-                    for (int p = 0; p < sizes[l]; p++)
-                        for (int j = 0; j < sizes[l + 1]; j++) gW[l][p * sizes[l + 1] + j] += a[l][p] * delta[j];
-                    for (int j = 0; j < gB[l].Length; j++) gB[l][j] += delta[j];
-                    if (l == 0) break;
-                    var below = new double[sizes[l]];
-                    for (int p = 0; p < sizes[l]; p++)
-                    {
-                        double e = 0;
-                        for (int j = 0; j < sizes[l + 1]; j++) e += delta[j] * W[l][p * sizes[l + 1] + j];
-                        below[p] = e * Activations.DerivativeFromOutput(spec.Activation, a[l][p]);
-                    }
-                    delta = below;
-                }
-            }
-            return lossSum;
-        }
     }
 }
