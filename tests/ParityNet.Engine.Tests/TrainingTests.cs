@@ -145,9 +145,17 @@ public class TrainingTests
     [Fact]
     public void Progress_IsThrottled()
     {
+        // Reports at most one per interval, and some: a run of about 40 intervals (2 ms each) reports
+        // at least once and never more often than the interval allows, far fewer than its epochs.
         int reports = 0;
-        Trainer.Train(ParityNetwork.Create(new NetworkSpec { Bits = 4 }), new TrainingOptions { Epochs = 20_000 }, new SyncProgress(_ => reports++));
-        Assert.InRange(reports, 0, 40); // 250 ms apart: a few a second, never per epoch
+        var interval = TimeSpan.FromMilliseconds(2);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var trained = Trainer.Train(ParityNetwork.Create(new NetworkSpec { Bits = 8 }), new TrainingOptions { Epochs = 20_000, ReportInterval = interval },
+            new SyncProgress(_ => { reports++; Thread.Sleep(1); }));
+        double intervals = clock.Elapsed / interval;
+        Assert.True(intervals > 10, $"the run took {clock.Elapsed.TotalMilliseconds} ms, too short to judge the throttle");
+        Assert.InRange(reports, 1, (int)intervals + 1);
+        Assert.True(reports < trained.History!.EpochsRun / 10, $"{reports} reports for {trained.History!.EpochsRun} epochs");
     }
 
     [Theory]
