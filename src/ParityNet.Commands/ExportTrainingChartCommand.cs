@@ -10,15 +10,6 @@ namespace ParityNet.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportTrainingChartCommand : PSCmdlet
 {
-    /// <summary>The error id of an input that has no training history to draw.</summary>
-    public const string NotTrainedId = "ParityNet.ChartNotTrained";
-
-    /// <summary>The error id of a chart with nothing to draw.</summary>
-    public const string NothingToDrawId = "ParityNet.ChartNothingToDraw";
-
-    /// <summary>The error id of a failure to draw the chart.</summary>
-    public const string RenderFailedId = "ParityNet.ChartRenderFailed";
-
     private readonly List<ChartSeries> _series = new();
 
     /// <summary>The PNG file to write; relative paths are taken from the current PowerShell location.</summary>
@@ -79,7 +70,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             string what = input is null ? "$null" : $"the untrained network {network}";
             WriteError(new ErrorRecord(new ArgumentException(
                 $"Cannot chart {what}: give a trained network (Invoke-NetworkTraining's output) or its History."),
-                NotTrainedId, ErrorCategory.InvalidArgument, InputObject));
+                ErrorIds.ChartNotTrained, ErrorCategory.InvalidArgument, InputObject));
             return;
         }
         Add(history);
@@ -100,7 +91,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         {
             WriteError(new ErrorRecord(new InvalidOperationException(
                 "Nothing to chart: pipe in trained networks or histories (New-ParityNetwork | Invoke-NetworkTraining | Export-TrainingChart loss.png), or train one first."),
-                NothingToDrawId, ErrorCategory.InvalidArgument, null));
+                ErrorIds.ChartNothingToDraw, ErrorCategory.InvalidArgument, null));
             return;
         }
         string path, target;
@@ -125,7 +116,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not draw the chart: {ex.Message}", ex), RenderFailedId, ErrorCategory.NotSpecified, path));
+            ThrowTerminatingError(new ErrorRecord(new InvalidOperationException($"Could not draw the chart: {ex.Message}", ex), ErrorIds.ChartRenderFailed, ErrorCategory.NotSpecified, path));
             return;
         }
         try

@@ -73,7 +73,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     [Parameter]
     public double? TargetAccuracy { get; set; }
 
-    /// <summary>Stop once the mean squared error is at most this.</summary>
+    /// <summary>Stop once the loss (of -Loss) is at most this.</summary>
     [Parameter]
     public double? TargetLoss { get; set; }
 
@@ -114,7 +114,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         if (network is null) return;
         WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, at most {_options.Epochs} epochs"
             + (_options.TargetAccuracy is { } ta ? $", stopping at accuracy {ta}" : "") + (_options.TargetLoss is { } tl ? $", stopping at loss {tl}" : "")
-            + (network.Bits > EngineLimits.MaxEnumerableBits ? $"; {network.Bits} bits is too wide to enumerate, so each epoch draws {_options.SampleSize} seeded samples and measures on {_options.SampleSize} held out." : $"; on all {1L << network.Bits} integers."));
+            + (!EngineLimits.Enumerable(network.Bits) ? $"; {network.Bits} bits is too wide to enumerate, so each epoch draws {_options.SampleSize} seeded samples and measures on {_options.SampleSize} held out." : $"; on all {1L << network.Bits} integers."));
         var progress = new TrainingProgressBridge(this, $"Training {network}");
         ParityNetwork trained;
         try

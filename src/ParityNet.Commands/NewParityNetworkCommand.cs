@@ -7,32 +7,35 @@ namespace ParityNet.Commands;
 [OutputType(typeof(ParityNetwork))]
 public sealed class NewParityNetworkCommand : PSCmdlet
 {
+    // Every default is the engine's own (NetworkSpec), so the two cannot drift apart.
+    private static readonly NetworkSpec Defaults = new();
+
     /// <summary>The input width: the network answers for 0 … 2^Bits − 1.</summary>
     [Parameter(Position = 0)]
     [WholeNumber]
-    public int Bits { get; set; } = 8;
+    public int Bits { get; set; } = Defaults.Bits;
 
     /// <summary>Hidden layer sizes, input side first.</summary>
     [Parameter(Position = 1)]
     [WholeNumber]
-    public int[] HiddenSize { get; set; } = { 4 };
+    public int[] HiddenSize { get; set; } = Defaults.HiddenSizes.ToArray();
 
     /// <summary>The task: Even (the lesson's) or BitParity.</summary>
     [Parameter]
-    public ParityTask Task { get; set; } = ParityTask.Even;
+    public ParityTask Task { get; set; } = Defaults.Task;
 
     /// <summary>The hidden layers' activation: Sigmoid (the lesson's), Tanh or ReLU. The output is always a sigmoid.</summary>
     [Parameter]
-    public Activation Activation { get; set; } = Activation.Sigmoid;
+    public Activation Activation { get; set; } = Defaults.Activation;
 
     /// <summary>How initial weights are drawn: Uniform in [-1, 1) (the lesson's), Xavier or He.</summary>
     [Parameter]
-    public Initialization Initialization { get; set; } = Initialization.Uniform;
+    public Initialization Initialization { get; set; } = Defaults.Initialization;
 
     /// <summary>The seed of the initial weights.</summary>
     [Parameter]
     [WholeNumber(long.MinValue, long.MaxValue)]
-    public long Seed { get; set; } = 1;
+    public long Seed { get; set; } = Defaults.Seed;
 
     /// <summary>No biases, exactly as in the lesson.</summary>
     [Parameter]

@@ -54,7 +54,7 @@ public sealed record OnnxSignature(string InputName, bool InputIsDouble, int Bit
 /// transB 0 or 1, bias optional) or MatMul with an optional Add, with Sigmoid, Tanh or Relu between layers,
 /// ending in one unit followed by Sigmoid or by nothing (a logit). Initializers are float32 or float64, as
 /// initializers or Constant nodes; Identity and Flatten on [N, B] pass through. Anything else is refused
-/// with <see cref="OnnxErrorIds.UnsupportedGraph"/> naming the first node or input it cannot take.
+/// with <see cref="ErrorIds.UnsupportedGraph"/> naming the first node or input it cannot take.
 /// </summary>
 internal static class ForeignMlp
 {
@@ -379,6 +379,6 @@ internal static class ForeignMlp
     }
 
     private static ParityNetException Unsupported(string source, string why) =>
-        new(OnnxErrorIds.UnsupportedGraph, ParityErrorKind.InvalidData,
+        new(ErrorIds.UnsupportedGraph, ParityErrorKind.InvalidData,
             $"'{source}' is ONNX, but not a network ParityNet can take: {why}. ParityNet takes {Takes}.", source);
 }

@@ -38,7 +38,7 @@ public static class OnnxExporter
             using (var predictor = OnnxPredictor.Open(temp))
                 check = CrossCheck(network, predictor, batchSize, progress);
             if (!(check.MaxDiff <= Tolerance))
-                throw new ParityNetException(OnnxErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
+                throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
                     $"ONNX Runtime's answers differ from the engine's by up to {check.MaxDiff:0.###e+0} over {check.Compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
                     check.MaxDiff);
         });
@@ -50,7 +50,7 @@ public static class OnnxExporter
     {
         long all = 1L << network.Bits;
         long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
-        if (all <= SampleSize || network.Bits <= EngineLimits.MaxEnumerableBits && all * weights <= MaxCrossCheckWork)
+        if (all <= SampleSize || EngineLimits.Enumerable(network.Bits) && all * weights <= MaxCrossCheckWork)
         {
             var every = new long[all];
             for (long i = 0; i < all; i++) every[i] = i;

@@ -4,7 +4,8 @@ namespace ParityNet;
 /// The ONNX files ParityNet writes. Input <see cref="InputName"/> is float[N, Bits] (the integer's
 /// bits, most significant first, as 0 or 1) with the symbolic batch dimension <see cref="BatchDimension"/>;
 /// output <see cref="OutputName"/> is float[N, 1], the probability of label 1. Per layer l the graph is
-/// MatMul(x, layer{l}.weight) → Add(·, layer{l}.bias) (only with biases) → Sigmoid.
+/// MatMul(x, layer{l}.weight) → Add(·, layer{l}.bias) (only with biases) → the activation: the hidden layers'
+/// (Sigmoid, Tanh or Relu), Sigmoid for the output.
 /// </summary>
 public static class OnnxFormat
 {
@@ -77,7 +78,7 @@ public static class OnnxFormat
         public const string TargetAccuracy = "paritynet.training.target_accuracy";
         /// <summary>The loss target, absent when none.</summary>
         public const string TargetLoss = "paritynet.training.target_loss";
-        /// <summary>The final mean squared error.</summary>
+        /// <summary>The final loss, of the run's loss function.</summary>
         public const string FinalLoss = "paritynet.training.final_loss";
         /// <summary>The final accuracy.</summary>
         public const string FinalAccuracy = "paritynet.training.final_accuracy";

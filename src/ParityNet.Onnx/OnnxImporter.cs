@@ -17,8 +17,8 @@ public sealed record OnnxImport(ParityNetwork Network, string Path, long InputsC
 /// <summary>
 /// Reads a ParityNet ONNX file back into a network. The graph must be exactly the one
 /// <see cref="OnnxExporter"/> writes; every size is checked against the engine's limits before
-/// any weight array is allocated. Errors say which problem it is: <see cref="OnnxErrorIds.NotOnnx"/>,
-/// <see cref="OnnxErrorIds.Truncated"/> or <see cref="OnnxErrorIds.UnsupportedGraph"/>.
+/// any weight array is allocated. Errors say which problem it is: <see cref="ErrorIds.NotOnnx"/>,
+/// <see cref="ErrorIds.Truncated"/> or <see cref="ErrorIds.UnsupportedGraph"/>.
 /// </summary>
 public static class OnnxImporter
 {
@@ -60,7 +60,7 @@ public static class OnnxImporter
         using (predictor)
             check = OnnxExporter.CrossCheck(network, predictor, OnnxPredictor.DefaultBatchSize, progress);
         if (!(check.maxDiff <= OnnxExporter.Tolerance))
-            throw new ParityNetException(OnnxErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
+            throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
                 $"ONNX Runtime's answers for '{path}' differ from the converted network's by up to {check.maxDiff:0.###e+0} over {check.compared} inputs, more than {OnnxExporter.Tolerance:0e+0}, so no network was returned. The file computes something ParityNet's network does not.",
                 check.maxDiff);
         return new OnnxImport(network, path, check.compared, check.maxDiff, foreign, description);

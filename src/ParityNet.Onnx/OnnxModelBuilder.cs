@@ -81,7 +81,7 @@ internal static class OnnxModelBuilder
         Activation.Sigmoid => "Sigmoid",
         Activation.Tanh => "Tanh",
         Activation.ReLU => "Relu",
-        _ => throw new ParityNetException(OnnxErrorIds.UnsupportedGraph, ParityErrorKind.InvalidArgument,
+        _ => throw new ParityNetException(ErrorIds.UnsupportedGraph, ParityErrorKind.InvalidArgument,
             $"The activation {activation} has no ONNX mapping yet.", activation),
     };
 

@@ -64,8 +64,8 @@ public sealed class OnnxPredictor : IDisposable
 
     /// <summary>Loads <paramref name="path"/> into ONNX Runtime.</summary>
     /// <exception cref="ParityNetException">the file is missing or not ONNX; it is not a model ParityNet can run
-    /// (<see cref="OnnxErrorIds.UnsupportedGraph"/>); its output's meaning is unknown and not given
-    /// (<see cref="OnnxErrorIds.OutputKindUnknown"/>); or ONNX Runtime rejects it.</exception>
+    /// (<see cref="ErrorIds.UnsupportedGraph"/>); its output's meaning is unknown and not given
+    /// (<see cref="ErrorIds.OutputKindUnknown"/>); or ONNX Runtime rejects it.</exception>
     public static OnnxPredictor Open(string path, ForeignOptions? options = null) =>
         FromBytes(OnnxImporter.ReadFile(path), path, options);
 
@@ -95,7 +95,7 @@ public sealed class OnnxPredictor : IDisposable
         }
         else
         {
-            throw new ParityNetException(OnnxErrorIds.OutputKindUnknown, ParityErrorKind.InvalidArgument,
+            throw new ParityNetException(ErrorIds.OutputKindUnknown, ParityErrorKind.InvalidArgument,
                 $"'{source}' has no ParityNet metadata and its output '{sig.OutputName}' comes from {(sig.LastOp is null ? "no node" : $"a {sig.LastOp} node")}, not Sigmoid or Softmax, so it may hold logits or probabilities. " +
                 "Say which with -OutputKind Logit (ParityNet applies σ) or -OutputKind Probability.", source);
         }
@@ -176,7 +176,7 @@ public sealed class OnnxPredictor : IDisposable
                 using var results = _session.Run(runOptions, _inputNames, new[] { value }, _outputNames);
                 var outShape = results[0].GetTensorTypeAndShape().Shape;
                 if (outShape.Length != 2 || outShape[0] != runRows || outShape[1] != width)
-                    throw new ParityNetException(OnnxErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation,
+                    throw new ParityNetException(ErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation,
                         $"ONNX Runtime ran '{Source}' but its output has shape [{string.Join(", ", outShape)}], not [{runRows}, {width}] as the file declares.", Source);
                 if (results[0].GetTensorTypeAndShape().ElementDataType == TensorElementType.Double)
                     results[0].GetTensorDataAsSpan<double>()[..(rows * width)].CopyTo(output);

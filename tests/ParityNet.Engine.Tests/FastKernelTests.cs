@@ -23,7 +23,7 @@ public class FastKernelTests
         var dense = new double[count * m];
         Kernels.MatMul(x, w, dense, count, bits, m);
         var fast = new double[count * m];
-        BitKernels.FirstLayer(start, count, bits, w, m, fast);
+        SummedBitsLayer.ForwardBlock(start, count, bits, w, m, fast);
         Assert.Equal(dense, fast);
     }
 
@@ -43,7 +43,7 @@ public class FastKernelTests
         Kernels.ColumnSumsAdd(delta, denseBias, count, m);
         var fast = new double[bits * m];
         var fastBias = new double[m];
-        BitKernels.WeightGradientAdd(start, count, bits, (double[])delta.Clone(), m, fast, fastBias);
+        BitWalk.GradientBlock(start, count, bits, (double[])delta.Clone(), m, fast, fastBias);
         for (int i = 0; i < dense.Length; i++) Assert.Equal(dense[i], fast[i], 1e-12);
         for (int i = 0; i < m; i++) Assert.Equal(denseBias[i], fastBias[i], 1e-12);
     }
@@ -63,7 +63,7 @@ public class FastKernelTests
         var dense = new double[count * m];
         Kernels.MatMul(x, w, dense, count, bits, m);
         var fast = new double[count * m];
-        BitKernels.FirstLayerOf(numbers, bits, w, m, fast);
+        SummedBitsLayer.ForwardAny(numbers, bits, w, m, fast);
         Assert.Equal(dense, fast);
 
         var denseG = Enumerable.Repeat(0.25, bits * m).ToArray();
@@ -72,19 +72,19 @@ public class FastKernelTests
         Kernels.ColumnSumsAdd(delta, denseB, count, m);
         var fastG = Enumerable.Repeat(0.25, bits * m).ToArray();
         var fastB = new double[m];
-        BitKernels.WeightGradientAddOf(numbers, bits, delta, m, fastG, fastB);
+        BitWalk.GradientAny(numbers, bits, delta, m, fastG, fastB);
         Assert.Equal(denseG, fastG);
         Assert.Equal(denseB, fastB);
 
-        Assert.Throws<ArgumentOutOfRangeException>(() => BitKernels.FirstLayerOf(new[] { 1L << bits }, bits, w, m, fast));
-        Assert.Throws<ArgumentOutOfRangeException>(() => BitKernels.WeightGradientAddOf(new[] { -1L }, bits, delta, m, fastG, fastB));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SummedBitsLayer.ForwardAny(new[] { 1L << bits }, bits, w, m, fast));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BitWalk.GradientAny(new[] { -1L }, bits, delta, m, fastG, fastB));
     }
 
     [Fact]
     public void BitKernels_RejectUnalignedBlocks()
     {
-        Assert.Throws<ArgumentException>(() => BitKernels.FirstLayer(3, 4, 4, new double[16], 4, new double[16]));
-        Assert.Throws<ArgumentException>(() => BitKernels.FirstLayer(0, 6, 4, new double[16], 4, new double[24]));
+        Assert.Throws<ArgumentException>(() => SummedBitsLayer.ForwardBlock(3, 4, 4, new double[16], 4, new double[16]));
+        Assert.Throws<ArgumentException>(() => SummedBitsLayer.ForwardBlock(0, 6, 4, new double[16], 4, new double[24]));
     }
 
     [Fact]
@@ -142,17 +142,17 @@ public class FastKernelTests
     public static TheoryData<int, int[], bool, Activation, LossFunction, int, double, string> Runs => new()
     {
         // bits, hidden, bias, activation, loss, epochs, weight scale, the first layer's path
-        { 4, new[] { 4 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 300, 1, "Fused" },   // case a's shape
-        { 8, new[] { 16 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 50, 1, "Fused" },   // case b's
-        { 12, new[] { 64 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 5, 1, "Fused" },   // case c's: parallel groups
-        { 8, new[] { 16 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 50, 1, "Fused" },    // both biases
-        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.CrossEntropy, 50, 1, "Fused" },
-        { 5, new[] { 6 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 30, 1, "Products" }, // units not in fours
-        { 7, new[] { 8, 4 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 1, "Products" }, // two hidden layers
-        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 150, "Products" }, // |w| sums over 170
-        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 600, "Dense" },    // … and over 700
-        { 12, new[] { 8, 5 }, true, Activation.Tanh, LossFunction.CrossEntropy, 5, 1, "Dense" },
-        { 6, new[] { 7, 3 }, true, Activation.ReLU, LossFunction.MeanSquaredError, 40, 1, "Dense" },
+        { 4, new[] { 4 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 300, 1, "LessonShape" },   // case a's shape
+        { 8, new[] { 16 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 50, 1, "LessonShape" },   // case b's
+        { 12, new[] { 64 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 5, 1, "LessonShape" },   // case c's: parallel groups
+        { 8, new[] { 16 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 50, 1, "LessonShape" },    // both biases
+        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.CrossEntropy, 50, 1, "LessonShape" },
+        { 5, new[] { 6 }, false, Activation.Sigmoid, LossFunction.MeanSquaredError, 30, 1, "ProductSigmoid" }, // units not in fours
+        { 7, new[] { 8, 4 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 1, "ProductSigmoid" }, // two hidden layers
+        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 150, "ProductSigmoid" }, // |w| sums over 170
+        { 6, new[] { 8 }, true, Activation.Sigmoid, LossFunction.MeanSquaredError, 20, 600, "SummedBits" },    // … and over 700
+        { 12, new[] { 8, 5 }, true, Activation.Tanh, LossFunction.CrossEntropy, 5, 1, "SummedBits" },
+        { 6, new[] { 7, 3 }, true, Activation.ReLU, LossFunction.MeanSquaredError, 40, 1, "SummedBits" },
     };
 
     [Theory]
@@ -166,7 +166,7 @@ public class FastKernelTests
             bias ? created.Biases.Select(b => b.Select(v => v * weightScale).ToArray()).ToArray() : null);
         var w = Enumerable.Range(0, hidden.Length + 1).Select(l => net.LayerWeights(l).ToArray()).ToArray();
         var b = Enumerable.Range(0, hidden.Length + 1).Select(l => net.LayerBiases(l).ToArray()).ToArray();
-        Assert.Equal(path, new GradientPass(net, loss, 1 << bits).ChoosePath(null, w, b).ToString());
+        Assert.Equal(path, new GradientPass(net, loss, 1 << bits).ChooseFirstLayer(null, w, b).ToString());
 
         var trained = Trainer.Train(net, new TrainingOptions { Alpha = 0.5, Epochs = epochs, Loss = loss });
         var (weights, biases, lastLoss) = ReferenceTrainer.Train(net, 0.5, epochs, loss);
@@ -194,7 +194,7 @@ public class FastKernelTests
         var b0 = bias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-2, 2)).ToArray() : Array.Empty<double>();
         var w1 = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
         var z = new double[count * m];
-        BitKernels.FirstLayer(start, count, bits, w0, m, z);
+        SummedBitsLayer.ForwardBlock(start, count, bits, w0, m, z);
         Kernels.AddBias(z, b0, count, m);
         var reference = z.Select(Activations.Sigmoid).ToArray();
         var referenceLogits = Enumerable.Range(0, count).Select(j => Kernels.Dot(reference.AsSpan(j * m, m), w1)).ToArray();
@@ -205,10 +205,10 @@ public class FastKernelTests
         VectorMath.NegExp(b0, negExpB);
         int levels = System.Numerics.BitOperations.Log2((uint)count);
         var products = new double[count * m];
-        BitKernels.FirstLayerSigmoid(start, count, bits, negExpW, negExpB, m, products, new double[(levels + 1) * m]);
+        ProductSigmoidLayer.ForwardBlock(start, count, bits, negExpW, negExpB, m, products, new double[(levels + 1) * m]);
         var fused = new double[count * m];
         var logits = new double[count];
-        FusedKernels.Forward(start, count, bits, negExpW, negExpB, w1, m, fused, logits, new double[(levels + 1) * m]);
+        LessonShapeLayer.Forward(start, count, bits, negExpW, negExpB, w1, m, fused, logits, new double[(levels + 1) * m]);
         for (int i = 0; i < reference.Length; i++)
         {
             Assert.Equal(reference[i], products[i], 1e-14);
@@ -245,8 +245,8 @@ public class FastKernelTests
         var fg0 = new double[bits * m];
         var fgb0 = new double[m];
         var quads = new double[count / 4 * m];
-        FusedKernels.Backward(count, bits, hidden, d, w1, m, fg1, fg0, quads);
-        BitKernels.WeightGradientAdd(start, count, bits, quads, m, fg0, fgb0, foldedLevels: 2);
+        LessonShapeLayer.Backward(count, bits, hidden, d, w1, m, fg1, fg0, quads);
+        BitWalk.GradientBlock(start, count, bits, quads, m, fg0, fgb0, foldedLevels: 2);
         for (int i = 0; i < m; i++) Assert.Equal(g1[i], fg1[i], 1e-13);
         for (int i = 0; i < g0.Length; i++) Assert.Equal(g0[i], fg0[i], 1e-13);
         for (int i = 0; i < m; i++) Assert.Equal(gb0[i], fgb0[i], 1e-13);
@@ -258,15 +258,15 @@ public class FastKernelTests
         // 2 bits × 5 units: units 0–3 take the vector path, unit 4 the scalar one.
         double[] w = { 1, -2, 3, -4, 5, -10, 20, -30, 40, -50 };
         double[] b = { 0.5, 0.5, 0.5, 0.5, -0.5 };
-        Assert.Equal(55.5, BitKernels.ProductBound(w, b, 2, 5));
-        Assert.Equal(34, BitKernels.ProductBound(w.Take(8).ToArray(), default, 2, 4)); // rows (1, −2, 3, −4) and (5, −10, 20, −30)
+        Assert.Equal(55.5, FirstLayer.ProductBound(w, b, 2, 5));
+        Assert.Equal(34, FirstLayer.ProductBound(w.Take(8).ToArray(), default, 2, 4)); // rows (1, −2, 3, −4) and (5, −10, 20, −30)
         w[1] = double.NaN;
-        Assert.True(double.IsNaN(BitKernels.ProductBound(w, b, 2, 5)));
+        Assert.True(double.IsNaN(FirstLayer.ProductBound(w, b, 2, 5)));
         w[1] = 0;
         w[9] = double.NaN;
-        Assert.True(double.IsNaN(BitKernels.ProductBound(w, b, 2, 5)));
+        Assert.True(double.IsNaN(FirstLayer.ProductBound(w, b, 2, 5)));
         w[9] = double.PositiveInfinity;
-        Assert.Equal(double.PositiveInfinity, BitKernels.ProductBound(w, b, 2, 5));
+        Assert.Equal(double.PositiveInfinity, FirstLayer.ProductBound(w, b, 2, 5));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public class ReferenceReplayTests
     {
         var spec = new NetworkSpec { Bits = bits, HiddenSizes = new[] { hidden }, Seed = 11 };
         var net = Scaled(spec, scale);
-        double bound = BitKernels.ProductBound(net.Weights[0].AsSpan(), net.Biases[0], bits, hidden);
+        double bound = FirstLayer.ProductBound(net.Weights[0].AsSpan(), net.Biases[0], bits, hidden);
         Assert.True(bound <= VectorMath.NegExpLimit, $"bound {bound}: not the product path");
         var trained = Trainer.Train(net, new TrainingOptions { Alpha = 0.8, Epochs = 15 });
         AssertReplays(net, trained, ReferenceTrainer.Train(net, 0.8, 15));
@@ -88,13 +88,13 @@ public class ReferenceReplayTests
     {
         var spec = new NetworkSpec { Bits = 8, HiddenSizes = new[] { 4 }, Seed = 3 };
         var created = ParityNetwork.Create(spec);
-        double bound = BitKernels.ProductBound(created.Weights[0].AsSpan(), created.Biases[0], 8, 4);
+        double bound = FirstLayer.ProductBound(created.Weights[0].AsSpan(), created.Biases[0], 8, 4);
         var net = Scaled(spec, startBound / bound);
-        Assert.InRange(BitKernels.ProductBound(net.Weights[0].AsSpan(), net.Biases[0], 8, 4), startBound - 1, crossed);
+        Assert.InRange(FirstLayer.ProductBound(net.Weights[0].AsSpan(), net.Biases[0], 8, 4), startBound - 1, crossed);
         // Cross-entropy keeps the gradient alive on saturated units; a large step pushes the weights over the bound.
         const double alpha = 400;
         var trained = Trainer.Train(net, new TrainingOptions { Alpha = alpha, Epochs = epochs, Loss = LossFunction.CrossEntropy });
-        double after = BitKernels.ProductBound(trained.Weights[0].AsSpan(), trained.Biases[0], 8, 4);
+        double after = FirstLayer.ProductBound(trained.Weights[0].AsSpan(), trained.Biases[0], 8, 4);
         Assert.True(after > crossed, $"the bound went from {startBound} to {after}, not over {crossed}: no switch was exercised");
         // Steps of 400 bounce the loss between 60 and 140, a chaotic run that amplifies the product path's
         // few-ulp differences (measured: ×10 or more an epoch after the tenth); held to 1e-10 relative

@@ -112,7 +112,7 @@ public class ExportAgreementTests
         using var folder = new ScratchFolder();
         string path = folder.File("bad.onnx");
         var ex = Assert.Throws<ParityNetException>(() => OnnxExporter.Export(network, path));
-        Assert.Equal(OnnxErrorIds.CrossCheckFailed, ex.ErrorId);
+        Assert.Equal(ErrorIds.CrossCheckFailed, ex.ErrorId);
         Assert.InRange((double)ex.Target!, 1e-3, 1);
         Assert.Empty(folder.Entries());
     }

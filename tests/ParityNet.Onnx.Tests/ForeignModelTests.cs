@@ -95,7 +95,7 @@ public class ForeignModelTests
     public void ALogitOutputWithoutOutputKind_IsANamedErrorThatSaysWhichParameterToGive()
     {
         var ex = Assert.Throws<ParityNetException>(() => OnnxPredictor.Open(FileOf("torch-relu-logit-op17")));
-        Assert.Equal(OnnxErrorIds.OutputKindUnknown, ex.ErrorId);
+        Assert.Equal(ErrorIds.OutputKindUnknown, ex.ErrorId);
         Assert.Contains("-OutputKind Logit", ex.Message);
         Assert.Contains("Gemm", ex.Message);
     }
@@ -107,7 +107,7 @@ public class ForeignModelTests
     public void WhatIsNotAnMlpIsRefused_NamingTheFirstNodeOrInput(string name, string named)
     {
         var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(FileOf(name)));
-        Assert.Equal(OnnxErrorIds.UnsupportedGraph, ex.ErrorId);
+        Assert.Equal(ErrorIds.UnsupportedGraph, ex.ErrorId);
         Assert.Contains(named, ex.Message);
         Assert.Contains("ParityNet takes", ex.Message);
     }

@@ -62,7 +62,7 @@ public class FuzzTests
         Assert.True(slowest < TimeSpan.FromSeconds(5), $"one import took {slowest}: a hang");
         // The mutations really reach the importer's checks, not only its first byte.
         // Every stage is reached: not ONNX, cut short, and ONNX of another shape.
-        foreach (var id in new[] { OnnxErrorIds.NotOnnx, OnnxErrorIds.Truncated, OnnxErrorIds.UnsupportedGraph })
+        foreach (var id in new[] { ErrorIds.NotOnnx, ErrorIds.Truncated, ErrorIds.UnsupportedGraph })
             Assert.True(errorIds.ContainsKey(id), $"no mutant gave {id}; only {string.Join(", ", errorIds.Keys)}");
     }
 

@@ -33,7 +33,7 @@ public class ImportErrorTests
             for (int length = 1; length < good.Length; length++)
             {
                 var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(good[..length], "cut.onnx"));
-                Assert.True(ex.ErrorId == OnnxErrorIds.Truncated, $"cut at {length} of {good.Length}: {ex.ErrorId}: {ex.Message}");
+                Assert.True(ex.ErrorId == ErrorIds.Truncated, $"cut at {length} of {good.Length}: {ex.ErrorId}: {ex.Message}");
             }
         }
     }
@@ -41,9 +41,9 @@ public class ImportErrorTests
     [Fact]
     public void EmptyTextAndRandomBytesAreNotOnnx()
     {
-        Assert.Equal(OnnxErrorIds.NotOnnx, ErrorOf(Array.Empty<byte>()));
-        Assert.Equal(OnnxErrorIds.NotOnnx, ErrorOf("hello, this is not a model\n"u8.ToArray()));
-        Assert.Equal(OnnxErrorIds.NotOnnx, ErrorOf("{\"ir_version\": 8}"u8.ToArray()));
+        Assert.Equal(ErrorIds.NotOnnx, ErrorOf(Array.Empty<byte>()));
+        Assert.Equal(ErrorIds.NotOnnx, ErrorOf("hello, this is not a model\n"u8.ToArray()));
+        Assert.Equal(ErrorIds.NotOnnx, ErrorOf("{\"ir_version\": 8}"u8.ToArray()));
         var rng = new Random(1234);
         foreach (int length in new[] { 1, 2, 16, 100, 1000, 10_000 })
             for (int trial = 0; trial < 20; trial++)
@@ -52,7 +52,7 @@ public class ImportErrorTests
                 rng.NextBytes(bytes);
                 if (bytes[0] == 0x08) bytes[0] = 0x09; // an ONNX file starts with ir_version (0x08); these must not
                 var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(bytes, "random.bin"));
-                Assert.True(ex.ErrorId == OnnxErrorIds.NotOnnx, $"{length} random bytes (trial {trial}): {ex.ErrorId}: {ex.Message}");
+                Assert.True(ex.ErrorId == ErrorIds.NotOnnx, $"{length} random bytes (trial {trial}): {ex.ErrorId}: {ex.Message}");
             }
     }
 
@@ -107,7 +107,7 @@ public class ImportErrorTests
             default: throw new ArgumentException(change);
         }
         var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(model.ToByteArray(), "other.onnx"));
-        Assert.True(ex.ErrorId == OnnxErrorIds.UnsupportedGraph, $"{change}: {ex.ErrorId}: {ex.Message}");
+        Assert.True(ex.ErrorId == ErrorIds.UnsupportedGraph, $"{change}: {ex.ErrorId}: {ex.Message}");
         Assert.Contains("ParityNet metadata, but not the graph Export-NetworkOnnx writes", ex.Message);
     }
 
@@ -133,7 +133,7 @@ public class ImportErrorTests
         g.Input[0].Type.TensorType.Shape.Dim[1].DimValue = 16;
         g.Initializer[0].Dims[0] = 16; g.Initializer[0].Dims[1] = 1L << 36;
         long before = GC.GetAllocatedBytesForCurrentThread();
-        Assert.Equal(OnnxErrorIds.UnsupportedGraph, ErrorOf(model));
+        Assert.Equal(ErrorIds.UnsupportedGraph, ErrorOf(model));
         Assert.True(GC.GetAllocatedBytesForCurrentThread() - before < 16 << 20, "nothing of the declared size may be allocated");
     }
 
@@ -174,6 +174,6 @@ public class ImportErrorTests
         }
         bytes.AddRange(nested);
         var id = ErrorOf(bytes.ToArray());
-        Assert.True(id == OnnxErrorIds.NotOnnx || id == OnnxErrorIds.UnsupportedGraph, id);
+        Assert.True(id == ErrorIds.NotOnnx || id == ErrorIds.UnsupportedGraph, id);
     }
 }

@@ -16,7 +16,7 @@ internal sealed class TrainingSet
     {
         _bits = bits;
         _sampler = new SeededRandom(unchecked(seed * 31 + 0x5A3F1E));
-        Enumerated = bits <= EngineLimits.MaxEnumerableBits;
+        Enumerated = EngineLimits.Enumerable(bits);
         if (Enumerated)
         {
             EvalRows = TrainRows = 1 << bits;

@@ -128,14 +128,15 @@ public sealed class TrainingHistory
     /// <summary>The loss target, if any.</summary>
     public double? TargetLoss { get; }
 
-    /// <summary>How many weight updates were made.</summary>
+    /// <summary>How many epochs (passes over the data) ran; an epoch makes one weight update with
+    /// gradient descent, one per mini-batch with the other optimizers.</summary>
     public int EpochsRun { get; }
 
     /// <summary>The epochs at which loss and accuracy were recorded (each value is measured before that epoch's update).
     /// Every epoch up to 10 000; beyond that, evenly spaced.</summary>
     public IReadOnlyList<int> RecordedEpochs { get; }
 
-    /// <summary>The loss (mean squared error or cross-entropy) at each recorded epoch.</summary>
+    /// <summary>The loss, of <see cref="LossFunction"/>, at each recorded epoch.</summary>
     public IReadOnlyList<double> Loss { get; }
 
     /// <summary>Accuracy (0 to 1) at each recorded epoch.</summary>

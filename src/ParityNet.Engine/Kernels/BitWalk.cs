@@ -6,154 +6,34 @@ using System.Runtime.Intrinsics;
 namespace ParityNet;
 
 /// <summary>
-/// The first layer over consecutive integers, where the inputs are bits. For a block of rows
-/// start … start + count − 1 (count a power of two, start a multiple of it):
+/// The walks over an integer's bits that every first-layer path shares, written once:
 /// <list type="bullet">
-/// <item>pre-activations: row i is row (i with its lowest set bit cleared) plus that bit's weight
-/// row, one vector add per row instead of Bits multiply-adds. The additions happen in the same
-/// order as the dense product skipping zero inputs, so the result is bit-identical to it.</item>
-/// <item>weight gradient: Σ over rows with bit k set of delta, for every k, by pairwise halving
-/// (2·count row adds in all) instead of Bits·count multiply-adds.</item>
+/// <item>the slot walk over a block of consecutive integers: row i's parent is i with its lowest set
+/// bit cleared, and the open parents sit in one slot per level (<see cref="Slots"/>);</item>
+/// <item>a row from the rows of its set bits, as a sum or a product (<see cref="CombineRows{TCombine}"/>);</item>
+/// <item>the weight gradient bitsᵀ · delta: over a block by the pairwise fold (Σ over rows with bit k set,
+/// for every k, by halving: 2·count row adds in all instead of Bits·count multiply-adds; <see cref="GradientBlock"/>),
+/// and over any numbers row by row (<see cref="GradientAny"/>).</item>
 /// </list>
-/// No input matrix is needed at all.
+/// The additions keep the dense product's order, skipping its zero inputs, so sums are bit-identical to it.
 /// </summary>
-public static class BitKernels
+internal static class BitWalk
 {
-    /// <summary>z[count×m] = the bits of start … start + count − 1 times w[bits×m].</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FirstLayer(long start, int count, int bits, ReadOnlySpan<double> w, int m, Span<double> z)
+    /// <summary>The slot walk: in a block of 2^levels consecutive rows, row j (0 &lt; j) takes its parent's e^−z
+    /// (or sums) from slot <paramref name="parentSlot"/> and leaves its own in slot <paramref name="ownSlot"/>,
+    /// the level of its lowest set bit; <paramref name="lowBit"/> is that bit. Slot <c>levels</c> holds the block's first row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Slots(int j, int levels, out int parentSlot, out int ownSlot, out int lowBit)
     {
-        CheckBlock(start, count, bits);
-        if (w.Length < (long)bits * m || z.Length < (long)count * m) throw new ArgumentException("w or z is too short for the shape.");
-        for (int j = 0; j < count; j++)
-        {
-            long i = start + j;
-            var row = z.Slice(j * m, m);
-            long parent = i & (i - 1);
-            if (i == 0)
-            {
-                Kernels.Zero(row);
-            }
-            else if (parent >= start)
-            {
-                int p = bits - 1 - BitOperations.TrailingZeroCount(i);
-                Kernels.Sum(z.Slice((int)(parent - start) * m, m), w.Slice(p * m, m), row);
-            }
-            else
-            {
-                Kernels.Zero(row);
-                for (int p = 0; p < bits; p++)
-                    if (((i >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), row);
-            }
-        }
-    }
-
-    /// <summary>The largest |bias[j]| + Σ_p |w[p, j]| over the units j (NaN if a weight is NaN): when it is
-    /// at most <see cref="VectorMath.NegExpLimit"/>, every pre-activation, and every partial product of
-    /// exponentials on the way to it, stays a normal number, and <see cref="FirstLayerSigmoid"/> may serve.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static double ProductBound(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m)
-    {
-        if (w.Length < (long)bits * m || !bias.IsEmpty && bias.Length != m) throw new ArgumentException("w or bias does not fit the shape.");
-        double largest = 0;
-        int j = 0;
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var top = Vector256<double>.Zero;
-            ref double wr = ref MemoryMarshal.GetReference(w);
-            ref double br = ref MemoryMarshal.GetReference(bias);
-            for (; j <= m - 4; j += 4)
-            {
-                var bound = bias.IsEmpty ? Vector256<double>.Zero : Vector256.Abs(Vector256.LoadUnsafe(ref br, (nuint)j));
-                for (int p = 0; p < bits; p++) bound += Vector256.Abs(Vector256.LoadUnsafe(ref wr, (nuint)(p * m + j)));
-                if (!Vector256.EqualsAll(bound, bound)) return double.NaN;
-                top = Vector256.Max(top, bound);
-            }
-            largest = Math.Max(Math.Max(top[0], top[1]), Math.Max(top[2], top[3]));
-        }
-        for (; j < m; j++)
-        {
-            double bound = bias.IsEmpty ? 0 : Math.Abs(bias[j]);
-            for (int p = 0; p < bits; p++) bound += Math.Abs(w[p * m + j]);
-            largest = Math.Max(largest, bound); // NaN wins
-        }
-        return largest;
-    }
-
-    /// <summary>The factors the product sigmoid multiplies: negExpW = e^−w and negExpBias = e^−bias, made only
-    /// when <see cref="ProductBound"/> is at most <see cref="VectorMath.NegExpLimit"/>. Returns the bound, by
-    /// which callers also choose between one division per sigmoid and one per four.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static double MakeFactors(ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int bits, int m, Span<double> negExpW, Span<double> negExpBias)
-    {
-        double bound = ProductBound(w, bias, bits, m);
-        if (bound <= VectorMath.NegExpLimit)
-        {
-            VectorMath.NegExp(w, negExpW);
-            if (!bias.IsEmpty) VectorMath.NegExp(bias, negExpBias);
-        }
-        return bound;
-    }
-
-    /// <summary>a[count×m] = sigmoid(bias + (bits of start … start + count − 1) · w) by products of
-    /// exponentials, with no exp at all: e^−z of a row is e^−bias times e^−w[p] for each bit p set, and
-    /// row i's is its parent's (i with its lowest set bit cleared) times one factor, so each element
-    /// costs one multiply and one division (the sigmoid is 1 / (1 + e^−z)). <paramref name="negExpW"/>
-    /// holds e^−w and <paramref name="negExpBias"/> e^−bias (empty: no bias), both from
-    /// <see cref="VectorMath.NegExp"/>; <paramref name="slots"/> is scratch for (log2 count + 1)·m values,
-    /// the open parents. The weights' <see cref="ProductBound"/> must be at most <see cref="VectorMath.NegExpLimit"/>. Each product rounds once more,
-    /// so a row with k bits set is within about 3(k + 1) ulp of the exp of its summed pre-activation.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FirstLayerSigmoid(long start, int count, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
-        int m, Span<double> a, Span<double> slots)
-    {
-        CheckBlock(start, count, bits);
-        int levels = BitOperations.Log2((uint)count);
-        if (negExpW.Length < (long)bits * m || a.Length < (long)count * m || slots.Length < (long)(levels + 1) * m
-            || !negExpBias.IsEmpty && negExpBias.Length != m)
-            throw new ArgumentException("negExpW, negExpBias, a or slots does not fit the shape.");
-
-        // The block's first row: the product of its factors, the bias's first.
-        var root = slots.Slice(levels * m, m);
-        RootFactors(start, bits, negExpW, negExpBias, m, root);
-        for (int i = 0; i < m; i++) a[i] = 1.0 / (1.0 + root[i]);
-
-        ref double slot0 = ref MemoryMarshal.GetReference(slots);
-        ref double factor0 = ref MemoryMarshal.GetReference(negExpW);
-        ref double a0 = ref MemoryMarshal.GetReference(a);
-        for (int j = 1; j < count; j++)
-        {
-            int low = BitOperations.TrailingZeroCount(j);
-            int parent = j & (j - 1);
-            int from = parent == 0 ? levels : BitOperations.TrailingZeroCount(parent);
-            OnePlusReciprocal(ref Unsafe.Add(ref slot0, from * m), ref Unsafe.Add(ref factor0, (bits - 1 - low) * m),
-                ref Unsafe.Add(ref a0, j * m), m, ref Unsafe.Add(ref slot0, low * m));
-        }
-    }
-
-    /// <summary>a[count×m] = sigmoid(bias + bits(numbers[i]) · w) for any numbers, by products of
-    /// exponentials: e^−z of a row is e^−bias times e^−w[p] for each bit p set (as
-    /// <see cref="RootFactors"/> multiplies them), and the sigmoid 1 / (1 + e^−z) — a multiply per set bit
-    /// and one division per unit instead of an exp. Each row is computed alone, so a number's result does
-    /// not depend on the others in the batch. negExpW and negExpBias as for <see cref="FirstLayerSigmoid"/>;
-    /// the weights' <see cref="ProductBound"/> must be at most <see cref="VectorMath.NegExpLimit"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FirstLayerSigmoidOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
-        int m, Span<double> a)
-    {
-        CheckNumbers(numbers, bits);
-        if (a.Length < (long)numbers.Length * m) throw new ArgumentException("a is too short for the shape.");
-        for (int i = 0; i < numbers.Length; i++)
-        {
-            var row = a.Slice(i * m, m);
-            RootFactors(numbers[i], bits, negExpW, negExpBias, m, row);
-            OnePlusReciprocal(row);
-        }
+        lowBit = BitOperations.TrailingZeroCount(j);
+        int parent = j & (j - 1);
+        parentSlot = parent == 0 ? levels : BitOperations.TrailingZeroCount(parent);
+        ownSlot = lowBit;
     }
 
     // e[i] = 1 / (1 + e[i]), four at a time where the hardware allows.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OnePlusReciprocal(Span<double> e)
+    internal static void OnePlusReciprocal(Span<double> e)
     {
         int i = 0;
         ref double er = ref MemoryMarshal.GetReference(e);
@@ -166,22 +46,11 @@ public static class BitKernels
         for (; i < e.Length; i++) e[i] = 1.0 / (1.0 + e[i]);
     }
 
-    /// <summary>z[count×m] = the bits of numbers[i] times w[bits×m] for any numbers: each row the sum of the
-    /// weight rows of its set bits, most significant first — the dense product's additions, skipping its
-    /// zero inputs, so the same bits — with no input matrix.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void FirstLayerOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, int m, Span<double> z)
-    {
-        CheckNumbers(numbers, bits);
-        if (w.Length < (long)bits * m || z.Length < (long)numbers.Length * m) throw new ArgumentException("w or z is too short for the shape.");
-        for (int i = 0; i < numbers.Length; i++) CombineRows<Sum>(numbers[i], bits, w, default, m, z.Slice(i * m, m));
-    }
-
     /// <summary>g[bits×m] += (bits of numbers)ᵀ · delta[count×m], and, when given, biasSum[m] += the column
     /// sums of delta: row by row, each delta row added to the gradient rows of its number's set bits — the
     /// dense product's additions without its zero inputs, so the same bits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightGradientAddOf(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> delta, int m, Span<double> g, Span<double> biasSum)
+    public static void GradientAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> delta, int m, Span<double> g, Span<double> biasSum)
     {
         CheckNumbers(numbers, bits);
         if (delta.Length < (long)numbers.Length * m || g.Length < (long)bits * m) throw new ArgumentException("delta or g is too short for the shape.");
@@ -195,7 +64,7 @@ public static class BitKernels
         if (!biasSum.IsEmpty) Kernels.ColumnSumsAdd(delta, biasSum, numbers.Length, m);
     }
 
-    private static void CheckNumbers(ReadOnlySpan<long> numbers, int bits)
+    internal static void CheckNumbers(ReadOnlySpan<long> numbers, int bits)
     {
         if (bits < 1 || bits > 62) throw new ArgumentOutOfRangeException(nameof(bits), bits, "from 1 to 62.");
         foreach (long v in numbers)
@@ -213,7 +82,7 @@ public static class BitKernels
     /// independent chains; written four at a time, as the kernels read it (a wide load from narrower
     /// stores is not forwarded from the store buffer). The scalar columns do the same operations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CombineRows<TCombine>(long number, int bits, ReadOnlySpan<double> rows, ReadOnlySpan<double> first, int m, Span<double> output)
+    internal static void CombineRows<TCombine>(long number, int bits, ReadOnlySpan<double> rows, ReadOnlySpan<double> first, int m, Span<double> output)
         where TCombine : struct, ICombine
     {
         if (rows.Length < (long)bits * m || output.Length < m || !first.IsEmpty && first.Length < m)
@@ -269,21 +138,21 @@ public static class BitKernels
         }
     }
 
-    private interface ICombine
+    internal interface ICombine
     {
         static abstract double Identity { get; }
         static abstract double Combine(double a, double b);
         static abstract Vector256<double> Combine(Vector256<double> a, Vector256<double> b);
     }
 
-    private readonly struct Product : ICombine
+    internal readonly struct Product : ICombine
     {
         public static double Identity => 1.0;
         public static double Combine(double a, double b) => a * b;
         public static Vector256<double> Combine(Vector256<double> a, Vector256<double> b) => a * b;
     }
 
-    private readonly struct Sum : ICombine
+    internal readonly struct Sum : ICombine
     {
         public static double Identity => 0.0;
         public static double Combine(double a, double b) => a + b;
@@ -292,7 +161,7 @@ public static class BitKernels
 
     // out[i] = 1 / (1 + e[i]) where e = parent[i]·factor[i] is also kept in eOut (when given).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void OnePlusReciprocal(ref double parent, ref double factor, ref double output, int m, ref double eOut)
+    internal static void OnePlusReciprocal(ref double parent, ref double factor, ref double output, int m, ref double eOut)
     {
         int i = 0;
         var one = Vector256<double>.One;
@@ -315,7 +184,7 @@ public static class BitKernels
     /// <paramref name="foldedLevels"/> f &gt; 0, the caller has done the first f levels (g's rows of the f
     /// lowest bits hold their sums) and delta holds count / 2^f rows, the sums of each 2^f rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void WeightGradientAdd(long start, int count, int bits, Span<double> delta, int m, Span<double> g, Span<double> biasSum,
+    public static void GradientBlock(long start, int count, int bits, Span<double> delta, int m, Span<double> g, Span<double> biasSum,
         int foldedLevels = 0)
     {
         CheckBlock(start, count, bits);
@@ -338,6 +207,19 @@ public static class BitKernels
         for (int k = levels; k < bits; k++)
             if (((start >> k) & 1) != 0) Kernels.Add(total, g.Slice((bits - 1 - k) * m, m));
         if (!biasSum.IsEmpty) Kernels.Add(total, biasSum[..m]);
+    }
+
+    /// <summary>The first two fold levels of four consecutive rows b0 … b3 (aligned to four) held in registers: the sum of
+    /// the rows with the lowest bit set (b1 + b3), of those with the second bit set (b2 + b3), and of all four, the
+    /// values <see cref="GradientBlock"/> then folds further with foldedLevels 2. The additions are its own.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<double> FoldFour(Vector256<double> b0, Vector256<double> b1, Vector256<double> b2, Vector256<double> b3,
+        out Vector256<double> lowBit, out Vector256<double> secondBit)
+    {
+        var upper = b2 + b3;       // rows with the second bit set
+        lowBit = b1 + b3;
+        secondBit = upper;
+        return (b0 + b1) + upper;
     }
 
     // g += (o0 + o1) + (o2 + o3) and row q + r = even_r + odd_r, for the pairs q … q + 3.
@@ -398,7 +280,7 @@ public static class BitKernels
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CheckBlock(long start, int count, int bits)
+    internal static void CheckBlock(long start, int count, int bits)
     {
         if (count < 1 || !BitOperations.IsPow2(count) || start < 0 || start % count != 0 || bits < 1 || bits > 62 || start + count > 1L << bits)
             throw new ArgumentException($"the block {start} + {count} must be a power of two long, aligned, and within {bits} bits.");

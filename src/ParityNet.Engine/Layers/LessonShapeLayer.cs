@@ -11,23 +11,20 @@ namespace ParityNet;
 /// consecutive integers, four rows at a time, with every step of a row kept in registers:
 /// <list type="bullet">
 /// <item>Forward: e^−z of the hidden units by products of exponentials, as
-/// <see cref="BitKernels.FirstLayerSigmoid"/> does it (rows i, i+1, i+2, i+3 differ from row i only in
+/// <see cref="ProductSigmoidLayer.ForwardBlock"/> does it (rows i, i+1, i+2, i+3 differ from row i only in
 /// the two lowest bits), and the four sigmoids 1/(1 + e^−z) from one division: with aᵣ = 1 + e^−zᵣ,
 /// r = 1/((a₀a₁)(a₂a₃)) gives 1/a₀ = a₁·(a₂a₃)·r and so on. Then the output logits, summed as
 /// <see cref="Kernels.Dot"/> sums.</item>
 /// <item>Backward: the output layer's gradient, the hidden delta (d·w) ⊙ s(1 − s), and the first two
-/// levels of <see cref="BitKernels.WeightGradientAdd"/>'s pairwise fold, so that only a quarter of the
+/// levels of <see cref="BitWalk.GradientBlock"/>'s pairwise fold (<see cref="BitWalk.FoldFour"/>), so that only a quarter of the
 /// rows is written back for the remaining levels.</item>
 /// </list>
-/// The weights' <see cref="BitKernels.ProductBound"/> must be at most <see cref="QuadLimit"/>, so that the
+/// The weights' <see cref="FirstLayer.ProductBound"/> must be at most <see cref="FirstLayer.FourRowLimit"/>, so that the
 /// product of four (1 + e^−z) stays finite. Everything is written with Vector256 operations, which give
 /// the same bits on every machine (emulated where the hardware lacks them).
 /// </summary>
-public static class FusedKernels
+internal static class LessonShapeLayer
 {
-    /// <summary>The bound on |bias| + Σ|w| per hidden unit for these kernels: (1 + e^170)⁴ &lt; 10³⁰⁰.</summary>
-    public const double QuadLimit = 170.0;
-
     /// <summary>Whether these kernels serve a block: rows and hidden units in fours.</summary>
     public static bool Fits(int count, int m) => count >= 4 && count % 4 == 0 && m % 4 == 0;
 
@@ -47,7 +44,7 @@ public static class FusedKernels
         // The block's first row: the product of its factors, the bias's first.
         ref double slot0 = ref MemoryMarshal.GetReference(slots);
         ref double x0 = ref MemoryMarshal.GetReference(negExpW);
-        BitKernels.RootFactors(start, bits, negExpW, negExpBias, m, slots.Slice(levels * m, m));
+        BitWalk.RootFactors(start, bits, negExpW, negExpBias, m, slots.Slice(levels * m, m));
         ref double bit0 = ref Unsafe.Add(ref x0, (bits - 1) * m);  // e^−w of the lowest bit
         ref double bit1 = ref Unsafe.Add(ref x0, (bits - 2) * m);
         ref double wr = ref MemoryMarshal.GetReference(w1);
@@ -63,10 +60,10 @@ public static class FusedKernels
             bool child = j != 0;
             if (child)
             {
-                int low = BitOperations.TrailingZeroCount(j), up = j & (j - 1);
-                parent = ref Unsafe.Add(ref slot0, (up == 0 ? levels : BitOperations.TrailingZeroCount(up)) * m);
+                BitWalk.Slots(j, levels, out int from, out int ownSlot, out int low);
+                parent = ref Unsafe.Add(ref slot0, from * m);
                 factor = ref Unsafe.Add(ref x0, (bits - 1 - low) * m);
-                own = ref Unsafe.Add(ref slot0, low * m);
+                own = ref Unsafe.Add(ref slot0, ownSlot * m);
             }
             ref double row = ref Unsafe.Add(ref h0, j * m);
             Vector256<double> o0 = Vector256<double>.Zero, o1 = o0, o2 = o0, o3 = o0;
@@ -112,7 +109,7 @@ public static class FusedKernels
     /// <summary>The backward pass of <see cref="Forward"/>'s block, given d[count] = ∂objective/∂logit:
     /// g1[m] += Σ d·hidden; the hidden delta (d·w1) ⊙ s(1 − s), whose first two fold levels go to g0's rows
     /// of the two lowest bits, and whose sums over each four rows go to quads[count/4 × m] for
-    /// <see cref="BitKernels.WeightGradientAdd"/> with foldedLevels 2.</summary>
+    /// <see cref="BitWalk.GradientBlock"/> with foldedLevels 2.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int count, int bits, ReadOnlySpan<double> hidden, ReadOnlySpan<double> d, ReadOnlySpan<double> w1, int m,
         Span<double> g1, Span<double> g0, Span<double> quads)
@@ -148,11 +145,34 @@ public static class FusedKernels
                 var b1 = d1 * w * (s1 * (one - s1));
                 var b2 = d2 * w * (s2 * (one - s2));
                 var b3 = d3 * w * (s3 * (one - s3));
-                var upper = b2 + b3;       // rows with bit 1 set
-                (Vector256.LoadUnsafe(ref gBit0, (nuint)c) + (b1 + b3)).StoreUnsafe(ref gBit0, (nuint)c);
-                (Vector256.LoadUnsafe(ref gBit1, (nuint)c) + upper).StoreUnsafe(ref gBit1, (nuint)c);
-                ((b0 + b1) + upper).StoreUnsafe(ref quad, (nuint)c);
+                var four = BitWalk.FoldFour(b0, b1, b2, b3, out var lowBit, out var secondBit);
+                (Vector256.LoadUnsafe(ref gBit0, (nuint)c) + lowBit).StoreUnsafe(ref gBit0, (nuint)c);
+                (Vector256.LoadUnsafe(ref gBit1, (nuint)c) + secondBit).StoreUnsafe(ref gBit1, (nuint)c);
+                four.StoreUnsafe(ref quad, (nuint)c);
             }
         }
+    }
+
+    /// <summary>The whole forward pass of the lesson's shape over a block: hidden[count×m], logits[count] (with the
+    /// output bias) and output[count] = σ(logits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardBlock(long start, int count, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
+        ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, int m, Span<double> hidden, Span<double> logits, Span<double> output, Span<double> slots)
+    {
+        Forward(start, count, bits, negExpW, negExpBias, w1, m, hidden, logits, slots);
+        Kernels.AddBias(logits, b1, count, 1);
+        VectorMath.Sigmoid(logits, output);
+    }
+
+    /// <summary>The whole backward pass over a block, given d[count] = ∂objective/∂logit: the output layer's weight
+    /// and bias gradients, and the first layer's through the pairwise fold. <paramref name="quads"/> is scratch
+    /// for count/4 × m values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardBlock(long start, int count, int bits, ReadOnlySpan<double> hidden, ReadOnlySpan<double> d, ReadOnlySpan<double> w1, int m,
+        Span<double> g1, Span<double> gb1, Span<double> g0, Span<double> gb0, Span<double> quads)
+    {
+        Backward(count, bits, hidden, d, w1, m, g1, g0, quads);
+        BitWalk.GradientBlock(start, count, bits, quads, m, g0, gb0, foldedLevels: 2);
+        if (gb1.Length > 0) Kernels.ColumnSumsAdd(d, gb1, count, 1);
     }
 }

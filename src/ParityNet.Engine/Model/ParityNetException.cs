@@ -86,4 +86,29 @@ public static class ErrorIds
     public const string NotFileSystemPath = "ParityNet.NotFileSystemPath";
     /// <summary>The file is larger than any input the module reads.</summary>
     public const string FileTooLarge = "ParityNet.OnnxFileTooLarge";
+
+    // ONNX files.
+
+    /// <summary>The file is not an ONNX model at all (empty, random bytes, another format).</summary>
+    public const string NotOnnx = "ParityNet.OnnxNotOnnx";
+    /// <summary>The file starts as an ONNX model but ends early.</summary>
+    public const string Truncated = "ParityNet.OnnxTruncated";
+    /// <summary>The file is ONNX, but not a graph ParityNet can map to a network.</summary>
+    public const string UnsupportedGraph = "ParityNet.OnnxUnsupportedGraph";
+    /// <summary>ONNX Runtime's answers differ from the engine's by more than the tolerance.</summary>
+    public const string CrossCheckFailed = "ParityNet.OnnxCrossCheckFailed";
+    /// <summary>A model without ParityNet metadata whose last node is not Sigmoid or Softmax: whether its output
+    /// holds probabilities or logits must be given.</summary>
+    public const string OutputKindUnknown = "ParityNet.OnnxOutputKindUnknown";
+    /// <summary>ONNX Runtime failed to load or run a model.</summary>
+    public const string RuntimeFailed = "ParityNet.OnnxRuntimeFailed";
+
+    // Charts.
+
+    /// <summary>An input to Export-TrainingChart has no training history to draw.</summary>
+    public const string ChartNotTrained = "ParityNet.ChartNotTrained";
+    /// <summary>Export-TrainingChart was given nothing to draw.</summary>
+    public const string ChartNothingToDraw = "ParityNet.ChartNothingToDraw";
+    /// <summary>Drawing a chart failed.</summary>
+    public const string ChartRenderFailed = "ParityNet.ChartRenderFailed";
 }

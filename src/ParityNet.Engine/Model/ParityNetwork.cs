@@ -3,7 +3,8 @@ using System.Collections.ObjectModel;
 namespace ParityNet;
 
 /// <summary>
-/// A feed-forward network of sigmoid units that reads an integer's bits. Immutable: training
+/// A feed-forward network that reads an integer's bits: hidden layers of sigmoid, tanh or ReLU units
+/// and one sigmoid output unit. Immutable: training
 /// returns a new network, so one initial network can be trained many ways.
 /// </summary>
 public sealed class ParityNetwork
@@ -161,21 +162,19 @@ public sealed class ParityNetwork
         }
     }
 
-    /// <summary>e^−w and e^−bias of the first layer, made on first use, for the product sigmoid
-    /// (<see cref="BitKernels.FirstLayerSigmoidOf"/>); null when the hidden units are not sigmoids or the
-    /// weights are too large for it.</summary>
-    internal FirstLayerFactors? Factors
+    /// <summary>The first layer's bound and, for sigmoid units within it, e^−w and e^−bias, made on first use, from
+    /// which prediction's path is chosen (<see cref="FirstLayer.Choose"/>).</summary>
+    internal FirstLayerFactors Factors
     {
         get
         {
-            if (Activation != Activation.Sigmoid) return null;
             var factors = Volatile.Read(ref _factors);
             if (factors is null)
             {
-                factors = FirstLayerFactors.Of(_weights[0], _biases[0], Bits, LayerSizes[1]);
+                factors = FirstLayerFactors.Of(_weights[0], _biases[0], Bits, LayerSizes[1], Activation);
                 Volatile.Write(ref _factors, factors); // a race makes the same values twice
             }
-            return factors.Usable ? factors : null;
+            return factors;
         }
     }
 

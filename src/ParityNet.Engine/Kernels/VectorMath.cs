@@ -13,7 +13,7 @@ namespace ParityNet;
 /// bit-identical on every machine; without FMA3 the scalar path serves every element.
 /// Only exp of a non-positive number is taken, so nothing overflows; below −708 exp is flushed to 0.
 /// </summary>
-public static class VectorMath
+internal static class VectorMath
 {
     private const double Log2E = 1.4426950408889634;
     private const double Ln2Hi = 0.693147180369123816490;     // ln 2 split so that n·Ln2Hi is exact

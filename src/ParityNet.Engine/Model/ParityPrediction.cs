@@ -20,7 +20,7 @@ public sealed class ParityPrediction
         _width = bits;
         Task = task;
         Probability = probability;
-        Label = probability >= 0.5 ? 1 : 0;
+        Label = TaskLabels.Predicted(probability);
         ExpectedLabel = TaskLabels.Label(task, number);
         Engine = engine;
     }

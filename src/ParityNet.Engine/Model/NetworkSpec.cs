@@ -54,9 +54,13 @@ public static class EngineLimits
         }
     }
 
+    /// <summary>Whether a <paramref name="bits"/>-bit network is small enough to train on every integer
+    /// (else it trains on seeded samples). The one place that rule lives.</summary>
+    public static bool Enumerable(int bits) => bits <= MaxEnumerableBits;
+
     /// <summary>The integers a training pass measures on: all 2^Bits, or for wide inputs the held-out sample.</summary>
     public static long TrainingRows(int bits, int sampleSize) =>
-        bits <= MaxEnumerableBits ? 1L << bits : sampleSize;
+        Enumerable(bits) ? 1L << bits : sampleSize;
 
     /// <summary>The bytes training <paramref name="spec"/> needs: per worker a tile of activations and
     /// deltas and a partial gradient; the lists of sampled or shuffled integers; and the parameters,

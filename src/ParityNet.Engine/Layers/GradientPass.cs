@@ -7,10 +7,8 @@ namespace ParityNet;
 /// cache from the first layer to the last gradient. Large passes split into up to eight groups of
 /// tiles that run in parallel; the groups depend only on the number of rows, never on the machine,
 /// and their sums are added in a fixed order, so results are the same on every machine.
-/// The first layer reads no input matrix: its sums are built from the numbers' bits
-/// (<see cref="BitKernels"/>), incrementally over the integers themselves, with sigmoid units as
-/// products of exponentials, and for the lesson's shape fused with the output layer four rows at a time
-/// (<see cref="FusedKernels"/>); see <see cref="ChoosePath"/>.
+/// Each tile goes through the one layer loop (<see cref="LayerStack"/>), whose first layer reads no input
+/// matrix: the path <see cref="FirstLayer.Choose"/> picks builds it from the integers' bits.
 /// </summary>
 internal sealed class GradientPass
 {
@@ -21,7 +19,7 @@ internal sealed class GradientPass
     private readonly Worker[] _workers;
     private readonly int _layers;
     private readonly int[] _sizes;
-    private readonly bool _sigmoid;
+    private readonly Activation _activation;
     private readonly ParityTask _task;
     private readonly double[] _negExpW, _negExpBias; // e^−w and e^−bias of the first layer, for the product sigmoid
     private double[] _enumeratedLabels = Array.Empty<double>();
@@ -31,7 +29,7 @@ internal sealed class GradientPass
         int[] sizes = network.LayerSizes.ToArray();
         _sizes = sizes;
         _layers = sizes.Length - 1;
-        _sigmoid = network.Activation == Activation.Sigmoid;
+        _activation = network.Activation;
         _task = network.Task;
         _negExpW = new double[sizes[0] * sizes[1]];
         _negExpBias = new double[network.HasBias ? sizes[1] : 0];
@@ -52,8 +50,8 @@ internal sealed class GradientPass
         int groups = count >= ParallelRows ? Math.Min(_workers.Length, tiles) : 1;
         double scale = 1.0 / count;
         bool backward = gradWeights is not null;
-        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, ChoosePath(numbers, weights, biases),
-            _negExpW, _negExpBias, gradWeights, gradBiases);
+        var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias);
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
 
@@ -75,23 +73,17 @@ internal sealed class GradientPass
         return (lossSum, correct);
     }
 
-    /// <summary>How this pass computes the first layer: by products of exponentials when its units are
-    /// sigmoids and the weights keep every product normal (then e^−w and e^−bias of the first layer are
-    /// made here, once for all groups); over the integers themselves, fused with the output layer when the
-    /// network has the lesson's shape and the weights allow four sigmoids per division; otherwise from the
-    /// sums of weight rows (Dense: the dense product's additions, then the activation).</summary>
+    /// <summary>The first layer's path for this pass (<see cref="FirstLayer.Choose"/>), and, for the product paths,
+    /// e^−w and e^−bias of the first layer, made here once for all groups.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal FirstLayerPath ChoosePath(long[]? numbers, double[][] weights, double[][] biases)
+    internal FirstLayerKind ChooseFirstLayer(long[]? numbers, double[][] weights, double[][] biases)
     {
         int bits = _sizes[0], m = _sizes[1];
-        if (!_sigmoid) return FirstLayerPath.Dense;
-        double bound = BitKernels.MakeFactors(weights[0], biases[0], bits, m, _negExpW, _negExpBias);
-        if (!(bound <= VectorMath.NegExpLimit)) return FirstLayerPath.Dense;
-        bool shallow = numbers is null && _layers == 2 && bits >= 2 && FusedKernels.Fits(_workers[0].Tile, m);
-        return shallow && bound <= FusedKernels.QuadLimit ? FirstLayerPath.Fused : FirstLayerPath.Products;
+        double bound = _activation == Activation.Sigmoid ? FirstLayer.ProductBound(weights[0], biases[0], bits, m) : double.NaN;
+        var kind = FirstLayer.Choose(_activation, _layers, bits, m, consecutive: numbers is null, _workers[0].Tile, bound);
+        if (kind != FirstLayerKind.SummedBits) FirstLayer.Factors(weights[0], biases[0], _negExpW, _negExpBias);
+        return kind;
     }
-
-    internal enum FirstLayerPath { Dense, Products, Fused }
 
     /// <summary>The labels of the integers 0 … count − 1, made once.</summary>
     private double[] EnumeratedLabels(int count)
@@ -102,8 +94,8 @@ internal sealed class GradientPass
     }
 
     /// <summary>What every group of one pass reads.</summary>
-    private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, FirstLayerPath Path, double[] NegExpW,
-        double[] NegExpBias, double[][]? GradWeights, double[][]? GradBiases);
+    private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, LayerStack.Plan Plan,
+        double[][]? GradWeights, double[][]? GradBiases);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -176,97 +168,18 @@ internal sealed class GradientPass
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared)
         {
-            int bits = _sizes[0];
-            bool enumerated = numbers is null, backward = shared.Backward;
-            double scale = shared.Scale;
-            var rowNumbers = enumerated ? default : numbers.AsSpan(offset + start, rows);
+            bool enumerated = numbers is null;
+            var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers.AsSpan(offset + start, rows));
             var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
-            for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, rowNumbers[j]);
+            for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j]);
 
-            // Forward.
-            for (int l = 0; l < _layers; l++)
-            {
-                var z = _activations[l + 1].AsSpan(0, rows * _sizes[l + 1]);
-                if (l == 0 && shared.Path == FirstLayerPath.Fused)
-                {
-                    FusedKernels.Forward(start, rows, bits, shared.NegExpW, shared.NegExpBias, weights[1], _sizes[1], z,
-                        _logits.AsSpan(0, rows), _slots);
-                    Kernels.AddBias(_logits.AsSpan(0, rows), biases[1], rows, 1);
-                    VectorMath.Sigmoid(_logits.AsSpan(0, rows), _activations[2].AsSpan(0, rows));
-                    break;
-                }
-                if (l == 0 && shared.Path == FirstLayerPath.Products)
-                {
-                    if (enumerated) BitKernels.FirstLayerSigmoid(start, rows, bits, shared.NegExpW, shared.NegExpBias, _sizes[1], z, _slots);
-                    else BitKernels.FirstLayerSigmoidOf(rowNumbers, bits, shared.NegExpW, shared.NegExpBias, _sizes[1], z);
-                    continue;
-                }
-                if (l == 0 && enumerated) BitKernels.FirstLayer(start, rows, bits, weights[0], _sizes[1], z);
-                else if (l == 0) BitKernels.FirstLayerOf(rowNumbers, bits, weights[0], _sizes[1], z);
-                else Kernels.MatMul(_activations[l].AsSpan(0, rows * _sizes[l]), weights[l], z, rows, _sizes[l], _sizes[l + 1]);
-                Kernels.AddBias(z, biases[l], rows, _sizes[l + 1]);
-                if (l == _layers - 1) z.CopyTo(_logits);
-                Kernels.Activate(z, l == _layers - 1 ? Activation.Sigmoid : _activation);
-            }
-
-            // Loss, accuracy and the output delta: ∂objective/∂logit, averaged over the pass.
-            var output = _activations[_layers].AsSpan(0, rows);
-            var delta = _deltas[_layers].AsSpan(0, rows);
-            double lossSum = 0;
-            int correct = 0;
-            if (_loss == LossFunction.MeanSquaredError)
-            {
-                (lossSum, correct) = Kernels.SquaredErrorOutput(output, labels, scale, delta);
-            }
-            else
-            {
-                for (int j = 0; j < rows; j++)
-                {
-                    double p = output[j], y = labels[j];
-                    lossSum += Losses.Value(_loss, _logits[j], p, y);
-                    if ((p >= 0.5 ? 1.0 : 0.0) == y) correct++;
-                    delta[j] = scale * Losses.OutputGradient(_loss, p, y);
-                }
-            }
+            LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
+            var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,
+                shared.Scale, _deltas[_layers].AsSpan(0, rows));
             LossSum += lossSum;
             Correct += correct;
-            if (!backward) return;
-
-            // Backward: each layer's gradients, then the delta of the layer below.
-            for (int l = _layers - 1; l >= 0; l--)
-            {
-                var above = _deltas[l + 1].AsSpan(0, rows * _sizes[l + 1]);
-                if (l == 1 && shared.Path == FirstLayerPath.Fused)
-                {
-                    var quads = _deltas[1].AsSpan(0, rows / 4 * _sizes[1]);
-                    FusedKernels.Backward(rows, bits, _activations[1].AsSpan(0, rows * _sizes[1]), above, weights[1], _sizes[1],
-                        _gradWeights[1], _gradWeights[0], quads);
-                    BitKernels.WeightGradientAdd(start, rows, bits, quads, _sizes[1], _gradWeights[0], _gradBiases[0], foldedLevels: 2);
-                    if (_gradBiases[1].Length > 0) Kernels.ColumnSumsAdd(above, _gradBiases[1], rows, 1);
-                    break;
-                }
-                if (l == 0)
-                {
-                    if (enumerated) BitKernels.WeightGradientAdd(start, rows, bits, above, _sizes[1], _gradWeights[0], _gradBiases[0]);
-                    else BitKernels.WeightGradientAddOf(rowNumbers, bits, above, _sizes[1], _gradWeights[0], _gradBiases[0]);
-                    break;
-                }
-                var below = _activations[l].AsSpan(0, rows * _sizes[l]);
-                if (_sizes[l + 1] == 1)
-                {
-                    Kernels.SingleUnitBackward(below, above, weights[l], _gradWeights[l], _gradBiases[l],
-                        l > 0 ? _deltas[l].AsSpan(0, rows * _sizes[l]) : Span<double>.Empty, rows, _sizes[l], _activation);
-                    continue;
-                }
-                Kernels.MatMulTransposeAAdd(below, above, _gradWeights[l], rows, _sizes[l], _sizes[l + 1]);
-                if (_gradBiases[l].Length > 0) Kernels.ColumnSumsAdd(above, _gradBiases[l], rows, _sizes[l + 1]);
-                if (l > 0)
-                {
-                    var back = _deltas[l].AsSpan(0, rows * _sizes[l]);
-                    Kernels.MatMulTransposeB(above, weights[l], back, rows, _sizes[l + 1], _sizes[l]);
-                    Kernels.ActivationDelta(back, below, back, _activation);
-                }
-            }
+            if (shared.Backward)
+                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases);
         }
     }
 }

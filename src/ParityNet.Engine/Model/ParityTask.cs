@@ -13,9 +13,17 @@ public enum ParityTask
     BitParity,
 }
 
-/// <summary>Labels and their names for each task.</summary>
+/// <summary>Labels and their names for each task, and the one rule that turns a probability into a label.</summary>
 public static class TaskLabels
 {
+    /// <summary>The decision threshold: a probability of at least this predicts label 1.</summary>
+    public const double Threshold = 0.5;
+
+    /// <summary>The predicted label of a probability: 1 when p ≥ <see cref="Threshold"/>, else 0. Accuracy everywhere
+    /// (training, predictions, the vectorised MSE output) is this label equal to the expected one.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Predicted(double probability) => probability >= Threshold ? 1 : 0;
+
     /// <summary>The expected label (0 or 1) of <paramref name="number"/> for <paramref name="task"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int Label(ParityTask task, long number) => task switch

@@ -12,7 +12,7 @@ namespace ParityNet;
 /// where the hardware allows, with plain multiply and add (no fused multiply-add) and a fixed
 /// four-lane order for every sum across a row, so results are the same bits on every machine.
 /// </summary>
-public static class Kernels
+internal static class Kernels
 {
     /// <summary>c[n×m] = a[n×k] · b[k×m]. Each c[i, j] is summed over p in order from 0, in every path;
     /// four rows at a time share each loaded row of b.</summary>
@@ -101,7 +101,7 @@ public static class Kernels
         for (; i < n; i++) c[i] = Dot(a.Slice(i * k, k), w[..k]);
     }
 
-    /// <summary>The backward step of a layer with one unit, fused into one pass over the rows:
+    /// <summary>The backward step of a layer with one unit, in one pass over the rows:
     /// g[k] += Σ_i d[i]·a[i, :] and gBias[0] += Σ_i d[i] (when gBias is not empty), and, when back is not
     /// empty, back[i, :] = (d[i]·w) ⊙ f′ from a[i, :], as <see cref="MatMulTransposeB"/> and
     /// <see cref="ActivationDelta"/> compute it. The sums over rows run in four lanes (i mod 4), added
@@ -185,7 +185,7 @@ public static class Kernels
         ref double yr = ref MemoryMarshal.GetReference(y);
         ref double dr = ref MemoryMarshal.GetReference(delta);
         var lanes = Vector256<double>.Zero;
-        var half = Vector256.Create(0.5);
+        var half = Vector256.Create(TaskLabels.Threshold); // TaskLabels.Predicted, four at a time
         var one = Vector256<double>.One;
         var scaleV = Vector256.Create(scale);
         int correct = 0, i = 0;
@@ -204,7 +204,7 @@ public static class Kernels
         {
             double pi = p[i], e = y[i] - pi;
             lossSum += e * e;
-            if ((pi >= 0.5 ? 1.0 : 0.0) == y[i]) correct++;
+            if (TaskLabels.Predicted(pi) == y[i]) correct++;
             delta[i] = scale * (-e * (pi * (1.0 - pi)));
         }
         return (lossSum, correct);

@@ -27,7 +27,7 @@ public static class Trainer
         ParityNetwork.Validate(network.Spec);
         ParityNetwork.CheckMemory(network.Spec, options.SampleSize);
         long seed = options.Seed ?? network.Seed;
-        int epochRows = network.Bits <= EngineLimits.MaxEnumerableBits ? 1 << network.Bits : options.SampleSize;
+        int epochRows = (int)EngineLimits.TrainingRows(network.Bits, options.SampleSize);
         int batch = BatchSize(options, epochRows);
 
         var clock = Stopwatch.StartNew();
@@ -105,7 +105,7 @@ public static class Trainer
     private sealed class Run
     {
         private readonly int _layers, _batch;
-        private readonly bool _fused; // one full batch of every integer per epoch: the measuring pass is the training pass
+        private readonly bool _stepFromMeasuringPass; // one full batch of every integer per epoch: the pass that measures the epoch also gives its step
         private readonly GradientPass _pass;
         private readonly double[][] _gradWeights, _gradBiases, _goodWeights, _goodBiases;
         private readonly long[]? _order;
@@ -119,7 +119,7 @@ public static class Trainer
             _batch = batch;
             // Any optimizer whose batch is the whole enumeration takes one step per epoch on the gradient
             // at the weights just measured, so it can come from the same pass, over the integers in order.
-            _fused = set.Enumerated && batch == set.TrainRows;
+            _stepFromMeasuringPass = set.Enumerated && batch == set.TrainRows;
 
             Weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
             Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
@@ -128,7 +128,7 @@ public static class Trainer
             _gradWeights = Weights.Select(w => new double[w.Length]).ToArray();
             _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
             _pass = new GradientPass(network, options.Loss, Math.Max(set.EvalRows, batch));
-            if (set.Enumerated && !_fused) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
+            if (set.Enumerated && !_stepFromMeasuringPass) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
             _shuffle = MiniBatchOrder.Random(seed);
             var slots = new List<int>();
             for (int l = 0; l < _layers; l++) { slots.Add(Weights[l].Length); slots.Add(Biases[l].Length); }
@@ -140,12 +140,12 @@ public static class Trainer
         public double[][] Biases { get; }
 
         /// <summary>Loss and accuracy of the current weights on the measuring rows. When training is
-        /// fused into this pass, also the gradients for the next step (if <paramref name="willStep"/>).</summary>
+        /// taken from this pass, also the gradients for the next step (if <paramref name="willStep"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (double Loss, double Accuracy) Evaluate(bool willStep)
         {
             int n = Set.EvalRows;
-            var (lossSum, correct) = _fused && willStep
+            var (lossSum, correct) = _stepFromMeasuringPass && willStep
                 ? _pass.Run(null, 0, n, Weights, Biases, _gradWeights, _gradBiases)
                 : _pass.Run(Set.EvalNumbers, 0, n, Weights, Biases);
             return (lossSum / n, correct / (double)n);
@@ -171,7 +171,7 @@ public static class Trainer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool TrainEpoch()
         {
-            if (_fused) return Step(); // the gradients came with Evaluate
+            if (_stepFromMeasuringPass) return Step(); // the gradients came with Evaluate
             Set.NextEpoch();
             var numbers = Set.TrainNumbers ?? _order!;
             int rows = Set.TrainRows;

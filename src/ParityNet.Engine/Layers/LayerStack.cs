@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+
+namespace ParityNet;
+
+/// <summary>
+/// The one layer loop, shared by prediction (<see cref="ForwardPass"/>) and training (<see cref="GradientPass"/>):
+/// the first layer by its chosen path (<see cref="FirstLayer.Choose"/>), then each dense layer, then the output's
+/// sigmoid; and backward in the reverse order. Rows are either a block of consecutive integers from
+/// <see cref="Rows.Start"/> or any <see cref="Rows.Numbers"/>; buffers hold a tile of each layer's activations
+/// (index 0, the input, stays empty: the bits are read from the integers).
+/// </summary>
+internal static class LayerStack
+{
+    /// <summary>The rows of one tile: <see cref="Count"/> consecutive integers from <see cref="Start"/> when
+    /// <see cref="Consecutive"/>, else the integers in <see cref="Numbers"/>.</summary>
+    public readonly ref struct Rows
+    {
+        public Rows(long start, int count) { Start = start; Count = count; Consecutive = true; Numbers = default; }
+        public Rows(ReadOnlySpan<long> numbers) { Start = 0; Count = numbers.Length; Consecutive = false; Numbers = numbers; }
+        public long Start { get; }
+        public int Count { get; }
+        public bool Consecutive { get; }
+        public ReadOnlySpan<long> Numbers { get; }
+    }
+
+    /// <summary>Layer sizes, hidden activation, first-layer path and factors: what the loop reads of a network and a pass.</summary>
+    public readonly record struct Plan(int[] Sizes, Activation Activation, FirstLayerKind FirstLayer, double[] NegExpW, double[] NegExpBias)
+    {
+        public int Layers => Sizes.Length - 1;
+    }
+
+    /// <summary>Fills activations[1 … L] for the rows and logits with the output's pre-activation.
+    /// <paramref name="slots"/> is the slot walk's scratch for the product paths over blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Forward(in Plan plan, in Rows rows, double[][] weights, double[][] biases, double[][] activations, double[] logits, double[] slots)
+    {
+        int[] sizes = plan.Sizes;
+        int n = rows.Count, bits = sizes[0], m = sizes[1], last = plan.Layers - 1;
+        var hidden = activations[1].AsSpan(0, n * m);
+        switch (plan.FirstLayer)
+        {
+            case FirstLayerKind.LessonShape:
+                LessonShapeLayer.ForwardBlock(rows.Start, n, bits, plan.NegExpW, plan.NegExpBias, weights[1], biases[1], m, hidden,
+                    logits.AsSpan(0, n), activations[2].AsSpan(0, n), slots);
+                return;
+            case FirstLayerKind.ProductSigmoid:
+                if (rows.Consecutive) ProductSigmoidLayer.ForwardBlock(rows.Start, n, bits, plan.NegExpW, plan.NegExpBias, m, hidden, slots);
+                else ProductSigmoidLayer.ForwardAny(rows.Numbers, bits, plan.NegExpW, plan.NegExpBias, m, hidden);
+                break;
+            default:
+                if (rows.Consecutive) SummedBitsLayer.ForwardBlock(rows.Start, n, bits, weights[0], m, hidden);
+                else SummedBitsLayer.ForwardAny(rows.Numbers, bits, weights[0], m, hidden);
+                Kernels.AddBias(hidden, biases[0], n, m);
+                if (last == 0) hidden.CopyTo(logits);
+                DenseLayer.Activate(hidden, last == 0 ? Activation.Sigmoid : plan.Activation);
+                break;
+        }
+        for (int l = 1; l <= last; l++)
+        {
+            var z = activations[l + 1].AsSpan(0, n * sizes[l + 1]);
+            DenseLayer.PreActivations(activations[l].AsSpan(0, n * sizes[l]), weights[l], biases[l], z, n, sizes[l], sizes[l + 1]);
+            if (l == last) z.CopyTo(logits);
+            DenseLayer.Activate(z, l == last ? Activation.Sigmoid : plan.Activation);
+        }
+    }
+
+    /// <summary>Adds the gradients of the objective to gradWeights and gradBiases, given deltas[L] = ∂objective/∂logit;
+    /// deltas[1 … L − 1] receive the hidden layers' deltas (the lesson shape keeps its four-row sums in deltas[1]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Backward(in Plan plan, in Rows rows, double[][] weights, double[][] activations, double[][] deltas,
+        double[][] gradWeights, double[][] gradBiases)
+    {
+        int[] sizes = plan.Sizes;
+        int n = rows.Count, bits = sizes[0], m = sizes[1];
+        if (plan.FirstLayer == FirstLayerKind.LessonShape)
+        {
+            LessonShapeLayer.BackwardBlock(rows.Start, n, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1], m,
+                gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], deltas[1].AsSpan(0, n / 4 * m));
+            return;
+        }
+        for (int l = plan.Layers - 1; l >= 1; l--)
+            DenseLayer.Backward(activations[l].AsSpan(0, n * sizes[l]), deltas[l + 1].AsSpan(0, n * sizes[l + 1]), weights[l], gradWeights[l], gradBiases[l],
+                deltas[l].AsSpan(0, n * sizes[l]), n, sizes[l], sizes[l + 1], plan.Activation);
+        var first = deltas[1].AsSpan(0, n * m);
+        if (rows.Consecutive) BitWalk.GradientBlock(rows.Start, n, bits, first, m, gradWeights[0], gradBiases[0]);
+        else BitWalk.GradientAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
+    }
+}
