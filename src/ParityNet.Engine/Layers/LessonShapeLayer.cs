@@ -155,7 +155,7 @@ internal static class LessonShapeLayer
 
     /// <summary>The whole forward pass of the lesson's shape over a block: hidden[count×m], logits[count] (with the
     /// output bias) and output[count] = σ(logits).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void ForwardBlock(long start, int count, int bits, ReadOnlySpan<double> negExpW, ReadOnlySpan<double> negExpBias,
         ReadOnlySpan<double> w1, ReadOnlySpan<double> b1, int m, Span<double> hidden, Span<double> logits, Span<double> output, Span<double> slots)
     {
@@ -167,7 +167,7 @@ internal static class LessonShapeLayer
     /// <summary>The whole backward pass over a block, given d[count] = ∂objective/∂logit: the output layer's weight
     /// and bias gradients, and the first layer's through the pairwise fold. <paramref name="quads"/> is scratch
     /// for count/4 × m values.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BackwardBlock(long start, int count, int bits, ReadOnlySpan<double> hidden, ReadOnlySpan<double> d, ReadOnlySpan<double> w1, int m,
         Span<double> g1, Span<double> gb1, Span<double> g0, Span<double> gb0, Span<double> quads)
     {

@@ -11,7 +11,7 @@ namespace ParityNet;
 internal static class OutputLayer
 {
     /// <summary>The loss summed over the rows, the rows predicted right, and delta[i] = scale·∂loss/∂logit.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static (double LossSum, int Correct) Loss(LossFunction loss, ReadOnlySpan<double> probabilities, ReadOnlySpan<double> logits,
         ReadOnlySpan<double> labels, double scale, Span<double> delta)
     {
