@@ -22,9 +22,11 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     [Alias("Network", "History")]
     public object? InputObject { get; set; }
 
-    /// <summary>Legend labels, one per input in order; by default each run's optimizer and alpha.</summary>
+    /// <summary>Legend labels: text, one per input in order, or a script block evaluated for each input with $_ set
+    /// to it, like a calculated property (<c>-Label { "alpha $($_.History.Alpha)" }</c>); by default each run's
+    /// optimizer and alpha.</summary>
     [Parameter]
-    public string[]? Label { get; set; }
+    public object[]? Label { get; set; }
 
     /// <summary>The chart's title.</summary>
     [Parameter]
@@ -73,7 +75,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
                 ErrorIds.ChartNotTrained, ErrorCategory.InvalidArgument, InputObject));
             return;
         }
-        Add(history);
+        Add(history, InputObject);
     }
 
     /// <inheritdoc/>
@@ -84,7 +86,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             if (SessionNetwork.Current?.History is { } current)
             {
                 WriteVerbose($"No -InputObject: charting the session's current network, {SessionNetwork.Current}.");
-                Add(current);
+                Add(current, SessionNetwork.Current);
             }
         }
         if (_series.Count == 0)
@@ -133,13 +135,28 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
     }
 
-    private void Add(TrainingHistory history)
+    private void Add(TrainingHistory history, object? input)
     {
         int i = _series.Count;
-        string label = Label is { } labels && i < labels.Length && !string.IsNullOrWhiteSpace(labels[i])
-            ? labels[i]
-            : $"{history.Optimizer} α={history.Alpha:0.####}";
+        string? label = null;
+        if (Label is { Length: > 0 } labels)
+        {
+            object? given = labels.Length == 1 && Unwrap(labels[0]) is ScriptBlock ? labels[0] : i < labels.Length ? labels[i] : null;
+            if (Unwrap(given) is ScriptBlock block)
+            {
+                // As a calculated property: $_ is the input (the network or history piped in).
+                var result = block.InvokeWithContext(null, new List<PSVariable> { new("_", input) });
+                label = string.Join(" ", result.Where(r => r is not null).Select(r => r.ToString()));
+            }
+            else if (given is not null)
+            {
+                label = LanguagePrimitives.ConvertTo<string>(Unwrap(given));
+            }
+        }
+        if (string.IsNullOrWhiteSpace(label)) label = $"{history.Optimizer} α={history.Alpha:0.####}";
         if (_series.Any(s => s.Label == label)) label += $" #{i + 1}";
         _series.Add(new ChartSeries(label, history));
     }
+
+    private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
 }

@@ -2,9 +2,10 @@ namespace ParityNet;
 
 /// <summary>
 /// The lesson's algorithm written plainly: scalar loops, Math.Exp, one number at a time. It is the
-/// specification: every fast path of the engine (the bit kernels, the product sigmoid, the fused
-/// lesson shape, the blocked dense products, the parallel tiles) is held to it by the tests, so it
-/// must stay simple enough to check by eye. Plain steps only (gradient descent and SGD: p −= α·g).
+/// specification: every fast path of the engine (the bit kernels, the product sigmoid, the lesson
+/// shape's four-row kernels, the blocked dense products, the parallel tiles) is held to it by the
+/// tests, so it must stay simple enough to check by eye. Plain steps only (gradient descent and SGD:
+/// p −= α·g). <see cref="Trace"/> shows one number's pass with the lesson's variables.
 /// </summary>
 public static class ReferenceTrainer
 {
@@ -58,53 +59,117 @@ public static class ReferenceTrainer
         ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long[] numbers)
     {
         int[] sizes = shape.LayerSizes.ToArray();
-        int layers = sizes.Length - 1, n = numbers.Length;
         var gw = weights.Select(m => new double[m.Length]).ToArray();
         var gb = biases.Select(v => new double[v.Length]).ToArray();
         double lossSum = 0;
         foreach (long number in numbers)
         {
-            // Forward: layer 0 is the input, the integer's bits; each layer is activation(input · W + bias).
-            var a = new double[layers + 1][];
-            a[0] = new double[sizes[0]];
-            BitEncoding.Encode(number, shape.Bits, a[0]);
-            double logit = 0;
-            for (int l = 0; l < layers; l++)
-            {
-                a[l + 1] = new double[sizes[l + 1]];
-                for (int j = 0; j < sizes[l + 1]; j++)
-                {
-                    double z = biases[l].Length > 0 ? biases[l][j] : 0;
-                    for (int i = 0; i < sizes[l]; i++) z += a[l][i] * weights[l][i * sizes[l + 1] + j];
-                    bool output = l == layers - 1;
-                    if (output) logit = z;
-                    a[l + 1][j] = output ? 1.0 / (1.0 + Math.Exp(-z)) : Activate(shape.Activation, z);
-                }
-            }
-
-            // The output's error and its delta (the lesson's weighted error, sign turned: we descend).
-            double prediction = a[layers][0], label = TaskLabels.Label(shape.Task, number);
-            lossSum += Losses.Value(loss, logit, prediction, label);
-            var delta = new[] { Losses.OutputGradient(loss, prediction, label) / n };
-
-            // Backward: each synapse's share is input · delta; the error passes down through W.
-            for (int l = layers - 1; l >= 0; l--)
+            var pass = Pass(shape, weights, biases, loss, number, numbers.Length);
+            lossSum += pass.Loss;
+            // Each synapse's share is its input times the delta of the layer it feeds.
+            for (int l = 0; l < weights.Length; l++)
             {
                 for (int i = 0; i < sizes[l]; i++)
-                    for (int j = 0; j < sizes[l + 1]; j++) gw[l][i * sizes[l + 1] + j] += a[l][i] * delta[j];
-                for (int j = 0; j < gb[l].Length; j++) gb[l][j] += delta[j];
-                if (l == 0) break;
-                var below = new double[sizes[l]];
-                for (int i = 0; i < sizes[l]; i++)
-                {
-                    double error = 0;
-                    for (int j = 0; j < sizes[l + 1]; j++) error += delta[j] * weights[l][i * sizes[l + 1] + j];
-                    below[i] = error * Derivative(shape.Activation, a[l][i]);
-                }
-                delta = below;
+                    for (int j = 0; j < sizes[l + 1]; j++) gw[l][i * sizes[l + 1] + j] += pass.Outputs[l][i] * pass.Deltas[l + 1][j];
+                for (int j = 0; j < gb[l].Length; j++) gb[l][j] += pass.Deltas[l + 1][j];
             }
         }
         return (lossSum, gw, gb);
+    }
+
+    /// <summary>One number's pass with the lesson's variables: the bits, each layer's pre-activations and outputs, the
+    /// prediction, the error and the deltas, and each synapse matrix's contribution to the update (its input layerᵀ ·
+    /// the delta), in the lesson's sign (the way the weights move: W += α · contribution). Contributions summed over
+    /// every integer and divided by their count are minus the gradient of one full-batch step.</summary>
+    public static NumberTrace Trace(ParityNetwork network, long number, LossFunction loss = LossFunction.MeanSquaredError, double alpha = TrainingOptions.DefaultAlpha)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        network.CheckNumber(number);
+        var w = network.Weights.Select(m => m.AsSpan().ToArray()).ToArray();
+        var b = network.Biases.Select(v => (double[])v.Clone()).ToArray();
+        var pass = Pass(network, w, b, loss, number, 1);
+        int[] sizes = network.LayerSizes.ToArray();
+        int layers = sizes.Length - 1;
+        double rows = EngineLimits.TrainingRows(network.Bits, TrainingOptions.DefaultSampleSize);
+        // The lesson's sign: its deltas point the way the weights move (error = y − p). Negation is exact.
+        var deltas = pass.Deltas.Select(d => d.Select(v => -v).ToArray()).ToArray();
+        var errors = pass.Errors.Select(e => e.Select(v => -v).ToArray()).ToArray();
+        var synapses = new SynapseTrace[layers];
+        for (int l = 0; l < layers; l++)
+        {
+            var contribution = new double[sizes[l]][];
+            var step = new double[sizes[l]][];
+            for (int i = 0; i < sizes[l]; i++)
+            {
+                contribution[i] = new double[sizes[l + 1]];
+                step[i] = new double[sizes[l + 1]];
+                for (int j = 0; j < sizes[l + 1]; j++)
+                {
+                    contribution[i][j] = -(pass.Outputs[l][i] * pass.Deltas[l + 1][j]);
+                    step[i][j] = alpha * contribution[i][j] / rows;
+                }
+            }
+            synapses[l] = new SynapseTrace(l, contribution, step, b[l].Length > 0 ? deltas[l + 1] : Array.Empty<double>());
+        }
+        var layerTraces = new LayerTrace[layers];
+        for (int l = 1; l <= layers; l++)
+            layerTraces[l - 1] = new LayerTrace(l, l == layers ? Activation.Sigmoid : network.Activation, pass.PreActivations[l], pass.Outputs[l], errors[l], deltas[l]);
+        double prediction = pass.Outputs[layers][0];
+        return new NumberTrace(network, number, loss, alpha, rows, pass.Outputs[0], layerTraces, prediction, pass.Label, pass.Loss, synapses);
+    }
+
+    /// <summary>A number's forward and backward pass. Deltas are ∂objective/∂z of the mean over n rows
+    /// (the gradient's sign); errors are what each layer receives from the one above before its derivative.</summary>
+    private sealed record PassValues(double[][] PreActivations, double[][] Outputs, double[][] Errors, double[][] Deltas, double Label, double Loss);
+
+    private static PassValues Pass(ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long number, int n)
+    {
+        int[] sizes = shape.LayerSizes.ToArray();
+        int layers = sizes.Length - 1;
+
+        // Forward: layer 0 is the input, the integer's bits; each layer is activation(input · W + bias).
+        var z = new double[layers + 1][];
+        var a = new double[layers + 1][];
+        z[0] = Array.Empty<double>();
+        a[0] = new double[sizes[0]];
+        BitEncoding.Encode(number, shape.Bits, a[0]);
+        for (int l = 0; l < layers; l++)
+        {
+            z[l + 1] = new double[sizes[l + 1]];
+            a[l + 1] = new double[sizes[l + 1]];
+            bool output = l == layers - 1;
+            for (int j = 0; j < sizes[l + 1]; j++)
+            {
+                double sum = biases[l].Length > 0 ? biases[l][j] : 0;
+                for (int i = 0; i < sizes[l]; i++) sum += a[l][i] * weights[l][i * sizes[l + 1] + j];
+                z[l + 1][j] = sum;
+                a[l + 1][j] = output ? 1.0 / (1.0 + Math.Exp(-sum)) : Activate(shape.Activation, sum);
+            }
+        }
+
+        // The output's error and its delta (the lesson's weighted error, sign turned: we descend).
+        double prediction = a[layers][0], label = TaskLabels.Label(shape.Task, number);
+        double lossValue = Losses.Value(loss, z[layers][0], prediction, label);
+        var errors = new double[layers + 1][];
+        var deltas = new double[layers + 1][];
+        errors[layers] = new[] { prediction - label };
+        deltas[layers] = new[] { Losses.OutputGradient(loss, prediction, label) / n };
+
+        // Backward: the error passes down through W; each layer's delta is its error times the derivative.
+        for (int l = layers - 1; l >= 1; l--)
+        {
+            errors[l] = new double[sizes[l]];
+            deltas[l] = new double[sizes[l]];
+            for (int i = 0; i < sizes[l]; i++)
+            {
+                double error = 0;
+                for (int j = 0; j < sizes[l + 1]; j++) error += deltas[l + 1][j] * weights[l][i * sizes[l + 1] + j];
+                errors[l][i] = error;
+                deltas[l][i] = error * Derivative(shape.Activation, a[l][i]);
+            }
+        }
+        errors[0] = deltas[0] = Array.Empty<double>();
+        return new PassValues(z, a, errors, deltas, label, lossValue);
     }
 
     private static double Activate(Activation activation, double z) => activation switch
