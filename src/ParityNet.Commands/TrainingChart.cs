@@ -36,7 +36,7 @@ internal static class TrainingChart
         plot.YLabel($"loss ({string.Join(", ", series.Select(s => s.History.LossFunction).Distinct())})");
         plot.Axes.Right.Label.Text = "accuracy (dashed)";
         plot.Axes.SetLimitsY(0, 1.05, plot.Axes.Right); // room above 100 % so that a solved run stays visible
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.ShowLegend(Edge.Right); // beside the data, never over it
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 }

@@ -14,6 +14,9 @@ public sealed record LayerTrace(int Index, Activation Activation, double[] PreAc
 {
     /// <summary>The lesson's name: l1, l2, ….</summary>
     public string Name => $"l{Index}";
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name}: {Outputs.Length} {Activation} unit{(Outputs.Length == 1 ? "" : "s")}";
 }
 
 /// <summary>One synapse matrix's share of the update from one number, in the lesson's sign.</summary>
@@ -25,6 +28,9 @@ public sealed record SynapseTrace(int Index, double[][] Contribution, double[][]
 {
     /// <summary>The lesson's name: syn0, syn1, ….</summary>
     public string Name => $"syn{Index}";
+
+    /// <inheritdoc/>
+    public override string ToString() => $"{Name}: {Contribution.Length}×{(Contribution.Length > 0 ? Contribution[0].Length : 0)}";
 }
 
 /// <summary>
