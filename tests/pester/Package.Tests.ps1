@@ -112,7 +112,9 @@ Describe 'The manifest' {
         $info = Test-ModuleManifest $env:PARITYNET_MANIFEST
         $data = Import-PowerShellDataFile $env:PARITYNET_MANIFEST
         $data.CmdletsToExport | Should -Contain 'Export-TrainingChart'
-        $data.CmdletsToExport.Count | Should -Be 7
+        $data.CmdletsToExport | Should -Contain 'Trace-ParityNetwork'
+        $data.CmdletsToExport | Should -Contain 'Export-NetworkDiagram'
+        $data.CmdletsToExport.Count | Should -Be 9
         $data.FunctionsToExport.Count | Should -Be 0
         $data.PowerShellVersion | Should -Not -BeNullOrEmpty
         $data.CompatiblePSEditions | Should -Be @('Core')
