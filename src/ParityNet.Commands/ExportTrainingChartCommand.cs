@@ -96,10 +96,17 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
                 ErrorIds.ChartNothingToDraw, ErrorCategory.InvalidArgument, null));
             return;
         }
+        if (Label is { Length: > 1 } given && given.Length != _series.Count)
+        {
+            WriteError(new ErrorRecord(new ArgumentException(
+                $"-Label gives {given.Length} labels for {_series.Count} run(s). Give one label per run, or one script block that makes each label (-Label {{ \"alpha $($_.History.Alpha)\" }})."),
+                ErrorIds.ChartLabelCount, ErrorCategory.InvalidArgument, Label));
+            return;
+        }
         string path, target;
         try
         {
-            path = FilePaths.Resolve(this, Path);
+            path = WithPng(FilePaths.Resolve(this, Path));
             target = SafeFile.CheckWritable(path, Force.IsPresent, "loss.png");
         }
         catch (ParityNetException ex)
@@ -130,7 +137,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             WriteError(ErrorRecords.From(ex));
             return;
         }
-        WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) to '{path}', {png.Length} bytes.");
+        WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) titled '{Title ?? TrainingChart.DefaultTitle(_series)}' to '{path}', {png.Length} bytes.");
         // Through the FileSystem provider, as Get-Item gives it, so that its view shows mode, size and owner.
         WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
     }
@@ -159,4 +166,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     }
 
     private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
+
+    /// <summary>A path without an extension gets .png (the file is a PNG); another extension is kept as given.</summary>
+    internal static string WithPng(string path) => System.IO.Path.HasExtension(path) ? path : path + ".png";
 }

@@ -22,6 +22,7 @@ public sealed class GetParityNetworkCommand : PSCmdlet
         if (SessionNetwork.Current is { } current)
             WriteObject(current);
         else
-            WriteError(ErrorRecords.NoCurrentNetwork("Get-ParityNetwork"));
+            WriteError(ErrorRecords.From(new ParityNetException(ErrorIds.NoCurrentNetwork, ParityErrorKind.NotFound,
+                "This session has no current network yet. Train one (New-ParityNetwork | Invoke-NetworkTraining) or read one (Import-NetworkOnnx model.onnx); either becomes the current network. Get-ParityNetwork -Default returns the built-in one.")));
     }
 }

@@ -112,7 +112,12 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     {
         var network = SessionNetwork.GivenOrCurrent(this, Network, "Invoke-NetworkTraining", "training");
         if (network is null) return;
-        WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, at most {_options.Epochs} epochs"
+        int batch;
+        try { batch = Trainer.BatchSizeFor(network, _options); }
+        catch (ParityNetException ex) { ThrowTerminatingError(ErrorRecords.From(ex)); return; }
+        long rows = EngineLimits.TrainingRows(network.Bits, _options.SampleSize);
+        WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, at most {_options.Epochs} epochs, "
+            + (batch >= rows ? $"the full batch of {rows} rows per step" : $"batches of {batch} rows ({(rows + batch - 1) / batch} steps an epoch)")
             + (_options.TargetAccuracy is { } ta ? $", stopping at accuracy {ta}" : "") + (_options.TargetLoss is { } tl ? $", stopping at loss {tl}" : "")
             + (!EngineLimits.Enumerable(network.Bits) ? $"; {network.Bits} bits is too wide to enumerate, so each epoch draws {_options.SampleSize} seeded samples and measures on {_options.SampleSize} held out." : $"; on all {1L << network.Bits} integers."));
         var progress = new TrainingProgressBridge(this, $"Training {network}");
@@ -144,6 +149,10 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         if (history.StopReason == StopReason.Diverged)
             WriteWarning($"Training diverged after {history.EpochsRun} epochs (the loss stopped being finite); the last finite weights were kept. Try a smaller -Alpha than {_options.EffectiveAlpha}.");
         WriteVerbose($"Stopped: {history.StopReason} after {history.EpochsRun} epochs in {history.WallTime.TotalMilliseconds:0} ms; loss {history.FinalLoss:0.######}, accuracy {history.FinalAccuracy:P1}.");
+        if (trained.Task == ParityTask.BitParity && history.FinalAccuracy < 0.75 && history.StopReason != StopReason.Diverged)
+            WriteWarning($"BitParity ended at {history.FinalAccuracy:P1} accuracy, near chance (50%). Parity is the classic hard task: every bit matters, and a small sigmoid network with gradient descent rarely finds it. " +
+                $"This recipe solves it (the README's parity table): New-ParityNetwork -Bits {trained.Bits} -Task BitParity -HiddenSize 128 -Activation ReLU -Initialization He | " +
+                "Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -Epochs 5000 -TargetAccuracy 1");
         WriteObject(trained);
     }
 

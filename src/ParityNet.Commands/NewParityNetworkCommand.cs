@@ -56,7 +56,10 @@ public sealed class NewParityNetworkCommand : PSCmdlet
         };
         try
         {
-            WriteObject(ParityNetwork.Create(spec));
+            var network = ParityNetwork.Create(spec);
+            WriteVerbose($"Made an untrained {string.Join("-", network.LayerSizes)} network for {spec.Task} ({(spec.Task == ParityTask.Even ? "1 for an even number" : "1 for an odd count of 1 bits")}): " +
+                $"{spec.Activation} hidden units, a sigmoid output, weights drawn {spec.Initialization} from seed {spec.Seed}{(spec.HasBias ? ", biases at zero" : ", no biases (the lesson's)")}. Train it with Invoke-NetworkTraining.");
+            WriteObject(network);
         }
         catch (ParityNetException ex)
         {

@@ -31,7 +31,7 @@ internal static class TrainingChart
             accuracy.LegendText = $"{label} accuracy";
             accuracy.Axes.YAxis = plot.Axes.Right;
         }
-        plot.Title(title ?? (series.Count == 1 ? $"Training: {series[0].Label}" : $"Training: {series.Count} runs"));
+        plot.Title(title ?? DefaultTitle(series));
         plot.XLabel("epoch");
         plot.YLabel($"loss ({string.Join(", ", series.Select(s => s.History.LossFunction).Distinct())})");
         plot.Axes.Right.Label.Text = "accuracy (dashed)";
@@ -39,4 +39,9 @@ internal static class TrainingChart
         plot.ShowLegend(Edge.Right); // beside the data, never over it
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
+
+    /// <summary>What is compared: the one run's label, or the runs' labels.</summary>
+    internal static string DefaultTitle(IReadOnlyList<ChartSeries> series) =>
+        series.Count == 1 ? $"Loss and accuracy while training: {series[0].Label}"
+        : $"Loss and accuracy of {series.Count} runs: {string.Join(", ", series.Select(s => s.Label))}";
 }

@@ -140,8 +140,8 @@ public class NetworkTests
         Assert.Equal("Even", p.Expected);
         Assert.True(p.Correct);
         var q = new ParityPrediction(7, 3, ParityTask.BitParity, 0.2, PredictionEngine.Managed);
-        Assert.Equal("Even", q.Prediction);
-        Assert.Equal("Odd", q.Expected);
+        Assert.Equal("EvenOnes", q.Prediction); // 7 = 111: the net says an even count of 1 bits
+        Assert.Equal("OddOnes", q.Expected);
         Assert.False(q.Correct);
     }
 }

@@ -34,6 +34,13 @@ Describe 'Help for every cmdlet' {
         @($examples.code | Where-Object { $_ -match [regex]::Escape($Name) }).Count | Should -BeGreaterOrEqual 2
     }
 
+    It '<Name> says what each example does' -TestCases $cases {
+        param($Name)
+        foreach ($example in @((Get-Help $Name -Examples).examples.example)) {
+            ($example.remarks.Text -join ' ').Trim() | Should -Not -BeNullOrEmpty -Because "$($example.title.Trim('- ')) of $Name needs a description"
+        }
+    }
+
     It '<Name> names its input and output types' -TestCases $cases {
         param($Name)
         $help = Get-Help $Name -Full

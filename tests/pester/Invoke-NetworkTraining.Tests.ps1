@@ -180,7 +180,7 @@ Describe 'Invoke-NetworkTraining: optimizers, losses, wide inputs' {
         $net = New-ParityNetwork -Bits 3 -HiddenSize 8, 4 -Task BitParity -Activation Tanh -Initialization Xavier |
             Invoke-NetworkTraining -Optimizer Adam -Alpha 0.05 -Loss CrossEntropy -Epochs 3000 -TargetAccuracy 1
         $net.History.StopReason | Should -Be 'TargetReached'
-        (0..7 | Test-Parity -Network $net).Prediction | Should -Be @('Even', 'Odd', 'Odd', 'Even', 'Odd', 'Even', 'Even', 'Odd')
+        (0..7 | Test-Parity -Network $net).Prediction | Should -Be @('EvenOnes', 'OddOnes', 'OddOnes', 'EvenOnes', 'OddOnes', 'EvenOnes', 'EvenOnes', 'OddOnes')
     }
 
     It 'trains wide inputs on seeded samples and answers any number below 2^Bits' {

@@ -23,6 +23,10 @@ public sealed record NetworkSpec
 
     /// <summary>The seed of the initial weights.</summary>
     public long Seed { get; init; } = 1;
+
+    /// <summary>The spec in a line, e.g. "8-4-1 Even, Sigmoid, Uniform, bias, seed 1".</summary>
+    public override string ToString() =>
+        $"{Bits}-{string.Join("-", HiddenSizes ?? Array.Empty<int>())}-1 {Task}, {Activation}, {Initialization}, {(HasBias ? "bias" : "no bias")}, seed {Seed}";
 }
 
 /// <summary>What the engine can hold. Checked before anything is allocated.</summary>

@@ -109,6 +109,8 @@ public static class ErrorIds
     public const string ChartNotTrained = "ParityNet.ChartNotTrained";
     /// <summary>Export-TrainingChart was given nothing to draw.</summary>
     public const string ChartNothingToDraw = "ParityNet.ChartNothingToDraw";
+    /// <summary>Export-TrainingChart's -Label gives a number of labels that does not match the runs.</summary>
+    public const string ChartLabelCount = "ParityNet.ChartLabelCount";
     /// <summary>Drawing a chart failed.</summary>
     public const string ChartRenderFailed = "ParityNet.ChartRenderFailed";
 }

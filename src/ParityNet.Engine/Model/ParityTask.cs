@@ -34,13 +34,14 @@ public static class TaskLabels
     };
 
     /// <summary>
-    /// A label as a word: for <see cref="ParityTask.Even"/> the number is Even (1) or Odd (0);
-    /// for <see cref="ParityTask.BitParity"/> its count of set bits is Odd (1) or Even (0).
+    /// A label as a word that says what it means for the task: for <see cref="ParityTask.Even"/> the number is
+    /// Even (1) or Odd (0); for <see cref="ParityTask.BitParity"/> its count of 1 bits is odd, OddOnes (1), or even,
+    /// EvenOnes (0), so that 3 (two 1 bits) reads EvenOnes, not "Even".
     /// </summary>
     public static string Name(ParityTask task, int label) => task switch
     {
         ParityTask.Even => label == 1 ? "Even" : "Odd",
-        ParityTask.BitParity => label == 1 ? "Odd" : "Even",
+        ParityTask.BitParity => label == 1 ? "OddOnes" : "EvenOnes",
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
     };
 }

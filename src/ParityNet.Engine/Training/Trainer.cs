@@ -90,6 +90,10 @@ public static class Trainer
         }
     }
 
+    /// <summary>The rows per update a run of <paramref name="options"/> on <paramref name="network"/> takes.</summary>
+    public static int BatchSizeFor(ParityNetwork network, TrainingOptions options) =>
+        BatchSize(options, (int)EngineLimits.TrainingRows(network.Bits, options.SampleSize));
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BatchSize(TrainingOptions options, int rows)
     {

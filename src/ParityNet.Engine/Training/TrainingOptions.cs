@@ -78,6 +78,23 @@ public sealed record TrainingOptions
     /// <summary>How often at most progress is reported.</summary>
     public TimeSpan ReportInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The settings in a line, only those that apply: e.g. "Adam, alpha 0.01, CrossEntropy, 5000 epochs,
+    /// batches of 32, beta1 0.9, beta2 0.999, epsilon 1e-08, target accuracy 1".</summary>
+    public override string ToString()
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        var parts = new List<string> { Optimizer.ToString(), $"alpha {EffectiveAlpha.ToString(c)}", Loss.ToString(), $"{Epochs} epochs" };
+        if (BatchSize is int b) parts.Add($"batches of {b}");
+        if (Optimizer == OptimizerKind.Momentum) parts.Add($"momentum {Momentum.ToString(c)}{(Nesterov ? ", Nesterov" : "")}");
+        if (Optimizer == OptimizerKind.Adam) { parts.Add($"beta1 {Beta1.ToString(c)}"); parts.Add($"beta2 {Beta2.ToString(c)}"); }
+        if (Optimizer is OptimizerKind.Adam or OptimizerKind.AdaGrad) parts.Add($"epsilon {EffectiveEpsilon.ToString(c)}");
+        if (Seed is long s) parts.Add($"seed {s}");
+        if (SampleSize != DefaultSampleSize) parts.Add($"samples of {SampleSize}");
+        if (TargetAccuracy is double ta) parts.Add($"target accuracy {ta.ToString(c)}");
+        if (TargetLoss is double tl) parts.Add($"target loss {tl.ToString(c)}");
+        return string.Join(", ", parts);
+    }
+
     /// <summary>Throws a <see cref="ParityNetException"/> naming the first bad setting.</summary>
     public void Validate()
     {

@@ -1,0 +1,112 @@
+# Issue 16: the rough edges a newcomer met, through the built module.
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+    . "$PSScriptRoot/OnnxTestHelpers.ps1"
+    function Get-Verbose([scriptblock] $Script) { (& $Script 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" }
+}
+
+Describe 'The network in use is the one the user expects' {
+    It 'Import-NetworkOnnx makes the imported network current, and says so' {
+        $out = Invoke-InFreshRunspace {
+            param($folder)
+            $path = Join-Path $folder 'p5.onnx'
+            New-ParityNetwork -Bits 5 -Task BitParity | Invoke-NetworkTraining -Epochs 5 | Export-NetworkOnnx $path | Out-Null
+            $null = New-ParityNetwork -Bits 8 | Invoke-NetworkTraining -Epochs 5     # another network is current now
+            $verbose = Import-NetworkOnnx $path -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+            (Test-Parity 3).Bits
+            (Get-ParityNetwork).Task
+            ($verbose.Message -join ' ')
+        } -ArgumentList $TestDrive
+        $out[0] | Should -Be '00011'
+        $out[1] | Should -Be 'BitParity'
+        $out[2] | Should -Match "now the session's current one"
+    }
+
+    It 'Get-ParityNetwork with no current network offers only what works' {
+        $message = Invoke-InFreshRunspace { try { Get-ParityNetwork -ErrorAction Stop } catch { $_.Exception.Message } } -AllowErrors
+        $message | Should -Match 'Invoke-NetworkTraining'
+        $message | Should -Match 'Import-NetworkOnnx'
+        $message | Should -Match 'Get-ParityNetwork -Default'
+        $message | Should -Not -Match 'New-ParityNetwork \| Get-ParityNetwork'
+        $message | Should -Not -Match ' -Network\b' -Because 'Get-ParityNetwork has no -Network parameter'
+    }
+}
+
+Describe 'Parity is findable' {
+    It 'a BitParity run that ends near chance warns with a recipe that works, and the recipe works' {
+        $warnings = Invoke-InFreshRunspace {
+            $null = New-ParityNetwork -Bits 5 -Task BitParity | Invoke-NetworkTraining -WarningVariable w -WarningAction SilentlyContinue
+            $w.Message
+        }
+        $warnings | Should -Match 'near chance'
+        $recipe = ($warnings -split 'This recipe solves it \(the README''s parity table\): ')[1]
+        $recipe | Should -Match '^New-ParityNetwork -Bits 5 -Task BitParity'
+        $solved = Invoke-InFreshRunspace { param($r) (Invoke-Expression $r).History } -ArgumentList $recipe
+        $solved.StopReason | Should -Be 'TargetReached'
+        $solved.FinalAccuracy | Should -Be 1
+    }
+
+    It 'BitParity predictions say what they mean: 3 has an even count of 1 bits' {
+        $net = New-ParityNetwork -Bits 3 -Task BitParity
+        (Test-Parity -Network $net -Number 3).Expected | Should -Be 'EvenOnes'
+        (Test-Parity -Network $net -Number 7).Expected | Should -Be 'OddOnes'
+    }
+}
+
+Describe 'Views that do not mislead' {
+    It 'a history shows alpha readably, and its settings only what applies' {
+        $h = Invoke-InFreshRunspace { (New-ParityNetwork -Bits 4 | Invoke-NetworkTraining -Alpha 0.123456 -Epochs 3).History }
+        ($h | Format-Table | Out-String) | Should -Match '0\.1235'
+        "$($h.Settings)" | Should -Be 'GradientDescent, alpha 0.123456, MeanSquaredError, 3 epochs'
+        "$($h.Settings)" | Should -Not -Match '= ,'
+    }
+
+    It 'a spec shows its hidden sizes' {
+        "$((New-ParityNetwork -HiddenSize 8, 4).Spec)" | Should -Be '8-8-4-1 Even, Sigmoid, Uniform, bias, seed 1'
+    }
+
+    It 'the prediction table keeps Bits last, so a short number makes a short row' {
+        $lines = (0..3 | Test-Parity -Network (New-ParityNetwork -Bits 4) | Format-Table | Out-String) -split "`n" | Where-Object { $_ -match '\d' }
+        ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessThan 50
+        $lines[0] | Should -Match '0000\s*$'
+    }
+}
+
+Describe 'Charts people can read' {
+    BeforeAll {
+        $script:runs = Invoke-InFreshRunspace { $n = New-ParityNetwork -Bits 4; 0.1, 2 | ForEach-Object { $n | Invoke-NetworkTraining -Alpha $_ -Epochs 20 } }
+    }
+
+    It 'a -Label count that does not match the runs is a named error, and nothing is written' {
+        $path = Join-Path $TestDrive 'mismatch.png'
+        $errors = @()
+        $null = $runs | Export-TrainingChart $path -Label 'a', 'b', 'c' -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.ChartLabelCount,*'
+        $errors[0].Exception.Message | Should -Match '3 labels for 2 run'
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'a path without an extension gets .png' {
+        $file = $runs | Export-TrainingChart (Join-Path $TestDrive 'noext')
+        $file.Name | Should -Be 'noext.png'
+        Test-Path (Join-Path $TestDrive 'noext.png') | Should -BeTrue
+    }
+
+    It 'the default title says what is compared' {
+        $verbose = Get-Verbose { $runs | Export-TrainingChart (Join-Path $TestDrive 'title.png') -Verbose }
+        $verbose | Should -Match "titled 'Loss and accuracy of 2 runs: GradientDescent α=0.1, GradientDescent α=2'"
+    }
+}
+
+Describe 'Verbose says what was decided' {
+    It 'New-ParityNetwork says what it made' {
+        Get-Verbose { New-ParityNetwork -Bits 5 -NoBias -Verbose } | Should -Match 'untrained 5-4-1 network .* no biases'
+    }
+
+    It 'training names the batch: Sgd''s default 32 on 5 bits is the full batch' {
+        $verbose = Invoke-InFreshRunspace { New-ParityNetwork -Bits 5 | Invoke-NetworkTraining -Optimizer Sgd -Epochs 2 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message }
+        ($verbose -join ' ') | Should -Match 'the full batch of 32 rows per step'
+        $verbose = Invoke-InFreshRunspace { New-ParityNetwork -Bits 8 | Invoke-NetworkTraining -Optimizer Sgd -BatchSize 16 -Epochs 2 -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message }
+        ($verbose -join ' ') | Should -Match 'batches of 16 rows \(16 steps an epoch\)'
+    }
+}
