@@ -47,6 +47,32 @@ public sealed class WeightMatrix
     /// <summary>The weights row-major, without a copy.</summary>
     public ReadOnlySpan<double> AsSpan() => _values;
 
+    /// <summary>The largest matrix <see cref="ToText"/> prints whole; larger ones print their first rows and columns.</summary>
+    public const int TextLimit = 16;
+
+    /// <summary>The matrix as labelled rows (its inputs) and columns (its units), rounded to <paramref name="digits"/>
+    /// decimals; at most <see cref="TextLimit"/> of each are printed, with a note of the rest.</summary>
+    public string ToText(int digits = 3)
+    {
+        var c = System.Globalization.CultureInfo.InvariantCulture;
+        string format = "0." + new string('0', Math.Clamp(digits, 0, 10));
+        int rows = Math.Min(Rows, TextLimit), columns = Math.Min(Columns, TextLimit);
+        int width = Math.Max(format.Length + 2, 6);
+        var text = new System.Text.StringBuilder();
+        text.Append($"{Rows}x{Columns}").Append(' ', Math.Max(1, 8 - $"{Rows}x{Columns}".Length));
+        for (int j = 0; j < columns; j++) text.Append($"unit {j}".PadLeft(width));
+        if (columns < Columns) text.Append($"  … {Columns - columns} more");
+        text.AppendLine();
+        for (int i = 0; i < rows; i++)
+        {
+            text.Append($"in {i}".PadRight(8));
+            for (int j = 0; j < columns; j++) text.Append((this[i, j] + 0.0).ToString(format, c).PadLeft(width));
+            text.AppendLine();
+        }
+        if (rows < Rows) text.AppendLine($"… {Rows - rows} more rows");
+        return text.ToString().TrimEnd();
+    }
+
     /// <inheritdoc/>
     public override string ToString() => $"{Rows}x{Columns}";
 }
