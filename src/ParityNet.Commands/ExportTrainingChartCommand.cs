@@ -167,6 +167,8 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
 
     private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
 
-    /// <summary>A path without an extension gets .png (the file is a PNG); another extension is kept as given.</summary>
-    internal static string WithPng(string path) => System.IO.Path.HasExtension(path) ? path : path + ".png";
+    /// <summary>A new path without an extension gets .png (the file is a PNG); another extension, or anything already
+    /// at the path (a file, a folder, a device), is kept as given, so that the file service judges it.</summary>
+    internal static string WithPng(string path) =>
+        System.IO.Path.HasExtension(path) || SafeFile.KindOf(path) != FileKind.Missing || new FileInfo(path).LinkTarget is not null ? path : path + ".png";
 }

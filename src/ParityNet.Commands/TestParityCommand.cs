@@ -70,7 +70,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
             {
                 var options = new ForeignOptions { Task = Task ?? ParityTask.Even, BitOrder = BitOrder ?? ParityNet.BitOrder.MsbFirst, OutputKind = OutputKind };
                 _onnx = OnnxPredictor.Open(FilePaths.Resolve(this, OnnxPath), options);
-                WriteVerbose($"'{_onnx.Source}': {_onnx.Reading}.");
+                WriteVerbose($"'{_onnx.Source}': {_onnx.Reading}.{(_onnx.IsParityNet ? "" : " -Task, -BitOrder and -OutputKind change how it is read.")}");
                 if (_onnx.IsParityNet && (Task is { } t && t != _onnx.Task || BitOrder is ParityNet.BitOrder.LsbFirst))
                     WriteWarning($"'{_onnx.Source}' is a ParityNet file: its own task ({_onnx.Task}) and bit order (most significant first) are used, not -Task or -BitOrder.");
             }

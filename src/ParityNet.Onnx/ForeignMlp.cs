@@ -66,7 +66,7 @@ internal static class ForeignMlp
     };
 
     /// <summary>What ParityNet can take of any model, with or without ParityNet metadata.</summary>
-    public const string Takes = "one float or double input [N, Bits] and one output [N, 1] or [N, 2]; for Import-NetworkOnnx, " +
+    public const string Takes = "one float or double input [N, Bits] and one output [N, 1] or [N, 2]; to import it as a network (⟦ImportCommand⟧), " +
         "a chain of Gemm or MatMul (+ Add) layers with Sigmoid, Tanh or Relu between them, ending in one unit with Sigmoid or nothing (a logit)";
 
     /// <summary>The model's one input and one output.</summary>
@@ -213,7 +213,7 @@ internal static class ForeignMlp
                     open = null;
                     break;
                 case "Softmax":
-                    throw Unsupported(source, $"{Describe(node, index)} reads two or more classes; a ParityNet network has one output unit (Test-Parity -OnnxPath runs two-class models as they are)");
+                    throw Unsupported(source, $"{Describe(node, index)} reads two or more classes; a ParityNet network has one output unit (ONNX Runtime can still run two-class models as they are: ⟦OnnxPath⟧)");
                 default:
                     throw Unsupported(source, $"{Describe(node, index)} is {node.OpType}, which a ParityNet network does not have (it takes Gemm, MatMul, Add, Sigmoid, Tanh, Relu, Identity and Flatten)");
             }
@@ -230,7 +230,7 @@ internal static class ForeignMlp
             throw Unsupported(source, $"it has {layers.Count - 1} hidden layers; the engine takes at most {EngineLimits.MaxHiddenLayers}");
         var last = layers[^1];
         if (last.Units != 1)
-            throw Unsupported(source, $"its last layer ({last.Where}) has {last.Units} units; a ParityNet network ends in one unit (Test-Parity -OnnxPath runs two-class models as they are)");
+            throw Unsupported(source, $"its last layer ({last.Where}) has {last.Units} units; a ParityNet network ends in one unit (ONNX Runtime can still run two-class models as they are: ⟦OnnxPath⟧)");
         if (last.ActivationOp is not (null or "Sigmoid"))
             throw Unsupported(source, $"its output unit ends in {last.ActivationOp}; ParityNet reads Sigmoid (a probability) or nothing (a logit)");
         var hidden = layers.Take(layers.Count - 1).ToList();

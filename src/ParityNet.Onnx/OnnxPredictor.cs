@@ -97,11 +97,11 @@ public sealed class OnnxPredictor : IDisposable
         {
             throw new ParityNetException(ErrorIds.OutputKindUnknown, ParityErrorKind.InvalidArgument,
                 $"'{source}' has no ParityNet metadata and its output '{sig.OutputName}' comes from {(sig.LastOp is null ? "no node" : $"a {sig.LastOp} node")}, not Sigmoid or Softmax, so it may hold logits or probabilities. " +
-                "Say which with -OutputKind Logit (ParityNet applies σ) or -OutputKind Probability.", source);
+                "Say which with ⟦OutputKind⟧ Logit (ParityNet applies σ) or ⟦OutputKind⟧ Probability.", source);
         }
         string columns = sig.OutputWidth == 2 ? "two classes, column 1 is label 1" : "one column";
         string reading = $"no ParityNet metadata: task {options.Task} and bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first " +
-            $"(-Task and -BitOrder change them); input '{sig.InputName}' {(sig.InputIsDouble ? "double" : "float")}[{(sig.FixedBatch?.ToString() ?? "N")}, {sig.Bits}], " +
+            $"(as given, or the defaults); input '{sig.InputName}' {(sig.InputIsDouble ? "double" : "float")}[{(sig.FixedBatch?.ToString() ?? "N")}, {sig.Bits}], " +
             $"output '{sig.OutputName}' ({columns}) {why}";
         return new OnnxPredictor(CreateSession(bytes, source), sig, null, options.Task, options.BitOrder, kind, source, reading);
     }

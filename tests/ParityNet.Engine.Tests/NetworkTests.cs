@@ -145,3 +145,30 @@ public class NetworkTests
         Assert.False(q.Correct);
     }
 }
+
+/// <summary>The engine names the settings a fix involves and leaves their wording to the front end (issue 13).</summary>
+public class EngineMessageTests
+{
+    public static TheoryData<string, Func<ParityNetException>> Errors => new()
+    {
+        { "Alpha", () => Assert.Throws<ParityNetException>(() => new TrainingOptions { Alpha = 0 }.Validate()) },
+        { "Epochs", () => Assert.Throws<ParityNetException>(() => new TrainingOptions { Epochs = 0 }.Validate()) },
+        { "Optimizer", () => Assert.Throws<ParityNetException>(() => new TrainingOptions { BatchSize = 4 }.Validate()) },
+        { "Bits", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { Bits = 70 })) },
+        { "HiddenSizes", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { HiddenSizes = new[] { 0 } })) },
+        { "NetworkBits", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { Bits = 4 }).CheckNumber(99)) },
+    };
+
+    [Theory]
+    [MemberData(nameof(Errors))]
+    public void EngineMessages_NameSettings_NotParameters(string setting, Func<ParityNetException> raise)
+    {
+        var ex = raise();
+        Assert.Contains(setting, ex.Settings);
+        Assert.DoesNotMatch(@"(^|\s|\()-[A-Z][a-zA-Z]+", ex.Message);   // no PowerShell parameter such as -Alpha
+        Assert.DoesNotContain("New-ParityNetwork", ex.Message);
+        Assert.Contains(setting, ex.Message);
+        Assert.Equal(ex.Message, ex.Worded(s => s));
+        Assert.Contains("-" + setting, ex.Worded(s => "-" + s));
+    }
+}

@@ -108,7 +108,7 @@ public class ImportErrorTests
         }
         var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(model.ToByteArray(), "other.onnx"));
         Assert.True(ex.ErrorId == ErrorIds.UnsupportedGraph, $"{change}: {ex.ErrorId}: {ex.Message}");
-        Assert.Contains("ParityNet metadata, but not the graph Export-NetworkOnnx writes", ex.Message);
+        Assert.Contains("ParityNet metadata, but not the graph ParityNet's export (ExportCommand) writes", ex.Message);
     }
 
     [Fact]

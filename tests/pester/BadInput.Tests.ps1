@@ -102,3 +102,16 @@ Describe 'Good items around a bad one are still answered' {
         $caught.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputNotInteger,*'
     }
 }
+
+Describe 'The cmdlets word the engine''s settings as parameters' {
+    It '<Command> says <Expected>' -ForEach @(
+        @{ Command = 'Invoke-NetworkTraining -Alpha 0'; Script = { New-ParityNetwork | Invoke-NetworkTraining -Alpha 0 }; Expected = 'Give -Alpha a number above 0' }
+        @{ Command = 'New-ParityNetwork -HiddenSize 0'; Script = { New-ParityNetwork -HiddenSize 0 }; Expected = 'Give -HiddenSize a positive size' }
+        @{ Command = 'Test-Parity 99 on 4 bits'; Script = { Test-Parity 99 -Network (New-ParityNetwork -Bits 4) }; Expected = 'New-ParityNetwork -Bits' }
+        @{ Command = 'Invoke-NetworkTraining -BatchSize 4'; Script = { New-ParityNetwork | Invoke-NetworkTraining -BatchSize 4 }; Expected = 'Use -Optimizer Sgd' }
+    ) {
+        $message = try { $ErrorActionPreference = 'Stop'; $null = & $Script; '(no error)' } catch { $_.Exception.Message }
+        $message | Should -Match ([regex]::Escape($Expected))
+        $message | Should -Not -Match '⟦'
+    }
+}

@@ -12,10 +12,10 @@ BeforeAll {
 Describe 'Views' {
     It 'shows predictions as a table of Number, Bits, Prediction, Probability to 4 places, Correct' {
         $lines = Get-Lines (0..3 | Test-Parity -Network $script:trained)
-        $lines[0] | Should -Match '^\s*Number\s+Bits\s+Prediction\s+Probability\s+Correct\s*$'
+        $lines[0] | Should -Match '^\s*Number\s+Prediction\s+Probability\s+Correct\s+Bits\s*$'
         $lines.Count | Should -Be 6
         $p = (Test-Parity 2 -Network $script:trained).Probability
-        $lines[4] | Should -Match ('^\s*2\s+0010\s+Even\s+' + [regex]::Escape($p.ToString('0.0000', [cultureinfo]::InvariantCulture)) + '\s+True\s*$')
+        $lines[4] | Should -Match ('^\s*2\s+Even\s+' + [regex]::Escape($p.ToString('0.0000', [cultureinfo]::InvariantCulture)) + '\s+True\s+0010\s*$')
     }
 
     It 'shows a network in one line: shape, task, trained, final loss, accuracy' {

@@ -110,7 +110,7 @@ public static class SafeFile
             case FileKind.RegularFile:
                 if (!overwrite)
                     throw new ParityNetException(ErrorIds.FileExists, ParityErrorKind.InvalidOperation,
-                        $"{shown} already exists. Add -Force to overwrite it, or choose another -Path.", path);
+                        $"{shown} already exists. Allow overwriting it (⟦Overwrite⟧), or choose another ⟦Path⟧.", path);
                 break;
             case FileKind.Directory:
                 throw new ParityNetException(ErrorIds.NotARegularFile, ParityErrorKind.InvalidArgument,
@@ -148,7 +148,7 @@ public static class SafeFile
             catch (IOException) when (!overwrite && File.Exists(target))
             {
                 throw new ParityNetException(ErrorIds.FileExists, ParityErrorKind.InvalidOperation,
-                    $"'{target}' already exists. Add -Force to overwrite it, or choose another -Path.", path);
+                    $"'{target}' already exists. Allow overwriting it (⟦Overwrite⟧), or choose another ⟦Path⟧.", path);
             }
             return target;
         }

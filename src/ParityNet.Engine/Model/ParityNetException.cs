@@ -17,17 +17,36 @@ public enum ParityErrorKind
     NotFound,
 }
 
-/// <summary>An engine error with a stable id (e.g. <c>ParityNet.InputOutOfRange</c>) a script can catch.</summary>
+/// <summary>
+/// An engine error with a stable id (e.g. <c>ParityNet.InputOutOfRange</c>) a script can catch. The engine names
+/// the settings a fix involves as tokens, ⟦Alpha⟧, and does not word them for any front end: <see cref="Exception.Message"/>
+/// shows the setting's own name, and a front end words them its way with <see cref="Worded"/> (the cmdlets as
+/// parameters, -Alpha).
+/// </summary>
 public sealed class ParityNetException : Exception
 {
-    /// <summary>Creates the error.</summary>
+    /// <summary>Creates the error; <paramref name="message"/> may name settings as ⟦Setting⟧.</summary>
     public ParityNetException(string errorId, ParityErrorKind kind, string message, object? target = null, Exception? inner = null)
-        : base(message, inner)
+        : base(Plain(message), inner)
     {
         ErrorId = errorId;
         Kind = kind;
         Target = target;
+        Template = message;
     }
+
+    private static readonly System.Text.RegularExpressions.Regex s_token = new("⟦([^⟧]+)⟧", System.Text.RegularExpressions.RegexOptions.Compiled);
+
+    /// <summary>The message with its setting tokens, ⟦Setting⟧.</summary>
+    public string Template { get; }
+
+    /// <summary>The settings the message names, in order.</summary>
+    public IReadOnlyList<string> Settings => s_token.Matches(Template).Select(m => m.Groups[1].Value).ToArray();
+
+    /// <summary>The message with each setting worded by <paramref name="word"/>.</summary>
+    public string Worded(Func<string, string> word) => s_token.Replace(Template, m => word(m.Groups[1].Value));
+
+    private static string Plain(string message) => s_token.Replace(message, m => m.Groups[1].Value);
 
     /// <summary>The stable id, always starting with "ParityNet.".</summary>
     public string ErrorId { get; }

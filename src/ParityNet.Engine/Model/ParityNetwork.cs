@@ -135,7 +135,7 @@ public sealed class ParityNetwork
     {
         if (number < 0 || number > MaxNumber)
             throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
-                $"{number} is outside the range of this {Bits}-bit network. Give an integer from 0 to {MaxNumber}, or make a wider network with New-ParityNetwork -Bits.",
+                $"{number} is outside the range of this {Bits}-bit network. Give an integer from 0 to {MaxNumber}, or make a wider network (⟦NetworkBits⟧).",
                 number);
     }
 
@@ -196,16 +196,16 @@ public sealed class ParityNetwork
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Bits < 1 || spec.Bits > EngineLimits.MaxBits)
             throw new ParityNetException(ErrorIds.BitsOutOfRange, ParityErrorKind.InvalidArgument,
-                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxBits}: numbers are 64-bit integers below 2^62. Choose -Bits from 1 to {EngineLimits.MaxBits} (up to {EngineLimits.MaxEnumerableBits} trains on every integer; wider trains on seeded samples).",
+                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxBits}: numbers are 64-bit integers below 2^62. Choose ⟦Bits⟧ from 1 to {EngineLimits.MaxBits} (up to {EngineLimits.MaxEnumerableBits} trains on every integer; wider trains on seeded samples).",
                 spec.Bits);
         if (spec.HiddenSizes is null || spec.HiddenSizes.Count == 0 || spec.HiddenSizes.Count > EngineLimits.MaxHiddenLayers)
             throw new ParityNetException(ErrorIds.InvalidHiddenSize, ParityErrorKind.InvalidArgument,
-                $"{spec.HiddenSizes?.Count ?? 0} hidden layers given; give 1 to {EngineLimits.MaxHiddenLayers} sizes to -HiddenSize.",
+                $"{spec.HiddenSizes?.Count ?? 0} hidden layers given; give ⟦HiddenSizes⟧ 1 to {EngineLimits.MaxHiddenLayers} sizes.",
                 spec.HiddenSizes);
         foreach (int h in spec.HiddenSizes)
             if (h < 1 || h > EngineLimits.MaxHiddenSize)
                 throw new ParityNetException(ErrorIds.InvalidHiddenSize, ParityErrorKind.InvalidArgument,
-                    $"Hidden layer size {h} is outside 1 to {EngineLimits.MaxHiddenSize}. Give -HiddenSize a positive size such as 4.",
+                    $"Hidden layer size {h} is outside 1 to {EngineLimits.MaxHiddenSize}. Give ⟦HiddenSizes⟧ a positive size such as 4.",
                     h);
         if (!Enum.IsDefined(spec.Task))
             throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Task {spec.Task} is unknown. Choose one of {string.Join(", ", Enum.GetNames<ParityTask>())}.", spec.Task);
@@ -222,7 +222,7 @@ public sealed class ParityNetwork
         long bytes = EngineLimits.TrainingBytes(spec, sampleSize), max = EngineLimits.MaxBytes;
         if (bytes > max)
             throw new ParityNetException(ErrorIds.TooLarge, ParityErrorKind.LimitsExceeded,
-                $"A {string.Join("-", Sizes(spec))} network needs about {bytes >> 20} MiB to train on {EngineLimits.TrainingRows(spec.Bits, sampleSize)} rows at once, over the limit of {max >> 20} MiB. Use fewer bits, smaller hidden layers or a smaller -SampleSize.",
+                $"A {string.Join("-", Sizes(spec))} network needs about {bytes >> 20} MiB to train on {EngineLimits.TrainingRows(spec.Bits, sampleSize)} rows at once, over the limit of {max >> 20} MiB. Use fewer ⟦Bits⟧, smaller ⟦HiddenSizes⟧ or a smaller ⟦SampleSize⟧.",
                 bytes);
     }
 

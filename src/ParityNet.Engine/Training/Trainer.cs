@@ -101,7 +101,7 @@ public static class Trainer
         int batch = options.BatchSize ?? Math.Min(TrainingOptions.DefaultBatchSize, rows);
         if (batch > rows)
             throw new ParityNetException(ErrorIds.InvalidBatchSize, ParityErrorKind.InvalidArgument,
-                $"BatchSize {batch} is larger than the {rows} rows of each epoch. Give -BatchSize from 1 to {rows}.", batch);
+                $"BatchSize {batch} is larger than the {rows} rows of each epoch. Give ⟦BatchSize⟧ from 1 to {rows}.", batch);
         return batch;
     }
 

@@ -102,15 +102,15 @@ public sealed record TrainingOptions
         if (!Enum.IsDefined(Loss)) throw Bad(ErrorIds.InvalidArgument, $"Loss {Loss} is unknown. Choose one of {string.Join(", ", Enum.GetNames<LossFunction>())}.", Loss);
         double alpha = EffectiveAlpha;
         if (!(alpha > 0) || !double.IsFinite(alpha))
-            throw Bad(ErrorIds.InvalidAlpha, $"Alpha {alpha} is not a positive finite learning rate. Give -Alpha a number above 0, such as {DefaultAlphaFor(Optimizer)}.", alpha);
+            throw Bad(ErrorIds.InvalidAlpha, $"Alpha {alpha} is not a positive finite learning rate. Give ⟦Alpha⟧ a number above 0, such as {DefaultAlphaFor(Optimizer)}.", alpha);
         if (Epochs < 1)
-            throw Bad(ErrorIds.InvalidEpochs, $"Epochs {Epochs} is not positive. Give -Epochs a whole number of at least 1, such as {DefaultEpochs}.", Epochs);
+            throw Bad(ErrorIds.InvalidEpochs, $"Epochs {Epochs} is not positive. Give ⟦Epochs⟧ a whole number of at least 1, such as {DefaultEpochs}.", Epochs);
         if (BatchSize is int b)
         {
             if (Optimizer == OptimizerKind.GradientDescent)
-                throw Bad(ErrorIds.InvalidBatchSize, $"BatchSize {b} was given, but GradientDescent always takes the full batch. Use -Optimizer Sgd (or Momentum, AdaGrad, Adam) for mini-batches.", b);
+                throw Bad(ErrorIds.InvalidBatchSize, $"BatchSize {b} was given, but GradientDescent always takes the full batch. Use ⟦Optimizer⟧ Sgd (or Momentum, AdaGrad, Adam) for mini-batches.", b);
             if (b < 1)
-                throw Bad(ErrorIds.InvalidBatchSize, $"BatchSize {b} is not positive. Give -BatchSize a whole number of at least 1, such as {DefaultBatchSize}.", b);
+                throw Bad(ErrorIds.InvalidBatchSize, $"BatchSize {b} is not positive. Give ⟦BatchSize⟧ a whole number of at least 1, such as {DefaultBatchSize}.", b);
         }
         if (!(Momentum >= 0 && Momentum < 1))
             throw Bad(ErrorIds.InvalidArgument, $"Momentum {Momentum} is outside [0, 1). Give a value such as 0.9.", Momentum);
