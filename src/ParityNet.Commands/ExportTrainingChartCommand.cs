@@ -28,6 +28,14 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     [Parameter]
     public object[]? Label { get; set; }
 
+    /// <summary>What to draw: Both (loss solid on the left axis, accuracy dashed on the right), Loss or Accuracy.</summary>
+    [Parameter]
+    public ChartCurves Show { get; set; } = ChartCurves.Both;
+
+    /// <summary>Draw the loss on a log scale, where small losses still differ.</summary>
+    [Parameter]
+    public SwitchParameter LogLoss { get; set; }
+
     /// <summary>The chart's title.</summary>
     [Parameter]
     public string? Title { get; set; }
@@ -121,7 +129,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         byte[] png;
         try
         {
-            png = TrainingChart.RenderPng(_series, Width, Height, Title);
+            png = TrainingChart.RenderPng(_series, Width, Height, Title, Show, LogLoss.IsPresent);
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
@@ -137,7 +145,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             WriteError(ErrorRecords.From(ex));
             return;
         }
-        WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) titled '{Title ?? TrainingChart.DefaultTitle(_series)}' to '{path}', {png.Length} bytes.");
+        WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) titled '{Title ?? TrainingChart.DefaultTitle(_series, Show)}' to '{path}', {png.Length} bytes.");
         // Through the FileSystem provider, as Get-Item gives it, so that its view shows mode, size and owner.
         WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
     }

@@ -7,41 +7,81 @@ internal sealed record ChartSeries(string Label, TrainingHistory History);
 
 /// <summary>Draws loss (left axis) and accuracy (right axis, 0 to 1) against epoch with ScottPlot, to PNG bytes.
 /// Knows nothing of PowerShell.</summary>
+/// <summary>What Export-TrainingChart draws.</summary>
+public enum ChartCurves
+{
+    /// <summary>Loss (solid, left axis) and accuracy (dashed, right axis).</summary>
+    Both,
+    /// <summary>Only the loss.</summary>
+    Loss,
+    /// <summary>Only the accuracy.</summary>
+    Accuracy,
+}
+
 internal static class TrainingChart
 {
-    public static byte[] RenderPng(IReadOnlyList<ChartSeries> series, int width, int height, string? title)
+    /// <summary>The smallest loss drawn on a log scale; a loss of 0 is drawn there.</summary>
+    private const double LogFloor = 1e-12;
+
+    public static byte[] RenderPng(IReadOnlyList<ChartSeries> series, int width, int height, string? title,
+        ChartCurves curves = ChartCurves.Both, bool logLoss = false)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
+        bool showLoss = curves != ChartCurves.Accuracy, showAccuracy = curves != ChartCurves.Loss;
+        var accuracyAxis = showLoss ? plot.Axes.Right : plot.Axes.Left;
         for (int i = 0; i < series.Count; i++)
         {
             var (label, history) = (series[i].Label, series[i].History);
             double[] epochs = history.RecordedEpochs.Select(e => (double)e).ToArray();
             var color = palette.GetColor(i);
 
-            var loss = plot.Add.ScatterLine(epochs, history.Loss.ToArray());
-            loss.Color = color;
-            loss.LineWidth = 2;
-            loss.LegendText = $"{label} loss";
-
-            var accuracy = plot.Add.ScatterLine(epochs, history.Accuracy.ToArray());
-            accuracy.Color = color;
-            accuracy.LineWidth = 1.5f;
-            accuracy.LinePattern = LinePattern.Dashed;
-            accuracy.LegendText = $"{label} accuracy";
-            accuracy.Axes.YAxis = plot.Axes.Right;
+            if (showLoss)
+            {
+                double[] values = history.Loss.Select(v => logLoss ? Math.Log10(Math.Max(v, LogFloor)) : v).ToArray();
+                var loss = plot.Add.ScatterLine(epochs, values);
+                loss.Color = color;
+                loss.LineWidth = 2;
+                loss.LegendText = showAccuracy ? $"{label} loss" : label;
+            }
+            if (showAccuracy)
+            {
+                var accuracy = plot.Add.ScatterLine(epochs, history.Accuracy.ToArray());
+                accuracy.Color = color;
+                accuracy.LineWidth = showLoss ? 1.5f : 2;
+                accuracy.LinePattern = showLoss ? LinePattern.Dashed : LinePattern.Solid;
+                accuracy.LegendText = showLoss ? $"{label} accuracy" : label;
+                accuracy.Axes.YAxis = accuracyAxis;
+            }
         }
-        plot.Title(title ?? DefaultTitle(series));
+        plot.Title(title ?? DefaultTitle(series, curves));
         plot.XLabel("epoch");
-        plot.YLabel($"loss ({string.Join(", ", series.Select(s => s.History.LossFunction).Distinct())})");
-        plot.Axes.Right.Label.Text = "accuracy (dashed)";
-        plot.Axes.SetLimitsY(0, 1.05, plot.Axes.Right); // room above 100 % so that a solved run stays visible
+        if (showLoss)
+        {
+            string lossName = string.Join(", ", series.Select(s => s.History.LossFunction).Distinct());
+            plot.YLabel(logLoss ? $"loss ({lossName}, log scale)" : $"loss ({lossName})");
+            if (logLoss)
+                plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
+                {
+                    IntegerTicksOnly = true,
+                    MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
+                    LabelFormatter = y => Math.Pow(10, y).ToString("0.#####E+0", System.Globalization.CultureInfo.InvariantCulture),
+                };
+        }
+        if (showAccuracy)
+        {
+            accuracyAxis.Label.Text = showLoss ? "accuracy (dashed)" : "accuracy";
+            plot.Axes.SetLimitsY(0, 1.05, accuracyAxis); // room above 100 % so that a solved run stays visible
+        }
         plot.ShowLegend(Edge.Right); // beside the data, never over it
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
     /// <summary>What is compared: the one run's label, or the runs' labels.</summary>
-    internal static string DefaultTitle(IReadOnlyList<ChartSeries> series) =>
-        series.Count == 1 ? $"Loss and accuracy while training: {series[0].Label}"
-        : $"Loss and accuracy of {series.Count} runs: {string.Join(", ", series.Select(s => s.Label))}";
+    internal static string DefaultTitle(IReadOnlyList<ChartSeries> series, ChartCurves curves = ChartCurves.Both)
+    {
+        string what = curves switch { ChartCurves.Loss => "Loss", ChartCurves.Accuracy => "Accuracy", _ => "Loss and accuracy" };
+        return series.Count == 1 ? $"{what} while training: {series[0].Label}"
+            : $"{what} of {series.Count} runs: {string.Join(", ", series.Select(s => s.Label))}";
+    }
 }

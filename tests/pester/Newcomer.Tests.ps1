@@ -92,6 +92,17 @@ Describe 'Charts people can read' {
         Test-Path (Join-Path $TestDrive 'noext.png') | Should -BeTrue
     }
 
+    It '-Show draws only the loss or only the accuracy, and says so in the title' {
+        (Get-Verbose { $runs | Export-TrainingChart (Join-Path $TestDrive 'loss-only.png') -Show Loss -Verbose }) | Should -Match "titled 'Loss of 2 runs"
+        (Get-Verbose { $runs | Export-TrainingChart (Join-Path $TestDrive 'acc-only.png') -Show Accuracy -Verbose }) | Should -Match "titled 'Accuracy of 2 runs"
+    }
+
+    It '-LogLoss draws the loss on a log scale: another picture of the same runs' {
+        $linear = $runs | Export-TrainingChart (Join-Path $TestDrive 'linear.png') -Show Loss
+        $log = $runs | Export-TrainingChart (Join-Path $TestDrive 'log.png') -Show Loss -LogLoss
+        [Convert]::ToBase64String([IO.File]::ReadAllBytes($log.FullName)) | Should -Not -Be ([Convert]::ToBase64String([IO.File]::ReadAllBytes($linear.FullName)))
+    }
+
     It 'the default title says what is compared' {
         $verbose = Get-Verbose { $runs | Export-TrainingChart (Join-Path $TestDrive 'title.png') -Verbose }
         $verbose | Should -Match "titled 'Loss and accuracy of 2 runs: GradientDescent α=0.1, GradientDescent α=2'"
