@@ -95,29 +95,16 @@ internal static class Serialized
         }
 
         int layers = sizes.Length - 1;
-        var weightList = bag.List("Weights");
-        if (weightList.Count != layers)
-            throw Invalid(bag.Path("Weights"), $"holds {weightList.Count} matrices; a {string.Join("-", sizes)} network has {layers}");
-        var weights = new double[layers][];
-        for (int l = 0; l < layers; l++)
-        {
-            var matrix = bag.Item("Weights", l).AsBag();
-            int rows = matrix.Int("Rows"), columns = matrix.Int("Columns");
-            if (rows != sizes[l] || columns != sizes[l + 1])
-                throw Invalid(matrix.Path("Rows"), $"and Columns say {rows}x{columns}; layer {l} of a {string.Join("-", sizes)} network is {sizes[l]}x{sizes[l + 1]}");
-            var values = matrix.List("Values");
-            if (values.Count != rows)
-                throw Invalid(matrix.Path("Values"), $"has {values.Count} rows, not {rows}");
-            var w = new double[rows * columns];
-            for (int r = 0; r < rows; r++)
-            {
-                var row = matrix.Item("Values", r);
-                var cells = row.AsList();
-                if (cells.Count != columns) throw Invalid(row.Where, $"has {cells.Count} weights, not {columns}");
-                for (int c = 0; c < columns; c++) w[r * columns + c] = row.Item(c).AsFiniteDouble();
-            }
-            weights[l] = w;
-        }
+        // The matrices (Weights), or, where ConvertTo-Json's default depth cut them to text, the flat rows
+        // (WeightValues); when both are whole they must agree.
+        var weights = WeightsFromMatrices(bag, sizes, layers);
+        var flat = bag.Has("WeightValues") ? WeightsFromFlat(bag, sizes, layers, required: weights is null) : null;
+        if (weights is null) weights = flat ?? throw Invalid(bag.Path("Weights"), "is cut to text and there are no WeightValues; use ConvertTo-Json -Depth 6");
+        else if (flat is not null)
+            for (int l = 0; l < layers; l++)
+                for (int i = 0; i < weights[l].Length; i++)
+                    if (BitConverter.DoubleToInt64Bits(weights[l][i]) != BitConverter.DoubleToInt64Bits(flat[l][i]))
+                        throw Invalid(bag.Path($"WeightValues[{l}][{i}]"), $"is {flat[l][i].ToString("R", CultureInfo.InvariantCulture)} but Weights[{l}] says {weights[l][i].ToString("R", CultureInfo.InvariantCulture)}");
         var biasList = bag.List("Biases");
         if (biasList.Count != layers)
             throw Invalid(bag.Path("Biases"), $"holds {biasList.Count} layers of biases; the network has {layers} layers");
@@ -143,6 +130,59 @@ internal static class Serialized
         {
             throw Invalid(bag.Path("Weights"), ex.Message);
         }
+    }
+
+    // The weights from the Weights matrices; null when ConvertTo-Json cut them to text (a flat copy may stand in).
+    private static double[][]? WeightsFromMatrices(Bag bag, int[] sizes, int layers)
+    {
+        var weightList = bag.List("Weights");
+        if (weightList.Count != layers)
+            throw Invalid(bag.Path("Weights"), $"holds {weightList.Count} matrices; a {string.Join("-", sizes)} network has {layers}");
+        var weights = new double[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            var item = bag.Item("Weights", l);
+            if (item.IsText) return null;
+            var matrix = item.AsBag();
+            int rows = matrix.Int("Rows"), columns = matrix.Int("Columns");
+            if (rows != sizes[l] || columns != sizes[l + 1])
+                throw Invalid(matrix.Path("Rows"), $"and Columns say {rows}x{columns}; layer {l} of a {string.Join("-", sizes)} network is {sizes[l]}x{sizes[l + 1]}");
+            var valuesField = matrix.Value("Values");
+            if (valuesField.IsText || valuesField.AsList().Cast<object?>().Any(r => r is string)) { if (bag.Has("WeightValues")) return null; }
+            var values = matrix.List("Values");
+            if (values.Count != rows)
+                throw Invalid(matrix.Path("Values"), $"has {values.Count} rows, not {rows}");
+            var w = new double[rows * columns];
+            for (int r = 0; r < rows; r++)
+            {
+                var row = matrix.Item("Values", r);
+                var cells = row.AsList();
+                if (cells.Count != columns) throw Invalid(row.Where, $"has {cells.Count} weights, not {columns}");
+                for (int c = 0; c < columns; c++) w[r * columns + c] = row.Item(c).AsFiniteDouble();
+            }
+            weights[l] = w;
+        }
+        return weights;
+    }
+
+    // The weights from WeightValues: per layer, inputs × units row-major.
+    private static double[][]? WeightsFromFlat(Bag bag, int[] sizes, int layers, bool required)
+    {
+        var list = bag.List("WeightValues");
+        if (list.Count != layers)
+            throw Invalid(bag.Path("WeightValues"), $"holds {list.Count} layers; a {string.Join("-", sizes)} network has {layers}");
+        var weights = new double[layers][];
+        for (int l = 0; l < layers; l++)
+        {
+            var layer = bag.Item("WeightValues", l);
+            if (layer.IsText) return required ? throw Invalid(layer.Where, "is cut to text; use ConvertTo-Json -Depth 6") : null;
+            var cells = layer.AsList();
+            int expected = sizes[l] * sizes[l + 1];
+            if (cells.Count != expected) throw Invalid(layer.Where, $"has {cells.Count} weights; layer {l} is {sizes[l]}x{sizes[l + 1]} = {expected}");
+            weights[l] = new double[expected];
+            for (int i = 0; i < expected; i++) weights[l][i] = layer.Item(i).AsFiniteDouble();
+        }
+        return weights;
     }
 
     private static TrainingHistory History(Bag bag, string where)
@@ -311,6 +351,9 @@ internal static class Serialized
         }
 
         public bool IsNull => _raw is null;
+
+        /// <summary>Whether the value is text: what ConvertTo-Json leaves of an object deeper than its -Depth.</summary>
+        public bool IsText => _raw is string;
 
         private string Shown => _raw switch
         {

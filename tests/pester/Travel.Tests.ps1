@@ -129,11 +129,34 @@ Describe 'Networks survive PowerShell''s serializer' {
         }
     }
 
-    It 'JSON cut by ConvertTo-Json''s default depth is refused by name and says which -Depth to use' {
+    It 'JSON at ConvertTo-Json''s default depth keeps the weights as numbers (WeightValues): bit-identical in another process' {
+        $file = Join-Path $TestDrive 'default-depth.json'
+        $networks[1] | ConvertTo-Json -WarningAction SilentlyContinue | Set-Content $file -Encoding utf8
+        $there = Start-Job -ArgumentList $manifest, $fingerprintSource, $file {
+            param($manifest, $source, $file)
+            Import-Module $manifest
+            . ([scriptblock]::Create($source))
+            $json = Get-Content $file -Raw | ConvertFrom-Json
+            ($json.Weights[0].Values -is [string]) -or ($json.Weights[0].Values[0] -is [string])   # the matrices were cut to text...
+            Get-Fingerprint ([ParityNet.ParityNetwork]$json)   # ...and the flat weights stand in
+        } | Receive-Job -Wait -AutoRemoveJob
+        $there[0] | Should -BeTrue
+        $there[1] | Should -BeExactly (Get-Fingerprint $networks[1])
+    }
+
+    It 'JSON cut with no flat weights is refused by name and says which -Depth to use' {
         $json = $networks[0] | ConvertTo-Json -WarningAction SilentlyContinue | ConvertFrom-Json
+        $json.PSObject.Properties.Remove('WeightValues')
         $failure = { Test-Parity -Network $json -Number 1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParityNet.InvalidNetwork,*' -PassThru
-        $failure.Exception.Message | Should -Match 'Weights\[0\]\.Values'
+        $failure.Exception.Message | Should -Match 'Weights'
         $failure.Exception.Message | Should -Match 'ConvertTo-Json -Depth 6'
+    }
+
+    It 'flat weights that contradict the matrices are refused by name' {
+        $json = $networks[0] | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        $json.WeightValues[1][2] = 7
+        $failure = { Test-Parity -Network $json -Number 1 -ErrorAction Stop } | Should -Throw -ErrorId 'ParityNet.InvalidNetwork,*' -PassThru
+        $failure.Exception.Message | Should -Match ([regex]::Escape('WeightValues[1][2] is 7'))
     }
 }
 

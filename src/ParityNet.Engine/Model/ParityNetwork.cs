@@ -54,6 +54,10 @@ public sealed class ParityNetwork
     /// <summary>The weight matrices ("synapses"), input side first.</summary>
     public IReadOnlyList<WeightMatrix> Weights { get; }
 
+    /// <summary>Per layer, a copy of its weights row-major (inputs × units, as <see cref="WeightMatrix.AsSpan"/>): two
+    /// levels of arrays of numbers, so that ConvertTo-Json keeps them as numbers even at its default depth of 2.</summary>
+    public IReadOnlyList<double[]> WeightValues => new ReadOnlyCollection<double[]>(_weights.Select(w => (double[])w.Clone()).ToArray());
+
     /// <summary>Per layer, a copy of its biases (empty without bias): changing it leaves the network as it was.</summary>
     public IReadOnlyList<double[]> Biases => new ReadOnlyCollection<double[]>(_biases.Select(b => (double[])b.Clone()).ToArray());
 
