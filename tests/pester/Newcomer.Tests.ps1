@@ -121,3 +121,21 @@ Describe 'Verbose says what was decided' {
         ($verbose -join ' ') | Should -Match 'batches of 16 rows \(16 steps an epoch\)'
     }
 }
+
+Describe 'The synapses are visible' {
+    It 'Format-List shows each weight matrix as labelled rows and columns, and .Synapses is .Weights' {
+        $net = New-ParityNetwork -Bits 4 -Seed 7
+        $text = $net | Format-List | Out-String -Width 120
+        $text | Should -Match 'syn0 \(4 inputs x 4 units\)'
+        $text | Should -Match 'unit 0\s+unit 1\s+unit 2\s+unit 3'
+        $text | Should -Match ('in 0\s+' + [regex]::Escape($net.Weights[0][0, 0].ToString('0.000', [cultureinfo]::InvariantCulture)))
+        $net.Synapses.Count | Should -Be 2
+        ($net.Synapses[0] | Out-String) | Should -Match 'in 3'
+    }
+
+    It 'a matrix larger than 16x16 prints its first rows and columns and says how many more' {
+        $text = (New-ParityNetwork -Bits 20 -HiddenSize 40).Weights[0].ToText()
+        $text | Should -Match '24 more'      # 40 units, 16 shown
+        $text | Should -Match '4 more rows'  # 20 inputs, 16 shown
+    }
+}
