@@ -20,6 +20,8 @@ foreach (var recipe in recipes)
     for (int bits = settings.MinBits; bits <= settings.MaxBits; bits++)
         rows.Add(RunRow(recipe, bits, settings));
 
+Console.Out.WriteLine($"Experiment at commit {BenchMachine.Commit(AppContext.BaseDirectory)}, {BenchMachine.Cpu()}, {Environment.ProcessorCount} cores, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; {string.Join(' ', args)}");
+Console.Out.WriteLine();
 Console.Out.Write(Table.Render(settings, recipes, rows, total.Elapsed));
 return 0;
 
@@ -30,7 +32,7 @@ static Row RunRow(Recipe recipe, int bits, Settings settings)
     var options = recipe.Options(bits);
     Parallel.For(0, settings.Seeds, new ParallelOptions { MaxDegreeOfParallelism = settings.Threads }, i =>
     {
-        long seed = i + 1;
+        long seed = settings.FirstSeed + i;
         var network = ParityNetwork.Create(recipe.Spec(bits, seed));
         var h = Trainer.Train(network, options).History!;
         var result = new SeedResult(seed, h.StopReason == StopReason.TargetReached && h.FinalAccuracy >= 1.0,

@@ -8,6 +8,7 @@ internal sealed record Settings
     public int MinBits { get; init; } = 2;
     public int MaxBits { get; init; } = 10;
     public int Seeds { get; init; } = 20;
+    public int FirstSeed { get; init; } = 1;
     public string Recipe { get; init; } = "both";
     public int Threads { get; init; } = 2;
     public int LessonEpochs { get; init; } = 100_000;
@@ -19,6 +20,7 @@ internal sealed record Settings
           --min-bits N        first N (default 2)
           --max-bits N        last N (default 10)
           --seeds S           seeds per N (default 20)
+          --first-seed F      the first seed: seeds F … F + S − 1 (default 1; 21 for the held-out seeds)
           --recipe R          lesson | best | both (default both)
           --threads T         runs at once (default 2)
           --lesson-epochs E   the lesson recipe's epoch cap (default 100000)
@@ -54,6 +56,7 @@ internal sealed record Settings
                     "min-bits" => s with { MinBits = Int(value) },
                     "max-bits" => s with { MaxBits = Int(value) },
                     "seeds" => s with { Seeds = Int(value) },
+                    "first-seed" => s with { FirstSeed = Int(value) },
                     "recipe" => s with { Recipe = value is "lesson" or "best" or "both" ? value : throw new FormatException("--recipe takes lesson, best or both.") },
                     "threads" => s with { Threads = Int(value) },
                     "lesson-epochs" => s with { LessonEpochs = Int(value) },

@@ -10,7 +10,7 @@ internal static class Table
     {
         var sb = new StringBuilder();
         var ci = CultureInfo.InvariantCulture;
-        sb.AppendLine(ci, $"N-bit parity (Task BitParity), seeds 1–{settings.Seeds}, solved = 100% accuracy on all 2^N inputs within the epoch cap.");
+        sb.AppendLine(ci, $"N-bit parity (Task BitParity), seeds {settings.FirstSeed}–{settings.FirstSeed + settings.Seeds - 1}, solved = 100% accuracy on all 2^N inputs within the epoch cap.");
         sb.AppendLine();
         sb.AppendLine("| Recipe | N | Hidden | Solved | Success | Median epochs (solved) | Epochs range (solved) | Wall time |");
         sb.AppendLine("|---|---:|---|---:|---:|---:|---:|---:|");
