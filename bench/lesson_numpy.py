@@ -25,6 +25,8 @@ def main():
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--warmup-seconds", type=float, default=0.0,
                         help="untimed iterations for this long first, as the C# side does")
+    parser.add_argument("--weights", help="a JSON file of the initial syn0 and syn1 (rows of numbers), to check that "
+                        "both sides compute the same thing: the caller trains the same weights and compares final losses")
     a = parser.parse_args()
 
     numbers = np.arange(2 ** a.bits)
@@ -34,6 +36,11 @@ def main():
     rng = np.random.default_rng(a.seed)
     syn0 = 2 * rng.random((a.bits, a.hidden)) - 1
     syn1 = 2 * rng.random((a.hidden, 1)) - 1
+    if a.weights:
+        with open(a.weights) as f:
+            given = json.load(f)
+        syn0 = np.array(given["syn0"], dtype=np.float64)
+        syn1 = np.array(given["syn1"], dtype=np.float64)
 
     def passes():
         """Untimed passes until --warmup-seconds have gone by, then the timed one."""
@@ -57,8 +64,11 @@ def main():
             syn1 += a.alpha * l1.T.dot(l2_delta)
             syn0 += a.alpha * X.T.dot(l1_delta)
     seconds = time.perf_counter() - start
+    # The loss of the final weights, as ParityNet reports it (History.FinalLoss).
+    l2 = 1 / (1 + np.exp(-(1 / (1 + np.exp(-X.dot(syn0)))).dot(syn1)))
+    final_loss = float(np.mean((y - l2) ** 2))
     print(json.dumps({"seconds_per_iteration": seconds / a.iterations, "loss": loss, "accuracy": accuracy,
-                      "numpy": np.__version__}))
+                      "final_loss": final_loss, "numpy": np.__version__}))
 
 
 if __name__ == "__main__":

@@ -32,11 +32,12 @@ Console.WriteLine();
 var selected = cases.Where(c => onlyCase is null || onlyCase.Contains(c.Name)).ToArray(); // --case abcdit picks sections
 if (selected.Length > 0)
 {
-    Console.WriteLine("| case | data × bits → hidden → 1 | iterations | ParityNet per iteration | dense GFLOP/s | numpy per iteration | numpy / ParityNet | memory: ParityNet / lesson arrays |");
+    Console.WriteLine("| case | data × bits → hidden → 1 | iterations | ParityNet per iteration | dense GFLOP/s (counts work the engine does not do) | numpy per iteration: median (min–max) | numpy / ParityNet (medians) | memory: ParityNet / lesson arrays |");
     Console.WriteLine("|---|---|---|---|---|---|---|---|");
 }
 foreach (var c in selected)
 {
+    if (haveNumpy) SameComputation.Check(numpyScript, c); // fails the run unless both sides compute the same thing
     Measure(c, warmUp: true);
     var ours = new List<double>();
     var theirs = new List<double>();
@@ -55,7 +56,7 @@ foreach (var c in selected)
         Console.Error.WriteLine($"  case {c.Name} run {r + 1}: ParityNet {Format(ours[^1])}{(haveNumpy ? $", numpy {Format(theirs[^1])}" : "")}");
     }
     double mine = Median(ours);
-    string numpy = haveNumpy ? Format(Median(theirs)) : "n/a";
+    string numpy = haveNumpy ? $"{Format(Median(theirs))} ({Format(theirs.Min())}–{Format(theirs.Max())})" : "n/a";
     string ratio = haveNumpy ? $"{Median(theirs) / mine:0.0}×" : "n/a";
     Console.WriteLine($"| {c.Name} | {c.Rows} × {c.Bits} → {c.Hidden} → 1 | {c.Iterations} | {Format(mine)} | {c.DenseFlops / mine / 1e9:0.00} | {numpy} | {ratio} | {allocated / 1048576.0:0.0} MiB / {c.LessonBytes / 1048576.0:0.0} MiB |");
 }
@@ -113,8 +114,51 @@ internal sealed record BenchCase(string Name, int Bits, int Hidden, int Iteratio
     public long LessonBytes => 8 * (Rows * Bits + Rows + 2 * Rows * Hidden + 2 * Rows + (long)Bits * Hidden + Hidden);
 }
 
+/// <summary>Before a lesson case is timed, ParityNet hands its initial weights to the numpy script; both train them
+/// for the case's iterations from the same start (no warm-up), and the run fails unless their final losses agree
+/// within <see cref="Tolerance"/> relative.</summary>
+internal static class SameComputation
+{
+    public const double Tolerance = 1e-9;
+
+    public static void Check(string script, BenchCase c)
+    {
+        var start = ParityNetwork.Create(new NetworkSpec { Bits = c.Bits, HiddenSizes = new[] { c.Hidden }, HasBias = false, Seed = 1 });
+        double ours = Trainer.Train(start, new TrainingOptions { Alpha = c.Alpha, Epochs = c.Iterations, ReportInterval = TimeSpan.Zero }).History!.FinalLoss;
+        string weights = Path.Combine(Path.GetTempPath(), $"paritynet-bench-{Environment.ProcessId}-{c.Name}.json");
+        try
+        {
+            File.WriteAllText(weights, JsonSerializer.Serialize(new { syn0 = start.Weights[0].Values, syn1 = start.Weights[1].Values }));
+            double theirs = NumpyRunner.FinalLoss(script, c, weights);
+            double relative = Math.Abs(ours - theirs) / Math.Max(Math.Abs(theirs), double.Epsilon);
+            Console.Error.WriteLine($"  case {c.Name} same computation: final loss ParityNet {ours:R}, numpy {theirs:R}, relative difference {relative:0.0e+0}");
+            if (!(relative <= Tolerance))
+                throw new InvalidOperationException($"case {c.Name}: ParityNet's final loss {ours:R} and numpy's {theirs:R} differ by {relative:0.0e+0} relative, more than {Tolerance:0e+0}: the two sides do not compute the same thing.");
+        }
+        finally
+        {
+            File.Delete(weights);
+        }
+    }
+}
+
 internal static class NumpyRunner
 {
+    /// <summary>The final loss of the numpy lesson trained from the weights in <paramref name="weightsFile"/>, no warm-up.</summary>
+    public static double FinalLoss(string script, BenchCase c, string weightsFile)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString("R", CultureInfo.InvariantCulture), "--weights", weightsFile })
+            info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        if (p.ExitCode != 0) throw new InvalidOperationException($"numpy failed: {error}");
+        using var json = JsonDocument.Parse(output);
+        return json.RootElement.GetProperty("final_loss").GetDouble();
+    }
+
     public const string Python = "/usr/bin/python3";
 
     public static bool Available()
