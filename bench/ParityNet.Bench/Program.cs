@@ -145,19 +145,8 @@ internal static class SameComputation
 internal static class NumpyRunner
 {
     /// <summary>The final loss of the numpy lesson trained from the weights in <paramref name="weightsFile"/>, no warm-up.</summary>
-    public static double FinalLoss(string script, BenchCase c, string weightsFile)
-    {
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString("R", CultureInfo.InvariantCulture), "--weights", weightsFile })
-            info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        string output = p.StandardOutput.ReadToEnd();
-        string error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"numpy failed: {error}");
-        using var json = JsonDocument.Parse(output);
-        return json.RootElement.GetProperty("final_loss").GetDouble();
-    }
+    public static double FinalLoss(string script, BenchCase c, string weightsFile) =>
+        RunScript(script, c, "--weights", weightsFile).RootElement.GetProperty("final_loss").GetDouble();
 
     public const string Python = "/usr/bin/python3";
 
@@ -169,18 +158,22 @@ internal static class NumpyRunner
         return p.ExitCode == 0;
     }
 
-    public static double Run(string script, BenchCase c)
+    public static double Run(string script, BenchCase c) =>
+        RunScript(script, c, "--warmup-seconds", BenchCase.WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture))
+            .RootElement.GetProperty("seconds_per_iteration").GetDouble();
+
+    // One run of the numpy lesson for a case, with extra arguments; its JSON line.
+    private static JsonDocument RunScript(string script, BenchCase c, params string[] extra)
     {
         var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString(CultureInfo.InvariantCulture), "--warmup-seconds", BenchCase.WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture) })
+        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString("R", CultureInfo.InvariantCulture) }.Concat(extra))
             info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         string output = p.StandardOutput.ReadToEnd();
         string error = p.StandardError.ReadToEnd();
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"numpy failed: {error}");
-        using var json = JsonDocument.Parse(output);
-        return json.RootElement.GetProperty("seconds_per_iteration").GetDouble();
+        return JsonDocument.Parse(output);
     }
 }
 
