@@ -56,6 +56,23 @@ internal sealed class PlainStep(double alpha) : Optimizer
         Kernels.MultiplyAddAndCheck(g, -alpha, p);
 }
 
+/// <summary>
+/// Decaying optimizer state is flushed to zero below <see cref="Flush"/>. A parameter whose gradient is exactly
+/// zero (a dead ReLU unit's weights) has its moments multiplied by β on every step; they sink into subnormal
+/// numbers, where 0.9 × the smallest subnormal rounds back to itself, so they stay there for good, and x86
+/// processors do arithmetic on subnormals many times slower. Measured on 13-bit parity with Adam in batches of
+/// 32: 7.3 ms an epoch at first, 10.3 ms after 60 epochs; flushed, the epochs stay flat. A moment below 1e-300
+/// moves a weight by less than 1e-280, far below half an ulp of any weight not itself that small, so the weights
+/// do not change.
+/// </summary>
+internal static class OptimizerState
+{
+    public const double Flush = 1e-300;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static double Flushed(double x) => Math.Abs(x) < Flush ? 0 : x;
+}
+
 internal sealed class MomentumStep(double alpha, double mu, bool nesterov, IReadOnlyList<int> sizes) : Optimizer
 {
     private readonly double[][] _velocity = Zeros(sizes);
@@ -66,7 +83,7 @@ internal sealed class MomentumStep(double alpha, double mu, bool nesterov, IRead
         var v = _velocity[slot];
         for (int i = 0; i < p.Length; i++)
         {
-            v[i] = mu * v[i] + g[i];
+            v[i] = OptimizerState.Flushed(mu * v[i] + g[i]);
             p[i] -= alpha * (nesterov ? g[i] + mu * v[i] : v[i]);
         }
     }
@@ -100,8 +117,8 @@ internal sealed class AdamStep(double alpha, double beta1, double beta2, double 
         double correction1 = 1 - Math.Pow(beta1, T), correction2 = 1 - Math.Pow(beta2, T);
         for (int i = 0; i < p.Length; i++)
         {
-            m[i] = beta1 * m[i] + (1 - beta1) * g[i];
-            v[i] = beta2 * v[i] + (1 - beta2) * g[i] * g[i];
+            m[i] = OptimizerState.Flushed(beta1 * m[i] + (1 - beta1) * g[i]);
+            v[i] = OptimizerState.Flushed(beta2 * v[i] + (1 - beta2) * g[i] * g[i]);
             p[i] -= alpha * (m[i] / correction1) / (Math.Sqrt(v[i] / correction2) + epsilon);
         }
     }
