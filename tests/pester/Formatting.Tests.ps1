@@ -43,6 +43,7 @@ Describe 'Views' {
         foreach ($object in @($script:trained, $script:trained.History, (Test-Parity 3 -Network $script:trained))) {
             foreach ($line in (($object | Out-String -Width 80) -split '\r?\n')) { $line.TrimEnd().Length | Should -BeLessOrEqual 80 }
             ($object | Out-String -Width 80) | Should -Not -Match '…' -Because 'no column is cut'
+            ($object | Out-String -Width 79) | Should -Not -Match '…' -Because 'an 80-column console leaves 79 for the table'
         }
     }
 
