@@ -65,6 +65,7 @@ Console.WriteLine();
 if (onlyCase is null || onlyCase.Contains('i')) InferenceBench.Run(quick); // --case i: inference only
 Console.WriteLine();
 if (onlyCase is null || onlyCase.Contains('t')) TrainingBench.Run(quick);   // --case t: beyond the lesson
+if (onlyCase is null || onlyCase.Contains('p')) TorchBench.Run(root, quick); // --case p: the parity recipe in PyTorch, side by side
 return 0;
 
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)
@@ -254,5 +255,100 @@ internal static class TrainingBench
             times.Sort();
             Console.WriteLine($"| {c.Name} | {c.Bits}-{string.Join("-", c.Hidden)}-1 {c.Activation} | {times[times.Count / 2] * 1e6:0.0} µs |");
         }
+    }
+}
+
+/// <summary>
+/// The best parity recipe (128 ReLU units, He initialization, biases, cross-entropy, full-batch Adam 0.01) in ParityNet
+/// and in PyTorch (bench/parity_torch.py, float64 and float32, 2 threads) from the same initial weights, at N = 12, 14
+/// and 16: per-epoch time, its flatness across the run, and the final losses of float64 PyTorch and ParityNet, which
+/// must agree within 1e-9 relative (the run fails otherwise). Skipped, saying so, without PyTorch.
+/// </summary>
+internal static class TorchBench
+{
+    private const string Python = "/usr/bin/python3";
+    public const double Tolerance = 1e-9;
+
+    public static void Run(string root, bool quick)
+    {
+        string script = Path.Combine(root, "bench", "parity_torch.py");
+        Console.WriteLine();
+        if (!File.Exists(Python) || Exec(Python, "-c", "import torch").ExitCode != 0)
+        {
+            Console.WriteLine("PyTorch side by side: skipped, PyTorch is not installed (apt-get install -y python3-torch).");
+            return;
+        }
+        int epochs = quick ? 30 : 200;
+        Console.WriteLine($"| parity recipe, N bits, {epochs} epochs from the same weights | ParityNet per epoch | PyTorch float64 | ratio | PyTorch float32 | ratio | last 100 / first 100 epochs: ParityNet, PyTorch float64 | final loss: ParityNet, PyTorch float64, relative difference |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        foreach (int bits in new[] { 12, 14, 16 })
+        {
+            var start = ParityNetwork.Create(new NetworkSpec { Bits = bits, HiddenSizes = new[] { 128 }, Activation = Activation.ReLU, Initialization = Initialization.He, Task = ParityTask.BitParity, Seed = 1 });
+            var stamps = new List<double>();
+            var trained = Trainer.Train(start, new TrainingOptions { Optimizer = OptimizerKind.Adam, Alpha = 0.01, Loss = LossFunction.CrossEntropy, Epochs = epochs, BatchSize = 1 << bits, ReportInterval = TimeSpan.FromTicks(1) },
+                new EpochClock(stamps));
+            var ours = stamps.Zip(stamps.Skip(1), (x, y) => y - x).ToList(); // epoch 2 on: the first holds the JIT and the set-up
+            string weights = Path.Combine(Path.GetTempPath(), $"paritynet-torch-{Environment.ProcessId}-{bits}.json");
+            try
+            {
+                File.WriteAllText(weights, JsonSerializer.Serialize(new
+                {
+                    w0 = start.Weights[0].Values, b0 = start.Biases[0], w1 = start.Weights[1].Values, b1 = start.Biases[1],
+                }));
+                var (f64, loss64) = Torch(script, bits, epochs, "float64", weights);
+                var (f32, _) = Torch(script, bits, epochs, "float32", weights);
+                double ourLoss = trained.History!.FinalLoss;
+                double relative = Math.Abs(ourLoss - loss64) / Math.Max(Math.Abs(loss64), double.Epsilon);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {bits} | {Format(Median(ours))} | {Format(Median(f64))} | {Median(f64) / Median(ours):0.0}× | {Format(Median(f32))} | {Median(f32) / Median(ours):0.0}× | {Flat(ours):0.00}, {Flat(f64):0.00} | {ourLoss:0.000000000000}, {loss64:0.000000000000}, {relative:0.0e+0} |"));
+                if (!(relative <= Tolerance))
+                    throw new InvalidOperationException($"N = {bits}: ParityNet's final loss {ourLoss:R} and float64 PyTorch's {loss64:R} differ by {relative:0.0e+0} relative, more than {Tolerance:0e+0}: the two sides do not compute the same thing.");
+            }
+            finally
+            {
+                File.Delete(weights);
+            }
+        }
+    }
+
+    // Mean of the last 100 epochs over the mean of the first 100 (of those measured).
+    private static double Flat(List<double> perEpoch)
+    {
+        int k = Math.Min(100, perEpoch.Count / 2);
+        return perEpoch.TakeLast(k).Average() / perEpoch.Take(k).Average();
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted[sorted.Length / 2];
+    }
+
+    private static string Format(double seconds) => seconds >= 1e-3 ? $"{seconds * 1e3:0.00} ms" : $"{seconds * 1e6:0.0} µs";
+
+    private static (List<double> Seconds, double FinalLoss) Torch(string script, int bits, int epochs, string dtype, string weights)
+    {
+        var (exit, output) = Exec(Python, script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
+            "--dtype", dtype, "--threads", "2", "--weights", weights);
+        if (exit != 0) throw new InvalidOperationException($"PyTorch failed: {output}");
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        var seconds = json.RootElement.GetProperty("seconds").EnumerateArray().Select(e => e.GetDouble()).Skip(1).ToList();
+        return (seconds, json.RootElement.GetProperty("final_loss").GetDouble());
+    }
+
+    private static (int ExitCode, string Output) Exec(string file, params string[] arguments)
+    {
+        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in arguments) info.ArgumentList.Add(a);
+        using var p = Process.Start(info)!;
+        string output = p.StandardOutput.ReadToEnd();
+        string error = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        return (p.ExitCode, p.ExitCode == 0 ? output : error);
+    }
+
+    private sealed class EpochClock(List<double> stamps) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => stamps.Add(value.Elapsed.TotalSeconds);
     }
 }
