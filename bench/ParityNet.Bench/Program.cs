@@ -149,15 +149,7 @@ internal static class NumpyRunner
     public static double FinalLoss(string script, BenchCase c, string weightsFile) =>
         RunScript(script, c, "--weights", weightsFile).RootElement.GetProperty("final_loss").GetDouble();
 
-    public const string Python = "/usr/bin/python3";
-
-    public static bool Available()
-    {
-        if (!File.Exists(Python)) return false;
-        var p = Process.Start(new ProcessStartInfo(Python, "-c \"import numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        p.WaitForExit();
-        return p.ExitCode == 0;
-    }
+    public static bool Available() => File.Exists(PythonProcess.Python) && PythonProcess.Run("-c", "import numpy").ExitCode == 0;
 
     public static double Run(string script, BenchCase c) =>
         RunScript(script, c, "--warmup-seconds", BenchCase.WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture))
@@ -166,14 +158,8 @@ internal static class NumpyRunner
     // One run of the numpy lesson for a case, with extra arguments; its JSON line.
     private static JsonDocument RunScript(string script, BenchCase c, params string[] extra)
     {
-        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString("R", CultureInfo.InvariantCulture) }.Concat(extra))
-            info.ArgumentList.Add(a);
-        using var p = Process.Start(info)!;
-        string output = p.StandardOutput.ReadToEnd();
-        string error = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        if (p.ExitCode != 0) throw new InvalidOperationException($"numpy failed: {error}");
+        var (exit, output) = PythonProcess.Run(new[] { script, "--bits", c.Bits.ToString(), "--hidden", c.Hidden.ToString(), "--iterations", c.Iterations.ToString(), "--alpha", c.Alpha.ToString("R", CultureInfo.InvariantCulture) }.Concat(extra).ToArray());
+        if (exit != 0) throw new InvalidOperationException($"numpy failed: {output}");
         return JsonDocument.Parse(output);
     }
 }
@@ -266,14 +252,13 @@ internal static class TrainingBench
 /// </summary>
 internal static class TorchBench
 {
-    private const string Python = "/usr/bin/python3";
     public const double Tolerance = 1e-9;
 
     public static void Run(string root, bool quick)
     {
         string script = Path.Combine(root, "bench", "parity_torch.py");
         Console.WriteLine();
-        if (!File.Exists(Python) || Exec(Python, "-c", "import torch").ExitCode != 0)
+        if (!File.Exists(PythonProcess.Python) || PythonProcess.Run("-c", "import torch").ExitCode != 0)
         {
             Console.WriteLine("PyTorch side by side: skipped, PyTorch is not installed (apt-get install -y python3-torch).");
             return;
@@ -328,7 +313,7 @@ internal static class TorchBench
 
     private static (List<double> Seconds, double FinalLoss) Torch(string script, int bits, int epochs, string dtype, string weights)
     {
-        var (exit, output) = Exec(Python, script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
+        var (exit, output) = PythonProcess.Run(script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
             "--dtype", dtype, "--threads", "2", "--weights", weights);
         if (exit != 0) throw new InvalidOperationException($"PyTorch failed: {output}");
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
@@ -336,19 +321,25 @@ internal static class TorchBench
         return (seconds, json.RootElement.GetProperty("final_loss").GetDouble());
     }
 
-    private static (int ExitCode, string Output) Exec(string file, params string[] arguments)
+    private sealed class EpochClock(List<double> stamps) : IProgress<TrainingProgress>
     {
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        public void Report(TrainingProgress value) => stamps.Add(value.Elapsed.TotalSeconds);
+    }
+}
+
+/// <summary>Debian's python3 run with arguments: its exit code, and its standard output (standard error when it failed).</summary>
+internal static class PythonProcess
+{
+    public const string Python = "/usr/bin/python3";
+
+    public static (int ExitCode, string Output) Run(params string[] arguments)
+    {
+        var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments) info.ArgumentList.Add(a);
         using var p = Process.Start(info)!;
         string output = p.StandardOutput.ReadToEnd();
         string error = p.StandardError.ReadToEnd();
         p.WaitForExit();
         return (p.ExitCode, p.ExitCode == 0 ? output : error);
-    }
-
-    private sealed class EpochClock(List<double> stamps) : IProgress<TrainingProgress>
-    {
-        public void Report(TrainingProgress value) => stamps.Add(value.Elapsed.TotalSeconds);
     }
 }

@@ -59,7 +59,7 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
                 long number = NumberInput.Convert(Number);
                 trace = ReferenceTrainer.Trace(network, number, network.History?.LossFunction ?? LossFunction.MeanSquaredError);
             }
-            string path = ExportTrainingChartCommand.WithPng(FilePaths.Resolve(this, Path));
+            string path = FilePaths.WithPng(FilePaths.Resolve(this, Path));
             string target = SafeFile.CheckWritable(path, Force.IsPresent, "network.png");
             string shown = target == path ? path : $"{path} (a link to {target})";
             bool heatmaps = NetworkDiagram.AsHeatmaps(network);

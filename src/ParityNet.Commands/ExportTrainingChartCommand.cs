@@ -114,7 +114,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         string path, target;
         try
         {
-            path = WithPng(FilePaths.Resolve(this, Path));
+            path = FilePaths.WithPng(FilePaths.Resolve(this, Path));
             target = SafeFile.CheckWritable(path, Force.IsPresent, "loss.png");
         }
         catch (ParityNetException ex)
@@ -174,9 +174,4 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     }
 
     private static object? Unwrap(object? value) => value is PSObject pso ? pso.BaseObject : value;
-
-    /// <summary>A new path without an extension gets .png (the file is a PNG); another extension, or anything already
-    /// at the path (a file, a folder, a device), is kept as given, so that the file service judges it.</summary>
-    internal static string WithPng(string path) =>
-        System.IO.Path.HasExtension(path) || SafeFile.KindOf(path) != FileKind.Missing || new FileInfo(path).LinkTarget is not null ? path : path + ".png";
 }

@@ -15,4 +15,9 @@ internal static class FilePaths
                 $"'{path}' is on the {provider.Name} provider; give a file-system path such as ./model.onnx.", path);
         return full;
     }
+
+    /// <summary>A new path without an extension gets .png (the file is a PNG); another extension, or anything already
+    /// at the path (a file, a folder, a device), is kept as given, so that the file service judges it.</summary>
+    public static string WithPng(string path) =>
+        System.IO.Path.HasExtension(path) || SafeFile.KindOf(path) != FileKind.Missing || new FileInfo(path).LinkTarget is not null ? path : path + ".png";
 }

@@ -22,7 +22,7 @@ internal static class NetworkInput
             if (kind == typeof(ParityNetwork)) return (ParityNetwork)Serialized.To(kind, input);
             if (kind == typeof(OnnxExportResult)) return Carried((OnnxExportResult)Serialized.To(kind, input));
             if (kind == typeof(TrainingHistory)) throw WithoutNetwork();
-            if (NetworkProperty(input) is { } carried) return Resolve(carried);
+            if (PipelineProperty.TryGet(input, "Network", out var carried) && carried is not null) return Resolve(carried);
             throw Serialized.Invalid("", "has none of a network's fields (Spec, Weights, Biases, History)");
         }
         object value = input is PSObject pso ? pso.BaseObject : input;
@@ -31,7 +31,7 @@ internal static class NetworkInput
             ParityNetwork network => network,
             TrainingHistory history => history.Owner ?? throw WithoutNetwork(),
             OnnxExportResult result => Carried(result),
-            _ when value is not string && !value.GetType().IsPrimitive && NetworkProperty(input) is { } carried => Resolve(carried),
+            _ when PipelineProperty.TryGet(input, "Network", out var carried) && carried is not null => Resolve(carried),
             _ => throw new ParityNetException(ErrorIds.InvalidNetwork, ParityErrorKind.InvalidType,
                 $"{Shown(input, value)} is not a network. Give a ParityNetwork (from New-ParityNetwork, Invoke-NetworkTraining or Import-NetworkOnnx), its History, or an Export-NetworkOnnx result.",
                 input),
@@ -39,11 +39,7 @@ internal static class NetworkInput
     }
 
     // A Network property stands for the object, as binding by property name would take it
-    // ([pscustomobject]@{ Network = $net } | Test-Parity -Number 5).
-    private static object? NetworkProperty(object input) =>
-        input is PSObject { BaseObject: System.Collections.IDictionary d } ? d["Network"]
-        : input is System.Collections.IDictionary dictionary ? dictionary["Network"]
-        : PSObject.AsPSObject(input).Properties["Network"]?.Value;
+    // ([pscustomobject]@{ Network = $net } | Test-Parity -Number 5): see PipelineProperty.
 
     private static ParityNetwork Carried(OnnxExportResult result) => result.Network ?? throw new ParityNetException(
         ErrorIds.InvalidNetwork, ParityErrorKind.InvalidData,

@@ -19,7 +19,9 @@ internal static class NumberInput
     private static long Convert(object? input, bool byProperty)
     {
         object? value = input is PSObject pso ? pso.BaseObject : input;
-        if (byProperty && NumberProperty(input, value, out object? number)) return Convert(number, byProperty: false);
+        // Test-Parity's -Number takes objects by value, which PowerShell tries first, so a Number property
+        // (what binding by property name would give) is read here.
+        if (byProperty && PipelineProperty.TryGet(input, "Number", out object? number)) return Convert(number, byProperty: false);
         switch (value)
         {
             case null:
@@ -48,28 +50,6 @@ internal static class NumberInput
                 // A PSObject renders custom objects as @{A=1}; the bare PSCustomObject renders as nothing.
                 string shown = input?.ToString() is { Length: > 0 } text2 ? text2 : value.GetType().Name;
                 throw NotInteger(shown, $"a {value.GetType().FullName}");
-        }
-    }
-
-    // An object's Number property (PSCustomObject from Import-Csv, any .NET object) or a dictionary's
-    // Number key: what binding by property name gives. Test-Parity's -Number takes objects by value,
-    // which PowerShell tries first, so the property is read here.
-    private static bool NumberProperty(object? input, object? value, out object? number)
-    {
-        number = null;
-        switch (value)
-        {
-            case null or string or ValueType or IEnumerable and not IDictionary:
-                return false;
-            case IDictionary dictionary:
-                if (!dictionary.Contains("Number")) return false;
-                number = dictionary["Number"];
-                return true;
-            default:
-                var property = PSObject.AsPSObject(input!).Properties["Number"];
-                if (property is null) return false;
-                number = property.Value;
-                return true;
         }
     }
 

@@ -46,7 +46,7 @@ public static class OnnxImporter
         {
             network = ToNetwork(model, path);
             description = $"a ParityNet file: {network}";
-            predictor = OnnxPredictor.FromBytes(bytes, path, null);
+            predictor = OnnxPredictor.FromModel(bytes, model, path, null, network);
         }
         else
         {
@@ -54,7 +54,7 @@ public static class OnnxImporter
             var signature = ForeignMlp.Signature(model, path);
             (network, bool logit, description) = ForeignMlp.ToNetwork(model, path, signature, options);
             description = $"{model.ProducerName switch { { Length: > 0 } p => p, _ => "an unnamed tool" }}'s {description}; task {options.Task}, bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first";
-            predictor = OnnxPredictor.FromBytes(bytes, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability });
+            predictor = OnnxPredictor.FromModel(bytes, model, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability }, null);
         }
         (long compared, double maxDiff) check;
         using (predictor)

@@ -69,12 +69,15 @@ public sealed class OnnxPredictor : IDisposable
     public static OnnxPredictor Open(string path, ForeignOptions? options = null) =>
         FromBytes(OnnxImporter.ReadFile(path), path, options);
 
-    internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options)
+    internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options) =>
+        FromModel(bytes, OnnxImporter.Parse(bytes, source), source, options, null);
+
+    /// <summary>A predictor of a model already parsed (and, for a ParityNet file, already read into <paramref name="network"/>).</summary>
+    internal static OnnxPredictor FromModel(byte[] bytes, ModelProto model, string source, ForeignOptions? options, ParityNetwork? network)
     {
-        var model = OnnxImporter.Parse(bytes, source);
         if (OnnxImporter.IsParityNet(model))
         {
-            var network = OnnxImporter.ToNetwork(model, source);
+            network ??= OnnxImporter.ToNetwork(model, source);
             var signature = new OnnxSignature(OnnxFormat.InputName, false, network.Bits, null, OnnxFormat.OutputName, false, 1, "Sigmoid");
             return new OnnxPredictor(CreateSession(bytes, source), signature, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
                 $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");

@@ -82,7 +82,12 @@ internal static class LayerStack
             DenseLayer.Backward(activations[l].AsSpan(0, n * sizes[l]), deltas[l + 1].AsSpan(0, n * sizes[l + 1]), weights[l], gradWeights[l], gradBiases[l],
                 deltas[l].AsSpan(0, n * sizes[l]), n, sizes[l], sizes[l + 1], plan.Activation);
         var first = deltas[1].AsSpan(0, n * m);
-        if (rows.Consecutive) BitWalk.GradientBlock(rows.Start, n, bits, first, m, gradWeights[0], gradBiases[0]);
-        else BitWalk.GradientAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
+        if (plan.FirstLayer == FirstLayerKind.ProductSigmoid)
+        {
+            if (rows.Consecutive) ProductSigmoidLayer.BackwardBlock(rows.Start, n, bits, first, m, gradWeights[0], gradBiases[0]);
+            else ProductSigmoidLayer.BackwardAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
+        }
+        else if (rows.Consecutive) SummedBitsLayer.BackwardBlock(rows.Start, n, bits, first, m, gradWeights[0], gradBiases[0]);
+        else SummedBitsLayer.BackwardAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
     }
 }

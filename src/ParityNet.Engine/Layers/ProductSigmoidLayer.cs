@@ -67,13 +67,14 @@ internal static class ProductSigmoidLayer
         }
     }
 
-    /// <summary>g[bits×m] += (bits of the block)ᵀ · delta, and biasSum += Σ delta; delta is destroyed.</summary>
+    /// <summary>The weight gradient does not depend on how the forward pass was computed: the same transposed product
+    /// of the bits as <see cref="SummedBitsLayer.BackwardBlock"/>; delta is destroyed.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BackwardBlock(long start, int count, int bits, Span<double> delta, int m, Span<double> g, Span<double> biasSum) =>
-        BitWalk.GradientBlock(start, count, bits, delta, m, g, biasSum);
+        SummedBitsLayer.BackwardBlock(start, count, bits, delta, m, g, biasSum);
 
-    /// <summary>g[bits×m] += (bits of numbers)ᵀ · delta, and biasSum += Σ delta.</summary>
+    /// <summary>As <see cref="SummedBitsLayer.BackwardAny"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void BackwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> delta, int m, Span<double> g, Span<double> biasSum) =>
-        BitWalk.GradientAny(numbers, bits, delta, m, g, biasSum);
+        SummedBitsLayer.BackwardAny(numbers, bits, delta, m, g, biasSum);
 }
