@@ -56,8 +56,10 @@ def main():
         return seconds, None
 
     if a.solve_cap:
-        _, solved = train(a.solve_cap, True)
-        print(json.dumps({"solved_epoch": solved}))
+        start = time.perf_counter()
+        seconds, solved = train(a.solve_cap, True)
+        print(json.dumps({"solved_epoch": solved, "epochs_run": len(seconds), "wall": time.perf_counter() - start,
+                          "torch": torch.__version__, "dtype": a.dtype}))
         return
     seconds, _ = train(a.epochs, False)
     with torch.no_grad():

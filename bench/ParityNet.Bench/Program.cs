@@ -66,6 +66,7 @@ if (onlyCase is null || onlyCase.Contains('i')) InferenceBench.Run(quick); // --
 Console.WriteLine();
 if (onlyCase is null || onlyCase.Contains('t')) TrainingBench.Run(quick);   // --case t: beyond the lesson
 if (onlyCase is null || onlyCase.Contains('p')) TorchBench.Run(root, quick); // --case p: the parity recipe in PyTorch, side by side
+if (onlyCase is not null && onlyCase.Contains('s')) SolveBench.Run(root, args); // --case s: epochs to solve on both sides (long: asked for only)
 return 0;
 
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)
@@ -268,18 +269,13 @@ internal static class TorchBench
         Console.WriteLine("|---|---|---|---|---|---|---|---|");
         foreach (int bits in new[] { 12, 14, 16 })
         {
-            var start = ParityNetwork.Create(new NetworkSpec { Bits = bits, HiddenSizes = new[] { 128 }, Activation = Activation.ReLU, Initialization = Initialization.He, Task = ParityTask.BitParity, Seed = 1 });
+            var start = Start(bits, seed: 1);
             var stamps = new List<double>();
-            var trained = Trainer.Train(start, new TrainingOptions { Optimizer = OptimizerKind.Adam, Alpha = 0.01, Loss = LossFunction.CrossEntropy, Epochs = epochs, BatchSize = 1 << bits, ReportInterval = TimeSpan.FromTicks(1) },
-                new EpochClock(stamps));
+            var trained = Trainer.Train(start, Options(bits, epochs) with { ReportInterval = TimeSpan.FromTicks(1) }, new EpochClock(stamps));
             var ours = stamps.Zip(stamps.Skip(1), (x, y) => y - x).ToList(); // epoch 2 on: the first holds the JIT and the set-up
-            string weights = Path.Combine(Path.GetTempPath(), $"paritynet-torch-{Environment.ProcessId}-{bits}.json");
+            string weights = WriteWeights(start);
             try
             {
-                File.WriteAllText(weights, JsonSerializer.Serialize(new
-                {
-                    w0 = start.Weights[0].Values, b0 = start.Biases[0], w1 = start.Weights[1].Values, b1 = start.Biases[1],
-                }));
                 var (f64, loss64) = Torch(script, bits, epochs, "float64", weights);
                 var (f32, _) = Torch(script, bits, epochs, "float32", weights);
                 double ourLoss = trained.History!.FinalLoss;
@@ -294,6 +290,29 @@ internal static class TorchBench
                 File.Delete(weights);
             }
         }
+    }
+
+    /// <summary>The recipe's untrained network for <paramref name="bits"/> and <paramref name="seed"/>.</summary>
+    public static ParityNetwork Start(int bits, long seed) => ParityNetwork.Create(new NetworkSpec
+    {
+        Bits = bits, HiddenSizes = new[] { 128 }, Activation = Activation.ReLU, Initialization = Initialization.He, Task = ParityTask.BitParity, Seed = seed,
+    });
+
+    /// <summary>The recipe's training: full-batch Adam 0.01 on cross-entropy.</summary>
+    public static TrainingOptions Options(int bits, int epochs) => new()
+    {
+        Optimizer = OptimizerKind.Adam, Alpha = 0.01, Loss = LossFunction.CrossEntropy, Epochs = epochs, BatchSize = 1 << bits, ReportInterval = TimeSpan.Zero,
+    };
+
+    /// <summary>The network's weights as bench/parity_torch.py reads them (--weights), in a temporary file the caller deletes.</summary>
+    public static string WriteWeights(ParityNetwork network)
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"paritynet-torch-{Environment.ProcessId}-{network.Bits}-{network.Seed}.json");
+        File.WriteAllText(path, JsonSerializer.Serialize(new
+        {
+            w0 = network.Weights[0].Values, b0 = network.Biases[0], w1 = network.Weights[1].Values, b1 = network.Biases[1],
+        }));
+        return path;
     }
 
     // Mean of the last 100 epochs over the mean of the first 100 (of those measured).

@@ -22,7 +22,7 @@ internal sealed record Recipe(
     /// 128 ReLU units with He init, cross-entropy, and Adam 0.01 on the full batch (one step per epoch).
     /// Mini-batches and sigmoid/tanh units did markedly worse at N = 8 in that search.</summary>
     public static Recipe Best() => new("best", "128", Activation.ReLU, Initialization.He,
-        LossFunction.CrossEntropy, OptimizerKind.Adam, "0.01", FullBatch, 5_000);
+        LossFunction.CrossEntropy, OptimizerKind.Adam, "0.01", FullBatch, 20_000);
 
     /// <summary>A <see cref="BatchSize"/> meaning all 2^N rows per update.</summary>
     public const int FullBatch = 0;

@@ -12,6 +12,7 @@ internal sealed record Settings
     public string Recipe { get; init; } = "both";
     public int Threads { get; init; } = 2;
     public int LessonEpochs { get; init; } = 100_000;
+    public int LessonMaxBits { get; init; } = 10;
     public IReadOnlyList<string> CommandLine { get; init; } = [];
     public Dictionary<string, string> Overrides { get; } = new(StringComparer.Ordinal);
 
@@ -24,6 +25,7 @@ internal sealed record Settings
           --recipe R          lesson | best | both (default both)
           --threads T         runs at once (default 2)
           --lesson-epochs E   the lesson recipe's epoch cap (default 100000)
+          --lesson-max-bits N the lesson recipe's last N (default 10: it solves no seed from N = 7 on)
         Overrides of the best recipe (for the search):
           --hidden H          e.g. 4N, 32, 2N,N
           --activation A      Sigmoid | Tanh | ReLU
@@ -60,6 +62,7 @@ internal sealed record Settings
                     "recipe" => s with { Recipe = value is "lesson" or "best" or "both" ? value : throw new FormatException("--recipe takes lesson, best or both.") },
                     "threads" => s with { Threads = Int(value) },
                     "lesson-epochs" => s with { LessonEpochs = Int(value) },
+                    "lesson-max-bits" => s with { LessonMaxBits = Int(value) },
                     _ when OverrideNames.Contains(key) => s.WithOverride(key, value),
                     _ => throw new FormatException($"unknown option '{name}'."),
                 };

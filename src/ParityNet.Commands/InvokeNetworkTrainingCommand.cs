@@ -152,7 +152,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         if (trained.Task == ParityTask.BitParity && history.FinalAccuracy < 0.75 && history.StopReason != StopReason.Diverged)
             WriteWarning($"BitParity ended at {history.FinalAccuracy:P1} accuracy, near chance (50%). Parity is the classic hard task: every bit matters, and a small sigmoid network with gradient descent rarely finds it. " +
                 $"This recipe solves it (the README's parity table; full-batch Adam): New-ParityNetwork -Bits {trained.Bits} -Task BitParity -HiddenSize 128 -Activation ReLU -Initialization He | " +
-                $"Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -BatchSize {1L << trained.Bits} -Epochs 5000 -TargetAccuracy 1");
+                $"Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -BatchSize {1L << trained.Bits} -Epochs 20000 -TargetAccuracy 1");
         WriteObject(trained);
     }
 
