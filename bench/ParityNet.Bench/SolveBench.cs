@@ -5,16 +5,16 @@ using ParityNet;
 
 /// <summary>
 /// Epochs to solve, side by side (issue 14): the parity recipe trained until every input is right, by ParityNet and by
-/// float64 PyTorch (bench/parity_torch.py --solve-cap) from the same initial weights, for the given N and seeds. Both
+/// float64 PyTorch (bench/parity_torch.py --solve-cap, glibc keeping freed memory: its fast setting) from the same initial weights, for the given N and seeds. Both
 /// check the accuracy before each update, so "epochs" counts updates on both sides. Run only when asked
-/// (<c>--case s</c>): a PyTorch solve at 16 bits takes over an hour here. Options: <c>--solve-bits 12,14</c>,
+/// (<c>--case s</c>): a PyTorch solve at 16 bits takes minutes. Options: <c>--solve-bits 12,14,16</c>,
 /// <c>--solve-seeds 21,22,23</c>, <c>--solve-cap 20000</c>. Skipped, saying so, without PyTorch.
 /// </summary>
 internal static class SolveBench
 {
     public static void Run(string root, string[] args)
     {
-        int[] bitsList = Ints(args, "--solve-bits", "12,14");
+        int[] bitsList = Ints(args, "--solve-bits", "12,14,16");
         int[] seeds = Ints(args, "--solve-seeds", "21,22,23");
         int cap = Ints(args, "--solve-cap", "20000")[0];
         string script = Path.Combine(root, "bench", "parity_torch.py");
@@ -24,7 +24,7 @@ internal static class SolveBench
             Console.WriteLine("Epochs to solve, side by side: skipped, PyTorch is not installed (apt-get install -y python3-torch).");
             return;
         }
-        Console.WriteLine($"| parity recipe, N bits, seed (cap {cap:N0} epochs) | ParityNet: epochs to solve | ParityNet wall | PyTorch float64: epochs to solve | PyTorch wall | wall ratio |");
+        Console.WriteLine($"| parity recipe, N bits, seed (cap {cap:N0} epochs) | ParityNet: epochs to solve | ParityNet wall | PyTorch float64: epochs to solve | PyTorch wall (glibc keeping freed memory) | wall ratio |");
         Console.WriteLine("|---|---|---|---|---|---|");
         foreach (int bits in bitsList)
             foreach (int seed in seeds)
@@ -37,7 +37,7 @@ internal static class SolveBench
                 string weights = TorchBench.WriteWeights(start);
                 try
                 {
-                    var (exit, output) = PythonProcess.Run(script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", "1",
+                    var (exit, output) = PythonProcess.Run(Allocator.KeepFreed, script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", "1",
                         "--dtype", "float64", "--threads", "2", "--weights", weights, "--solve-cap", cap.ToString(CultureInfo.InvariantCulture));
                     if (exit != 0) throw new InvalidOperationException($"PyTorch failed: {output}");
                     using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
