@@ -269,6 +269,64 @@ public class FastKernelTests
         Assert.Equal(double.PositiveInfinity, FirstLayer.ProductBound(w, b, 2, 5));
     }
 
+    [Theory]
+    [InlineData(4, 16, 0, 4, true)]
+    [InlineData(8, 128, 128, 16, false)]
+    [InlineData(12, 128, 1024 + 256, 64, true)]
+    [InlineData(16, 64, 65536 - 64, 7, true)]
+    [InlineData(10, 32, 32, 130, true)]
+    public void FusedReLUFirstLayer_IsBitIdenticalToSumsThenBiasThenReLU(int bits, int count, long start, int m, bool withBias)
+    {
+        var rng = new SeededRandom(bits * 31 + m);
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = withBias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray() : Array.Empty<double>();
+        var expected = new double[count * m];
+        SummedBitsLayer.ForwardBlock(start, count, bits, w, m, expected);
+        Kernels.AddBias(expected, bias, count, m);
+        Kernels.Activate(expected, Activation.ReLU);
+        var fused = new double[count * m];
+        var slots = new double[(System.Numerics.BitOperations.Log2((uint)count) + 1) * m];
+        SummedBitsLayer.ForwardBlockReLU(start, count, bits, w, bias, m, fused, slots);
+        Assert.Equal(expected, fused);
+        Assert.Contains(fused, v => v == 0); // some units are off, so the ReLU was exercised
+        Assert.Throws<ArgumentException>(() => SummedBitsLayer.ForwardBlockReLU(start, count, bits, w, bias, m, fused, new double[m]));
+    }
+
+    [Theory]
+    [InlineData(13, 4)]
+    [InlineData(7, 6)]
+    [InlineData(130, 300)]   // two chunks of columns, and rows that are not a multiple of four
+    [InlineData(2, 257)]
+    public void SingleUnitBackward_SumsInItsDocumentedLanes_BitForBit(int n, int k)
+    {
+        // The scalar twin of the documented order: lane i mod 4 of each column, in row order, then
+        // g += (l0 + l1) + (l2 + l3); the bias sum in row order; the delta (d·w)·f'(a).
+        var rng = new SeededRandom(n * 1000 + k);
+        var a = Enumerable.Range(0, n * k).Select(_ => rng.NextUniform(-0.5, 1)).ToArray();
+        var w = Enumerable.Range(0, k).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var d = Enumerable.Range(0, n).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        foreach (var activation in Enum.GetValues<Activation>())
+            foreach (bool sendBack in new[] { true, false })
+            {
+                var g = Enumerable.Range(0, k).Select(j => 0.25 * j).ToArray();
+                var gb = new[] { 0.5 };
+                var back = sendBack ? new double[n * k] : Array.Empty<double>();
+                Kernels.SingleUnitBackward(a, d, w, g, gb, back, n, k, activation);
+                for (int j = 0; j < k; j++)
+                {
+                    var lanes = new double[4];
+                    for (int i = 0; i < n; i++) lanes[i & 3] += d[i] * a[i * k + j];
+                    Assert.Equal(0.25 * j + ((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])), g[j]);
+                }
+                double bias = 0.5;
+                for (int i = 0; i < n; i++) bias += d[i];
+                Assert.Equal(bias, gb[0]);
+                if (sendBack)
+                    for (int i = 0; i < n * k; i++)
+                        Assert.Equal(d[i / k] * w[i % k] * Activations.DerivativeFromOutput(activation, a[i]), back[i]);
+            }
+    }
+
     [Fact]
     public void RowDots_AreDotsBitForBit_AndSingleUnitBackwardMatchesTheSeparateKernels_ForEveryActivation()
     {

@@ -101,6 +101,9 @@ internal static class Kernels
         for (; i < n; i++) c[i] = Dot(a.Slice(i * k, k), w[..k]);
     }
 
+    // Columns per chunk of SingleUnitBackward's lane sums (4 × 256 doubles, 8 KiB on the stack).
+    private const int LaneChunk = 256;
+
     /// <summary>The backward step of a layer with one unit, in one pass over the rows:
     /// g[k] += Σ_i d[i]·a[i, :] and gBias[0] += Σ_i d[i] (when gBias is not empty), and, when back is not
     /// empty, back[i, :] = (d[i]·w) ⊙ f′ from a[i, :], as <see cref="MatMulTransposeB"/> and
@@ -121,25 +124,13 @@ internal static class Kernels
         ref double gr = ref MemoryMarshal.GetReference(g);
         ref double br = ref MemoryMarshal.GetReference(back);
         int p = 0;
-        if (Vector256.IsHardwareAccelerated)
+        if (Vector256.IsHardwareAccelerated && k >= 4)
         {
-            for (; p <= k - 4; p += 4)
-            {
-                Vector256<double> l0 = Vector256<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
-                var wv = Vector256.LoadUnsafe(ref wr, (nuint)p);
-                int i = 0;
-                for (; i <= n - 4; i += 4)
-                {
-                    l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sendBack, activation);
-                    l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sendBack, activation);
-                    l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sendBack, activation);
-                    l3 = BackwardRow(ref ar, ref dr, ref br, i + 3, k, p, wv, l3, sendBack, activation);
-                }
-                if (i < n) l0 = BackwardRow(ref ar, ref dr, ref br, i, k, p, wv, l0, sendBack, activation);
-                if (i + 1 < n) l1 = BackwardRow(ref ar, ref dr, ref br, i + 1, k, p, wv, l1, sendBack, activation);
-                if (i + 2 < n) l2 = BackwardRow(ref ar, ref dr, ref br, i + 2, k, p, wv, l2, sendBack, activation);
-                (Vector256.LoadUnsafe(ref gr, (nuint)p) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref gr, (nuint)p);
-            }
+            p = k & ~3;
+            if (!sendBack) SingleUnitBackwardRows<NoDelta>(ref ar, ref dr, ref wr, ref gr, ref br, n, k);
+            else if (activation == Activation.Sigmoid) SingleUnitBackwardRows<SigmoidDelta>(ref ar, ref dr, ref wr, ref gr, ref br, n, k);
+            else if (activation == Activation.Tanh) SingleUnitBackwardRows<TanhDelta>(ref ar, ref dr, ref wr, ref gr, ref br, n, k);
+            else SingleUnitBackwardRows<ReLUDelta>(ref ar, ref dr, ref wr, ref gr, ref br, n, k);
         }
         for (; p < k; p++)
         {
@@ -162,15 +153,74 @@ internal static class Kernels
             for (int i = 0; i < n; i++) gBias[0] += d[i];
     }
 
-    // One row's four columns of SingleUnitBackward: returns lane + d·s, and writes the delta sent back.
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> BackwardRow(ref double ar, ref double dr, ref double br, int i, int k, int p,
-        Vector256<double> wv, Vector256<double> lane, bool sendBack, Activation activation)
+    // SingleUnitBackward's vector columns (all but k mod 4), row by row through the tile: it streams, where a walk down
+    // a column strides a row's length per load. Chunks of columns keep their four lanes of sums (lane i mod 4 of
+    // column j, added in row order) in a small buffer; TDelta writes the delta sent back, (d[i]·w) ⊙ f′(a).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void SingleUnitBackwardRows<TDelta>(ref double ar, ref double dr, ref double wr, ref double gr, ref double br, int n, int k)
+        where TDelta : struct, IBackDelta
     {
-        var dv = Vector256.Create(Unsafe.Add(ref dr, i));
-        var s = Vector256.LoadUnsafe(ref ar, (nuint)(i * k + p));
-        if (sendBack) (dv * wv * Derivative(activation, s)).StoreUnsafe(ref br, (nuint)(i * k + p));
-        return lane + dv * s;
+        int vk = k & ~3;
+        Span<double> lanes = stackalloc double[4 * LaneChunk];
+        ref double lr = ref MemoryMarshal.GetReference(lanes);
+        for (int c0 = 0; c0 < vk; c0 += LaneChunk)
+        {
+            int cw = Math.Min(LaneChunk, vk - c0);
+            lanes[..(4 * cw)].Clear();
+            for (int i = 0; i < n; i++)
+            {
+                var dv = Vector256.Create(Unsafe.Add(ref dr, i));
+                ref double lane = ref Unsafe.Add(ref lr, (i & 3) * cw);
+                int row = i * k + c0;
+                for (int j = 0; j < cw; j += 4)
+                {
+                    var s = Vector256.LoadUnsafe(ref ar, (nuint)(row + j));
+                    TDelta.Write(dv, Vector256.LoadUnsafe(ref wr, (nuint)(c0 + j)), s, ref br, (nuint)(row + j));
+                    (Vector256.LoadUnsafe(ref lane, (nuint)j) + dv * s).StoreUnsafe(ref lane, (nuint)j);
+                }
+            }
+            for (int j = 0; j < cw; j += 4)
+            {
+                var l0 = Vector256.LoadUnsafe(ref lr, (nuint)j);
+                var l1 = Vector256.LoadUnsafe(ref lr, (nuint)(cw + j));
+                var l2 = Vector256.LoadUnsafe(ref lr, (nuint)(2 * cw + j));
+                var l3 = Vector256.LoadUnsafe(ref lr, (nuint)(3 * cw + j));
+                (Vector256.LoadUnsafe(ref gr, (nuint)(c0 + j)) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref gr, (nuint)(c0 + j));
+            }
+        }
+    }
+
+    // The delta a single output unit sends back to four units below: (d·w) ⊙ f′(a), as Derivative computes f′; or nothing.
+    private interface IBackDelta
+    {
+        static abstract void Write(Vector256<double> d, Vector256<double> w, Vector256<double> a, ref double back, nuint at);
+    }
+
+    private readonly struct NoDelta : IBackDelta
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Write(Vector256<double> d, Vector256<double> w, Vector256<double> a, ref double back, nuint at) { }
+    }
+
+    private readonly struct SigmoidDelta : IBackDelta
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Write(Vector256<double> d, Vector256<double> w, Vector256<double> a, ref double back, nuint at) =>
+            (d * w * Derivative(Activation.Sigmoid, a)).StoreUnsafe(ref back, at);
+    }
+
+    private readonly struct TanhDelta : IBackDelta
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Write(Vector256<double> d, Vector256<double> w, Vector256<double> a, ref double back, nuint at) =>
+            (d * w * Derivative(Activation.Tanh, a)).StoreUnsafe(ref back, at);
+    }
+
+    private readonly struct ReLUDelta : IBackDelta
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static void Write(Vector256<double> d, Vector256<double> w, Vector256<double> a, ref double back, nuint at) =>
+            (d * w * Derivative(Activation.ReLU, a)).StoreUnsafe(ref back, at);
     }
 
     /// <summary>For the output unit under mean squared error: the loss sum Σ (y − p)², the number of
@@ -326,6 +376,31 @@ internal static class Kernels
         if (bias.IsEmpty) return;
         if (bias.Length != m) throw new ArgumentException($"bias has {bias.Length} values, expected {m}.", nameof(bias));
         for (int i = 0; i < n; i++) Add(bias, z.Slice(i * m, m));
+    }
+
+    /// <summary>a[i] = ReLU(sums[i] + bias[i]) (ReLU(sums[i]) when bias is empty): <see cref="AddBias"/> then
+    /// <see cref="Activate"/> for one row, the same operations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BiasReLU(ReadOnlySpan<double> sums, ReadOnlySpan<double> bias, Span<double> a)
+    {
+        int m = sums.Length, i = 0;
+        if (a.Length < m || !bias.IsEmpty && bias.Length < m) throw new ArgumentException("bias and a must be as long as sums.");
+        bool hasBias = !bias.IsEmpty;
+        ref double sr = ref MemoryMarshal.GetReference(sums);
+        ref double br = ref MemoryMarshal.GetReference(bias);
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i <= m - 4; i += 4)
+            {
+                var v = Vector256.LoadUnsafe(ref sr, (nuint)i);
+                if (hasBias) v += Vector256.LoadUnsafe(ref br, (nuint)i);
+                Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<double>.Zero), v, Vector256<double>.Zero).StoreUnsafe(ref ar, (nuint)i);
+            }
+        for (; i < m; i++)
+        {
+            double v = hasBias ? sums[i] + bias[i] : sums[i];
+            a[i] = v > 0 ? v : 0;
+        }
     }
 
     /// <summary>values[i] = activation(values[i]), in place.</summary>

@@ -47,6 +47,9 @@ internal static class LayerStack
                 if (rows.Consecutive) ProductSigmoidLayer.ForwardBlock(rows.Start, n, bits, plan.NegExpW, plan.NegExpBias, m, hidden, slots);
                 else ProductSigmoidLayer.ForwardAny(rows.Numbers, bits, plan.NegExpW, plan.NegExpBias, m, hidden);
                 break;
+            case FirstLayerKind.SummedBits when rows.Consecutive && last > 0 && plan.Activation == Activation.ReLU:
+                SummedBitsLayer.ForwardBlockReLU(rows.Start, n, bits, weights[0], biases[0], m, hidden, slots);
+                break;
             default:
                 if (rows.Consecutive) SummedBitsLayer.ForwardBlock(rows.Start, n, bits, weights[0], m, hidden);
                 else SummedBitsLayer.ForwardAny(rows.Numbers, bits, weights[0], m, hidden);

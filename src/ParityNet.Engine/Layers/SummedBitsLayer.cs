@@ -42,6 +42,35 @@ internal static class SummedBitsLayer
         }
     }
 
+    /// <summary>a[count×m] = ReLU(bias + the bits of start … start + count − 1 times w[bits×m]) in one pass: the sums
+    /// of <see cref="ForwardBlock"/>, with the same additions, kept in <paramref name="slots"/> ((log2 count + 1)·m
+    /// values, the open parents of the slot walk), and each row's bias and ReLU applied as it is made, as
+    /// <see cref="Kernels.AddBias"/> and <see cref="Kernels.Activate"/> would after it. The same bits as those three.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardBlockReLU(long start, int count, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
+        Span<double> a, Span<double> slots)
+    {
+        BitWalk.CheckBlock(start, count, bits);
+        int levels = BitOperations.Log2((uint)count);
+        if (w.Length < (long)bits * m || a.Length < (long)count * m || slots.Length < (long)(levels + 1) * m
+            || !bias.IsEmpty && bias.Length != m)
+            throw new ArgumentException("w, bias, a or slots does not fit the shape.");
+
+        // The block's first row, as ForwardBlock makes it: zero, then the weight rows of its set bits in order.
+        var root = slots.Slice(levels * m, m);
+        Kernels.Zero(root);
+        for (int p = 0; p < bits; p++)
+            if (((start >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), root);
+        Kernels.BiasReLU(root, bias, a[..m]);
+        for (int j = 1; j < count; j++)
+        {
+            BitWalk.Slots(j, levels, out int from, out int own, out int low);
+            var sums = slots.Slice(own * m, m);
+            Kernels.Sum(slots.Slice(from * m, m), w.Slice((bits - 1 - low) * m, m), sums);
+            Kernels.BiasReLU(sums, bias, a.Slice(j * m, m));
+        }
+    }
+
     /// <summary>z[count×m] = the bits of numbers[i] times w[bits×m] for any numbers: each row the sum of the
     /// weight rows of its set bits, most significant first — the dense product's additions, skipping its
     /// zero inputs, so the same bits — with no input matrix.</summary>
