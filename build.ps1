@@ -7,10 +7,14 @@
       Test   Build and Package, then xunit, then Pester in a fresh pwsh against the built module;
              ends with the line "N passed, N failed" and exits non-zero on any failure
       Demo   Build, then run the design's pipeline in a fresh pwsh
-      Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d), ONNX Runtime
-             against the engine, and Test-Parity in the pipeline against Select-Object
-      Experiment  the paper's table: N-bit parity for N = 2..10, 20 seeds, the lesson's recipe
-             against ParityNet's best (about a minute on 2 cores; -ExperimentArgs to change it)
+      Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d; numpy as
+             installed and with glibc keeping freed memory), ONNX Runtime against the engine, other
+             optimizers and layers, the parity recipe against PyTorch, and Test-Parity in the pipeline
+             against Select-Object (about 9 minutes). Epochs to solve on both sides, not part of it:
+             dotnet run -c Release --project bench/ParityNet.Bench -- . --case s (about 20 minutes)
+      Experiment  the paper's table: N-bit parity for N = 2..10, seeds 1-20, the lesson's recipe
+             against ParityNet's best (about a minute on 2 cores). The README's table, to 16 bits on
+             the held-out seeds: -ExperimentArgs '--max-bits 16 --first-seed 21' (about 12 minutes)
       Package  Build, then lay the module out as it installs (manifest, format file, en-US, bin/ with
              the ONNX Runtime and SkiaSharp native libraries of linux-x64, win-x64, osx-arm64 and, if
              the packages carry them, osx-x64) and compress it to out/ParityNet.<version>.nupkg

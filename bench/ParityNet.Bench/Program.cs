@@ -255,9 +255,10 @@ internal static class TrainingBench
 
 /// <summary>
 /// The best parity recipe (128 ReLU units, He initialization, biases, cross-entropy, full-batch Adam 0.01) in ParityNet
-/// and in PyTorch (bench/parity_torch.py, float64 and float32, 2 threads) from the same initial weights, at N = 12, 14
-/// and 16: per-epoch time, its flatness across the run, and the final losses of float64 PyTorch and ParityNet, which
-/// must agree within 1e-9 relative (the run fails otherwise). Skipped, saying so, without PyTorch.
+/// and in PyTorch (bench/parity_torch.py, 2 threads: float64 with glibc as installed and keeping freed memory, float32
+/// keeping it) from the same initial weights, at N = 12, 14 and 16: per-epoch time, its flatness across the run, and
+/// the final losses of both float64 runs and ParityNet, which must agree within 1e-9 relative (the run fails
+/// otherwise). Skipped, saying so, without PyTorch.
 /// </summary>
 internal static class TorchBench
 {
