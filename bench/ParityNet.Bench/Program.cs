@@ -392,13 +392,15 @@ internal static class PythonProcess
     {
         var info = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in arguments) info.ArgumentList.Add(a);
-        foreach (var (name, _) in KeepFreedMemory) info.Environment.Remove(name);
+        // Whatever the calling shell set for glibc's allocator goes: each mode is exactly what it says.
+        foreach (string name in new[] { "GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX" }.Concat(KeepFreedMemory.Select(e => e.Name)))
+            info.Environment.Remove(name);
         if (allocator == Allocator.KeepFreed)
             foreach (var (name, value) in KeepFreedMemory) info.Environment[name] = value;
         using var p = Process.Start(info)!;
+        var error = p.StandardError.ReadToEndAsync(); // both pipes at once: a full one must not stall the other
         string output = p.StandardOutput.ReadToEnd();
-        string error = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        return (p.ExitCode, p.ExitCode == 0 ? output : error);
+        return (p.ExitCode, p.ExitCode == 0 ? output : error.Result);
     }
 }

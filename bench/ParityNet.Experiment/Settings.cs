@@ -70,6 +70,7 @@ internal sealed record Settings
             if (s.MinBits < 1 || s.MaxBits > EngineLimits.MaxEnumerableBits || s.MinBits > s.MaxBits)
                 throw new FormatException($"bits must satisfy 1 ≤ min ≤ max ≤ {EngineLimits.MaxEnumerableBits}.");
             if (s.Seeds < 1 || s.Threads < 1 || s.LessonEpochs < 1) throw new FormatException("seeds, threads and epochs must be positive.");
+            if (s.LessonMaxBits < 1) throw new FormatException("--lesson-max-bits must be at least 1.");
             s.ApplyOverrides(ParityNet.Experiment.Recipe.Best()); // fail now, not after the lesson rows
             return s;
         }

@@ -32,7 +32,7 @@ internal static class Table
             "log(median epochs) over the rows where every seed solved (at least three):");
         foreach (var r in recipes)
         {
-            var full = rows.Where(x => x.Recipe == r.Name && x.Solved == x.Seeds.Length).ToList();
+            var full = rows.Where(x => x.Recipe == r.Name && x.Solved == x.Seeds.Length && MedianEpochs(x) > 0).ToList(); // a log needs epochs > 0
             string line = full.Count < 3
                 ? $"- {r.Name}: not fitted, fewer than three rows with every seed solved."
                 : string.Create(ci, $"- {r.Name}: ×{GrowthPerBit(full):0.00} per bit over N = {full.Min(x => x.Bits)} … {full.Max(x => x.Bits)} (4^N would be ×4).");
@@ -65,10 +65,10 @@ internal static class Table
     }
 
     /// <summary>The epochs a 4^N growth predicts for <paramref name="row"/>: the median of its recipe's first row with
-    /// a solved seed, times 4^(N − that row's N). "—" before that row.</summary>
+    /// a solved seed and a median above 0, times 4^(N − that row's N). "—" before that row.</summary>
     public static string Trend(IReadOnlyList<Row> rows, Row row)
     {
-        var anchor = rows.Where(r => r.Recipe == row.Recipe && r.Bits <= row.Bits && MedianEpochs(r) is not null).MinBy(r => r.Bits);
+        var anchor = rows.Where(r => r.Recipe == row.Recipe && r.Bits <= row.Bits && MedianEpochs(r) > 0).MinBy(r => r.Bits);
         if (anchor is null) return "—";
         double epochs = MedianEpochs(anchor)!.Value * Math.Pow(4, row.Bits - anchor.Bits);
         return epochs < 1e6 ? epochs.ToString("N0", CultureInfo.InvariantCulture) : epochs.ToString("0.0e+0", CultureInfo.InvariantCulture);

@@ -161,7 +161,7 @@ internal static class Kernels
         where TDelta : struct, IBackDelta
     {
         int vk = k & ~3;
-        Span<double> lanes = stackalloc double[4 * LaneChunk];
+        Span<double> lanes = stackalloc double[4 * Math.Min(vk, LaneChunk)];
         ref double lr = ref MemoryMarshal.GetReference(lanes);
         for (int c0 = 0; c0 < vk; c0 += LaneChunk)
         {
