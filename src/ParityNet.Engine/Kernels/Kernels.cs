@@ -378,8 +378,9 @@ internal static class Kernels
         for (int i = 0; i < n; i++) Add(bias, z.Slice(i * m, m));
     }
 
-    /// <summary>a[i] = ReLU(sums[i] + bias[i]) (ReLU(sums[i]) when bias is empty): <see cref="AddBias"/> then
-    /// <see cref="Activate"/> for one row, the same operations.</summary>
+    /// <summary>a[i] = ReLU(sums[i] + bias[i]) (ReLU(sums[i]) when bias is empty; a may be sums): <see cref="AddBias"/>
+    /// then ReLU for one row. ReLU is x &gt; 0 ? x : 0, NaN and −0 included, written as a select (Max's NaN rules
+    /// differ between runtimes); <see cref="Activate"/> takes it from here.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasReLU(ReadOnlySpan<double> sums, ReadOnlySpan<double> bias, Span<double> a)
     {
@@ -416,21 +417,8 @@ internal static class Kernels
                 VectorMath.Tanh(values, values);
                 break;
             case Activation.ReLU:
-            {
-                int i = 0;
-                if (Vector256.IsHardwareAccelerated)
-                {
-                    ref double vr = ref MemoryMarshal.GetReference(values);
-                    for (; i <= values.Length - 4; i += 4)
-                    {
-                        var v = Vector256.LoadUnsafe(ref vr, (nuint)i);
-                        // x > 0 ? x : 0, NaN and −0 included (Max's NaN rules differ between runtimes)
-                        Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<double>.Zero), v, Vector256<double>.Zero).StoreUnsafe(ref vr, (nuint)i);
-                    }
-                }
-                for (; i < values.Length; i++) values[i] = values[i] > 0 ? values[i] : 0;
+                BiasReLU(values, default, values); // x > 0 ? x : 0, in the one place that writes it
                 break;
-            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(activation), activation, null);
         }

@@ -56,11 +56,9 @@ internal static class SummedBitsLayer
             || !bias.IsEmpty && bias.Length != m)
             throw new ArgumentException("w, bias, a or slots does not fit the shape.");
 
-        // The block's first row, as ForwardBlock makes it: zero, then the weight rows of its set bits in order.
+        // The block's first row, as ForwardBlock makes it: zero plus the weight rows of its set bits in order.
         var root = slots.Slice(levels * m, m);
-        Kernels.Zero(root);
-        for (int p = 0; p < bits; p++)
-            if (((start >> (bits - 1 - p)) & 1) != 0) Kernels.Add(w.Slice(p * m, m), root);
+        BitWalk.CombineRows<BitWalk.Sum>(start, bits, w, default, m, root);
         Kernels.BiasReLU(root, bias, a[..m]);
         for (int j = 1; j < count; j++)
         {
