@@ -1,0 +1,53 @@
+# Hostile-input tests run the module in a child pwsh under two limits, so that a hang or a memory blow-up
+# is a failed test, never a stuck or killed test run: a wall clock (coreutils' timeout, which kills the
+# child) and an address-space limit (util-linux's prlimit --as; 4 GiB is ample for pwsh with the module
+# and ONNX Runtime, measured: a 16-bit cross-check runs in it). Dot-source it in BeforeAll.
+
+# The command line of a fresh pwsh: the local dotnet tool runs as 'dotnet pwsh.dll'.
+function Get-PwshCommandLine {
+    $process = [Environment]::ProcessPath
+    $dll = Join-Path $PSHOME 'pwsh.dll'
+    if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { return @($process, $dll) }
+    return @($process)
+}
+
+# Runs $Script (text) in a fresh pwsh that has imported the module, under the limits. Returns ExitCode,
+# Output (stdout and stderr as text), TimedOut (killed by the clock) and Seconds. The child's working
+# directory is $WorkingDirectory (a TestDrive folder, never the repository).
+function Invoke-Bounded {
+    param(
+        [Parameter(Mandatory)] [string] $Script,
+        [int] $TimeoutSeconds = 60,
+        [long] $AddressSpaceBytes = 4GB,
+        [string] $WorkingDirectory = $TestDrive
+    )
+    $pwsh = @(Get-PwshCommandLine)
+    $prelude = "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; Import-Module '$($env:PARITYNET_MANIFEST)'`n"
+    $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($prelude + $Script))
+    $arguments = @('--kill-after=5', "$TimeoutSeconds", 'prlimit', "--as=$AddressSpaceBytes", '--') + $pwsh +
+        @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
+    $clock = [Diagnostics.Stopwatch]::StartNew()
+    Push-Location $WorkingDirectory
+    try { $output = & timeout @arguments 2>&1 | Out-String } finally { Pop-Location }
+    $code = $LASTEXITCODE
+    [pscustomobject]@{
+        ExitCode = $code
+        Output   = $output
+        TimedOut = $code -in 124, 137
+        Seconds  = $clock.Elapsed.TotalSeconds
+    }
+}
+
+# Runs $Script under the limits and returns the ParityNet error id it ended with (the part of the
+# FullyQualifiedErrorId before the comma), or 'no error' if it finished cleanly. A timeout or a crash
+# throws, so a hang can never pass as a refusal.
+function Get-BoundedErrorId {
+    param([Parameter(Mandatory)] [string] $Script, [int] $TimeoutSeconds = 60, [long] $AddressSpaceBytes = 4GB)
+    $wrapped = "try { & { $Script } | Out-Null; 'RESULT:no error' } catch { 'RESULT:' + (`$_.FullyQualifiedErrorId -split ',')[0]; 'MESSAGE:' + `$_.Exception.Message }"
+    $run = Invoke-Bounded -Script $wrapped -TimeoutSeconds $TimeoutSeconds -AddressSpaceBytes $AddressSpaceBytes
+    if ($run.TimedOut) { throw "The script did not finish within $TimeoutSeconds s: a hang. Output: $($run.Output)" }
+    $line = ($run.Output -split "`r?`n") | Where-Object { $_ -like 'RESULT:*' } | Select-Object -First 1
+    if (-not $line) { throw "The child pwsh ended (exit $($run.ExitCode)) without a result: a crash. Output: $($run.Output)" }
+    $script:LastBoundedMessage = (($run.Output -split "`r?`n") | Where-Object { $_ -like 'MESSAGE:*' } | Select-Object -First 1) -replace '^MESSAGE:', ''
+    $line.Substring(7)
+}
