@@ -1,7 +1,9 @@
 # Hostile-input tests run the module in a child pwsh under two limits, so that a hang or a memory blow-up
 # is a failed test, never a stuck or killed test run: a wall clock (coreutils' timeout, which kills the
-# child) and an address-space limit (util-linux's prlimit --as; 4 GiB is ample for pwsh with the module
-# and ONNX Runtime, measured: a 16-bit cross-check runs in it). Dot-source it in BeforeAll.
+# child) and an address-space limit (util-linux's prlimit --as). 6 GiB by default: .NET sizes its
+# reservations to the limit, but ONNX Runtime's native library fails to load below about 4.5 GiB (measured
+# here: 4 GiB fails, 4.5 GiB loads). The child also reports its peak working set, which tests can bound
+# more tightly than the address space. Dot-source it in BeforeAll.
 
 # The command line of a fresh pwsh: the local dotnet tool runs as 'dotnet pwsh.dll'.
 function Get-PwshCommandLine {
@@ -18,7 +20,7 @@ function Invoke-Bounded {
     param(
         [Parameter(Mandatory)] [string] $Script,
         [int] $TimeoutSeconds = 60,
-        [long] $AddressSpaceBytes = 4GB,
+        [long] $AddressSpaceBytes = 6GB,
         [string] $WorkingDirectory = $TestDrive
     )
     $pwsh = @(Get-PwshCommandLine)
@@ -39,15 +41,18 @@ function Invoke-Bounded {
 }
 
 # Runs $Script under the limits and returns the ParityNet error id it ended with (the part of the
-# FullyQualifiedErrorId before the comma), or 'no error' if it finished cleanly. A timeout or a crash
+# FullyQualifiedErrorId before the comma), or 'no error' if it finished cleanly; the message, the peak working
+# set (MiB) and the seconds it took are left in $script:LastBoundedMessage, LastBoundedPeakMiB, LastBoundedSeconds. A timeout or a crash
 # throws, so a hang can never pass as a refusal.
 function Get-BoundedErrorId {
-    param([Parameter(Mandatory)] [string] $Script, [int] $TimeoutSeconds = 60, [long] $AddressSpaceBytes = 4GB)
-    $wrapped = "try { & { $Script } | Out-Null; 'RESULT:no error' } catch { 'RESULT:' + (`$_.FullyQualifiedErrorId -split ',')[0]; 'MESSAGE:' + `$_.Exception.Message }"
+    param([Parameter(Mandatory)] [string] $Script, [int] $TimeoutSeconds = 60, [long] $AddressSpaceBytes = 6GB)
+    $wrapped = "try { & { $Script } | Out-Null; 'RESULT:no error' } catch { 'RESULT:' + (`$_.FullyQualifiedErrorId -split ',')[0]; 'MESSAGE:' + (`$_.Exception.Message -replace '\s+', ' ') }; 'PEAK:' + [int]((Get-Process -Id `$PID).PeakWorkingSet64 / 1MB)"
     $run = Invoke-Bounded -Script $wrapped -TimeoutSeconds $TimeoutSeconds -AddressSpaceBytes $AddressSpaceBytes
     if ($run.TimedOut) { throw "The script did not finish within $TimeoutSeconds s: a hang. Output: $($run.Output)" }
     $line = ($run.Output -split "`r?`n") | Where-Object { $_ -like 'RESULT:*' } | Select-Object -First 1
     if (-not $line) { throw "The child pwsh ended (exit $($run.ExitCode)) without a result: a crash. Output: $($run.Output)" }
     $script:LastBoundedMessage = (($run.Output -split "`r?`n") | Where-Object { $_ -like 'MESSAGE:*' } | Select-Object -First 1) -replace '^MESSAGE:', ''
+    $script:LastBoundedPeakMiB = [int]((($run.Output -split "`r?`n") | Where-Object { $_ -like 'PEAK:*' } | Select-Object -First 1) -replace '^PEAK:', '')
+    $script:LastBoundedSeconds = $run.Seconds
     $line.Substring(7)
 }
