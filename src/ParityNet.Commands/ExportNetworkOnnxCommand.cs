@@ -8,8 +8,10 @@ namespace ParityNet.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "NetworkOnnx", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(OnnxExportResult))]
-public sealed class ExportNetworkOnnxCommand : PSCmdlet
+public sealed class ExportNetworkOnnxCommand : PSCmdlet, IDisposable
 {
+    private readonly CancellationTokenSource _stop = new();
+
     /// <summary>The file to write; relative paths are taken from the current PowerShell location.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -36,14 +38,25 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet
             if (!ShouldProcess(shown, $"Export {network} to ONNX"))
                 return;
             var progress = new CrossCheckProgressBridge(this, $"Export-NetworkOnnx: checking '{path}' in ONNX Runtime");
-            var result = OnnxExporter.Export(network, path, overwrite: Force.IsPresent, progress: progress);
+            var result = OnnxExporter.Export(network, path, overwrite: Force.IsPresent, progress: progress, cancel: _stop.Token);
             progress.Complete();
             WriteVerbose($"Cross-check: ONNX Runtime agreed with the engine on {(result.InputsCompared == 1L << network.Bits ? $"all {result.InputsCompared} inputs" : $"a seeded sample of {result.InputsCompared} of the 2^{network.Bits} inputs")} within {result.MaxAbsDifference:0.###e+0} (tolerance {OnnxExporter.Tolerance:0e+0}); wrote {result.Bytes} bytes.");
             WriteObject(result);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
         }
         catch (ParityNetException ex)
         {
             WriteError(ErrorRecords.From(ex));
         }
     }
+
+    /// <summary>Ctrl+C ends the cross-check within one chunk (tens of milliseconds); the temporary file is removed
+    /// and the target is left as it was. Files already exported stay.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc/>
+    public void Dispose() => _stop.Dispose();
 }

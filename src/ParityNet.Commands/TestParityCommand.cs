@@ -19,6 +19,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     private object? _predictorInput;
     private OnnxPredictor? _onnx;
     private readonly List<long> _pending = new();
+    private readonly CancellationTokenSource _stop = new();
 
     // Numbers and networks both come down pipelines, so each has its own parameter set: only when
     // -Number is given on the command line does the pipeline carry networks. A single set with both
@@ -150,13 +151,18 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
         Dispose();
     }
 
-    /// <summary>Answers the numbers collected so far with one ONNX Runtime run per batch.</summary>
+    /// <summary>Answers the numbers collected so far with ONNX Runtime, a batch per run. A number whose answer is not a
+    /// probability (NaN, or outside [0, 1]) gets a non-terminating error instead of a prediction; the others are answered.</summary>
     private void FlushOnnx()
     {
-        ParityPrediction[] predictions;
+        OnnxAnswer[] answers;
         try
         {
-            predictions = _onnx!.Test(CollectionsMarshal.AsSpan(_pending));
+            answers = _onnx!.TestEach(CollectionsMarshal.AsSpan(_pending), cancel: _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
         }
         catch (ParityNetException ex)
         {
@@ -164,13 +170,21 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
             return;
         }
         _pending.Clear();
-        WriteObject(predictions, enumerateCollection: true);
+        foreach (var answer in answers)
+        {
+            if (answer.Prediction is { } prediction) WriteObject(prediction);
+            else WriteError(ErrorRecords.From(answer.Error!));
+        }
     }
+
+    /// <summary>Ctrl+C: ONNX Runtime's run is told to end (RunOptions.Terminate), within one run of a few tens of milliseconds.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
 
     /// <summary>Frees the ONNX Runtime session.</summary>
     public void Dispose()
     {
         _onnx?.Dispose();
         _onnx = null;
+        _stop.Dispose();
     }
 }

@@ -104,19 +104,65 @@ internal static class ForeignMlp
         return (value.Name, tensor.ElemType == DoubleType, batch, width);
     }
 
-    /// <summary>One dense layer read from the graph: weights inputs × units row-major, optional biases, its activation.</summary>
-    private sealed class Layer(int inputs, int units, double[] weights, double[]? biases, string where)
+    /// <summary>One dense layer found in the graph: its shape, where its weights and biases are, its activation.
+    /// Values are read only once the whole network's size has been checked (<see cref="ToNetwork"/>).</summary>
+    private sealed class Layer(int inputs, int units, TensorProto weights, bool transpose, string where)
     {
         public int Inputs { get; } = inputs;
         public int Units { get; } = units;
-        public double[] Weights { get; } = weights;
-        public double[]? Biases { get; set; } = biases;
+        public TensorProto Weights { get; } = weights;
+        public bool Transpose { get; } = transpose;
+        public TensorProto? Bias { get; set; }
         public string? ActivationOp { get; set; }
         public string Where { get; } = where;
+
+        /// <summary>The weights, inputs × units row-major.</summary>
+        public double[] ReadWeights(string source)
+        {
+            var values = Values(source, Weights, (long)Inputs * Units, Weights.Name);
+            if (!Transpose) return values;
+            var transposed = new double[values.Length];
+            for (int i = 0; i < Units; i++)
+                for (int j = 0; j < Inputs; j++) transposed[j * Units + i] = values[i * Inputs + j];
+            return transposed;
+        }
+
+        /// <summary>The biases, one per unit (a single stored value broadcast over the units); null without a bias.</summary>
+        public double[]? ReadBiases(string source)
+        {
+            if (Bias is null) return null;
+            var values = Values(source, Bias, StoredCount(Bias), Bias.Name);
+            if (values.Length == Units) return values;
+            var filled = new double[Units];
+            Array.Fill(filled, values[0]);
+            return filled;
+        }
     }
 
-    /// <summary>The network the graph computes, and whether its output is a logit (no Sigmoid after the last layer).</summary>
-    public static (ParityNetwork Network, bool Logit, string Description) ToNetwork(ModelProto model, string source, OnnxSignature signature, ForeignOptions options)
+    /// <summary>Checks that the graph is a chain of layers that ONNX Runtime may run for ParityNet: the path from the
+    /// input to the output is Gemm or MatMul (+ Add) layers with Sigmoid, Tanh or Relu between them, ending in as many
+    /// units as the output is wide, then Sigmoid, Softmax (two columns) or nothing. Every row of such a graph is
+    /// computed on its own, and its work is bounded by its weights. No weight is read.</summary>
+    /// <returns>The multiply-adds a row costs (the weights' count), which sizes the runs.</returns>
+    /// <exception cref="ParityNetException"><see cref="ErrorIds.UnsupportedGraph"/> naming the first node off that path.</exception>
+    public static long CheckRunnable(ModelProto model, string source, OnnxSignature signature)
+    {
+        var layers = Walk(model, source, signature, forRun: true);
+        if (layers.Count < 1)
+            throw Unsupported(source, "it has no Gemm or MatMul layer between its input and output");
+        var last = layers[^1];
+        if (last.Units != signature.OutputWidth)
+            throw Unsupported(source, $"its last layer ({last.Where}) has {last.Units} units, but its output '{signature.OutputName}' is declared {signature.OutputWidth} wide");
+        if (last.ActivationOp == "Softmax" && last.Units != 2)
+            throw Unsupported(source, $"its Softmax spreads over {last.Units} columns; ParityNet reads two classes");
+        return layers.Sum(l => (long)l.Inputs * l.Units);
+    }
+
+    /// <summary>The layers on the path from the input to the output, in order. The graph passed
+    /// <see cref="GraphCheck.Check"/>: names are defined once and nodes come in topological order, so each step
+    /// moves to a later node and the walk ends within the node count. With <paramref name="forRun"/>, a last
+    /// Softmax is taken as the output layer's activation (ONNX Runtime runs two-class models as they are).</summary>
+    private static List<Layer> Walk(ModelProto model, string source, OnnxSignature signature, bool forRun)
     {
         var graph = model.Graph;
         var constants = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
@@ -154,7 +200,8 @@ internal static class ForeignMlp
                 throw Unsupported(source, $"'{current}' feeds {readers.Count} nodes ({string.Join(", ", readers.Select(r => Describe(nodes[r], r)))}); ParityNet takes a chain of layers");
             int index = readers[0];
             var node = nodes[index];
-            used.Add(index);
+            if (!used.Add(index)) // cannot happen after GraphCheck; kept so that no graph can make this loop
+                throw Unsupported(source, $"{Describe(node, index)} is reached twice: the graph has a cycle");
             if (node.Output.Count != 1)
                 throw Unsupported(source, $"{Describe(node, index)} has {node.Output.Count} outputs");
             switch (node.OpType)
@@ -175,8 +222,8 @@ internal static class ForeignMlp
                         if (open is not null) throw TwoLinear(source, node, index);
                         var (w, rows, columns) = Matrix(source, constants, node.Input[1], node, index, transpose: transB == 1);
                         if (rows != width) throw Unsupported(source, $"{Describe(node, index)} has weights for {rows} inputs, but '{current}' has {width}");
-                        double[]? b = node.Input.Count == 3 && node.Input[2].Length > 0 ? Vector(source, constants, node.Input[2], columns, node, index) : null;
-                        open = new Layer(rows, columns, w, b, Describe(node, index));
+                        open = new Layer(rows, columns, w, transB == 1, Describe(node, index));
+                        if (node.Input.Count == 3 && node.Input[2].Length > 0) open.Bias = Vector(source, constants, node.Input[2], columns, node, index);
                         width = columns;
                         break;
                     }
@@ -187,7 +234,7 @@ internal static class ForeignMlp
                         if (open is not null) throw TwoLinear(source, node, index);
                         var (w, rows, columns) = Matrix(source, constants, node.Input[1], node, index, transpose: false);
                         if (rows != width) throw Unsupported(source, $"{Describe(node, index)} has weights for {rows} inputs, but '{current}' has {width}");
-                        open = new Layer(rows, columns, w, null, Describe(node, index));
+                        open = new Layer(rows, columns, w, false, Describe(node, index));
                         width = columns;
                         // An Add of a constant vector right after it is the layer's bias.
                         string z = node.Output[0];
@@ -197,8 +244,8 @@ internal static class ForeignMlp
                             string other = add.Input.Count == 2 ? (add.Input[0] == z ? add.Input[1] : add.Input[1] == z ? add.Input[0] : "") : "";
                             if (other.Length > 0 && constants.ContainsKey(other))
                             {
-                                open.Biases = Vector(source, constants, other, columns, add, next[0]);
-                                used.Add(next[0]);
+                                open.Bias = Vector(source, constants, other, columns, add, next[0]);
+                                if (!used.Add(next[0])) throw Unsupported(source, $"{Describe(add, next[0])} is reached twice: the graph has a cycle");
                                 current = add.Output[0];
                                 continue;
                             }
@@ -212,6 +259,16 @@ internal static class ForeignMlp
                     layers.Add(open);
                     open = null;
                     break;
+                case "Softmax" when forRun && open is not null && node.Output[0] == signature.OutputName:
+                    {
+                        long softmaxAxis = Attribute(node, "axis")?.I ?? -1;
+                        if (softmaxAxis is not (1 or -1))
+                            throw Unsupported(source, $"{Describe(node, index)} spreads over axis {softmaxAxis}; ParityNet reads a Softmax over each row's classes (axis 1)");
+                        open.ActivationOp = node.OpType;
+                        layers.Add(open);
+                        open = null;
+                        break;
+                    }
                 case "Softmax":
                     throw Unsupported(source, $"{Describe(node, index)} reads two or more classes; a ParityNet network has one output unit (ONNX Runtime can still run two-class models as they are: ⟦OnnxPath⟧)");
                 default:
@@ -224,6 +281,14 @@ internal static class ForeignMlp
         for (int i = 0; i < nodes.Count; i++)
             if (!used.Contains(i) && nodes[i].OpType != "Constant")
                 throw Unsupported(source, $"{Describe(nodes[i], i)} is not on the path from '{signature.InputName}' to '{signature.OutputName}'");
+        return layers;
+    }
+
+    /// <summary>The network the graph computes, and whether its output is a logit (no Sigmoid after the last layer).
+    /// The network's size is checked against the engine's limits before any weight is read.</summary>
+    public static (ParityNetwork Network, bool Logit, string Description) ToNetwork(ModelProto model, string source, OnnxSignature signature, ForeignOptions options)
+    {
+        var layers = Walk(model, source, signature, forRun: false);
         if (layers.Count < 2)
             throw Unsupported(source, $"it has {layers.Count} layer{(layers.Count == 1 ? "" : "s")}; a ParityNet network has at least one hidden layer and an output unit");
         if (layers.Count - 1 > EngineLimits.MaxHiddenLayers)
@@ -242,7 +307,7 @@ internal static class ForeignMlp
                 throw Unsupported(source, $"its hidden layers mix {hidden[0].ActivationOp} and {layer.ActivationOp} ({layer.Where}); a ParityNet network has one hidden activation");
         }
 
-        bool hasBias = layers.Any(l => l.Biases is not null);
+        bool hasBias = layers.Any(l => l.Bias is not null);
         var spec = new NetworkSpec
         {
             Bits = signature.Bits,
@@ -257,11 +322,20 @@ internal static class ForeignMlp
         {
             ParityNetwork.Validate(spec);
         }
+        catch (ParityNetException ex) when (ex.ErrorId == ErrorIds.TooLarge)
+        {
+            long needed = EngineLimits.TrainingBytes(spec);
+            throw new ParityNetException(ErrorIds.TooLarge, ParityErrorKind.LimitsExceeded,
+                $"'{source}' holds a {signature.Bits}-{string.Join("-", spec.HiddenSizes)}-1 network, which as a ParityNet network needs about {needed >> 20} MiB, " +
+                $"over the engine's limit of {EngineLimits.MaxBytes >> 20} MiB. Its weights were not read. ONNX Runtime may still run it as it is: ⟦OnnxPath⟧.",
+                needed, ex);
+        }
         catch (ParityNetException ex)
         {
             throw Unsupported(source, ex.Message);
         }
-        var weights = layers.Select(l => l.Weights).ToArray();
+        // The size is known and within the engine's limits (Validate): only now are the weights read.
+        var weights = layers.Select(l => l.ReadWeights(source)).ToArray();
         if (options.BitOrder == BitOrder.LsbFirst)
         {
             // ParityNet's first row is the most significant bit: the file's last column.
@@ -270,7 +344,7 @@ internal static class ForeignMlp
             for (int r = 0; r < b; r++) Array.Copy(weights[0], (b - 1 - r) * h, reversed, r * h, h);
             weights[0] = reversed;
         }
-        var biases = hasBias ? layers.Select(l => l.Biases ?? new double[l.Units]).ToArray() : null;
+        var biases = hasBias ? layers.Select(l => l.ReadBiases(source) ?? new double[l.Units]).ToArray() : null;
         ParityNetwork network;
         try
         {
@@ -282,7 +356,7 @@ internal static class ForeignMlp
         }
         string shape = string.Join("-", network.LayerSizes);
         string description = $"{shape}, {hidden[0].ActivationOp} hidden, {(last.ActivationOp is null ? "a logit output (the network outputs σ of it)" : "a Sigmoid output")}, " +
-            $"{(layers.All(l => l.Biases is not null) ? "biases" : hasBias ? "biases on some layers (zero on the others)" : "no biases")}";
+            $"{(layers.All(l => l.Bias is not null) ? "biases" : hasBias ? "biases on some layers (zero on the others)" : "no biases")}";
         return (network, last.ActivationOp is null, description);
     }
 
@@ -314,24 +388,23 @@ internal static class ForeignMlp
         throw Unsupported(source, $"{Describe(node, index)} holds {(a is null ? "no single value" : $"'{a.Name}'")}, not a float tensor");
     }
 
-    private static (double[] Values, int Rows, int Columns) Matrix(string source, Dictionary<string, TensorProto> constants, string name, NodeProto node, int index, bool transpose)
+    /// <summary>The weight matrix <paramref name="name"/>: its tensor and its rows and columns as the layer uses
+    /// them (swapped when <paramref name="transpose"/>), after checking its shape and that the file holds exactly
+    /// that many values. Nothing is allocated: a declared size cannot make work before the network's size is checked.</summary>
+    private static (TensorProto Tensor, int Rows, int Columns) Matrix(string source, Dictionary<string, TensorProto> constants, string name, NodeProto node, int index, bool transpose)
     {
         var t = Constant(source, constants, name, node, index);
         if (t.Dims.Count != 2 || t.Dims[0] < 1 || t.Dims[1] < 1 || t.Dims[0] > EngineLimits.MaxHiddenSize || t.Dims[1] > EngineLimits.MaxHiddenSize)
             throw Unsupported(source, $"the weights '{name}' of {Describe(node, index)} have shape [{string.Join(", ", t.Dims)}], not a matrix of 1 to {EngineLimits.MaxHiddenSize} rows and columns");
         int r = (int)t.Dims[0], c = (int)t.Dims[1];
-        var values = Values(source, t, (long)r * c, name);
-        if (!transpose) return (values, r, c);
-        var transposed = new double[values.Length];
-        for (int i = 0; i < r; i++)
-            for (int j = 0; j < c; j++) transposed[j * r + i] = values[i * c + j];
-        return (transposed, c, r);
+        CheckStored(source, t, (long)r * c, name);
+        return transpose ? (t, c, r) : (t, r, c);
     }
 
-    private static double[] Vector(string source, Dictionary<string, TensorProto> constants, string name, int units, NodeProto node, int index)
+    /// <summary>The bias <paramref name="name"/> of a layer of <paramref name="units"/>: [units], or one value broadcast.</summary>
+    private static TensorProto Vector(string source, Dictionary<string, TensorProto> constants, string name, int units, NodeProto node, int index)
     {
         var t = Constant(source, constants, name, node, index);
-        long count = t.Dims.Aggregate(1L, (a, d) => d < 0 ? -1 : a * d);
         bool shapeOk = t.Dims.Count switch
         {
             0 => true,
@@ -339,13 +412,29 @@ internal static class ForeignMlp
             2 => t.Dims[0] == 1 && (t.Dims[1] == units || t.Dims[1] == 1),
             _ => false,
         };
-        if (!shapeOk || count < 1)
+        if (!shapeOk)
             throw Unsupported(source, $"the bias '{name}' of {Describe(node, index)} has shape [{string.Join(", ", t.Dims)}], not [{units}]");
-        var values = Values(source, t, count, name);
-        if (values.Length == units) return values;
-        var filled = new double[units];
-        Array.Fill(filled, values[0]); // one value broadcast over the units
-        return filled;
+        CheckStored(source, t, StoredCount(t), name);
+        return t;
+    }
+
+    /// <summary>The number of values a tensor's dims declare (dims already checked to be small and positive).</summary>
+    private static long StoredCount(TensorProto t) => t.Dims.Aggregate(1L, (a, d) => a * d);
+
+    /// <summary>Throws unless the tensor is float32 or float64 and the file holds exactly <paramref name="count"/> values.</summary>
+    private static void CheckStored(string source, TensorProto t, long count, string name)
+    {
+        int size = t.DataType switch { FloatType => 4, DoubleType => 8, _ => 0 };
+        if (size == 0) throw Unsupported(source, $"the tensor '{name}' has data type {t.DataType}; ParityNet reads float (1) and double (11)");
+        if (t.HasRawData)
+        {
+            if (t.RawData.Length != count * size)
+                throw Unsupported(source, $"the tensor '{name}' holds {t.RawData.Length} bytes for {count} values of {size} bytes");
+            return;
+        }
+        int held = size == 4 ? t.FloatData.Count : t.DoubleData.Count;
+        if (held != count)
+            throw Unsupported(source, $"the tensor '{name}' holds {held} values for shape [{string.Join(", ", t.Dims)}]");
     }
 
     private static TensorProto Constant(string source, Dictionary<string, TensorProto> constants, string name, NodeProto node, int index)

@@ -20,8 +20,9 @@ public static class OnnxExporter
     /// <exception cref="ParityNetException">the file exists and <paramref name="overwrite"/> is false, the folder
     /// is missing, or ONNX Runtime disagrees with the engine (then no file is left behind).</exception>
     /// <remarks><paramref name="progress"/>, if given, is told how many cross-check inputs are done, on the calling thread.</remarks>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled during the cross-check; no file is left.</exception>
     public static OnnxExportResult Export(ParityNetwork network, string path, bool overwrite = false, int batchSize = OnnxPredictor.DefaultBatchSize,
-        IProgress<CrossCheckProgress>? progress = null)
+        IProgress<CrossCheckProgress>? progress = null, CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentException.ThrowIfNullOrEmpty(path);
@@ -36,7 +37,7 @@ public static class OnnxExporter
                 stream.Flush(flushToDisk: true);
             }
             using (var predictor = OnnxPredictor.Open(temp))
-                check = CrossCheck(network, predictor, batchSize, progress);
+                check = CrossCheck(network, predictor, batchSize, progress, cancel);
             if (!(check.MaxDiff <= Tolerance))
                 throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
                     $"ONNX Runtime's answers differ from the engine's by up to {check.MaxDiff:0.###e+0} over {check.Compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
@@ -66,21 +67,25 @@ public static class OnnxExporter
 
     /// <summary>Runs <paramref name="network"/> in the engine and <paramref name="predictor"/> in ONNX Runtime over
     /// <see cref="CrossCheckInputs"/>; returns how many inputs were compared and the largest difference (NaN if any).</summary>
-    internal static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, OnnxPredictor predictor, int batchSize, IProgress<CrossCheckProgress>? progress)
+    internal static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, OnnxPredictor predictor, int batchSize, IProgress<CrossCheckProgress>? progress,
+        CancellationToken cancel = default)
     {
         var inputs = CrossCheckInputs(network);
-        long work = inputs.Length * network.Weights.Sum(w => (long)w.Rows * w.Columns);
+        long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
+        long work = inputs.Length * weights;
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
         bool all = inputs.Length == (1L << network.Bits);
-        // A batch at a time, so that progress can be told on long checks.
-        int chunk = Math.Max(batchSize, 1);
+        // A chunk at a time, so that progress can be told and Ctrl+C heard: at most a batch, and at most
+        // OnnxPredictor.MaxRunWork multiply-adds, so that a wide network's chunk takes tens of milliseconds.
+        int chunk = (int)Math.Clamp(OnnxPredictor.MaxRunWork / Math.Max(weights, 1), 1, Math.Max(batchSize, 1));
         for (int start = 0; start < inputs.Length; start += chunk)
         {
+            cancel.ThrowIfCancellationRequested();
             int count = Math.Min(chunk, inputs.Length - start);
             var numbers = inputs.AsSpan(start, count);
             network.Predict(numbers, engine.AsSpan(start, count));
-            predictor.Predict(numbers, runtime.AsSpan(start, count), batchSize);
+            predictor.PredictRaw(numbers, runtime.AsSpan(start, count), batchSize, cancel);
             progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
         }
         double max = 0;

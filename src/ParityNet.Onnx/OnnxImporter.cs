@@ -34,7 +34,8 @@ public static class OnnxImporter
     /// wrote (read as <paramref name="options"/> say). Then ONNX Runtime runs the file and the engine runs the
     /// network over every input up to 16 bits (a seeded sample beyond); unless they agree within
     /// <see cref="OnnxExporter.Tolerance"/>, no network is returned.</summary>
-    public static OnnxImport ImportChecked(string path, ForeignOptions? options = null, IProgress<CrossCheckProgress>? progress = null)
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled during the cross-check.</exception>
+    public static OnnxImport ImportChecked(string path, ForeignOptions? options = null, IProgress<CrossCheckProgress>? progress = null, CancellationToken cancel = default)
     {
         byte[] bytes = ReadFile(path);
         var model = Parse(bytes, path);
@@ -46,7 +47,7 @@ public static class OnnxImporter
         {
             network = ToNetwork(model, path);
             description = $"a ParityNet file: {network}";
-            predictor = OnnxPredictor.FromModel(bytes, model, path, null, network);
+            predictor = OnnxPredictor.FromModel(model, path, null, network);
         }
         else
         {
@@ -54,11 +55,11 @@ public static class OnnxImporter
             var signature = ForeignMlp.Signature(model, path);
             (network, bool logit, description) = ForeignMlp.ToNetwork(model, path, signature, options);
             description = $"{model.ProducerName switch { { Length: > 0 } p => p, _ => "an unnamed tool" }}'s {description}; task {options.Task}, bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first";
-            predictor = OnnxPredictor.FromModel(bytes, model, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability }, null);
+            predictor = OnnxPredictor.FromModel(model, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability }, null);
         }
         (long compared, double maxDiff) check;
         using (predictor)
-            check = OnnxExporter.CrossCheck(network, predictor, OnnxPredictor.DefaultBatchSize, progress);
+            check = OnnxExporter.CrossCheck(network, predictor, OnnxPredictor.DefaultBatchSize, progress, cancel);
         if (!(check.maxDiff <= OnnxExporter.Tolerance))
             throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
                 $"ONNX Runtime's answers for '{path}' differ from the converted network's by up to {check.maxDiff:0.###e+0} over {check.compared} inputs, more than {OnnxExporter.Tolerance:0e+0}, so no network was returned. The file computes something ParityNet's network does not.",
@@ -92,7 +93,10 @@ public static class OnnxImporter
         [20] = WireFormat.WireType.LengthDelimited, [25] = WireFormat.WireType.LengthDelimited,
     };
 
-    /// <summary>Parses the bytes as an ONNX model and tells "not ONNX" from "truncated".</summary>
+    private static readonly MessageParser<ModelProto> s_parser = ModelProto.Parser.WithDiscardUnknownFields(true);
+
+    /// <summary>Parses the bytes as an ONNX model, tells "not ONNX" from "truncated", and checks that its graph
+    /// is safe to walk and run (<see cref="GraphCheck.Check"/>).</summary>
     internal static ModelProto Parse(byte[] bytes, string source)
     {
         if (bytes.Length == 0) throw OnnxErrors.NotOnnx(source, "the file is empty");
@@ -122,7 +126,9 @@ public static class OnnxImporter
         ModelProto model;
         try
         {
-            model = ModelProto.Parser.ParseFrom(bytes);
+            // Unknown fields are dropped: what ONNX Runtime later runs is re-serialized from this model, so a
+            // field ParityNet does not know can neither hide from the checks nor reach ONNX Runtime.
+            model = s_parser.ParseFrom(bytes);
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -132,6 +138,7 @@ public static class OnnxImporter
             throw OnnxErrors.NotOnnx(source, "it has no ONNX IR version");
         if (model.Graph is null)
             throw OnnxErrors.Truncated(source, "it ends before its graph");
+        GraphCheck.Check(model, source);
         return model;
     }
 

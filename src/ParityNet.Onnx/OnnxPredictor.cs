@@ -19,12 +19,14 @@ public sealed class OnnxPredictor : IDisposable
     private readonly string[] _inputNames;
     private readonly string[] _outputNames;
     private readonly OnnxSignature _signature;
+    private readonly long _workPerRow;
 
-    private OnnxPredictor(InferenceSession session, OnnxSignature signature, ParityNetwork? network, ParityTask task,
+    private OnnxPredictor(InferenceSession session, OnnxSignature signature, long workPerRow, ParityNetwork? network, ParityTask task,
         BitOrder bitOrder, OnnxOutputKind outputKind, string source, string reading)
     {
         _session = session;
         _signature = signature;
+        _workPerRow = Math.Max(workPerRow, 1);
         _inputNames = new[] { signature.InputName };
         _outputNames = new[] { signature.OutputName };
         Network = network;
@@ -62,6 +64,10 @@ public sealed class OnnxPredictor : IDisposable
     /// <summary>How the model is read, in a sentence (for -Verbose).</summary>
     public string Reading { get; }
 
+    /// <summary>The most multiply-adds one ONNX Runtime run is given: about 20-60 ms here, so that Ctrl+C, which ONNX
+    /// Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away even in a wide model.</summary>
+    public const long MaxRunWork = 1L << 26;
+
     /// <summary>Loads <paramref name="path"/> into ONNX Runtime.</summary>
     /// <exception cref="ParityNetException">the file is missing or not ONNX; it is not a model ParityNet can run
     /// (<see cref="ErrorIds.UnsupportedGraph"/>); its output's meaning is unknown and not given
@@ -70,20 +76,22 @@ public sealed class OnnxPredictor : IDisposable
         FromBytes(OnnxImporter.ReadFile(path), path, options);
 
     internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options) =>
-        FromModel(bytes, OnnxImporter.Parse(bytes, source), source, options, null);
+        FromModel(OnnxImporter.Parse(bytes, source), source, options, null);
 
     /// <summary>A predictor of a model already parsed (and, for a ParityNet file, already read into <paramref name="network"/>).</summary>
-    internal static OnnxPredictor FromModel(byte[] bytes, ModelProto model, string source, ForeignOptions? options, ParityNetwork? network)
+    internal static OnnxPredictor FromModel(ModelProto model, string source, ForeignOptions? options, ParityNetwork? network)
     {
         if (OnnxImporter.IsParityNet(model))
         {
             network ??= OnnxImporter.ToNetwork(model, source);
             var signature = new OnnxSignature(OnnxFormat.InputName, false, network.Bits, null, OnnxFormat.OutputName, false, 1, "Sigmoid");
-            return new OnnxPredictor(CreateSession(bytes, source), signature, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
+            long work = network.Weights.Sum(w => (long)w.Rows * w.Columns);
+            return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, signature.InputName), source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
                 $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
         }
         options ??= new ForeignOptions();
         var sig = ForeignMlp.Signature(model, source);
+        long workPerRow = ForeignMlp.CheckRunnable(model, source, sig);
         OnnxOutputKind kind;
         string why;
         if (options.OutputKind is { } given)
@@ -105,8 +113,9 @@ public sealed class OnnxPredictor : IDisposable
         string columns = sig.OutputWidth == 2 ? "two classes, column 1 is label 1" : "one column";
         string reading = $"no ParityNet metadata: task {options.Task} and bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first " +
             $"(as given, or the defaults); input '{sig.InputName}' {(sig.InputIsDouble ? "double" : "float")}[{(sig.FixedBatch?.ToString() ?? "N")}, {sig.Bits}], " +
-            $"output '{sig.OutputName}' ({columns}) {why}";
-        return new OnnxPredictor(CreateSession(bytes, source), sig, null, options.Task, options.BitOrder, kind, source, reading);
+            $"output '{sig.OutputName}' ({columns}) {why}" +
+            (sig.FixedBatch is long fixedBatch ? $"; its declared batch of {fixedBatch} is run as the rows at hand (each row of its layers is computed on its own)" : "");
+        return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, sig.InputName), source), sig, workPerRow, null, options.Task, options.BitOrder, kind, source, reading);
     }
 
     private static InferenceSession CreateSession(byte[] model, string source)
@@ -136,9 +145,21 @@ public sealed class OnnxPredictor : IDisposable
                 $"{number} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to {max}.", number);
     }
 
-    /// <summary>The probability of label 1 for each number, from ONNX Runtime, <paramref name="batchSize"/> rows per Run
-    /// (the model's own batch size when it fixes one).</summary>
-    public void Predict(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize = DefaultBatchSize)
+    /// <summary>The probability of label 1 for each number, from ONNX Runtime, at most <paramref name="batchSize"/> rows per
+    /// Run (fewer for wide models, see <see cref="MaxRunWork"/>). Stops within one run of <paramref name="cancel"/>.</summary>
+    /// <exception cref="ParityNetException"><see cref="ErrorIds.OutputNotProbability"/> when the model answers NaN or, read as a
+    /// probability, a number outside [0, 1]; <see cref="ErrorIds.InputOutOfRange"/>; <see cref="ErrorIds.RuntimeFailed"/>.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled.</exception>
+    public void Predict(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize = DefaultBatchSize, CancellationToken cancel = default)
+    {
+        PredictRaw(numbers, probabilities, batchSize, cancel);
+        for (int i = 0; i < numbers.Length; i++)
+            if (NotAProbability(numbers[i], probabilities[i]) is { } error) throw error;
+    }
+
+    /// <summary>The model's answer for each number as it comes, NaN or out of range included: the cross-check compares
+    /// these, so that a broken answer fails it rather than being refused as an answer.</summary>
+    internal void PredictRaw(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize, CancellationToken cancel)
     {
         if (probabilities.Length < numbers.Length)
             throw new ArgumentException("probabilities is shorter than numbers.", nameof(probabilities));
@@ -147,19 +168,21 @@ public sealed class OnnxPredictor : IDisposable
         if (numbers.IsEmpty) return;
 
         int bits = Bits, width = _signature.OutputWidth;
-        // A fixed batch is run as it is, the last one padded with zeros; a symbolic one takes up to batchSize rows.
-        int capacity = _signature.FixedBatch is long fixedBatch ? (int)Math.Min(fixedBatch, int.MaxValue / Math.Max(bits, 1)) : Math.Min(batchSize, numbers.Length);
+        // The graph was checked to compute each row on its own and given a symbolic batch (GraphCheck.RunnableBytes),
+        // so the rows at hand are run, whatever batch the file declares.
+        int capacity = (int)Math.Clamp(MaxRunWork / _workPerRow, 1, Math.Min(batchSize, numbers.Length));
         long[] shape = { capacity, bits };
         var floats = _signature.InputIsDouble ? null : new float[(long)capacity * bits];
         var doubles = _signature.InputIsDouble ? new double[(long)capacity * bits] : null;
         Span<double> row = stackalloc double[bits];
         var output = new double[(long)capacity * width];
         using var runOptions = new RunOptions();
+        // ONNX Runtime checks the flag between nodes and ends the run with an error, which is then a cancellation.
+        using var stop = cancel.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
         for (int start = 0; start < numbers.Length; start += capacity)
         {
+            cancel.ThrowIfCancellationRequested();
             int rows = Math.Min(capacity, numbers.Length - start);
-            int runRows = _signature.FixedBatch is null ? rows : capacity;
-            if (runRows != rows) { floats?.AsSpan().Clear(); doubles?.AsSpan().Clear(); }
             for (int i = 0; i < rows; i++)
             {
                 BitEncoding.Encode(numbers[start + i], bits, row);
@@ -170,17 +193,17 @@ public sealed class OnnxPredictor : IDisposable
                     else doubles![i * bits + j] = row[j];
                 }
             }
-            shape[0] = runRows;
+            shape[0] = rows;
             try
             {
                 using var value = floats is not null
-                    ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, floats.AsMemory(0, runRows * bits), shape)
-                    : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, doubles.AsMemory(0, runRows * bits), shape);
+                    ? OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, floats.AsMemory(0, rows * bits), shape)
+                    : OrtValue.CreateTensorValueFromMemory(OrtMemoryInfo.DefaultInstance, doubles.AsMemory(0, rows * bits), shape);
                 using var results = _session.Run(runOptions, _inputNames, new[] { value }, _outputNames);
                 var outShape = results[0].GetTensorTypeAndShape().Shape;
-                if (outShape.Length != 2 || outShape[0] != runRows || outShape[1] != width)
+                if (outShape.Length != 2 || outShape[0] != rows || outShape[1] != width)
                     throw new ParityNetException(ErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation,
-                        $"ONNX Runtime ran '{Source}' but its output has shape [{string.Join(", ", outShape)}], not [{runRows}, {width}] as the file declares.", Source);
+                        $"ONNX Runtime ran '{Source}' but its output has shape [{string.Join(", ", outShape)}], not [{rows}, {width}] as the file declares.", Source);
                 if (results[0].GetTensorTypeAndShape().ElementDataType == TensorElementType.Double)
                     results[0].GetTensorDataAsSpan<double>()[..(rows * width)].CopyTo(output);
                 else
@@ -200,6 +223,10 @@ public sealed class OnnxPredictor : IDisposable
                     };
                 }
             }
+            catch (OnnxRuntimeException) when (cancel.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(cancel);
+            }
             catch (OnnxRuntimeException ex)
             {
                 throw OnnxErrors.Runtime(Source, ex);
@@ -207,17 +234,49 @@ public sealed class OnnxPredictor : IDisposable
         }
     }
 
+    /// <summary>Null when <paramref name="p"/> is a probability; else the error that says so, naming the number and the value.</summary>
+    private ParityNetException? NotAProbability(long number, double p)
+    {
+        if (p >= 0 && p <= 1) return null;
+        string why = double.IsNaN(p)
+            ? "NaN, not a number: its weights or its arithmetic are broken, and no answer can be read from it"
+            : OutputKind == OnnxOutputKind.Probability
+                ? $"{p:R}, outside [0, 1], so it is not a probability. If the model outputs logits (any real number), say so with ⟦OutputKind⟧ Logit"
+                : $"{p:R}, outside [0, 1]";
+        return new ParityNetException(ErrorIds.OutputNotProbability, ParityErrorKind.InvalidData,
+            $"'{Source}' answered {number} with {why}. No prediction was made for {number}.", number);
+    }
+
     /// <summary>Predictions of <paramref name="numbers"/> by ONNX Runtime, in batches; each names this file as its <see cref="ParityPrediction.Source"/>.</summary>
-    public ParityPrediction[] Test(ReadOnlySpan<long> numbers, int batchSize = DefaultBatchSize)
+    /// <exception cref="ParityNetException">as <see cref="Predict"/>: the first number whose answer is not a probability, among others.</exception>
+    public ParityPrediction[] Test(ReadOnlySpan<long> numbers, int batchSize = DefaultBatchSize, CancellationToken cancel = default)
+    {
+        var answers = TestEach(numbers, batchSize, cancel);
+        var result = new ParityPrediction[answers.Length];
+        for (int i = 0; i < answers.Length; i++)
+            result[i] = answers[i].Prediction ?? throw answers[i].Error!;
+        return result;
+    }
+
+    /// <summary>For each number, its prediction, or the error saying why the model's answer is not one
+    /// (<see cref="ErrorIds.OutputNotProbability"/>): a bad answer is reported for its number, never shown as a prediction.</summary>
+    public OnnxAnswer[] TestEach(ReadOnlySpan<long> numbers, int batchSize = DefaultBatchSize, CancellationToken cancel = default)
     {
         var p = new double[numbers.Length];
-        Predict(numbers, p, batchSize);
-        var result = new ParityPrediction[numbers.Length];
+        PredictRaw(numbers, p, batchSize, cancel);
+        var result = new OnnxAnswer[numbers.Length];
         for (int i = 0; i < numbers.Length; i++)
-            result[i] = new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source);
+            result[i] = NotAProbability(numbers[i], p[i]) is { } error
+                ? new OnnxAnswer(null, error)
+                : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source), null);
         return result;
     }
 
     /// <inheritdoc/>
     public void Dispose() => _session.Dispose();
 }
+
+/// <summary>One number's answer from ONNX Runtime: a prediction, or the error that says why there is none.</summary>
+/// <param name="Prediction">The prediction, when the model's answer is a probability.</param>
+/// <param name="Error">Why there is no prediction (<see cref="ErrorIds.OutputNotProbability"/>).</param>
+public readonly record struct OnnxAnswer(ParityPrediction? Prediction, ParityNetException? Error);

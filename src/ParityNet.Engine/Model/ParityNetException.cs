@@ -121,6 +121,16 @@ public static class ErrorIds
     public const string OutputKindUnknown = "ParityNet.OnnxOutputKindUnknown";
     /// <summary>ONNX Runtime failed to load or run a model.</summary>
     public const string RuntimeFailed = "ParityNet.OnnxRuntimeFailed";
+    /// <summary>The graph is not a graph at all: a name defined twice, a node that reads a name no earlier node
+    /// or input defines (a cycle, or nodes out of order), or more nodes than any network has.</summary>
+    public const string GraphMalformed = "ParityNet.OnnxGraphMalformed";
+    /// <summary>The graph uses an operator, a custom domain, a function or a subgraph outside the feed-forward
+    /// operators ParityNet reads and runs.</summary>
+    public const string OperatorNotAllowed = "ParityNet.OnnxOperatorNotAllowed";
+    /// <summary>A tensor keeps its data in another file (external data), which ParityNet never reads.</summary>
+    public const string ExternalData = "ParityNet.OnnxExternalData";
+    /// <summary>A model answered NaN, or (read as a probability) a number outside [0, 1].</summary>
+    public const string OutputNotProbability = "ParityNet.OnnxOutputNotProbability";
 
     // Charts.
 
