@@ -132,7 +132,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
                 {
                     _onnx.CheckNumber(n);
                     _pending.Add(n);
-                    if (_pending.Count >= OnnxPredictor.DefaultBatchSize) FlushOnnx();
+                    if (_pending.Count >= _onnx.RowsPerRun) FlushOnnx();
                     continue;
                 }
                 WriteObject(predictor!.Test(n));

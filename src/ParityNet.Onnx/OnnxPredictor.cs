@@ -68,6 +68,10 @@ public sealed class OnnxPredictor : IDisposable
     /// Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away even in a wide model.</summary>
     public const long MaxRunWork = 1L << 26;
 
+    /// <summary>The rows one run takes at most: <see cref="DefaultBatchSize"/>, fewer for wide models (<see cref="MaxRunWork"/>).
+    /// Test-Parity answers this many numbers at a time, so that answers stream and Ctrl+C keeps those already given.</summary>
+    public int RowsPerRun => (int)Math.Clamp(MaxRunWork / _workPerRow, 1, DefaultBatchSize);
+
     /// <summary>Loads <paramref name="path"/> into ONNX Runtime.</summary>
     /// <exception cref="ParityNetException">the file is missing or not ONNX; it is not a model ParityNet can run
     /// (<see cref="ErrorIds.UnsupportedGraph"/>); its output's meaning is unknown and not given
@@ -170,7 +174,7 @@ public sealed class OnnxPredictor : IDisposable
         int bits = Bits, width = _signature.OutputWidth;
         // The graph was checked to compute each row on its own and given a symbolic batch (GraphCheck.RunnableBytes),
         // so the rows at hand are run, whatever batch the file declares.
-        int capacity = (int)Math.Clamp(MaxRunWork / _workPerRow, 1, Math.Min(batchSize, numbers.Length));
+        int capacity = Math.Min(RowsPerRun, Math.Min(batchSize, numbers.Length));
         long[] shape = { capacity, bits };
         var floats = _signature.InputIsDouble ? null : new float[(long)capacity * bits];
         var doubles = _signature.InputIsDouble ? new double[(long)capacity * bits] : null;

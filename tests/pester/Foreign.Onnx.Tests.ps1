@@ -74,14 +74,18 @@ Describe 'Import-NetworkOnnx with models other tools wrote' {
     }
 
     It 'refuses what it cannot take, naming it: <Name>' -ForEach @(
-        @{ Name = 'torch-conv-op13'; Named = 'Unsqueeze' }
-        @{ Name = 'onnx-helper-two-inputs-op15'; Named = "2 inputs ('a', 'b')" }
-        @{ Name = 'torch-softmax-two-classes-op13'; Named = 'Softmax' }
+        @{ Name = 'torch-conv-op13'; Named = 'Unsqueeze'; Id = 'ParityNet.OnnxOperatorNotAllowed' }
+        @{ Name = 'onnx-helper-two-inputs-op15'; Named = "2 inputs ('a', 'b')"; Id = 'ParityNet.OnnxUnsupportedGraph' }
+        @{ Name = 'torch-softmax-two-classes-op13'; Named = 'Softmax'; Id = 'ParityNet.OnnxUnsupportedGraph' }
     ) {
         $errors = @()
         $null = Import-NetworkOnnx (Get-Fixture $Name) -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.OnnxUnsupportedGraph,*'
+        $errors[0].FullyQualifiedErrorId | Should -BeLike "$Id,*"
         $errors[0].Exception.Message | Should -Match ([regex]::Escape($Named))
+    }
+
+    It 'a convolution is not run by Test-Parity -OnnxPath either: it runs only the operators of a feed-forward MLP' {
+        { 1 | Test-Parity -OnnxPath (Get-Fixture 'torch-conv-op13') -ErrorAction Stop } | Should -Throw -ErrorId 'ParityNet.OnnxOperatorNotAllowed,*'
     }
 }
 

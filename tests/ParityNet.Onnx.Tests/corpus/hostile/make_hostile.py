@@ -22,6 +22,7 @@ What each one does to a reader that trusts it (measured before issue 20's fixes,
   fixed-batch-2p40    x declared [2^40, 8]: an unnamed OutOfMemoryException
   nan-weights         a NaN weight: every answer NaN, which was shown as a confident "Odd", Correct
   relu-output         the output is Relu of a sum (3.7 and more): not a probability
+  msb-doubled         y = 2 * the top bit: 0 below 128, 2 from 128 on, half the answers out of range
   sparse-initializer  the weights arrive as a sparse initializer, a field ParityNet's reader does not know
   function-op         the output comes from a model-local function 'Evil' (ModelProto.functions)
 
@@ -151,6 +152,13 @@ def relu_output():
                   numpy_helper.from_array(np.full(1, 3.7, np.float32), "b2")])
 
 
+def msb_doubled():
+    # y = 2 * (the most significant bit): 0, a probability, below 128; 2, not one, from 128 on.
+    w = np.zeros((BITS, 1), np.float32)
+    w[0, 0] = 2
+    return model([helper.make_node("Gemm", ["x", "W1"], ["y"])], [numpy_helper.from_array(w, "W1")])
+
+
 def sparse_initializer():
     m = mlp()
     dense = numpy_helper.to_array(m.graph.initializer[0])
@@ -192,6 +200,7 @@ FIXTURES = {
     "fixed-batch-2p40": lambda: mlp(batch=2 ** 40),
     "nan-weights": nan_weights,
     "relu-output": relu_output,
+    "msb-doubled": msb_doubled,
     "sparse-initializer": sparse_initializer,
     "function-op": function_op,
 }
