@@ -70,10 +70,14 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
             try
             {
                 var options = new ForeignOptions { Task = Task ?? ParityTask.Even, BitOrder = BitOrder ?? ParityNet.BitOrder.MsbFirst, OutputKind = OutputKind };
-                _onnx = OnnxPredictor.Open(FilePaths.Resolve(this, OnnxPath), options);
+                _onnx = OnnxPredictor.Open(FilePaths.Resolve(this, OnnxPath), options, _stop.Token);
                 WriteVerbose($"'{_onnx.Source}': {_onnx.Reading}.{(_onnx.IsParityNet ? "" : " -Task, -BitOrder and -OutputKind change how it is read.")}");
                 if (_onnx.IsParityNet && (Task is { } t && t != _onnx.Task || BitOrder is ParityNet.BitOrder.LsbFirst))
                     WriteWarning($"'{_onnx.Source}' is a ParityNet file: its own task ({_onnx.Task}) and bit order (most significant first) are used, not -Task or -BitOrder.");
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
             }
             catch (ParityNetException ex)
             {
@@ -178,13 +182,15 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     }
 
     /// <summary>Ctrl+C: ONNX Runtime's run is told to end (RunOptions.Terminate), within one run of a few tens of milliseconds.</summary>
-    protected override void StopProcessing() => _stop.Cancel();
+    protected override void StopProcessing()
+    {
+        try { _stop.Cancel(); } catch (ObjectDisposedException) { } // Ctrl+C after this command has finished
+    }
 
     /// <summary>Frees the ONNX Runtime session.</summary>
     public void Dispose()
     {
         _onnx?.Dispose();
         _onnx = null;
-        _stop.Dispose();
     }
 }

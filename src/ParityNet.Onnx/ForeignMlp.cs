@@ -165,7 +165,7 @@ internal static class ForeignMlp
     private static List<Layer> Walk(ModelProto model, string source, OnnxSignature signature, bool forRun)
     {
         var graph = model.Graph;
-        var constants = new Dictionary<string, TensorProto>(StringComparer.Ordinal);
+        var constants = new Constants();
         foreach (var t in graph.Initializer) constants.TryAdd(t.Name, t);
         var nodes = graph.Node;
         var consumers = new Dictionary<string, List<int>>(StringComparer.Ordinal);
@@ -246,6 +246,7 @@ internal static class ForeignMlp
                             {
                                 open.Bias = Vector(source, constants, other, columns, add, next[0]);
                                 if (!used.Add(next[0])) throw Unsupported(source, $"{Describe(add, next[0])} is reached twice: the graph has a cycle");
+                                if (add.Output.Count != 1) throw Unsupported(source, $"{Describe(add, next[0])} has {add.Output.Count} outputs");
                                 current = add.Output[0];
                                 continue;
                             }
@@ -281,6 +282,10 @@ internal static class ForeignMlp
         for (int i = 0; i < nodes.Count; i++)
             if (!used.Contains(i) && nodes[i].OpType != "Constant")
                 throw Unsupported(source, $"{Describe(nodes[i], i)} is not on the path from '{signature.InputName}' to '{signature.OutputName}'");
+        // Only what the layers read reaches ONNX Runtime: a tensor no layer reads could still cost its load.
+        foreach (string name in constants.Keys)
+            if (!constants.Read.Contains(name))
+                throw Unsupported(source, $"the tensor '{name}' is read by no layer; ParityNet runs a model only when every tensor in it is a layer's weights or biases");
         return layers;
     }
 
@@ -360,6 +365,14 @@ internal static class ForeignMlp
         return (network, last.ActivationOp is null, description);
     }
 
+    /// <summary>The tensors fixed in the file (initializers and Constant outputs), and which of them the layers read.</summary>
+    private sealed class Constants : Dictionary<string, TensorProto>
+    {
+        public Constants() : base(StringComparer.Ordinal) { }
+
+        public HashSet<string> Read { get; } = new(StringComparer.Ordinal);
+    }
+
     private static string Describe(NodeProto node, int index) =>
         node.Name is { Length: > 0 } name ? $"node {index} '{name}' ({node.OpType})" : $"node {index} ({node.OpType})";
 
@@ -391,7 +404,7 @@ internal static class ForeignMlp
     /// <summary>The weight matrix <paramref name="name"/>: its tensor and its rows and columns as the layer uses
     /// them (swapped when <paramref name="transpose"/>), after checking its shape and that the file holds exactly
     /// that many values. Nothing is allocated: a declared size cannot make work before the network's size is checked.</summary>
-    private static (TensorProto Tensor, int Rows, int Columns) Matrix(string source, Dictionary<string, TensorProto> constants, string name, NodeProto node, int index, bool transpose)
+    private static (TensorProto Tensor, int Rows, int Columns) Matrix(string source, Constants constants, string name, NodeProto node, int index, bool transpose)
     {
         var t = Constant(source, constants, name, node, index);
         if (t.Dims.Count != 2 || t.Dims[0] < 1 || t.Dims[1] < 1 || t.Dims[0] > EngineLimits.MaxHiddenSize || t.Dims[1] > EngineLimits.MaxHiddenSize)
@@ -402,7 +415,7 @@ internal static class ForeignMlp
     }
 
     /// <summary>The bias <paramref name="name"/> of a layer of <paramref name="units"/>: [units], or one value broadcast.</summary>
-    private static TensorProto Vector(string source, Dictionary<string, TensorProto> constants, string name, int units, NodeProto node, int index)
+    private static TensorProto Vector(string source, Constants constants, string name, int units, NodeProto node, int index)
     {
         var t = Constant(source, constants, name, node, index);
         bool shapeOk = t.Dims.Count switch
@@ -437,10 +450,13 @@ internal static class ForeignMlp
             throw Unsupported(source, $"the tensor '{name}' holds {held} values for shape [{string.Join(", ", t.Dims)}]");
     }
 
-    private static TensorProto Constant(string source, Dictionary<string, TensorProto> constants, string name, NodeProto node, int index)
+    private static TensorProto Constant(string source, Constants constants, string name, NodeProto node, int index)
     {
         if (!constants.TryGetValue(name, out var t))
             throw Unsupported(source, $"{Describe(node, index)} reads '{name}', which is not an initializer or a Constant: ParityNet takes weights fixed in the file");
+        // One tensor, one use: a matrix read by many layers would make a row's work far larger than the file.
+        if (!constants.Read.Add(name))
+            throw Unsupported(source, $"{Describe(node, index)} reads '{name}', which an earlier layer reads too; each weight matrix and bias of a network is its own tensor");
         if (t.DataLocation == TensorProto.Types.DataLocation.External || t.ExternalData.Count > 0)
             throw Unsupported(source, $"the tensor '{name}' keeps its data in an external file");
         return t;

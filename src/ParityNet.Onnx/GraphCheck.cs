@@ -23,6 +23,18 @@ internal static class GraphCheck
         "Gemm", "MatMul", "Add", "Sigmoid", "Tanh", "Relu", "Softmax", "Identity", "Flatten", "Constant",
     };
 
+    // The attributes each allowed operator may carry, with their AttributeProto.AttributeType (ONNX's numbering).
+    private const int AttrFloat = 1, AttrInt = 2, AttrTensor = 4, AttrFloats = 6;
+    private static readonly Dictionary<int, string> s_typeNames = new() { [AttrFloat] = "FLOAT", [AttrInt] = "INT", [AttrTensor] = "TENSOR", [AttrFloats] = "FLOATS" };
+    private static readonly Dictionary<string, Dictionary<string, int>> s_attributes = new(StringComparer.Ordinal)
+    {
+        ["Gemm"] = new() { ["alpha"] = AttrFloat, ["beta"] = AttrFloat, ["transA"] = AttrInt, ["transB"] = AttrInt },
+        ["Flatten"] = new() { ["axis"] = AttrInt },
+        ["Softmax"] = new() { ["axis"] = AttrInt },
+        ["Constant"] = new() { ["value"] = AttrTensor, ["value_float"] = AttrFloat, ["value_floats"] = AttrFloats },
+        ["MatMul"] = new(), ["Add"] = new(), ["Sigmoid"] = new(), ["Tanh"] = new(), ["Relu"] = new(), ["Identity"] = new(),
+    };
+
     /// <summary>What ParityNet runs, in a phrase for messages and help.</summary>
     public static string AllowedList => string.Join(", ", AllowedOps);
 
@@ -63,8 +75,20 @@ internal static class GraphCheck
                 throw NotAllowed(source, $"{where} is in the domain '{node.Domain}', not ONNX's own");
             if (!AllowedOps.Contains(node.OpType))
                 throw NotAllowed(source, $"{where} is {Shown(node.OpType)}");
+            if (node.Output.Count == 0 || node.Output.Any(o => o.Length == 0))
+                throw Malformed(source, $"{where} has {(node.Output.Count == 0 ? "no output" : "an output with no name")}; every node of a network writes a named tensor");
+            var names = new HashSet<string>(StringComparer.Ordinal);
             foreach (var a in node.Attribute)
             {
+                // ONNX Runtime keeps the last of two attributes of one name, a reader that takes the first would
+                // check one value and run another: each name once, only the names and types the operator has.
+                if (!names.Add(a.Name))
+                    throw NotAllowed(source, $"{where} gives its attribute '{Clip(a.Name)}' twice");
+                if (!s_attributes.TryGetValue(node.OpType, out var known) || !known.TryGetValue(a.Name, out int type))
+                    throw NotAllowed(source, $"{where} has an attribute '{Clip(a.Name)}', which ParityNet does not read on {node.OpType} " +
+                        $"({(s_attributes.TryGetValue(node.OpType, out var k) && k.Count > 0 ? "it reads " + string.Join(", ", k.Keys) : "it reads none")})");
+                if (a.Type != type)
+                    throw NotAllowed(source, $"{where}'s attribute '{a.Name}' is of type {a.Type}, not {type} ({s_typeNames[type]}) as ONNX defines it");
                 if (a.HasG || a.Graphs.Count > 0)
                     throw NotAllowed(source, $"{where} carries a subgraph in its attribute '{a.Name}'");
                 if (a.HasSparseTensor || a.SparseTensors.Count > 0 || a.Tensors.Count > 0 || a.HasTp || a.TypeProtos.Count > 0)

@@ -38,7 +38,9 @@ public static class OnnxImporter
     public static OnnxImport ImportChecked(string path, ForeignOptions? options = null, IProgress<CrossCheckProgress>? progress = null, CancellationToken cancel = default)
     {
         byte[] bytes = ReadFile(path);
+        cancel.ThrowIfCancellationRequested();
         var model = Parse(bytes, path);
+        cancel.ThrowIfCancellationRequested();
         ParityNetwork network;
         string description;
         bool foreign = !IsParityNet(model);
@@ -47,7 +49,7 @@ public static class OnnxImporter
         {
             network = ToNetwork(model, path);
             description = $"a ParityNet file: {network}";
-            predictor = OnnxPredictor.FromModel(model, path, null, network);
+            predictor = OnnxPredictor.FromModel(model, path, null, network, cancel);
         }
         else
         {
@@ -55,7 +57,7 @@ public static class OnnxImporter
             var signature = ForeignMlp.Signature(model, path);
             (network, bool logit, description) = ForeignMlp.ToNetwork(model, path, signature, options);
             description = $"{model.ProducerName switch { { Length: > 0 } p => p, _ => "an unnamed tool" }}'s {description}; task {options.Task}, bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first";
-            predictor = OnnxPredictor.FromModel(model, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability }, null);
+            predictor = OnnxPredictor.FromModel(model, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability }, null, cancel);
         }
         (long compared, double maxDiff) check;
         using (predictor)

@@ -76,20 +76,29 @@ public sealed class OnnxPredictor : IDisposable
     /// <exception cref="ParityNetException">the file is missing or not ONNX; it is not a model ParityNet can run
     /// (<see cref="ErrorIds.UnsupportedGraph"/>); its output's meaning is unknown and not given
     /// (<see cref="ErrorIds.OutputKindUnknown"/>); or ONNX Runtime rejects it.</exception>
-    public static OnnxPredictor Open(string path, ForeignOptions? options = null) =>
-        FromBytes(OnnxImporter.ReadFile(path), path, options);
+    /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled between the load's phases
+    /// (reading, parsing and checking, ONNX Runtime's session), each at most a few seconds for a 1 GiB file.</exception>
+    public static OnnxPredictor Open(string path, ForeignOptions? options = null, CancellationToken cancel = default)
+    {
+        byte[] bytes = OnnxImporter.ReadFile(path);
+        cancel.ThrowIfCancellationRequested();
+        var model = OnnxImporter.Parse(bytes, path);
+        cancel.ThrowIfCancellationRequested();
+        return FromModel(model, path, options, null, cancel);
+    }
 
     internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options) =>
         FromModel(OnnxImporter.Parse(bytes, source), source, options, null);
 
     /// <summary>A predictor of a model already parsed (and, for a ParityNet file, already read into <paramref name="network"/>).</summary>
-    internal static OnnxPredictor FromModel(ModelProto model, string source, ForeignOptions? options, ParityNetwork? network)
+    internal static OnnxPredictor FromModel(ModelProto model, string source, ForeignOptions? options, ParityNetwork? network, CancellationToken cancel = default)
     {
         if (OnnxImporter.IsParityNet(model))
         {
             network ??= OnnxImporter.ToNetwork(model, source);
             var signature = new OnnxSignature(OnnxFormat.InputName, false, network.Bits, null, OnnxFormat.OutputName, false, 1, "Sigmoid");
             long work = network.Weights.Sum(w => (long)w.Rows * w.Columns);
+            cancel.ThrowIfCancellationRequested();
             return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, signature.InputName), source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
                 $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
         }
@@ -119,6 +128,7 @@ public sealed class OnnxPredictor : IDisposable
             $"(as given, or the defaults); input '{sig.InputName}' {(sig.InputIsDouble ? "double" : "float")}[{(sig.FixedBatch?.ToString() ?? "N")}, {sig.Bits}], " +
             $"output '{sig.OutputName}' ({columns}) {why}" +
             (sig.FixedBatch is long fixedBatch ? $"; its declared batch of {fixedBatch} is run as the rows at hand (each row of its layers is computed on its own)" : "");
+        cancel.ThrowIfCancellationRequested();
         return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, sig.InputName), source), sig, workPerRow, null, options.Task, options.BitOrder, kind, source, reading);
     }
 
@@ -243,7 +253,7 @@ public sealed class OnnxPredictor : IDisposable
     {
         if (p >= 0 && p <= 1) return null;
         string why = double.IsNaN(p)
-            ? "NaN, not a number: its weights or its arithmetic are broken, and no answer can be read from it"
+            ? "NaN, not a number: its weights or its arithmetic are broken, and no answer can be read from it. Look for NaN or infinite weights in the model, train it again, and export it again"
             : OutputKind == OnnxOutputKind.Probability
                 ? $"{p:R}, outside [0, 1], so it is not a probability. If the model outputs logits (any real number), say so with ⟦OutputKind⟧ Logit"
                 : $"{p:R}, outside [0, 1]";

@@ -38,6 +38,9 @@ public class HostileModelTests
     [InlineData("sparse-initializer", ErrorIds.OperatorNotAllowed, "sparse")]
     [InlineData("external-relative", ErrorIds.ExternalData, "'secret.bin'")]
     [InlineData("external-absolute", ErrorIds.ExternalData, "'/etc/hostname'")]
+    [InlineData("duplicate-attribute", ErrorIds.OperatorNotAllowed, "gives its attribute 'axis' twice")]
+    [InlineData("shared-weights", ErrorIds.UnsupportedGraph, "reads 'W', which an earlier layer reads too")]
+    [InlineData("unused-initializer", ErrorIds.UnsupportedGraph, "the tensor 'ballast' is read by no layer")]
     public void AHostileGraph_IsRefusedByName_BeforeAnythingWalksOrRunsIt(string name, string id, string named)
     {
         foreach (var (reader, read) in new (string, Action)[]
@@ -142,6 +145,28 @@ public class HostileModelTests
         var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Parse(model.ToByteArray(), "many"));
         Assert.Equal(ErrorIds.GraphMalformed, ex.ErrorId);
         Assert.Contains($"at most {GraphCheck.MaxNodes}", ex.Message);
+    }
+
+    [Fact]
+    public void ANodeWithoutOutputs_IsRefusedByName_NotAnUnnamedCrash()
+    {
+        var model = OnnxImporter.Parse(File.ReadAllBytes(FileOf("fixed-batch-2p24")), "test");
+        model.Graph.Node.Add(new NodeProto { OpType = "Add", Input = { "x", "x" } });
+        var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Parse(model.ToByteArray(), "no-output"));
+        Assert.Equal(ErrorIds.GraphMalformed, ex.ErrorId);
+        Assert.Contains("has no output", ex.Message);
+    }
+
+    [Fact]
+    public void ControlCharactersFromTheFile_AreEscapedInMessages()
+    {
+        var model = OnnxImporter.Parse(File.ReadAllBytes(FileOf("fixed-batch-2p24")), "test");
+        model.Graph.Node[0].Name = "evil\u001b]52;c;aGVsbG8=\u0007\nFAKE LINE";
+        model.Graph.Node[0].OpType = "Loop";
+        var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Parse(model.ToByteArray(), "escape"));
+        Assert.DoesNotContain(ex.Message, char.IsControl);
+        Assert.Contains("evil\\u001B]52", ex.Message);
+        Assert.Contains("\\u000AFAKE LINE", ex.Message);
     }
 
     [Fact]

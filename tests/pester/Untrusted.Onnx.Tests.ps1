@@ -58,6 +58,9 @@ Describe 'Hostile ONNX: refused by name by both readers, within a time and memor
         @{ Name = 'function-op'; Id = 'ParityNet.OnnxOperatorNotAllowed'; Named = 'model-local function' }
         @{ Name = 'sparse-initializer'; Id = 'ParityNet.OnnxOperatorNotAllowed'; Named = 'sparse tensors' }
         @{ Name = 'external-absolute'; Id = 'ParityNet.OnnxExternalData'; Named = "'/etc/hostname'" }
+        @{ Name = 'duplicate-attribute'; Id = 'ParityNet.OnnxOperatorNotAllowed'; Named = "gives its attribute 'axis' twice" }
+        @{ Name = 'shared-weights'; Id = 'ParityNet.OnnxUnsupportedGraph'; Named = "reads 'W', which an earlier layer reads too" }
+        @{ Name = 'unused-initializer'; Id = 'ParityNet.OnnxUnsupportedGraph'; Named = "the tensor 'ballast' is read by no layer" }
     ) {
         $read = Read-Hostile (Join-Path $hostile "$Name.onnx")
         $read.Import | Should -Be $Id

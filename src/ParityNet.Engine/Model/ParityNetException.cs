@@ -27,12 +27,22 @@ public sealed class ParityNetException : Exception
 {
     /// <summary>Creates the error; <paramref name="message"/> may name settings as ⟦Setting⟧.</summary>
     public ParityNetException(string errorId, ParityErrorKind kind, string message, object? target = null, Exception? inner = null)
-        : base(Plain(message), inner)
+        : base(Plain(Printable(message)), inner)
     {
         ErrorId = errorId;
         Kind = kind;
         Target = target;
-        Template = message;
+        Template = Printable(message);
+    }
+
+    /// <summary>The text with every control character written as \uXXXX: messages quote names from untrusted files
+    /// (a node name, an external data location), and a terminal must never act on an escape sequence in them.</summary>
+    public static string Printable(string text)
+    {
+        if (!text.Any(char.IsControl)) return text;
+        var sb = new System.Text.StringBuilder(text.Length + 16);
+        foreach (char c in text) sb.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
+        return sb.ToString();
     }
 
     private static readonly System.Text.RegularExpressions.Regex s_token = new("⟦([^⟧]+)⟧", System.Text.RegularExpressions.RegexOptions.Compiled);

@@ -22,6 +22,9 @@ What each one does to a reader that trusts it (measured before issue 20's fixes,
   fixed-batch-2p40    x declared [2^40, 8]: an unnamed OutOfMemoryException
   nan-weights         a NaN weight: every answer NaN, which was shown as a confident "Odd", Correct
   relu-output         the output is Relu of a sum (3.7 and more): not a probability
+  duplicate-attribute a Softmax with axis 1 and then axis 0: ONNX Runtime keeps the last, mixing the rows of a run
+  shared-weights      one 8x8 matrix read by 100 layers: a row's work grows with the nodes, not the file
+  unused-initializer  an MLP carrying a 64 KB initializer that no node reads (it could be 1 GiB), loaded all the same
   msb-doubled         y = 2 * the top bit: 0 below 128, 2 from 128 on, half the answers out of range
   sparse-initializer  the weights arrive as a sparse initializer, a field ParityNet's reader does not know
   function-op         the output comes from a model-local function 'Evil' (ModelProto.functions)
@@ -152,6 +155,33 @@ def relu_output():
                   numpy_helper.from_array(np.full(1, 3.7, np.float32), "b2")])
 
 
+def duplicate_attribute():
+    # Softmax with axis 1, then axis 0: a reader that takes the first sees a row-wise softmax; ONNX Runtime keeps
+    # the last and spreads the softmax down the batch, so each answer depends on the other numbers in the run.
+    softmax = helper.make_node("Softmax", ["z"], ["y"], axis=1)
+    softmax.attribute.append(helper.make_attribute("axis", 0))
+    return model([helper.make_node("Gemm", ["x", "W1"], ["h"]), helper.make_node("Relu", ["h"], ["a"]),
+                  helper.make_node("Gemm", ["a", "W2"], ["z"]), softmax],
+                 [weights("W1", BITS, 4), weights("W2", 4, 2)], y=helper.make_tensor_value_info("y", TensorProto.FLOAT, ["N", 2]))
+
+
+def shared_weights():
+    # One 8x8 matrix read by 100 layers: the work of a row grows with the node count, not with the file.
+    nodes, current = [], "x"
+    for i in range(100):
+        nodes += [helper.make_node("MatMul", [current, "W"], [f"h{i}"]), helper.make_node("Relu", [f"h{i}"], [f"a{i}"])]
+        current = f"a{i}"
+    nodes += [helper.make_node("MatMul", [current, "W2"], ["z"]), helper.make_node("Sigmoid", ["z"], ["y"])]
+    return model(nodes, [weights("W", BITS, BITS), weights("W2", BITS, 1)])
+
+
+def unused_initializer():
+    # A plain MLP with a 64 KB initializer no node reads (think 1 GiB): it would still be loaded.
+    m = mlp()
+    m.graph.initializer.append(numpy_helper.from_array(np.zeros(1 << 14, np.float32), "ballast"))
+    return m
+
+
 def msb_doubled():
     # y = 2 * (the most significant bit): 0, a probability, below 128; 2, not one, from 128 on.
     w = np.zeros((BITS, 1), np.float32)
@@ -201,6 +231,9 @@ FIXTURES = {
     "nan-weights": nan_weights,
     "relu-output": relu_output,
     "msb-doubled": msb_doubled,
+    "duplicate-attribute": duplicate_attribute,
+    "shared-weights": shared_weights,
+    "unused-initializer": unused_initializer,
     "sparse-initializer": sparse_initializer,
     "function-op": function_op,
 }
