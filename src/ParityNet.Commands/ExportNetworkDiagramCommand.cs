@@ -12,6 +12,11 @@ namespace ParityNet.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportNetworkDiagramCommand : PSCmdlet
 {
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Ctrl+C: the work in hand ends at its next check (a layer's row, a series), within a second or two.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+
     /// <summary>The PNG file to write; relative paths are taken from the current PowerShell location.</summary>
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -57,7 +62,7 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Number)))
             {
                 long number = NumberInput.Convert(Number);
-                trace = ReferenceTrainer.Trace(network, number, network.History?.LossFunction ?? LossFunction.MeanSquaredError);
+                trace = ReferenceTrainer.Trace(network, number, network.History?.LossFunction ?? LossFunction.MeanSquaredError, cancel: _stop.Token);
             }
             string path = FilePaths.WithPng(FilePaths.Resolve(this, Path));
             string target = SafeFile.CheckWritable(path, Force.IsPresent, "network.png");
@@ -65,10 +70,14 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
             bool heatmaps = NetworkDiagram.AsHeatmaps(network);
             if (!ShouldProcess(shown, $"Draw {network} as {(heatmaps ? "weight heatmaps" : "units and synapses")} to a {Width}x{Height} PNG"))
                 return;
-            byte[] png = NetworkDiagram.RenderPng(network, trace, Width, Height, Title);
+            byte[] png = NetworkDiagram.RenderPng(network, trace, Width, Height, TextLimits.Picture(this, Title, "-Title"), _stop.Token);
             SafeFile.Write(path, Force.IsPresent, "network.png", temp => File.WriteAllBytes(temp, png));
             WriteVerbose($"Drew {network}{(heatmaps ? $" as heatmaps (a layer has more than {NetworkDiagram.MaxUnitsAsCircles} units)" : "")}{(trace is null ? "" : $" with the activations of {trace.Number}")} to '{path}', {png.Length} bytes.");
             WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
         }
         catch (ParityNetException ex)
         {

@@ -10,6 +10,11 @@ namespace ParityNet.Commands;
 [OutputType(typeof(FileInfo))]
 public sealed class ExportTrainingChartCommand : PSCmdlet
 {
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Ctrl+C: the work in hand ends at its next check (a layer's row, a series), within a second or two.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+
     private readonly List<ChartSeries> _series = new();
 
     /// <summary>The PNG file to write; relative paths are taken from the current PowerShell location.</summary>
@@ -129,7 +134,11 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         byte[] png;
         try
         {
-            png = TrainingChart.RenderPng(_series, Width, Height, Title, Show, LogLoss.IsPresent);
+            png = TrainingChart.RenderPng(_series, Width, Height, TextLimits.Picture(this, Title, "-Title"), Show, LogLoss.IsPresent, _stop.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
         }
         catch (Exception ex) when (ex is not PipelineStoppedException)
         {
@@ -168,6 +177,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
                 label = LanguagePrimitives.ConvertTo<string>(Unwrap(given));
             }
         }
+        label = TextLimits.Picture(this, label, $"The label of run {i + 1}");
         if (string.IsNullOrWhiteSpace(label)) label = $"{history.Optimizer} α={history.Alpha:0.####}";
         if (_series.Any(s => s.Label == label)) label += $" #{i + 1}";
         _series.Add(new ChartSeries(label, history));

@@ -20,12 +20,17 @@ internal static class NetworkDiagram
 
     public static bool AsHeatmaps(ParityNetwork network) => network.LayerSizes.Max() > MaxUnitsAsCircles;
 
-    public static byte[] RenderPng(ParityNetwork network, NumberTrace? trace, int width, int height, string? title)
+    /// <summary>The most heatmap cells across a matrix, either way: more than a picture's pixels could show. A wider
+    /// matrix is pooled, each cell the strongest weight (by magnitude, sign kept) of its block, so drawing the widest
+    /// network takes as long as drawing a 256-unit one.</summary>
+    public const int MaxCellsAcross = 256;
+
+    public static byte[] RenderPng(ParityNetwork network, NumberTrace? trace, int width, int height, string? title, CancellationToken cancel = default)
     {
         var plot = new Plot();
         plot.HideGrid();
         plot.Axes.Frameless();
-        if (AsHeatmaps(network)) DrawHeatmaps(plot, network);
+        if (AsHeatmaps(network)) DrawHeatmaps(plot, network, cancel);
         else DrawUnits(plot, network, trace);
         plot.Title(title ?? DefaultTitle(network, trace));
         return plot.GetImageBytes(width, height, ImageFormat.Png);
@@ -104,9 +109,9 @@ internal static class NetworkDiagram
     private static Color Mix(Color from, Color to, double t) =>
         new((byte)Math.Round(from.R + (to.R - from.R) * t), (byte)Math.Round(from.G + (to.G - from.G) * t), (byte)Math.Round(from.B + (to.B - from.B) * t));
 
-    private static void DrawHeatmaps(Plot plot, ParityNetwork network)
+    private static void DrawHeatmaps(Plot plot, ParityNetwork network, CancellationToken cancel)
     {
-        double largest = network.Weights.Max(w => { double m = 0; foreach (double v in w.AsSpan()) m = Math.Max(m, Math.Abs(v)); return m; });
+        double largest = network.Weights.Max(w => { cancel.ThrowIfCancellationRequested(); double m = 0; foreach (double v in w.AsSpan()) m = Math.Max(m, Math.Abs(v)); return m; });
         if (largest == 0) largest = 1;
         // Each matrix in a box one unit high, as wide as its shape suggests within limits: rows are the
         // layer's inputs (top to bottom), columns its units (left to right).
@@ -114,11 +119,26 @@ internal static class NetworkDiagram
         ScottPlot.Plottables.Heatmap? any = null;
         foreach (var (w, l) in network.Weights.Select((w, l) => (w, l)))
         {
-            // A single row or column is drawn twice over: the heatmap needs two cells across to draw one.
-            int rows = Math.Max(w.Rows, 2), columns = Math.Max(w.Columns, 2);
+            // Blocks of rowStep × columnStep weights make one cell; a single row or column is drawn twice over
+            // (the heatmap needs two cells across to draw one).
+            int rowStep = (w.Rows + MaxCellsAcross - 1) / MaxCellsAcross, columnStep = (w.Columns + MaxCellsAcross - 1) / MaxCellsAcross;
+            int blockRows = (w.Rows + rowStep - 1) / rowStep, blockColumns = (w.Columns + columnStep - 1) / columnStep;
+            int rows = Math.Max(blockRows, 2), columns = Math.Max(blockColumns, 2);
             var cells = new double[rows, columns];
             for (int i = 0; i < rows; i++)
-                for (int j = 0; j < columns; j++) cells[i, j] = w[Math.Min(i, w.Rows - 1), Math.Min(j, w.Columns - 1)];
+            {
+                cancel.ThrowIfCancellationRequested();
+                int bi = Math.Min(i, blockRows - 1);
+                for (int j = 0; j < columns; j++)
+                {
+                    int bj = Math.Min(j, blockColumns - 1);
+                    double strongest = 0;
+                    for (int r = bi * rowStep; r < Math.Min((bi + 1) * rowStep, w.Rows); r++)
+                        for (int c = bj * columnStep; c < Math.Min((bj + 1) * columnStep, w.Columns); c++)
+                            if (Math.Abs(w[r, c]) > Math.Abs(strongest)) strongest = w[r, c];
+                    cells[i, j] = strongest;
+                }
+            }
             var map = plot.Add.Heatmap(cells);
             map.Colormap = new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Balance()); // blue positive, red negative, as the synapses
             map.ManualRange = new ScottPlot.Range(-largest, largest);
@@ -128,9 +148,17 @@ internal static class NetworkDiagram
             label.LabelFontSize = 13;
             label.LabelBold = true;
             label.LabelAlignment = Alignment.LowerCenter;
-            var shape = plot.Add.Text($"{w.Rows} inputs × {w.Columns} units", left + width / 2, -0.03);
+            // Neighbouring captions alternate in height, so that a narrow matrix's caption never runs into the next.
+            double captionY = -0.03 - (l % 2) * 0.09;
+            var shape = plot.Add.Text($"{w.Rows} inputs × {w.Columns} units", left + width / 2, captionY);
             shape.LabelFontSize = 11;
             shape.LabelAlignment = Alignment.UpperCenter;
+            if (rowStep * columnStep > 1)
+            {
+                var pooled = plot.Add.Text($"each cell: the strongest of {rowStep} × {columnStep}", left + width / 2, captionY - 0.04);
+                pooled.LabelFontSize = 10;
+                pooled.LabelAlignment = Alignment.UpperCenter;
+            }
             left += width + 0.6;
             any = map;
         }
@@ -139,6 +167,6 @@ internal static class NetworkDiagram
             var bar = plot.Add.ColorBar(any);
             bar.Label = "weight";
         }
-        plot.Axes.SetLimits(-0.3, left - 0.3, -0.15, 1.15);
+        plot.Axes.SetLimits(-0.3, left + 0.2, -0.25, 1.15);
     }
 }

@@ -12,6 +12,11 @@ namespace ParityNet.Commands;
 [OutputType(typeof(NumberTrace))]
 public sealed class TraceParityNetworkCommand : PSCmdlet
 {
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>Ctrl+C: the work in hand ends at its next check (a layer's row, a series), within a second or two.</summary>
+    protected override void StopProcessing() => _stop.Cancel();
+
     private ParityNetwork? _network;
     private object? _networkInput;
 
@@ -66,7 +71,11 @@ public sealed class TraceParityNetworkCommand : PSCmdlet
             {
                 long n = NumberInput.Convert(item);
                 var loss = Loss ?? _network.History?.LossFunction ?? LossFunction.MeanSquaredError;
-                WriteObject(ReferenceTrainer.Trace(_network, n, loss, Alpha ?? _network.History?.Alpha ?? TrainingOptions.DefaultAlpha));
+                WriteObject(ReferenceTrainer.Trace(_network, n, loss, Alpha ?? _network.History?.Alpha ?? TrainingOptions.DefaultAlpha, _stop.Token));
+            }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
             }
             catch (ParityNetException ex)
             {

@@ -24,7 +24,7 @@ internal static class TrainingChart
     private const double LogFloor = 1e-12;
 
     public static byte[] RenderPng(IReadOnlyList<ChartSeries> series, int width, int height, string? title,
-        ChartCurves curves = ChartCurves.Both, bool logLoss = false)
+        ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default)
     {
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
@@ -32,6 +32,7 @@ internal static class TrainingChart
         var accuracyAxis = showLoss ? plot.Axes.Right : plot.Axes.Left;
         for (int i = 0; i < series.Count; i++)
         {
+            cancel.ThrowIfCancellationRequested();
             var (label, history) = (series[i].Label, series[i].History);
             double[] epochs = history.RecordedEpochs.Select(e => (double)e).ToArray();
             var color = palette.GetColor(i);

@@ -121,6 +121,27 @@ public static class SafeFile
         return target;
     }
 
+    /// <summary>The most bytes a file name may have (Linux, macOS and Windows file systems: 255).</summary>
+    public const int MaxNameBytes = 255;
+
+    /// <summary>A hidden, unique temporary name beside <paramref name="fileName"/>, ".name.guid.tmp", that fits
+    /// <see cref="MaxNameBytes"/> UTF-8 bytes: a long name is shortened (never inside a character) before the
+    /// suffix, so that any name the file system takes can be written.</summary>
+    internal static string TemporaryName(string fileName)
+    {
+        string suffix = $".{Guid.NewGuid():N}.tmp";
+        int room = MaxNameBytes - 1 - suffix.Length;
+        string stem = fileName;
+        if (System.Text.Encoding.UTF8.GetByteCount(stem) > room)
+        {
+            int end = stem.Length;
+            while (end > 0 && System.Text.Encoding.UTF8.GetByteCount(stem.AsSpan(0, end)) > room) end--;
+            if (end > 0 && char.IsHighSurrogate(stem[end - 1])) end--;
+            stem = stem[..end];
+        }
+        return "." + stem + suffix;
+    }
+
     /// <summary>Writes a file through <paramref name="write"/>, which fills the temporary file whose path it is
     /// given and may verify it; then the temporary file replaces the target in one move. Nothing is left behind
     /// when <paramref name="write"/> throws. Returns the target written (a link's final target for a link).</summary>
@@ -130,7 +151,7 @@ public static class SafeFile
         ArgumentNullException.ThrowIfNull(write);
         string target = CheckWritable(path, overwrite, example);
         string folder = Path.GetDirectoryName(target)!;
-        string temp = Path.Combine(folder, $".{Path.GetFileName(target)}.{Guid.NewGuid():N}.tmp");
+        string temp = Path.Combine(folder, TemporaryName(Path.GetFileName(target)));
         try
         {
             write(temp);

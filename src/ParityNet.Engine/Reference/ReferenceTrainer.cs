@@ -81,13 +81,18 @@ public static class ReferenceTrainer
     /// prediction, the error and the deltas, and each synapse matrix's contribution to the update (its input layerᵀ ·
     /// the delta), in the lesson's sign (the way the weights move: W += α · contribution). Contributions summed over
     /// every integer and divided by their count are minus the gradient of one full-batch step.</summary>
-    public static NumberTrace Trace(ParityNetwork network, long number, LossFunction loss = LossFunction.MeanSquaredError, double alpha = TrainingOptions.DefaultAlpha)
+    /// <remarks>A wide network's trace is large work (each synapse's contribution and step, for every weight):
+    /// <paramref name="cancel"/> is checked for every row of every synapse.</remarks>
+    public static NumberTrace Trace(ParityNetwork network, long number, LossFunction loss = LossFunction.MeanSquaredError, double alpha = TrainingOptions.DefaultAlpha,
+        CancellationToken cancel = default)
     {
         ArgumentNullException.ThrowIfNull(network);
         network.CheckNumber(number);
         var w = network.Weights.Select(m => m.AsSpan().ToArray()).ToArray();
         var b = network.Biases.Select(v => (double[])v.Clone()).ToArray();
+        cancel.ThrowIfCancellationRequested();
         var pass = Pass(network, w, b, loss, number, 1);
+        cancel.ThrowIfCancellationRequested();
         int[] sizes = network.LayerSizes.ToArray();
         int layers = sizes.Length - 1;
         double rows = EngineLimits.TrainingRows(network.Bits, TrainingOptions.DefaultSampleSize);
@@ -101,6 +106,7 @@ public static class ReferenceTrainer
             var step = new double[sizes[l]][];
             for (int i = 0; i < sizes[l]; i++)
             {
+                cancel.ThrowIfCancellationRequested();
                 contribution[i] = new double[sizes[l + 1]];
                 step[i] = new double[sizes[l + 1]];
                 for (int j = 0; j < sizes[l + 1]; j++)

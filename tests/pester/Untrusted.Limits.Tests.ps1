@@ -1,0 +1,90 @@
+# Issue 20, items 2 and 8: long file names, huge titles and labels, and Ctrl+C in the picture and trace cmdlets,
+# through the built module. Hostile sizes run in a child pwsh under a wall clock and an address-space limit.
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+    . "$PSScriptRoot/helpers/Bounded.ps1"
+    . "$PSScriptRoot/OnnxTestHelpers.ps1"
+    $script:net = New-TrainedNetwork -Bits 4 -HiddenSize 3 -Epochs 200
+}
+
+Describe 'Temporary names fit the file system''s 255-byte limit' {
+    It '<Cmdlet> writes a legal <Name> name and leaves no temporary file' -ForEach @(
+        @{ Cmdlet = 'Export-NetworkOnnx'; Name = '230-character'; File = ('a' * 225) + '.onnx' }
+        @{ Cmdlet = 'Export-NetworkOnnx'; Name = '255-byte (two-byte characters)'; File = ([string][char]0xE9 * 125) + '.onnx' }
+        @{ Cmdlet = 'Export-TrainingChart'; Name = '230-character'; File = ('b' * 226) + '.png' }
+        @{ Cmdlet = 'Export-NetworkDiagram'; Name = '255-byte (four-byte characters)'; File = ([char]::ConvertFromUtf32(0x1F600) * 62) + 'x.png' + '' }
+    ) {
+        $folder = Join-Path $TestDrive ([guid]::NewGuid())
+        $null = New-Item -ItemType Directory $folder
+        [Text.Encoding]::UTF8.GetByteCount($File) | Should -BeLessOrEqual 255
+        $path = Join-Path $folder $File
+        $null = $net | & $Cmdlet $path
+        Test-Path -LiteralPath $path | Should -BeTrue
+        @(Get-ChildItem $folder -Force) | Should -HaveCount 1 -Because 'only the file itself: no temporary file left'
+    }
+}
+
+Describe 'Titles and labels are bounded' {
+    It 'a million-character -Title and -Label chart in seconds, cut to 200 characters with a warning' {
+        $png = Join-Path $TestDrive 'huge-label.png'
+        $run = Invoke-Bounded -TimeoutSeconds 60 -Script @"
+`$n = New-ParityNetwork -Bits 4 -HiddenSize 3 | Invoke-NetworkTraining -Epochs 100
+`$clock = [Diagnostics.Stopwatch]::StartNew()
+`$n | Export-TrainingChart '$png' -Title ('t' * 1000000) -Label ('l' * 1000000) -WarningVariable w -WarningAction SilentlyContinue | Out-Null
+'SECONDS:' + `$clock.Elapsed.TotalSeconds
+`$w | ForEach-Object { 'WARNING:' + `$_.Message }
+`$clock.Restart()
+`$n | Export-NetworkDiagram '$png.diagram.png' -Title ('d' * 1000000) -WarningVariable w2 -WarningAction SilentlyContinue | Out-Null
+'SECONDS:' + `$clock.Elapsed.TotalSeconds
+`$w2 | ForEach-Object { 'WARNING:' + `$_.Message }
+"@
+        $run.TimedOut | Should -BeFalse
+        $lines = $run.Output -split "`r?`n"
+        $seconds = @($lines | Where-Object { $_ -like 'SECONDS:*' } | ForEach-Object { [double]($_ -replace '^SECONDS:', '') })
+        $seconds | Should -HaveCount 2
+        $seconds | ForEach-Object { $_ | Should -BeLessThan 10 -Because 'a million characters took 100 s before' }
+        $warnings = ($lines | Where-Object { $_ -like 'WARNING:*' }) -join "`n"
+        $warnings | Should -Match '-Title has 1000000 characters; a picture shows at most 200'
+        $warnings | Should -Match 'The label of run 1 has 1000000 characters'
+        Test-Path $png | Should -BeTrue
+    }
+}
+
+Describe 'Ctrl+C in Trace-ParityNetwork, Export-NetworkDiagram and Export-TrainingChart' {
+    BeforeAll {
+        function Stop-After([string] $Script, [int] $AfterMs) {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$($env:PARITYNET_MANIFEST)'").AddStatement().AddScript($Script)
+            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
+            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
+            Start-Sleep -Milliseconds $AfterMs
+            $finishedFirst = $handle.IsCompleted
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $result = [pscustomobject]@{ FinishedFirst = $finishedFirst; StopSeconds = $clock.Elapsed.TotalSeconds; State = "$($ps.InvocationStateInfo.State)"; Output = @($output) }
+            $ps.Dispose()
+            $result
+        }
+    }
+
+    It 'Trace-ParityNetwork on a wide network stops within a number, keeping the traces already made' {
+        # A 16-4096-4096-1 network: each number's trace (every synapse's contribution and step) takes about a second.
+        $stop = Stop-After '$n = New-ParityNetwork -Bits 16 -HiddenSize 4096, 4096; 0..100 | Trace-ParityNetwork -Network $n | ForEach-Object Number' 6000
+        $stop.FinishedFirst | Should -BeFalse
+        $stop.StopSeconds | Should -BeLessThan 2
+        $stop.State | Should -Be 'Stopped'
+        $stop.Output.Count | Should -BeGreaterThan 0 -Because 'the numbers traced before Ctrl+C are kept'
+        $stop.Output[0] | Should -Be 0
+    }
+
+    It 'Export-NetworkDiagram of a network near the engine''s size limit is quick: heatmaps pooled to 256 cells across' {
+        # 16-6000-6000-1 is 36 million weights, near the 4 GiB training limit; drawn cell by cell it took seconds.
+        $png = Join-Path $TestDrive 'wide.png'
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $ps = [powershell]::Create()
+        try { $null = $ps.AddScript("Import-Module '$($env:PARITYNET_MANIFEST)'; New-ParityNetwork -Bits 16 -HiddenSize 6000, 6000 | Export-NetworkDiagram '$png'").Invoke() }
+        finally { $ps.Dispose() }
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 15
+        Test-Path $png | Should -BeTrue
+    }
+}
