@@ -41,7 +41,7 @@ public sealed class ImportNetworkOnnxCommand : PSCmdlet, IDisposable
                 WriteVerbose($"It has no ParityNet metadata: task {options.Task} and bits most significant first are the defaults; -Task and -BitOrder change them.");
             if (!result.Foreign && (Task is { } t && t != result.Network.Task || BitOrder is ParityNet.BitOrder.LsbFirst))
                 WriteWarning($"'{result.Path}' is a ParityNet file: its own task ({result.Network.Task}) and bit order (most significant first) are used, not -Task or -BitOrder.");
-            WriteVerbose($"Cross-check: ONNX Runtime ran the file and the engine the network on {result.InputsCompared} inputs; they agree within {result.MaxAbsDifference:0.###e+0} (tolerance {OnnxExporter.Tolerance:0e+0}).");
+            WriteVerbose($"Cross-check: ONNX Runtime ran the file and the engine the network on {result.InputsCompared} inputs; they agree within {result.MaxAbsDifference:0.###e+0} (tolerance {result.Tolerance:0.###e+0}: 1e-6, or what float32 arithmetic allows for that input).");
             SessionNetwork.Current = result.Network;
             WriteVerbose("The imported network is now the session's current one: Test-Parity, Trace-ParityNetwork and the exports use it when given no -Network.");
             WriteObject(result.Network);

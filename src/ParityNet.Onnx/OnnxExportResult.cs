@@ -37,6 +37,10 @@ public sealed class OnnxExportResult
     /// <summary>The largest |engine − ONNX Runtime| probability over those inputs.</summary>
     public double MaxAbsDifference { get; }
 
+    /// <summary>The tolerance <see cref="MaxAbsDifference"/> was held to: <see cref="OnnxExporter.ToleranceFloor"/>, or, for
+    /// a larger difference, what float32 arithmetic allows for that input in this network (<see cref="Float32Bound"/>).</summary>
+    public double Tolerance { get; init; } = OnnxExporter.ToleranceFloor;
+
     /// <inheritdoc/>
     public override string ToString() => $"{Path} ({Bytes} bytes, opset {Opset}, {InputsCompared} inputs within {MaxAbsDifference:0.###e+0})";
 }

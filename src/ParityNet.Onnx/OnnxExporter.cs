@@ -7,8 +7,10 @@ namespace ParityNet;
 /// </summary>
 public static class OnnxExporter
 {
-    /// <summary>The largest |engine − ONNX Runtime| difference accepted (float32 weights and arithmetic against double).</summary>
-    public const double Tolerance = 1e-6;
+    /// <summary>The difference |engine − ONNX Runtime| every input may have (float32 weights and arithmetic against
+    /// float64). An input that differs by more is held to its own bound, <see cref="Float32Bound"/>: what float32
+    /// arithmetic can honestly make of that number in that network (wide and deep networks differ by more).</summary>
+    public const double ToleranceFloor = 1e-6;
 
     /// <summary>The sample size when enumerating every input would cost more than <see cref="MaxCrossCheckWork"/>.</summary>
     public const int SampleSize = 16_384;
@@ -28,7 +30,7 @@ public static class OnnxExporter
         ArgumentException.ThrowIfNullOrEmpty(path);
         path = Path.GetFullPath(path);
         byte[] bytes = OnnxModelBuilder.Serialize(network);
-        (long Compared, double MaxDiff) check = default;
+        CrossCheckOutcome check = default;
         SafeFile.Write(path, overwrite, "model.onnx", temp =>
         {
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -38,12 +40,12 @@ public static class OnnxExporter
             }
             using (var predictor = OnnxPredictor.Open(temp))
                 check = CrossCheck(network, predictor, batchSize, progress, cancel);
-            if (!(check.MaxDiff <= Tolerance))
+            if (!check.Passed)
                 throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
-                    $"ONNX Runtime's answers differ from the engine's by up to {check.MaxDiff:0.###e+0} over {check.Compared} inputs, more than {Tolerance:0e+0}; '{path}' was not written.",
-                    check.MaxDiff);
+                    $"ONNX Runtime's answer for {check.WorstInput} differs from the engine's by {check.WorstDiff:0.###e+0}, more than float32 arithmetic allows there ({check.WorstTolerance:0.###e+0}); '{path}' was not written.",
+                    check.WorstDiff);
         });
-        return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, check.Compared, check.MaxDiff, network);
+        return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, check.Compared, check.MaxDiff, network) { Tolerance = check.Tolerance };
     }
 
     /// <summary>The inputs the cross-check runs: all 2^Bits, or a seeded sample (with 0 and the maximum) when that is too much work.</summary>
@@ -66,8 +68,9 @@ public static class OnnxExporter
     }
 
     /// <summary>Runs <paramref name="network"/> in the engine and <paramref name="predictor"/> in ONNX Runtime over
-    /// <see cref="CrossCheckInputs"/>; returns how many inputs were compared and the largest difference (NaN if any).</summary>
-    internal static (long Compared, double MaxDiff) CrossCheck(ParityNetwork network, OnnxPredictor predictor, int batchSize, IProgress<CrossCheckProgress>? progress,
+    /// <see cref="CrossCheckInputs"/> and holds every difference to <see cref="ToleranceFloor"/> or, above it, to that
+    /// input's <see cref="Float32Bound"/>. NaN fails.</summary>
+    internal static CrossCheckOutcome CrossCheck(ParityNetwork network, OnnxPredictor predictor, int batchSize, IProgress<CrossCheckProgress>? progress,
         CancellationToken cancel = default)
     {
         var inputs = CrossCheckInputs(network);
@@ -88,16 +91,28 @@ public static class OnnxExporter
             predictor.PredictRaw(numbers, runtime.AsSpan(start, count), batchSize, cancel);
             progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
         }
-        double max = 0;
+        double max = 0, toleranceAtMax = ToleranceFloor;
         for (int i = 0; i < inputs.Length; i++)
         {
             double d = Math.Abs(engine[i] - runtime[i]);
-            if (double.IsNaN(d)) return (inputs.Length, double.NaN); // fails the tolerance check
-            if (d > max) max = d;
+            if (double.IsNaN(d)) return new CrossCheckOutcome(inputs.Length, double.NaN, ToleranceFloor, false, inputs[i], double.NaN, ToleranceFloor);
+            double tolerance = ToleranceFloor;
+            if (d > ToleranceFloor)
+            {
+                // Only inputs past the floor pay for their own bound: a forward pass with error terms.
+                cancel.ThrowIfCancellationRequested();
+                tolerance = Math.Max(ToleranceFloor, Float32Bound.For(network, inputs[i]));
+                if (!(d <= tolerance)) return new CrossCheckOutcome(inputs.Length, Math.Max(max, d), tolerance, false, inputs[i], d, tolerance);
+            }
+            if (d > max) { max = d; toleranceAtMax = tolerance; }
         }
-        return (inputs.Length, max);
+        return new CrossCheckOutcome(inputs.Length, max, toleranceAtMax, true, -1, 0, 0);
     }
 }
+
+/// <summary>What a cross-check found: inputs compared, the largest difference and the tolerance it was held to;
+/// when it failed, the first input past its tolerance, its difference and that tolerance.</summary>
+internal readonly record struct CrossCheckOutcome(long Compared, double MaxDiff, double Tolerance, bool Passed, long WorstInput, double WorstDiff, double WorstTolerance);
 
 /// <summary>How far an export's cross-check has come: <see cref="Done"/> of <see cref="Total"/> inputs compared,
 /// which are every input of the network when <see cref="Exhaustive"/>, else a seeded sample. <see cref="Work"/>

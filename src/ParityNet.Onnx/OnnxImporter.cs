@@ -12,7 +12,11 @@ namespace ParityNet;
 /// <param name="MaxAbsDifference">The largest |engine − ONNX Runtime| probability over them.</param>
 /// <param name="Foreign">Whether another tool wrote the file (no ParityNet metadata).</param>
 /// <param name="Description">What was read, in a sentence.</param>
-public sealed record OnnxImport(ParityNetwork Network, string Path, long InputsCompared, double MaxAbsDifference, bool Foreign, string Description);
+public sealed record OnnxImport(ParityNetwork Network, string Path, long InputsCompared, double MaxAbsDifference, bool Foreign, string Description)
+{
+    /// <summary>The tolerance the largest difference was held to: <see cref="OnnxExporter.ToleranceFloor"/>, or that input's float32 bound.</summary>
+    public double Tolerance { get; init; } = OnnxExporter.ToleranceFloor;
+}
 
 /// <summary>
 /// Reads a ParityNet ONNX file back into a network. The graph must be exactly the one
@@ -33,7 +37,8 @@ public static class OnnxImporter
     /// <summary>Reads the network in <paramref name="path"/>: a ParityNet file, or a standard MLP another tool
     /// wrote (read as <paramref name="options"/> say). Then ONNX Runtime runs the file and the engine runs the
     /// network over every input up to 16 bits (a seeded sample beyond); unless they agree within
-    /// <see cref="OnnxExporter.Tolerance"/>, no network is returned.</summary>
+    /// <see cref="OnnxExporter.ToleranceFloor"/> or, above it, what float32 arithmetic allows for that input
+    /// (<see cref="Float32Bound"/>), no network is returned.</summary>
     /// <exception cref="OperationCanceledException"><paramref name="cancel"/> was cancelled during the cross-check.</exception>
     public static OnnxImport ImportChecked(string path, ForeignOptions? options = null, IProgress<CrossCheckProgress>? progress = null, CancellationToken cancel = default)
     {
@@ -59,14 +64,14 @@ public static class OnnxImporter
             description = $"{model.ProducerName switch { { Length: > 0 } p => p, _ => "an unnamed tool" }}'s {description}; task {options.Task}, bits {(options.BitOrder == BitOrder.MsbFirst ? "most" : "least")} significant first";
             predictor = OnnxPredictor.FromModel(model, path, options with { OutputKind = logit ? OnnxOutputKind.Logit : OnnxOutputKind.Probability }, null, cancel);
         }
-        (long compared, double maxDiff) check;
+        CrossCheckOutcome check;
         using (predictor)
             check = OnnxExporter.CrossCheck(network, predictor, OnnxPredictor.DefaultBatchSize, progress, cancel);
-        if (!(check.maxDiff <= OnnxExporter.Tolerance))
+        if (!check.Passed)
             throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
-                $"ONNX Runtime's answers for '{path}' differ from the converted network's by up to {check.maxDiff:0.###e+0} over {check.compared} inputs, more than {OnnxExporter.Tolerance:0e+0}, so no network was returned. The file computes something ParityNet's network does not.",
-                check.maxDiff);
-        return new OnnxImport(network, path, check.compared, check.maxDiff, foreign, description);
+                $"ONNX Runtime's answer for {check.WorstInput} from '{path}' differs from the converted network's by {check.WorstDiff:0.###e+0}, more than float32 arithmetic allows there ({check.WorstTolerance:0.###e+0}), so no network was returned. The file computes something ParityNet's network does not.",
+                check.WorstDiff);
+        return new OnnxImport(network, path, check.Compared, check.MaxDiff, foreign, description) { Tolerance = check.Tolerance };
     }
 
     /// <summary>Reads a network from a model's bytes without running it; <paramref name="source"/> names it in errors.</summary>
