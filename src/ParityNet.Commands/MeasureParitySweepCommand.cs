@@ -37,7 +37,7 @@ public sealed class MeasureParitySweepCommand : PSCmdlet
         if (ParameterSetName != InputSet || InputObject is null) return;
         try
         {
-            _results.Add(Resolve(InputObject));
+            _results.Add(SweepResultInput.Resolve(InputObject));
         }
         catch (ParityNetException ex)
         {
@@ -63,42 +63,5 @@ public sealed class MeasureParitySweepCommand : PSCmdlet
             }
         }
         WriteObject(SweepSummary.Of(_results, Over), enumerateCollection: true);
-    }
-
-    /// <summary>A result as it arrives: live, deserialized (Import-Clixml, Receive-Job, Invoke-Command) or from ConvertFrom-Json.</summary>
-    internal static SweepResult Resolve(object input)
-    {
-        object raw = input is PSObject pso ? pso.BaseObject : input;
-        if (raw is SweepResult live) return live;
-        var o = PSObject.AsPSObject(input);
-        object? Get(string name) => o.Properties[name]?.Value is { } v ? v is PSObject p ? p.BaseObject : v : null;
-        try
-        {
-            string key = Get("Key") as string ?? throw new FormatException("it has no Key");
-            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
-            switch (Get("Settings"))
-            {
-                case IDictionary d:
-                    foreach (DictionaryEntry e in d) settings[e.Key.ToString()!] = System.Convert.ToString(e.Value is PSObject ep ? ep.BaseObject : e.Value, CultureInfo.InvariantCulture) ?? "";
-                    break;
-                case { } other:
-                    foreach (var p in PSObject.AsPSObject(other).Properties) settings[p.Name] = System.Convert.ToString(p.Value, CultureInfo.InvariantCulture) ?? "";
-                    break;
-            }
-            string expected = string.Join(";", settings.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
-            if (expected != key) throw new FormatException($"its Key '{key}' does not match its Settings");
-            double Number(string name) => LanguagePrimitives.ConvertTo<double>(Get(name) ?? throw new FormatException($"it has no {name}"));
-            var wall = Get("WallTime") switch { TimeSpan t => t, string s => TimeSpan.Parse(s, CultureInfo.InvariantCulture), { } v => TimeSpan.FromMilliseconds(LanguagePrimitives.ConvertTo<double>(v)), null => TimeSpan.Zero };
-            var finished = Get("Finished") switch { DateTimeOffset d => d, DateTime d => new DateTimeOffset(d), { } v => DateTimeOffset.Parse(v.ToString()!, CultureInfo.InvariantCulture), null => default };
-            return new SweepResult(key, settings, (int)Number("Bits"), (int)Number("EpochsRun"),
-                LanguagePrimitives.ConvertTo<StopReason>(Get("StopReason") ?? throw new FormatException("it has no StopReason")),
-                Number("FinalLoss"), Number("FinalAccuracy"), wall, Get("Worker")?.ToString() ?? "", (int)Number("Attempts"), finished,
-                fromFile: Get("FromFile") is true);
-        }
-        catch (Exception ex) when (ex is FormatException or PSInvalidCastException or InvalidCastException or OverflowException)
-        {
-            throw new ParityNetException(ErrorIds.SweepResultLine, ParityErrorKind.InvalidData,
-                $"This is not a sweep result: {ex.Message}. Give the objects Invoke-ParitySweep outputs, or its result file with -Path.", input);
-        }
     }
 }

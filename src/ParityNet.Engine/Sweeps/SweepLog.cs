@@ -171,7 +171,7 @@ public sealed class SweepLog : IDisposable
             Enum.Parse<StopReason>((string?)o["stopReason"] ?? throw new FormatException("No stopReason.")),
             Number("finalLoss"), Number("finalAccuracy"), TimeSpan.FromMilliseconds(Number("wallTimeMs")),
             (string?)o["worker"] ?? "", (int)Number("attempts"),
-            DateTimeOffset.Parse((string?)o["finished"] ?? throw new FormatException("No finished time."), CultureInfo.InvariantCulture), fromFile: true);
+            DateTime.Parse((string?)o["finished"] ?? throw new FormatException("No finished time."), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), fromFile: true);
     }
 
     /// <inheritdoc/>

@@ -8,7 +8,7 @@ public sealed class SweepResult
 {
     /// <summary>Makes a result; <paramref name="settings"/> are the point's, by name, as its key writes them.</summary>
     public SweepResult(string key, IReadOnlyDictionary<string, string> settings, int bits, int epochsRun, StopReason stopReason,
-        double finalLoss, double finalAccuracy, TimeSpan wallTime, string worker, int attempts, DateTimeOffset finished, ParityNetwork? network = null,
+        double finalLoss, double finalAccuracy, TimeSpan wallTime, string worker, int attempts, DateTime finished, ParityNetwork? network = null,
         bool fromFile = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
@@ -23,7 +23,7 @@ public sealed class SweepResult
         WallTime = wallTime;
         Worker = worker ?? "";
         Attempts = attempts;
-        Finished = finished;
+        Finished = finished.Kind == DateTimeKind.Utc ? finished : finished.ToUniversalTime();
         Network = network;
         FromFile = fromFile;
     }
@@ -36,7 +36,7 @@ public sealed class SweepResult
         var history = trained.History ?? throw new ArgumentException("The network was not trained.", nameof(trained));
         return new SweepResult(point.Key, point.Settings.ToDictionary(p => p.Key, p => SweepPoint.Text(p.Value)), trained.Bits,
             history.EpochsRun, history.StopReason, history.FinalLoss, history.FinalAccuracy, history.WallTime, worker, attempts,
-            DateTimeOffset.UtcNow, keepNetwork ? trained : null);
+            DateTime.UtcNow, keepNetwork ? trained : null);
     }
 
     /// <summary>The point's identity (<see cref="SweepPoint.Key"/>).</summary>
@@ -73,7 +73,7 @@ public sealed class SweepResult
     public int Attempts { get; }
 
     /// <summary>When it finished (UTC).</summary>
-    public DateTimeOffset Finished { get; }
+    public DateTime Finished { get; }
 
     /// <summary>Whether the result was read back from a result file (an earlier run of the sweep) rather than trained now.</summary>
     public bool FromFile { get; }
