@@ -262,3 +262,27 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
         }
     }
 }
+
+Describe 'The README''s parity table through the module (tools/ParityTable.ps1)' {
+    It 'gives the same epochs per seed as the committed held-out table, on a slice: N = 2 … 6, seeds 21 … 25, both recipes' {
+        $root = Split-Path $manifest
+        $committed = @{}
+        foreach ($line in Get-Content (Join-Path $root 'bench/results/parity-heldout-03d52f5afe42.txt')) {
+            if ($line -match '^\[(lesson|best) N=(\d+) seed (\d+)\] (solved|not solved) after (\d+) epochs') {
+                $committed["$($Matches[1]) $($Matches[2]) $($Matches[3])"] = @{ Epochs = [int]$Matches[5]; Solved = $Matches[4] -eq 'solved' }
+            }
+        }
+        $output = & (Join-Path $root 'tools/ParityTable.ps1') -MinBits 2 -MaxBits 6 -Seeds 5 -FirstSeed 21 -ManifestPath $manifest -PassThru
+        $results = @($output | Where-Object { $_ -is [ParityNet.SweepResult] })
+        $results | Should -HaveCount 50
+        foreach ($r in $results) {
+            $recipe = if ($r.Settings.Activation -eq 'ReLU') { 'best' } else { 'lesson' }
+            $expected = $committed["$recipe $($r.Settings.Bits) $($r.Settings.Seed)"]
+            $expected | Should -Not -BeNullOrEmpty -Because $r.Key
+            $r.EpochsRun | Should -Be $expected.Epochs -Because $r.Key
+            $r.Solved | Should -Be $expected.Solved -Because $r.Key
+        }
+        $table = @($output | Where-Object { $_ -is [string] })
+        $table | Should -Contain '| best | 6 | 128 | 5/5 | 100% | 56 | 35–76 |'
+    }
+}
