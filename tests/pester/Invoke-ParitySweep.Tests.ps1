@@ -101,6 +101,14 @@ Describe 'Invoke-ParitySweep on local runspaces' {
         Get-Bits $fromJob.Network | Should -Be (Get-Bits (Invoke-Serial @{ Bits = 4; Seed = 7; Epochs = 50 }))
     }
 
+    It 'the networks a sweep keeps chart with Export-TrainingChart, one run each, labelled by a script block' {
+        $png = Join-Path $TestDrive 'alphas.png'
+        $chart = Invoke-ParitySweep -Grid @{ Bits = 4; Alpha = 0.1, 2 } -Fixed @{ Epochs = 100 } -KeepNetwork |
+            ForEach-Object Network | Export-TrainingChart $png -Label { "alpha $($_.History.Alpha)" }
+        Test-Path $png | Should -BeTrue
+        (Get-Item $png).Length | Should -BeGreaterThan 1000
+    }
+
     It 'Measure-ParitySweep groups by the settings less the seed: solved fraction, median and range of the solved' {
         $results = Invoke-ParitySweep -Grid @{ Bits = 3; Alpha = 0.1, 2; Seed = 1..5 } -Fixed @{ Epochs = 400 }
         $summary = $results | Measure-ParitySweep
