@@ -12,7 +12,7 @@
     # Loaded before the types file, which names their types (TargetTypeForDeserialization).
     RequiredAssemblies   = @('module/bin/ParityNet.Engine.dll', 'module/bin/ParityNet.Onnx.dll', 'module/bin/ParityNet.Commands.dll')
     TypesToProcess       = @('module/ParityNet.types.ps1xml')
-    CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork', 'Export-NetworkOnnx', 'Import-NetworkOnnx', 'Export-TrainingChart', 'Trace-ParityNetwork', 'Export-NetworkDiagram')
+    CmdletsToExport      = @('New-ParityNetwork', 'Invoke-NetworkTraining', 'Test-Parity', 'Get-ParityNetwork', 'Export-NetworkOnnx', 'Import-NetworkOnnx', 'Export-TrainingChart', 'Trace-ParityNetwork', 'Export-NetworkDiagram', 'Invoke-ParitySweep', 'Measure-ParitySweep')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

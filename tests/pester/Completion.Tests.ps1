@@ -30,7 +30,7 @@ Describe 'Tab completion of enum-like parameters' {
         foreach ($command in Get-Command -Module ParityNet) {
             foreach ($parameter in $command.Parameters.Values) {
                 if ($parameter.ParameterType -ne [string] -or $parameter.Name -in [System.Management.Automation.PSCmdlet]::CommonParameters) { continue }
-                $parameter.Name | Should -BeIn @('Path', 'OnnxPath', 'Title') -Because "$($command.Name) -$($parameter.Name) is a free string (a path or a title), else it needs a completer"
+                $parameter.Name | Should -BeIn @('Path', 'OnnxPath', 'Title', 'ResultPath', 'ModulePath') -Because "$($command.Name) -$($parameter.Name) is a free string (a path or a title), else it needs a completer"
             }
         }
     }

@@ -114,7 +114,9 @@ Describe 'The manifest' {
         $data.CmdletsToExport | Should -Contain 'Export-TrainingChart'
         $data.CmdletsToExport | Should -Contain 'Trace-ParityNetwork'
         $data.CmdletsToExport | Should -Contain 'Export-NetworkDiagram'
-        $data.CmdletsToExport.Count | Should -Be 9
+        $data.CmdletsToExport | Should -Contain 'Invoke-ParitySweep'
+        $data.CmdletsToExport | Should -Contain 'Measure-ParitySweep'
+        $data.CmdletsToExport.Count | Should -Be 11
         $data.FunctionsToExport.Count | Should -Be 0
         $data.PowerShellVersion | Should -Not -BeNullOrEmpty
         $data.CompatiblePSEditions | Should -Be @('Core')

@@ -142,6 +142,21 @@ public static class ErrorIds
     /// <summary>A model answered NaN, or (read as a probability) a number outside [0, 1].</summary>
     public const string OutputNotProbability = "ParityNet.OnnxOutputNotProbability";
 
+    // Sweeps.
+
+    /// <summary>A sweep point names a setting no cmdlet has, or gives a value the engine refuses.</summary>
+    public const string SweepInvalidPoint = "ParityNet.SweepInvalidPoint";
+    /// <summary>A remote session given to a sweep cannot load ParityNet.</summary>
+    public const string SweepModuleMissing = "ParityNet.SweepModuleMissing";
+    /// <summary>A sweep's worker failed in the middle of a point (the point is run again elsewhere).</summary>
+    public const string SweepWorkerFailed = "ParityNet.SweepWorkerFailed";
+    /// <summary>A sweep point's training failed (the error of Invoke-NetworkTraining, on that point).</summary>
+    public const string SweepPointFailed = "ParityNet.SweepPointFailed";
+    /// <summary>Every worker of a sweep failed, so points were left unrun.</summary>
+    public const string SweepNoWorkers = "ParityNet.SweepNoWorkers";
+    /// <summary>A line of a sweep's result file could not be read back (its point is run again).</summary>
+    public const string SweepResultLine = "ParityNet.SweepResultLine";
+
     // Charts.
 
     /// <summary>An input to Export-TrainingChart has no training history to draw.</summary>
