@@ -10,7 +10,8 @@ namespace ParityNet;
 ///   σz_k = √(Σ_j (W_jk·σ_j)² + u²·(Σ_j (W_jk·a_j)² + Σ_i P_i²))  errors carried in, and float32's own: each weight's
 ///                                                              rounding, and each addition's (u = 2^-24)
 ///   σ_k  = |f'(z_k)|·σz_k + ε                                 the activation passes it on, plus its own error
-///   bound = max(1e-6, λ·σ_output)
+///   bound = max(1e-6, λ·σ_output), and never past 0.01 (OnnxExporter.ToleranceCeiling): a network that float32
+///           cannot hold that closely is not the network the file holds
 /// </code>
 /// Each addition rounds its partial sum, so sums whose terms share a sign (partial sums growing with n) get the
 /// larger error they really have, and sums of mixed signs the smaller. Using the slope where the unit sits (a

@@ -12,6 +12,10 @@ public static class OnnxExporter
     /// arithmetic can honestly make of that number in that network (wide and deep networks differ by more).</summary>
     public const double ToleranceFloor = 1e-6;
 
+    /// <summary>The most any answer may differ, whatever float32's bound: past it the float32 file does not compute
+    /// the network (its weights cancel beyond float32's 24 bits), and the export fails rather than write it.</summary>
+    public const double ToleranceCeiling = 1e-2;
+
     /// <summary>The sample size when enumerating every input would cost more than <see cref="MaxCrossCheckWork"/>.</summary>
     public const int SampleSize = 16_384;
 
@@ -42,7 +46,10 @@ public static class OnnxExporter
                 check = CrossCheck(network, predictor, batchSize, progress, cancel);
             if (!check.Passed)
                 throw new ParityNetException(ErrorIds.CrossCheckFailed, ParityErrorKind.InvalidData,
-                    $"ONNX Runtime's answer for {check.WorstInput} differs from the engine's by {check.WorstDiff:0.###e+0}, more than float32 arithmetic allows there ({check.WorstTolerance:0.###e+0}); '{path}' was not written.",
+                    $"ONNX Runtime's answer for {check.WorstInput} differs from the engine's by {check.WorstDiff:0.###e+0}, more than " +
+                    (check.WorstTolerance >= ToleranceCeiling
+                        ? $"the {ToleranceCeiling:0.##} any answer may be off: in float32, as ONNX holds it, this network computes something else (its weights and biases cancel beyond float32's 24 bits; train it with smaller weights, e.g. a smaller -Alpha)"
+                        : $"float32 arithmetic allows there ({check.WorstTolerance:0.###e+0})") + $"; '{path}' was not written.",
                     check.WorstDiff);
         });
         return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, check.Compared, check.MaxDiff, network) { Tolerance = check.Tolerance };
@@ -101,7 +108,7 @@ public static class OnnxExporter
             {
                 // Only inputs past the floor pay for their own bound: a forward pass with error terms.
                 cancel.ThrowIfCancellationRequested();
-                tolerance = Math.Max(ToleranceFloor, Float32Bound.For(network, inputs[i]));
+                tolerance = Math.Min(ToleranceCeiling, Math.Max(ToleranceFloor, Float32Bound.For(network, inputs[i])));
                 if (!(d <= tolerance)) return new CrossCheckOutcome(inputs.Length, Math.Max(max, d), tolerance, false, inputs[i], d, tolerance);
             }
             if (d > max) { max = d; toleranceAtMax = tolerance; }
