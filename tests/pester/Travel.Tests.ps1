@@ -225,45 +225,18 @@ Describe 'A tampered or incomplete network is refused by name' {
 Describe 'Invoke-Command over SSH remoting (loopback)' {
     BeforeAll {
         # A private sshd on a loopback port, with its own host key, config and authorized key in
-        # $TestDrive; nothing of the system's SSH set-up is touched. Skipped, saying why, where it cannot start.
-        $script:skip = $null
-        $sshd = Get-Command sshd -ErrorAction Ignore
-        if (-not $sshd) { $sshd = Get-Item /usr/sbin/sshd -ErrorAction Ignore }
-        $ssh = Get-Command ssh -ErrorAction Ignore
-        if (-not $sshd -or -not $ssh) { $script:skip = 'openssh-server is not installed (apt-get install -y openssh-server)'; return }
-        # sshd insists on its privilege-separation folder, a system path these tests never create (.ci/run does).
-        if (-not (Test-Path /run/sshd)) { $script:skip = 'sshd needs its privilege-separation folder /run/sshd, a system path the tests do not create (.ci/run makes it; or: mkdir /run/sshd)'; return }
-        $dir = Join-Path $TestDrive 'sshd'
-        $null = New-Item -ItemType Directory $dir
-        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'host_key') | Out-Null
-        & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $dir 'client_key') | Out-Null
-        Copy-Item (Join-Path $dir 'client_key.pub') (Join-Path $dir 'authorized_keys')
-        & chmod 600 (Join-Path $dir 'authorized_keys') (Join-Path $dir 'client_key') (Join-Path $dir 'host_key')
-        # The subsystem runs this very pwsh (a dotnet tool: dotnet pwsh.dll).
-        $process = [Environment]::ProcessPath
-        $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-        $subsystem = if ((Split-Path $process -Leaf) -like 'dotnet*') { "$process $pwshDll -sshs -NoLogo -NoProfile" } else { "$process -sshs -NoLogo -NoProfile" }
-        $wrapper = Join-Path $dir 'pwsh-subsystem.sh'
-        Set-Content $wrapper "#!/bin/sh`nexport NO_COLOR=1 POWERSHELL_TELEMETRY_OPTOUT=1 ORT_DISABLE_TELEMETRY=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_ROOT='$([IO.Path]::GetDirectoryName($process))' HOME='$HOME'`nexec $subsystem`n"
-        & chmod 755 $wrapper
-        $script:port = Get-Random -Minimum 20000 -Maximum 60000
-        $config = Join-Path $dir 'sshd_config'
-        @(
-            "Port $port", 'ListenAddress 127.0.0.1', "HostKey $dir/host_key", "PidFile $dir/sshd.pid",
-            "AuthorizedKeysFile $dir/authorized_keys", 'PasswordAuthentication no', 'PubkeyAuthentication yes',
-            'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', "Subsystem powershell $wrapper"
-        ) | Set-Content $config
-        & $sshd.Source -f $config -E (Join-Path $dir 'sshd.log') 2>&1 | Out-Null
-        if ($LASTEXITCODE -ne 0) { $script:skip = "sshd could not be started here (exit $LASTEXITCODE): $(Get-Content (Join-Path $dir 'sshd.log') -Raw -ErrorAction Ignore)"; return }
-        $script:pidFile = Join-Path $dir 'sshd.pid'
-        $deadline = [DateTime]::UtcNow.AddSeconds(10)
-        while (-not (Test-Path $pidFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        $script:key = Join-Path $dir 'client_key'
-        $script:options = @{ StrictHostKeyChecking = 'no'; UserKnownHostsFile = (Join-Path $dir 'known_hosts'); IdentitiesOnly = 'yes'; LogLevel = 'ERROR' }
-        $script:user = [Environment]::UserName
+        # $TestDrive (helpers/Sshd.ps1); nothing of the system's SSH set-up is touched. Skipped, saying why, where it cannot start.
+        . "$PSScriptRoot/helpers/Sshd.ps1"
+        $script:skip = Get-SshdSkipReason
+        if ($skip) { return }
+        $script:sshd = Start-LoopbackSshd (Join-Path $TestDrive 'sshd')
+        $script:port = $sshd.Port
+        $script:key = $sshd.KeyFilePath
+        $script:options = $sshd.Options
+        $script:user = $sshd.UserName
     }
     AfterAll {
-        if ($pidFile -and (Test-Path $pidFile)) { Stop-Process -Id ([int](Get-Content $pidFile)) -ErrorAction Ignore }
+        if (-not $skip) { Stop-LoopbackSshd $sshd }
     }
 
     It 'a network trained on the other side of Invoke-Command -HostName comes back whole: every cmdlet takes it, and a cast makes it live and bit-identical' {

@@ -3,6 +3,7 @@
 BeforeAll {
     Import-Module $env:PARITYNET_MANIFEST
     . "$PSScriptRoot/helpers/Bounded.ps1"
+    . "$PSScriptRoot/helpers/Stop.ps1"
     . "$PSScriptRoot/OnnxTestHelpers.ps1"
     $script:net = New-TrainedNetwork -Bits 4 -HiddenSize 3 -Epochs 200
 }
@@ -51,22 +52,6 @@ Describe 'Titles and labels are bounded' {
 }
 
 Describe 'Ctrl+C in Trace-ParityNetwork, Export-NetworkDiagram and Export-TrainingChart' {
-    BeforeAll {
-        function Stop-After([string] $Script, [int] $AfterMs) {
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$($env:PARITYNET_MANIFEST)'").AddStatement().AddScript($Script)
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
-            Start-Sleep -Milliseconds $AfterMs
-            $finishedFirst = $handle.IsCompleted
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $result = [pscustomobject]@{ FinishedFirst = $finishedFirst; StopSeconds = $clock.Elapsed.TotalSeconds; State = "$($ps.InvocationStateInfo.State)"; Output = @($output) }
-            $ps.Dispose()
-            $result
-        }
-    }
-
     It 'Trace-ParityNetwork on a wide network stops within a number, keeping the traces already made' {
         # A 16-4096-4096-1 network: each number's trace (every synapse's contribution and step) takes about a second.
         $stop = Stop-After '$n = New-ParityNetwork -Bits 16 -HiddenSize 4096, 4096; 0..100 | Trace-ParityNetwork -Network $n | ForEach-Object Number' 6000

@@ -6,6 +6,7 @@
 BeforeAll {
     Import-Module $env:PARITYNET_MANIFEST
     . "$PSScriptRoot/helpers/Bounded.ps1"
+    . "$PSScriptRoot/helpers/Stop.ps1"
     $script:hostile = Join-Path $PSScriptRoot '../ParityNet.Onnx.Tests/corpus/hostile' | Resolve-Path | Select-Object -ExpandProperty Path
     $script:maker = Join-Path $hostile 'make_hostile.py'
     $script:python = '/usr/bin/python3'
@@ -179,32 +180,11 @@ Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary
             & $python $maker $wide 'gemm-wide' 4096 16
         }
 
-        # Starts $Script in a runspace, waits $AfterMs, stops it; returns how long Stop took and what was output.
-        function Stop-After([string] $Script, [int] $AfterMs = 2500) {
-            $ps = [powershell]::Create()
-            $null = $ps.AddScript("Import-Module '$($env:PARITYNET_MANIFEST)'").AddStatement().AddScript($Script)
-            $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
-            $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
-            Start-Sleep -Milliseconds $AfterMs
-            $finishedFirst = $handle.IsCompleted
-            $clock = [Diagnostics.Stopwatch]::StartNew()
-            $ps.Stop()
-            $clock.Stop()
-            $result = [pscustomobject]@{
-                FinishedFirst = $finishedFirst
-                StopSeconds   = $clock.Elapsed.TotalSeconds
-                State         = "$($ps.InvocationStateInfo.State)"
-                Output        = @($output)
-                Temporary     = @(Get-ChildItem $stopDir -Force -Filter '*.tmp')
-            }
-            $ps.Dispose()
-            $result
-        }
     }
 
     It 'Import-NetworkOnnx: stopped in its cross-check; the network imported before it is kept' {
         if ($noOnnx) { Set-ItResult -Skipped -Because $noOnnx; return }
-        $stop = Stop-After "'$small', '$wide' | Import-NetworkOnnx"
+        $stop = Stop-After "'$small', '$wide' | Import-NetworkOnnx" -Folder $stopDir
         $stop.FinishedFirst | Should -BeFalse -Because 'the wide cross-check takes several seconds'
         $stop.StopSeconds | Should -BeLessThan 2
         $stop.State | Should -Be 'Stopped'
@@ -214,7 +194,7 @@ Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary
 
     It 'Test-Parity -OnnxPath: stopped mid-run; the answers already written are kept' {
         if ($noOnnx) { Set-ItResult -Skipped -Because $noOnnx; return }
-        $stop = Stop-After "0..65535 | Test-Parity -OnnxPath '$wide'" 3000
+        $stop = Stop-After "0..65535 | Test-Parity -OnnxPath '$wide'" 3000 -Folder $stopDir
         $stop.FinishedFirst | Should -BeFalse
         $stop.StopSeconds | Should -BeLessThan 2
         $stop.State | Should -Be 'Stopped'
@@ -225,7 +205,7 @@ Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary
 
     It 'Export-NetworkOnnx: stopped in its cross-check; no file, no temporary file' {
         $target = Join-Path $stopDir 'export.onnx'
-        $stop = Stop-After "New-ParityNetwork -Bits 16 -HiddenSize 2048, 2048 -Seed 3 | Export-NetworkOnnx '$target'" 4000
+        $stop = Stop-After "New-ParityNetwork -Bits 16 -HiddenSize 2048, 2048 -Seed 3 | Export-NetworkOnnx '$target'" 4000 -Folder $stopDir
         $stop.FinishedFirst | Should -BeFalse
         $stop.StopSeconds | Should -BeLessThan 2
         $stop.State | Should -Be 'Stopped'
