@@ -88,6 +88,7 @@ public sealed class SweepLog : IDisposable
             bool torn = end < 0;
             int stop = torn ? bytes.Length : end;
             string text = Encoding.UTF8.GetString(bytes, start, stop - start).TrimEnd('\r');
+            if (line == 1) text = text.TrimStart('\uFEFF'); // a byte-order mark an editor added
             start = stop + 1;
             if (!torn) keep = start;
             if (text.Trim().Length == 0) continue;
