@@ -1,7 +1,9 @@
 using System.Collections;
 using System.Globalization;
 using System.Management.Automation;
+using System.Management.Automation.Runspaces;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 
 namespace ParityNet.Commands;
 
@@ -12,10 +14,52 @@ namespace ParityNet.Commands;
 /// others; the first that does not fit is named in a <see cref="ErrorIds.InvalidNetwork"/> error, so
 /// a tampered, cut or incomplete object never becomes a silently different network.
 /// </summary>
+/// <remarks>
+/// Reading is linear in what the bag holds and bounded, because a serialized form can describe far more than
+/// it spells out: a Clixml <c>&lt;Ref&gt;</c> names an object or list written earlier, any number of times, and
+/// PowerShell's deserializer hands each ParityNet object to the converter on its own. So: every list is read
+/// once per reading (a queue or other collection is copied once, never enumerated again per entry); a
+/// deserialized ParityNet object is converted once, and a <c>&lt;Ref&gt;</c> to it gives the same live object;
+/// and one input reads at most <see cref="MaxEntries"/> list entries, a list counted each time it is read, where
+/// an input is one reading together with every other deserialized object that reads one of its long lists
+/// (see <see cref="Input"/>).
+/// </remarks>
 internal static class Serialized
 {
     private const string Fix =
         "Give the object Export-Clixml, Receive-Job or ConvertTo-Json -Depth 6 made from it, unchanged, or make the network again with New-ParityNetwork.";
+
+    /// <summary>
+    /// The most list entries one input reads: what the largest network the engine accepts holds when written
+    /// out whole, with room to spare, so that no network ParityNet makes is refused. Its weights twice (the
+    /// Weights matrices and WeightValues) and its biases once, at most 2 × <see cref="EngineLimits.MaxParameters"/>;
+    /// an entry per row of each matrix, at most the inputs of every layer; three curves of
+    /// <see cref="EngineLimits.MaxRecordedEpochs"/>; and 4096 for the short lists and field look-ups. About 83.7 million.
+    /// </summary>
+    public const long MaxEntries = 2 * EngineLimits.MaxParameters
+        + EngineLimits.MaxBits + (long)EngineLimits.MaxHiddenLayers * EngineLimits.MaxHiddenSize
+        + 3L * EngineLimits.MaxRecordedEpochs
+        + 4096;
+
+    /// <summary>Lists longer than this join the readings that read them into one input. The only list PowerShell's
+    /// serializer shares between different ParityNet objects is shorter: a spec's hidden sizes (networks trained
+    /// from one network share its spec), at most <see cref="EngineLimits.MaxHiddenLayers"/> long; so a file of many
+    /// networks is as many inputs, each with the whole budget.</summary>
+    private const int SharedLength = EngineLimits.MaxHiddenLayers;
+
+    // What became of each deserialized ParityNet object: its live object or its error. PowerShell's deserializer
+    // hands a <Ref> to an object it has read already back as that same deserialized object, and rehydrates it
+    // again: without this, one network and thousands of <Ref>s to it would become thousands of networks (and one
+    // that fails late, thousands of failed readings). Export-Clixml wrote a <Ref> because it was one object, and
+    // live ParityNet objects are immutable, so one live object is the faithful answer. Bags from JSON or scripts
+    // are read afresh each time: a script may change them between uses.
+    private static readonly ConditionalWeakTable<object, Outcome> s_outcomes = new();
+
+    // The input that read each long list of a deserialized object, and the lock over every input's count.
+    private static readonly ConditionalWeakTable<object, Input> s_readers = new();
+    private static readonly object s_inputs = new();
+
+    private static int s_reported;
 
     /// <summary>Whether <paramref name="value"/> is a property bag (deserialized, from JSON, or a hashtable) rather than a live object.</summary>
     public static bool IsBag(object? value) => value switch
@@ -39,7 +83,7 @@ internal static class Serialized
                 if (name == "Deserialized.ParityNet.OnnxExportResult") return typeof(OnnxExportResult);
             }
         }
-        var fields = new Bag(bag, "");
+        var fields = new Bag(bag, "", new Reading());
         if (fields.Has("Weights") || fields.Has("Spec")) return typeof(ParityNetwork);
         if (fields.Has("InputsCompared") || fields.Has("MaxAbsDifference")) return typeof(OnnxExportResult);
         if (fields.Has("RecordedEpochs") || fields.Has("StopReason")) return typeof(TrainingHistory);
@@ -48,19 +92,75 @@ internal static class Serialized
     }
 
     /// <summary>The live object of type <paramref name="type"/> that <paramref name="bag"/> describes.</summary>
-    /// <exception cref="ParityNetException"><see cref="ErrorIds.InvalidNetwork"/>, naming the field.</exception>
+    /// <exception cref="ParityNetException"><see cref="ErrorIds.InvalidNetwork"/>, naming the field;
+    /// <see cref="ErrorIds.InputTooLarge"/>, when reading it would take more than any network ParityNet makes.</exception>
     public static object To(Type type, object bag)
     {
-        if (type == typeof(ParityNetwork)) return Network(new Bag(bag, ""));
-        if (type == typeof(TrainingHistory)) return History(new Bag(bag, ""), "");
-        if (type == typeof(ParityPrediction)) return Prediction(new Bag(bag, ""));
-        if (type == typeof(OnnxExportResult)) return ExportResult(new Bag(bag, ""));
+        var root = new Bag(bag, "", new Reading());
+        if (type == typeof(ParityNetwork)) return Network(root);
+        if (type == typeof(TrainingHistory)) return History(root);
+        if (type == typeof(ParityPrediction)) return Prediction(root);
+        if (type == typeof(OnnxExportResult)) return ExportResult(root);
         throw new ArgumentException($"ParityNet cannot rehydrate a {type.FullName}.", nameof(type));
     }
 
-    private static ParityNetwork Network(Bag bag)
+    /// <summary>True once for a deserialized ParityNet object whose conversion failed: the first time its error
+    /// is to be reported, so that a file's <c>&lt;Ref&gt;</c>s to it do not repeat the report.</summary>
+    public static bool FirstReport(object bag) =>
+        DeserializedKey(bag) is { } key && s_outcomes.TryGetValue(key, out var outcome) && outcome.Error is not null
+        && Interlocked.Exchange(ref outcome.Reported, 1) == 0;
+
+    /// <summary>How many deserialized objects this process has reported unconverted, this one included.</summary>
+    public static int Reported() => Interlocked.Increment(ref s_reported);
+
+    private static ParityNetwork Network(Bag bag) => Once(bag, ReadNetwork);
+
+    private static TrainingHistory History(Bag bag) => Once(bag, ReadHistory);
+
+    private static ParityPrediction Prediction(Bag bag) => Once(bag, ReadPrediction);
+
+    private static OnnxExportResult ExportResult(Bag bag) => Once(bag, ReadExportResult);
+
+    /// <summary>The live object <paramref name="bag"/> holds or describes. A deserialized object is read once, its
+    /// long lists joining its input with any other that read them; after that its live object, or its error, is
+    /// the answer.</summary>
+    private static T Once<T>(Bag bag, Func<Bag, T> read) where T : class
     {
-        if (bag.Live<ParityNetwork>() is { } live) return live;
+        if (bag.Live<T>() is { } live) return live;
+        if (DeserializedKey(bag.Raw) is not { } key) return read(bag);
+        if (s_outcomes.TryGetValue(key, out var known))
+        {
+            if (known.Error is not null) throw known.Error;
+            if (known.Live is T same) return same;
+        }
+        var reading = bag.Reading;
+        bool tracked = reading.Tracked;
+        reading.Tracked = true;
+        reading.Begin();
+        try
+        {
+            T result = read(bag);
+            s_outcomes.AddOrUpdate(key, new Outcome(result, null));
+            return result;
+        }
+        catch (ParityNetException ex)
+        {
+            s_outcomes.AddOrUpdate(key, new Outcome(null, ex));
+            throw;
+        }
+        finally
+        {
+            reading.Tracked = tracked;
+        }
+    }
+
+    // A deserialized ParityNet object (from PowerShell's serializer), by identity; null for anything else.
+    private static object? DeserializedKey(object? value) =>
+        value is PSObject { BaseObject: PSCustomObject } pso && pso.TypeNames.Count > 0
+        && pso.TypeNames[0].StartsWith("Deserialized.ParityNet.", StringComparison.Ordinal) ? pso : null;
+
+    private static ParityNetwork ReadNetwork(Bag bag)
+    {
         var specBag = bag.Object("Spec");
         var spec = new NetworkSpec
         {
@@ -97,8 +197,9 @@ internal static class Serialized
         int layers = sizes.Length - 1;
         // The matrices (Weights), or, where ConvertTo-Json's default depth cut them to text, the flat rows
         // (WeightValues); when both are whole they must agree.
-        var weights = WeightsFromMatrices(bag, sizes, layers);
-        var flat = bag.Has("WeightValues") ? WeightsFromFlat(bag, sizes, layers, required: weights is null) : null;
+        bool hasFlat = bag.Has("WeightValues");
+        var weights = WeightsFromMatrices(bag, sizes, layers, hasFlat);
+        var flat = hasFlat ? WeightsFromFlat(bag, sizes, layers, required: weights is null) : null;
         if (weights is null) weights = flat ?? throw Invalid(bag.Path("Weights"), "is cut to text and there are no WeightValues; use ConvertTo-Json -Depth 6");
         else if (flat is not null)
             for (int l = 0; l < layers; l++)
@@ -111,16 +212,16 @@ internal static class Serialized
         var biases = new double[layers][];
         for (int l = 0; l < layers; l++)
         {
-            var layer = bag.Item("Biases", l);
-            var cells = layer.AsList();
+            var layer = biasList[l];
+            var cells = layer.Items();
             int expected = spec.HasBias ? sizes[l + 1] : 0;
             if (cells.Count != expected)
                 throw Invalid(layer.Where, spec.HasBias ? $"has {cells.Count} biases, not {expected}" : $"has {cells.Count} biases, but HasBias is false");
             biases[l] = new double[expected];
-            for (int i = 0; i < expected; i++) biases[l][i] = layer.Item(i).AsFiniteDouble();
+            for (int i = 0; i < expected; i++) biases[l][i] = cells[i].AsFiniteDouble();
         }
         var historyValue = bag.Value("History");
-        var history = historyValue.IsNull ? null : History(historyValue.AsBag(), "History");
+        var history = historyValue.IsNull ? null : History(historyValue.AsBag());
         bag.Same("IsTrained", history is not null, v => v.AsBool());
         try
         {
@@ -133,7 +234,7 @@ internal static class Serialized
     }
 
     // The weights from the Weights matrices; null when ConvertTo-Json cut them to text (a flat copy may stand in).
-    private static double[][]? WeightsFromMatrices(Bag bag, int[] sizes, int layers)
+    private static double[][]? WeightsFromMatrices(Bag bag, int[] sizes, int layers, bool hasFlat)
     {
         var weightList = bag.List("Weights");
         if (weightList.Count != layers)
@@ -141,24 +242,25 @@ internal static class Serialized
         var weights = new double[layers][];
         for (int l = 0; l < layers; l++)
         {
-            var item = bag.Item("Weights", l);
+            var item = weightList[l];
             if (item.IsText) return null;
             var matrix = item.AsBag();
             int rows = matrix.Int("Rows"), columns = matrix.Int("Columns");
             if (rows != sizes[l] || columns != sizes[l + 1])
                 throw Invalid(matrix.Path("Rows"), $"and Columns say {rows}x{columns}; layer {l} of a {string.Join("-", sizes)} network is {sizes[l]}x{sizes[l + 1]}");
             var valuesField = matrix.Value("Values");
-            if (valuesField.IsText || valuesField.AsList().Cast<object?>().Any(r => r is string)) { if (bag.Has("WeightValues")) return null; }
-            var values = matrix.List("Values");
+            if (valuesField.IsText && hasFlat) return null;
+            var values = valuesField.Items();
+            if (hasFlat && values.AnyText()) return null;
             if (values.Count != rows)
-                throw Invalid(matrix.Path("Values"), $"has {values.Count} rows, not {rows}");
+                throw Invalid(valuesField.Where, $"has {values.Count} rows, not {rows}");
             var w = new double[rows * columns];
             for (int r = 0; r < rows; r++)
             {
-                var row = matrix.Item("Values", r);
-                var cells = row.AsList();
+                var row = values[r];
+                var cells = row.Items();
                 if (cells.Count != columns) throw Invalid(row.Where, $"has {cells.Count} weights, not {columns}");
-                for (int c = 0; c < columns; c++) w[r * columns + c] = row.Item(c).AsFiniteDouble();
+                for (int c = 0; c < columns; c++) w[r * columns + c] = cells[c].AsFiniteDouble();
             }
             weights[l] = w;
         }
@@ -174,20 +276,19 @@ internal static class Serialized
         var weights = new double[layers][];
         for (int l = 0; l < layers; l++)
         {
-            var layer = bag.Item("WeightValues", l);
+            var layer = list[l];
             if (layer.IsText) return required ? throw Invalid(layer.Where, "is cut to text; use ConvertTo-Json -Depth 6") : null;
-            var cells = layer.AsList();
+            var cells = layer.Items();
             int expected = sizes[l] * sizes[l + 1];
             if (cells.Count != expected) throw Invalid(layer.Where, $"has {cells.Count} weights; layer {l} is {sizes[l]}x{sizes[l + 1]} = {expected}");
             weights[l] = new double[expected];
-            for (int i = 0; i < expected; i++) weights[l][i] = layer.Item(i).AsFiniteDouble();
+            for (int i = 0; i < expected; i++) weights[l][i] = cells[i].AsFiniteDouble();
         }
         return weights;
     }
 
-    private static TrainingHistory History(Bag bag, string where)
+    private static TrainingHistory ReadHistory(Bag bag)
     {
-        if (bag.Live<TrainingHistory>() is { } live) return live;
         var s = bag.Object("Settings");
         var settings = new TrainingOptions
         {
@@ -233,13 +334,12 @@ internal static class Serialized
         return history;
     }
 
-    private static ParityPrediction Prediction(Bag bag)
+    private static ParityPrediction ReadPrediction(Bag bag)
     {
-        if (bag.Live<ParityPrediction>() is { } live) return live;
         long number = bag.Long("Number");
         string bits = bag.String("Bits");
         if (bits.Length < 1 || bits.Length > EngineLimits.MaxBits || number < 0 || number >= 1L << bits.Length || BitEncoding.ToText(number, bits.Length) != bits)
-            throw Invalid(bag.Path("Bits"), $"is '{bits}', which is not {number} in 1 to {EngineLimits.MaxBits} bits");
+            throw Invalid(bag.Path("Bits"), $"is '{(bits.Length > 70 ? bits[..70] + "…" : bits)}', which is not {number} in 1 to {EngineLimits.MaxBits} bits");
         double probability = bag.Double("Probability");
         if (!(probability >= 0 && probability <= 1))
             throw Invalid(bag.Path("Probability"), $"is {probability.ToString("R", CultureInfo.InvariantCulture)}, not a probability from 0 to 1");
@@ -251,9 +351,8 @@ internal static class Serialized
         return prediction;
     }
 
-    private static OnnxExportResult ExportResult(Bag bag)
+    private static OnnxExportResult ReadExportResult(Bag bag)
     {
-        if (bag.Live<OnnxExportResult>() is { } live) return live;
         var networkValue = bag.Value("Network");
         var network = networkValue.IsNull ? null : Network(networkValue.AsBag());
         double maxDiff = bag.Double("MaxAbsDifference");
@@ -269,31 +368,126 @@ internal static class Serialized
         new(ErrorIds.InvalidNetwork, ParityErrorKind.InvalidData,
             $"The object cannot be used as a ParityNet object: {(field.Length > 0 ? field + " " : "")}{problem}. {Fix}", field);
 
+    private static ParityNetException TooLarge(string field, string problem) =>
+        new(ErrorIds.InputTooLarge, ParityErrorKind.LimitsExceeded,
+            $"The object cannot be used as a ParityNet object: {(field.Length > 0 ? field + " " : "")}{problem}. {Fix}", field);
+
+    private static string At(string path, int index) => index < 0 ? path : $"{path}[{index}]";
+
+    private sealed class Outcome(object? live, ParityNetException? error)
+    {
+        public readonly object? Live = live;
+        public readonly ParityNetException? Error = error;
+        public int Reported;
+    }
+
+    /// <summary>
+    /// One input: a reading, joined with every reading that reads one of its long lists. Readings of deserialized
+    /// objects that share nothing stay apart (a file of many networks is many inputs); objects whose lists are one
+    /// list, written once and named again by <c>&lt;Ref&gt;</c>s, are one input, with one budget between them, so that
+    /// a small file of such objects cannot expand without end. The same live object written twice through two
+    /// PowerShell wrappers (<c>$net</c>, and an export result's <c>Network</c>) is such a pair, and reads twice.
+    /// </summary>
+    private sealed class Input
+    {
+        private Input? _parent;
+        public long Entries;
+        public int Objects;
+
+        // The input this one has joined, if any (union-find, paths halved). Under s_inputs.
+        public Input Root()
+        {
+            var input = this;
+            while (input._parent is { } parent) { input._parent = parent._parent ?? parent; input = parent; }
+            return input;
+        }
+
+        // Makes this input and other one. Under s_inputs.
+        public Input Join(Input other)
+        {
+            Input a = Root(), b = other.Root();
+            if (a == b) return a;
+            a._parent = b;
+            b.Entries += a.Entries;
+            b.Objects += a.Objects;
+            return b;
+        }
+    }
+
+    /// <summary>One reading, from one call: its input, and whether a deserialized object is being read (whose
+    /// long lists then join the readings that read them).</summary>
+    private sealed class Reading
+    {
+        private readonly Input _input = new();
+        public bool Tracked;
+
+        /// <summary>Counts one more deserialized object read by this reading's input.</summary>
+        public void Begin()
+        {
+            lock (s_inputs) _input.Root().Objects++;
+        }
+
+        /// <summary>Counts <paramref name="entries"/> more read at the list <paramref name="path"/>[<paramref name="index"/>].</summary>
+        /// <exception cref="ParityNetException"><see cref="ErrorIds.InputTooLarge"/> past <see cref="MaxEntries"/> for the input.</exception>
+        public void Count(long entries, string path, int index)
+        {
+            long total;
+            int objects;
+            lock (s_inputs)
+            {
+                var root = _input.Root();
+                total = root.Entries += entries;
+                objects = root.Objects;
+            }
+            if (total > MaxEntries)
+                throw TooLarge(At(path, index), string.Create(CultureInfo.InvariantCulture,
+                    $"takes the reading past {MaxEntries:N0} list entries{(objects > 1 ? $", read in all by the {objects} deserialized objects whose lists are shared through <Ref>s" : "")}, " +
+                    $"more than the largest network ParityNet makes holds (at most {EngineLimits.MaxParameters:N0} weights and biases, written twice, and {EngineLimits.MaxRecordedEpochs:N0} recorded epochs); " +
+                    $"a list read again (a <Ref> in Clixml, one array set twice by a script) counts again"));
+        }
+
+        /// <summary>Joins this reading's input with any other that read <paramref name="list"/>, a long list of a deserialized object.</summary>
+        public void Share(object list)
+        {
+            if (!Tracked) return;
+            lock (s_inputs)
+            {
+                if (s_readers.TryGetValue(list, out var other)) _input.Join(other);
+                else s_readers.Add(list, _input);
+            }
+        }
+    }
+
     /// <summary>Named fields of a property bag: a PSObject (deserialized or from JSON) or a dictionary.</summary>
     private readonly struct Bag
     {
-        private readonly object _value;
+        public readonly object Raw;
         private readonly string _path;
         public readonly bool FromSerializer;
+        public readonly Reading Reading;
 
-        public Bag(object value, string path, bool? fromSerializer = null)
+        public Bag(object value, string path, Reading reading, bool? fromSerializer = null)
         {
-            _value = value;
+            Raw = value;
             _path = path;
+            Reading = reading;
             FromSerializer = fromSerializer ?? (value is PSObject pso && pso.TypeNames.Count > 0 && pso.TypeNames[0].StartsWith("Deserialized.", StringComparison.Ordinal));
         }
 
         public string Path(string name) => _path.Length == 0 ? name : name.Length == 0 ? _path : $"{_path}.{name}";
 
-        public T? Live<T>() where T : class => (_value is PSObject pso ? pso.BaseObject : _value) as T;
+        public T? Live<T>() where T : class => (Raw is PSObject pso ? pso.BaseObject : Raw) as T;
 
         public bool Has(string name) => TryGet(name, out _);
 
         private bool TryGet(string name, out object? value)
         {
-            object target = _value is PSObject { BaseObject: IDictionary d } ? d : _value;
+            object target = Raw is PSObject { BaseObject: IDictionary d } ? d : Raw;
             if (target is IDictionary dictionary)
             {
+                // The exact key first; only a key cased otherwise (or none) needs the scan, which reads every key.
+                if (dictionary.Contains(name)) { value = dictionary[name]; return true; }
+                Reading.Count(dictionary.Count, Path(name), -1);
                 foreach (DictionaryEntry entry in dictionary)
                     if (entry.Key is string key && string.Equals(key, name, StringComparison.OrdinalIgnoreCase)) { value = entry.Value; return true; }
                 value = null;
@@ -305,13 +499,12 @@ internal static class Serialized
         }
 
         public Field Value(string name) =>
-            TryGet(name, out var value) ? new Field(value, Path(name), FromSerializer) : throw Invalid(Path(name), "is missing");
+            TryGet(name, out var value) ? new Field(value, Path(name), -1, FromSerializer, Reading) : throw Invalid(Path(name), "is missing");
 
-        public Field Item(string name, int index) => Value(name).Item(index);
         public Bag Object(string name) => Value(name).AsBag();
-        public IList List(string name) => Value(name).AsList();
-        public int[] Ints(string name) { var f = Value(name); var n = f.AsList().Count; var a = new int[n]; for (int i = 0; i < n; i++) a[i] = f.Item(i).AsInt(); return a; }
-        public double[] Doubles(string name) { var f = Value(name); var n = f.AsList().Count; var a = new double[n]; for (int i = 0; i < n; i++) a[i] = f.Item(i).AsDouble(); return a; }
+        public Items List(string name) => Value(name).Items();
+        public int[] Ints(string name) { var items = List(name); var a = new int[items.Count]; for (int i = 0; i < a.Length; i++) a[i] = items[i].AsInt(); return a; }
+        public double[] Doubles(string name) { var items = List(name); var a = new double[items.Count]; for (int i = 0; i < a.Length; i++) a[i] = items[i].AsDouble(); return a; }
         public int Int(string name) => Value(name).AsInt();
         public long Long(string name) => Value(name).AsLong();
         public double Double(string name) => Value(name).AsDouble();
@@ -324,7 +517,7 @@ internal static class Serialized
         public void Same<T>(string name, T expected, Func<Field, T> read)
         {
             if (!TryGet(name, out var raw)) return;
-            var field = new Field(raw, Path(name), FromSerializer);
+            var field = new Field(raw, Path(name), -1, FromSerializer, Reading);
             T actual = read(field);
             if (!EqualityComparer<T>.Default.Equals(actual, expected))
                 throw Invalid(field.Where, $"is {Show(actual)} but the rest of the object says {Show(expected)}");
@@ -338,19 +531,43 @@ internal static class Serialized
         };
     }
 
-    /// <summary>One value of a bag, with the path that names it in errors.</summary>
+    /// <summary>A list's entries, read once: a list is used as it is, any other collection (a queue, a stack) is
+    /// copied once after it is counted. Entry i is a <see cref="Field"/> named Where[i].</summary>
+    private readonly struct Items(IList list, string where, bool fromSerializer, Reading reading)
+    {
+        public int Count => list.Count;
+
+        public Field this[int index] => new(list[index], where, index, fromSerializer, reading);
+
+        /// <summary>Whether an entry is text: a row ConvertTo-Json cut below its -Depth.</summary>
+        public bool AnyText()
+        {
+            foreach (object? entry in list)
+                if (entry is string or PSObject { BaseObject: string }) return true;
+            return false;
+        }
+    }
+
+    /// <summary>One value of a bag, with the path that names it in errors (its list's path and its index, if an entry).</summary>
     private readonly struct Field
     {
         private readonly object? _raw;
-        public readonly string Where;
+        private readonly string _path;
+        private readonly int _index;
         private readonly bool _fromSerializer;
+        private readonly Reading _reading;
 
-        public Field(object? raw, string where, bool fromSerializer)
+        public Field(object? raw, string path, int index, bool fromSerializer, Reading reading)
         {
             _raw = raw is PSObject pso && pso.BaseObject is not PSCustomObject ? pso.BaseObject : raw;
-            Where = where;
+            _path = path;
+            _index = index;
             _fromSerializer = fromSerializer;
+            _reading = reading;
         }
+
+        // Built only when needed (errors, nested objects): a row of a wide layer has thousands of entries.
+        public string Where => At(_path, _index);
 
         public bool IsNull => _raw is null;
 
@@ -369,17 +586,44 @@ internal static class Serialized
         {
             if (_raw is null || _raw is string || _raw is ValueType || _raw is IList)
                 throw Invalid(Where, $"is {Shown}, not an object with fields{Truncated()}");
-            return new Bag(_raw, Where, _fromSerializer);
+            return new Bag(_raw, Where, _reading, _fromSerializer);
         }
 
-        public IList AsList()
+        /// <summary>The list this value is, read once: counted against its input's <see cref="MaxEntries"/>, and, if
+        /// long and a deserialized object's, joining its input with any other that read it.</summary>
+        public Items Items()
         {
-            if (_raw is IList list) return list;
-            if (_raw is IEnumerable e and not string and not IDictionary) return e.Cast<object?>().ToList();
-            throw Invalid(Where, $"is {Shown}, not a list{Truncated()}");
+            IList list;
+            switch (_raw)
+            {
+                case IList l:
+                    list = l;
+                    break;
+                case ICollection c and not IDictionary:
+                    // A queue or a stack (Clixml's <QUE>, <STK>): counted before it is copied, then indexed like a list.
+                    if (c.Count > SharedLength) _reading.Share(c);
+                    _reading.Count(c.Count, _path, _index);
+                    var copy = new object?[c.Count];
+                    int n = 0;
+                    foreach (object? entry in c) { if (n == copy.Length) break; copy[n++] = entry; }
+                    return new Items(copy, Where, _fromSerializer, _reading);
+                case IEnumerable e and not string and not IDictionary:
+                    // No count to check first: each entry is counted as it comes, so that an endless one stops.
+                    var entries = new List<object?>();
+                    foreach (object? entry in e)
+                    {
+                        entries.Add(entry);
+                        if (entries.Count % 4096 == 0) _reading.Count(4096, _path, _index);
+                    }
+                    _reading.Count(entries.Count % 4096, _path, _index);
+                    return new Items(entries, Where, _fromSerializer, _reading);
+                default:
+                    throw Invalid(Where, $"is {Shown}, not a list{Truncated()}");
+            }
+            if (list.Count > SharedLength) _reading.Share(list);
+            _reading.Count(list.Count, _path, _index);
+            return new Items(list, Where, _fromSerializer, _reading);
         }
-
-        public Field Item(int index) => new(AsList()[index], $"{Where}[{index}]", _fromSerializer);
 
         // ConvertTo-Json below the depth it needs writes nested objects as their text (ToString).
         private string Truncated() => _raw is not string ? ""
@@ -448,7 +692,7 @@ internal static class Serialized
             if (_raw is TimeSpan t) return t;
             if (_raw is string s && TimeSpan.TryParse(s, CultureInfo.InvariantCulture, out var parsed)) return parsed;
             if (_raw is not null and not ValueType and not string)
-                return TimeSpan.FromTicks(new Bag(_raw, Where).Long("Ticks"));
+                return TimeSpan.FromTicks(new Bag(_raw, Where, _reading).Long("Ticks"));
             throw Invalid(Where, $"is {Shown}, not a time span");
         }
 
@@ -470,8 +714,18 @@ public sealed class ParityNetTypeConverter : PSTypeConverter
         Array.IndexOf(s_types, destinationType) >= 0 && Serialized.IsBag(sourceValue);
 
     /// <inheritdoc/>
-    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
-        Serialized.To(destinationType, sourceValue);
+    public override object ConvertFrom(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase)
+    {
+        try
+        {
+            return Serialized.To(destinationType, sourceValue);
+        }
+        catch (ParityNetException ex)
+        {
+            if (Serialized.FirstReport(sourceValue)) Warn(sourceValue, ex);
+            throw;
+        }
+    }
 
     /// <inheritdoc/>
     public override bool CanConvertTo(object sourceValue, Type destinationType) => false;
@@ -479,4 +733,33 @@ public sealed class ParityNetTypeConverter : PSTypeConverter
     /// <inheritdoc/>
     public override object ConvertTo(object sourceValue, Type destinationType, IFormatProvider formatProvider, bool ignoreCase) =>
         throw new InvalidCastException($"ParityNet objects convert only from their serialized form, not to {destinationType}.");
+
+    // PowerShell's deserializer (Import-Clixml, Receive-Job) catches whatever a converter throws, keeps the object
+    // deserialized and says nothing (an ETW event at most), and it gives a converter no stream to write to. So the
+    // first failure of each deserialized object is a warning through the runspace this thread runs, as
+    // Write-Warning in a nested pipeline: it honours $WarningPreference, but -WarningVariable and 3> of the
+    // command that read the object do not see it. Job output is read on a thread that runs no runspace: there is
+    // no warning then, and the object's error comes from the cmdlet it is given to.
+    private static void Warn(object source, ParityNetException ex)
+    {
+        if (Runspace.DefaultRunspace is null) return;
+        string type = source is PSObject pso && pso.TypeNames.Count > 0 ? pso.TypeNames[0] : source.GetType().FullName ?? "object";
+        string text = System.Convert.ToString(source, CultureInfo.InvariantCulture) ?? "";
+        if (text.Length > 80) text = text[..80] + "…";
+        string message = $"ParityNet left a {type} ('{text}') unconverted, the {Ordinal(Serialized.Reported())} in this process; " +
+            $"ParityNet's cmdlets refuse it with {ex.ErrorId}: {ex.Message}";
+        try
+        {
+            using var warning = PowerShell.Create(RunspaceMode.CurrentRunspace);
+            warning.AddCommand("Microsoft.PowerShell.Utility\\Write-Warning").AddParameter("Message", message).Invoke();
+        }
+        catch (Exception failure) when (failure is not OutOfMemoryException)
+        {
+            // A runspace that cannot take a nested command now (busy on another thread, closing): the refusal
+            // stands, and the cmdlet given the object will name it.
+        }
+    }
+
+    private static string Ordinal(int n) =>
+        n + ((n % 100) is 11 or 12 or 13 ? "th" : (n % 10) switch { 1 => "st", 2 => "nd", 3 => "rd", _ => "th" });
 }

@@ -222,6 +222,212 @@ Describe 'A tampered or incomplete network is refused by name' {
     }
 }
 
+Describe 'Rehydration is linear and bounded (issue 20)' {
+    # Each hostile file is read in a child pwsh under a wall clock and an address-space limit (helpers/Bounded.ps1),
+    # so that a quadratic reading or a blow-up fails the test instead of the run.
+    BeforeAll {
+        . "$PSScriptRoot/helpers/Bounded.ps1"
+
+        # A network as plain objects (ConvertTo-Json, ConvertFrom-Json) carrying the live type names, so that
+        # PowerShell's own serializer writes it as a ParityNet object: what the file then holds (a <QUE>, a <Ref>
+        # to a list written before) is the serializer's doing, and Import-Clixml rehydrates it as it would a real one.
+        function ConvertTo-PlainNetwork($net) {
+            $plain = $net | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+            $plain.PSObject.TypeNames.Insert(0, 'ParityNet.ParityNetwork')
+            if ($plain.History) { $plain.History.PSObject.TypeNames.Insert(0, 'ParityNet.TrainingHistory') }
+            $plain
+        }
+
+        # Every weight, bias and curve value of a network, hashed as its 64 bits: equal hashes, the same network.
+        $script:hashSource = @'
+function Get-ParameterHash($n) {
+    $sha = [Security.Cryptography.IncrementalHash]::CreateHash('SHA256')
+    $add = { param([double[]] $values) $bytes = [byte[]]::new($values.Length * 8); [Buffer]::BlockCopy($values, 0, $bytes, 0, $bytes.Length); $sha.AppendData($bytes) }
+    foreach ($m in $n.Weights) { foreach ($row in $m.Values) { & $add $row } }
+    foreach ($b in $n.Biases) { & $add $b }
+    if ($n.History) { & $add $n.History.Loss; & $add $n.History.Accuracy; & $add $n.History.RecordedEpochs }
+    "$($n.Spec) $($n.History) " + [Convert]::ToHexString($sha.GetHashAndReset())
+}
+'@
+        . ([scriptblock]::Create($hashSource))
+
+        # Lines 'NAME value ...' the child printed.
+        function Get-Reported($run, [string] $name) {
+            $line = ($run.Output -split "`r?`n") | Where-Object { $_ -like "$name *" } | Select-Object -First 1
+            if (-not $line) { throw "The child printed no $name line. Output: $($run.Output)" }
+            , ($line.Substring($name.Length + 1) -split ' ')
+        }
+
+        $script:trained = Invoke-InFreshRunspace { New-ParityNetwork -Bits 3 -HiddenSize 2 -Seed 1 | Invoke-NetworkTraining -Epochs 5 }
+        $script:wide = Invoke-InFreshRunspace { New-ParityNetwork -Bits 10 -HiddenSize 128, 128 -Seed 1 }
+    }
+
+    It 'a history whose curves are 40 000-entry queues (Clixml QUE) is read in linear time: Import-Clixml, a cast and -Network each in under 5 s' {
+        $file = Join-Path $TestDrive 'queue-curves.xml'
+        $plain = ConvertTo-PlainNetwork $trained
+        $h = $plain.History
+        $last = 39999
+        $h.Settings.Epochs = $last; $h.EpochsRequested = $last; $h.EpochsRun = $last
+        $h.RecordedEpochs = [Collections.Queue]::new([int[]](0..$last))
+        $h.Loss = [Collections.Queue]::new([double[]](1..40000 | ForEach-Object { 1 / $_ }))
+        $h.Accuracy = [Collections.Queue]::new([double[]]@(, 0.5) * 40000)
+        $h.FinalLoss = 1 / 40000; $h.FinalAccuracy = 0.5
+        $plain | Export-Clixml $file -Depth 8
+        ([regex]::Matches((Get-Content $file -Raw), '<QUE>')).Count | Should -Be 3 -Because 'the serializer writes each curve as a queue'
+
+        $run = Invoke-Bounded -TimeoutSeconds 120 -AddressSpaceBytes 4GB -Script @"
+`$clock = [Diagnostics.Stopwatch]::StartNew()
+`$live = Import-Clixml '$file'
+'IMPORT ' + `$clock.Elapsed.TotalSeconds + ' ' + `$live.GetType().FullName + ' ' + `$live.History.Loss.Count + ' ' + `$live.History.Loss[39999].ToString('R')
+# Without the types file's target type, Import-Clixml keeps the deserialized objects, queues and all: the path a cast and -Network take.
+foreach (`$name in 'Deserialized.ParityNet.ParityNetwork', 'Deserialized.ParityNet.TrainingHistory') { Remove-TypeData -TypeName `$name }
+`$kept = Import-Clixml '$file'
+'KEPT ' + `$kept.History.Loss.GetType().FullName
+`$clock.Restart(); `$cast = [ParityNet.ParityNetwork]`$kept
+'CAST ' + `$clock.Elapsed.TotalSeconds + ' ' + `$cast.History.Accuracy.Count
+`$other = Import-Clixml '$file'
+`$clock.Restart(); `$answer = Test-Parity -Network `$other -Number 5
+'NETWORK ' + `$clock.Elapsed.TotalSeconds + ' ' + `$answer.Number
+"@
+        $run.TimedOut | Should -BeFalse -Because "reading must be linear: $($run.Output)"
+        $import = Get-Reported $run 'IMPORT'
+        [double]$import[0] | Should -BeLessThan 5
+        $import[1..3] | Should -Be 'ParityNet.ParityNetwork', '40000', (1 / 40000).ToString('R')
+        (Get-Reported $run 'KEPT')[0] | Should -Be 'System.Collections.Queue'
+        $cast = Get-Reported $run 'CAST'
+        [double]$cast[0] | Should -BeLessThan 5
+        $cast[1] | Should -Be '40000'
+        $network = Get-Reported $run 'NETWORK'
+        [double]$network[0] | Should -BeLessThan 5
+        $network[1] | Should -Be '5'
+    }
+
+    It 'one network and 2000 Clixml Refs to it come back as one live network, not 2000 copies' {
+        $file = Join-Path $TestDrive 'refs.xml'
+        Export-Clixml -InputObject (@($wide) * 2000) -Path $file
+        $xml = Get-Content $file -Raw
+        ([regex]::Matches($xml, '<Ref RefId="\d+" />')).Count | Should -BeGreaterOrEqual 1999 -Because 'the serializer writes the repeats as <Ref>s'
+        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script @"
+`$before = [GC]::GetTotalMemory(`$true)
+`$all = Import-Clixml '$file'
+'READ ' + `$all.Count + ' ' + @(`$all | Where-Object { `$_ -is [ParityNet.ParityNetwork] }).Count + ' ' +
+    @(`$all | ForEach-Object { [Runtime.CompilerServices.RuntimeHelpers]::GetHashCode(`$_) } | Sort-Object -Unique).Count + ' ' +
+    [int](([GC]::GetTotalMemory(`$true) - `$before) / 1MB)
+"@
+        $run.TimedOut | Should -BeFalse -Because $run.Output
+        $read = Get-Reported $run 'READ'
+        $read[0..2] | Should -Be '2000', '2000', '1' -Because 'a <Ref> is the object written before: all 2000 are that one live network'
+        [int]$read[3] | Should -BeLessThan 50 -Because "2000 copies of a 10-128-128-1 network would take hundreds of MiB, not $($read[3])"
+    }
+
+    It 'network objects whose lists are Refs to another''s are one input with one budget: past it each is refused with ParityNet.InputTooLarge and reported' {
+        # 6000 objects of a few hundred bytes, each a 10-128-128-1 network (36 118 list entries) made of <Ref>s to the
+        # first one's lists: 217 million entries, where one input may read 83.7 million, about 2316 networks.
+        $file = Join-Path $TestDrive 'shared-lists.xml'
+        $plain = ConvertTo-PlainNetwork $wide
+        $copies = foreach ($i in 1..6000) {
+            $copy = [pscustomobject]@{ Spec = $plain.Spec; Weights = $plain.Weights; WeightValues = $plain.WeightValues; Biases = $plain.Biases; History = $null }
+            $copy.PSObject.TypeNames.Insert(0, 'ParityNet.ParityNetwork')
+            $copy
+        }
+        Export-Clixml -InputObject (@($plain) + $copies) -Path $file -Depth 8
+        (Get-Item $file).Length | Should -BeLessThan 6MB -Because 'the copies are <Ref>s, a few hundred bytes each'
+        $run = Invoke-Bounded -TimeoutSeconds 180 -AddressSpaceBytes 4GB -Script @"
+`$before = [GC]::GetTotalMemory(`$true)
+`$all = Import-Clixml '$file'
+`$left = @(`$all | Where-Object { `$_ -isnot [ParityNet.ParityNetwork] })
+'READ ' + @(`$all | Where-Object { `$_ -is [ParityNet.ParityNetwork] }).Count + ' ' + `$left.Count + ' ' + [int](([GC]::GetTotalMemory(`$true) - `$before) / 1MB)
+`$ids = foreach (`$object in `$left) { try { `$null = Test-Parity -Network `$object -Number 1; 'none' } catch { (`$_.FullyQualifiedErrorId -split ',')[0] } }
+'IDS ' + ((`$ids | Sort-Object -Unique) -join ' ') + ' ' + @(`$ids).Count
+"@
+        $run.TimedOut | Should -BeFalse -Because $run.Output
+        $read = Get-Reported $run 'READ'
+        [int]$read[0] | Should -BeGreaterThan 2000 -Because 'the budget holds about 2316 of these networks'
+        [int]$read[0] | Should -BeLessThan 2400 -Because 'past the budget no more are read'
+        [int]$read[0] + [int]$read[1] | Should -Be 6001
+        [int]$read[2] | Should -BeLessThan 600 -Because "6001 live copies would take about 870 MiB; the budget keeps it near 330 MiB, not $($read[2])"
+        (Get-Reported $run 'IDS') | Should -Be 'ParityNet.InputTooLarge', $read[1]
+        # Import-Clixml itself says so, once per object left, naming it, the count so far and how far the input read.
+        $warnings = @(($run.Output -split "`r?`n") | Where-Object { $_ -like 'WARNING: ParityNet left a Deserialized.ParityNet.ParityNetwork*' })
+        $warnings.Count | Should -Be ([int]$read[1])
+        $warnings[0] | Should -Match 'the 1st in this process.*ParityNet\.InputTooLarge.*past 83,678,261 list entries, read in all by the \d+ deserialized objects whose lists are shared through <Ref>s'
+        $warnings[-1] | Should -Match "the $($read[1])th in this process"
+    }
+
+    It 'Refs inside one network are read as what they name, each counted: rows that are one row written once make that network' {
+        $file = Join-Path $TestDrive 'repeated-row.xml'
+        $plain = ConvertTo-PlainNetwork (Invoke-InFreshRunspace { New-ParityNetwork -Bits 12 -HiddenSize 64 -Seed 2 })
+        $plain.PSObject.Properties.Remove('WeightValues')
+        $rows = $plain.Weights[0].Values
+        for ($i = 1; $i -lt $rows.Count; $i++) { $rows[$i] = $rows[0] }
+        $plain | Export-Clixml $file -Depth 8
+        ([regex]::Matches((Get-Content $file -Raw), '<Ref RefId="\d+" />')).Count | Should -Be 11 -Because 'the serializer writes rows 1 to 11 as <Ref>s to row 0'
+        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script @"
+`$back = Import-Clixml '$file'
+'READ ' + `$back.GetType().Name + ' ' + @(`$back.Weights[0].Values | ForEach-Object { (`$_ | ForEach-Object { `$_.ToString('R') }) -join ',' } | Sort-Object -Unique).Count
+"@
+        $run.Output | Should -Not -Match 'WARNING'
+        (Get-Reported $run 'READ') | Should -Be 'ParityNetwork', '1'
+    }
+
+    It 'one list read past the limit (here a script''s 30-million-entry array set as all three curves) is ParityNet.InputTooLarge, naming the limit' {
+        # Counted each time it is read: 3 x 30 million is past the 83.7 million entries the largest network holds.
+        $script = @'
+$json = New-ParityNetwork -Bits 3 -HiddenSize 2 | Invoke-NetworkTraining -Epochs 5 | ConvertTo-Json -Depth 6 | ConvertFrom-Json -AsHashtable
+$curve = [double[]]::new(30000000)
+$json.History.RecordedEpochs = $curve; $json.History.Loss = $curve; $json.History.Accuracy = $curve
+Test-Parity -Network $json -Number 1
+'@
+        Get-BoundedErrorId -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script $script | Should -Be 'ParityNet.InputTooLarge'
+        $LastBoundedMessage | Should -Match 'History\.Accuracy takes the reading past 83,678,261 list entries'
+        $LastBoundedMessage | Should -Match '41,297,762 weights and biases'
+    }
+
+    It 'networks trained from one network share its spec, a Ref in Clixml, and all come back live (16 hidden layers: the longest list ParityNet objects share)' {
+        $family = Invoke-InFreshRunspace {
+            $base = New-ParityNetwork -Bits 4 -HiddenSize (@(3) * 16) -Activation Tanh -Seed 5
+            $base
+            $base | Invoke-NetworkTraining -Epochs 3
+            $base | Invoke-NetworkTraining -Epochs 4 -Optimizer Adam
+        }
+        $family[0].HiddenSizes.Count | Should -Be 16
+        $file = Join-Path $TestDrive 'family.xml'
+        $family | Export-Clixml $file
+        ([regex]::Matches((Get-Content $file -Raw), '<Ref N="Spec" RefId="\d+" />')).Count | Should -Be 2 -Because 'the trained networks hold their parent''s spec'
+        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script @"
+$hashSource
+`$back = Import-Clixml '$file'
+'TYPES ' + ((`$back | ForEach-Object { `$_.GetType().Name }) -join ' ')
+'HASH ' + ((`$back | ForEach-Object { Get-ParameterHash `$_ }) -join '|').Replace(' ', '_')
+"@
+        $run.TimedOut | Should -BeFalse -Because $run.Output
+        $run.Output | Should -Not -Match 'WARNING'
+        (Get-Reported $run 'TYPES') | Should -Be 'ParityNetwork', 'ParityNetwork', 'ParityNetwork'
+        (Get-Reported $run 'HASH') | Should -Be (($family | ForEach-Object { Get-ParameterHash $_ }) -join '|').Replace(' ', '_')
+    }
+
+    It 'a large network (12-512-512-1, 270 000 parameters) and a history of the most epochs a run records still travel, bit for bit' {
+        $big = Invoke-InFreshRunspace { New-ParityNetwork -Bits 12 -HiddenSize 512, 512 -Seed 7 }
+        $long = Invoke-InFreshRunspace { New-ParityNetwork -Bits 2 -HiddenSize 2 -Seed 3 | Invoke-NetworkTraining -Epochs 19999 }
+        $long.History.RecordedEpochs.Count | Should -Be 10001 -Because 'the most epochs a history records'
+        $xml = Join-Path $TestDrive 'large.xml'
+        $json = Join-Path $TestDrive 'large.json'
+        $big, $long | Export-Clixml $xml
+        $big | ConvertTo-Json -Depth 6 -Compress | Set-Content $json -Encoding utf8
+        $run = Invoke-Bounded -TimeoutSeconds 180 -AddressSpaceBytes 4GB -Script @"
+$hashSource
+`$back = Import-Clixml '$xml'
+'TYPES ' + ((`$back | ForEach-Object { `$_.GetType().Name }) -join ' ')
+'HASH ' + ((`$back | ForEach-Object { Get-ParameterHash `$_ }) -join '|').Replace(' ', '_')
+'JSON ' + (Get-ParameterHash ([ParityNet.ParityNetwork](Get-Content '$json' -Raw | ConvertFrom-Json))).Replace(' ', '_')
+"@
+        $run.TimedOut | Should -BeFalse -Because $run.Output
+        (Get-Reported $run 'TYPES') | Should -Be 'ParityNetwork', 'ParityNetwork'
+        (Get-Reported $run 'HASH') | Should -Be ((Get-ParameterHash $big), (Get-ParameterHash $long) -join '|').Replace(' ', '_')
+        (Get-Reported $run 'JSON') | Should -Be (Get-ParameterHash $big).Replace(' ', '_')
+    }
+}
+
 Describe 'Invoke-Command over SSH remoting (loopback)' {
     BeforeAll {
         # A private sshd on a loopback port, with its own host key, config and authorized key in

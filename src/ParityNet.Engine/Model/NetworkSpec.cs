@@ -47,16 +47,30 @@ public static class EngineLimits
     /// <summary>The most hidden layers.</summary>
     public const int MaxHiddenLayers = 16;
 
+    /// <summary>The most memory a network or its training may take on any machine: <see cref="MaxBytes"/> is never more.</summary>
+    public const long MaxBytesCeiling = 4L << 30;
+
     /// <summary>The most memory a network or its training may take: 4 GiB, or half of what the process may use if less.</summary>
     public static long MaxBytes
     {
         get
         {
             long available = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
-            long cap = 4L << 30;
-            return available > 0 ? Math.Min(cap, available / 2) : cap;
+            return available > 0 ? Math.Min(MaxBytesCeiling, available / 2) : MaxBytesCeiling;
         }
     }
+
+    /// <summary>The most parameters (weights and biases) any network the engine accepts can have: every
+    /// network is checked against <see cref="TrainingBytes"/>, which keeps at least 13 doubles a parameter
+    /// (8 workers' partial gradients, the parameters, their last good copy, the gradient, two optimizer
+    /// moments), within <see cref="MaxBytesCeiling"/>. About 41.3 million.</summary>
+    public const long MaxParameters = MaxBytesCeiling / (8 * 13);
+
+    /// <summary>The most epochs a training history records: every stride-th epoch, at most this many, and the last.</summary>
+    public const int MaxRecords = 10_000;
+
+    /// <summary>The longest loss and accuracy curve a training run leaves: <see cref="MaxRecords"/> and the final epoch.</summary>
+    public const int MaxRecordedEpochs = MaxRecords + 1;
 
     /// <summary>Whether a <paramref name="bits"/>-bit network is small enough to train on every integer
     /// (else it trains on seeded samples). The one place that rule lives.</summary>

@@ -98,6 +98,10 @@ public static class ErrorIds
     /// <summary>An object given as a network (from Import-Clixml, Receive-Job, ConvertFrom-Json, ...) is
     /// inconsistent, tampered with or incomplete; the message names the field.</summary>
     public const string InvalidNetwork = "ParityNet.InvalidNetwork";
+    /// <summary>An object given as a network (from Import-Clixml, Receive-Job, ConvertFrom-Json, ...) would take
+    /// more reading than any network ParityNet makes: more numbers than the largest network holds, a list counted
+    /// each time it is read, together with the other deserialized objects that share its lists through &lt;Ref&gt;s.</summary>
+    public const string InputTooLarge = "ParityNet.InputTooLarge";
 
     // Files: one catalogue for every command that reads or writes one (SafeFile).
 

@@ -12,8 +12,6 @@ namespace ParityNet;
 /// </summary>
 public static class Trainer
 {
-    private const int MaxRecords = 10_000;
-
     /// <summary>Trains a copy of <paramref name="network"/> and returns it; the input is left as it was.
     /// Cancelling stops after the current epoch and returns the network as it was then.</summary>
     /// <exception cref="ParityNetException">a setting is invalid (thrown before any work).</exception>
@@ -35,7 +33,7 @@ public static class Trainer
         var recordedEpochs = new List<int>();
         var lossRecord = new List<double>();
         var accuracyRecord = new List<double>();
-        int stride = (int)Math.Ceiling((options.Epochs + 1) / (double)MaxRecords);
+        int stride = (int)Math.Ceiling((options.Epochs + 1) / (double)EngineLimits.MaxRecords);
         long reportTicks = (long)(options.ReportInterval.TotalSeconds * Stopwatch.Frequency);
         long nextReport = reportTicks > 0 ? Stopwatch.GetTimestamp() + reportTicks : long.MaxValue;
 

@@ -26,8 +26,10 @@ function Invoke-Bounded {
     $pwsh = @(Get-PwshCommandLine)
     $prelude = "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; Import-Module '$($env:PARITYNET_MANIFEST)'`n"
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($prelude + $Script))
+    # -OutputFormat Text: with -EncodedCommand alone the child sends its warnings as CLIXML on stderr, which
+    # this pwsh writes straight to its own host, so they would never reach Output, and a test could not see them.
     $arguments = @('--kill-after=5', "$TimeoutSeconds", 'prlimit', "--as=$AddressSpaceBytes", '--') + $pwsh +
-        @('-NoProfile', '-NonInteractive', '-EncodedCommand', $encoded)
+        @('-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded)
     $clock = [Diagnostics.Stopwatch]::StartNew()
     Push-Location $WorkingDirectory
     try { $output = & timeout @arguments 2>&1 | Out-String } finally { Pop-Location }
