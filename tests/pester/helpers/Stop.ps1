@@ -5,7 +5,9 @@
 function Stop-After {
     param([Parameter(Mandatory)] [string] $Script, [int] $AfterMs = 2500, [string] $Folder)
     $ps = [powershell]::Create()
-    $null = $ps.AddScript("Import-Module '$($env:PARITYNET_MANIFEST)'").AddStatement().AddScript($Script)
+    # One script, not a batch of statements: PowerShell runs a batch on a thread-pool work item that, stopped and
+    # disposed, can touch the closed runspace and end the whole process (seen: exit 134 in the test run).
+    $null = $ps.AddScript("Import-Module '$($env:PARITYNET_MANIFEST)'`n$Script")
     $output = [System.Management.Automation.PSDataCollection[psobject]]::new()
     $handle = $ps.BeginInvoke([System.Management.Automation.PSDataCollection[psobject]]$null, $output)
     Start-Sleep -Milliseconds $AfterMs
