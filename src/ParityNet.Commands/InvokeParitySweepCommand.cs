@@ -68,6 +68,8 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
         if (ParameterSetName == PointSet && Point is not null)
         {
             var point = SweepSettings.FromObject(Point);
+            foreach (var blank in point.Where(p => (p.Value is PSObject o ? o.BaseObject : p.Value) is string t && string.IsNullOrWhiteSpace(t)).Select(p => p.Key).ToList())
+                point.Remove(blank); // a blank CSV cell is a setting left out, so -Fixed may give it
             if (Fixed is not null)
                 foreach (DictionaryEntry entry in Fixed)
                     point.TryAdd(entry.Key?.ToString() ?? "", entry.Value);
@@ -167,6 +169,18 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
                         {
                             completions.Add((job, worker, null, ex));
                         }
+                        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
+                        {
+                            // Stopped from outside the sweep (its session's pipeline): the worker is lost, the point is not.
+                            completions.Add((job, worker, null, new SweepWorkerLostException($"{worker.Name} was stopped during {job.Point}", null)));
+                            return;
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // Anything else ends this worker, never silently: its point goes to another.
+                            completions.Add((job, worker, null, new SweepWorkerLostException($"{worker.Name} failed: {ex.Message}", ex)));
+                            return;
+                        }
                         finally
                         {
                             running.TryRemove(worker, out _);
@@ -174,6 +188,7 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
                     }
                 }
                 catch (OperationCanceledException) { }
+                catch (InvalidOperationException) { } // the queue was completed while this worker waited
             }, TaskCreationOptions.LongRunning);
 
         var clock = Stopwatch.StartNew();
@@ -198,17 +213,20 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
                 {
                     case null:
                         if (!recorded.Add(c.Job.Point.Key)) break; // never twice
-                        var result = SweepResult.Of(c.Job.Point, c.Network!, c.Worker.Name, c.Job.Attempt, KeepNetwork.IsPresent);
-                        log?.Append(result); // on disk before it is reported
+                        if (c.Network!.History is null)
+                        {
+                            WriteError(PointFailed(c.Job, c.Worker, "the training returned a network without a history"));
+                            remaining--;
+                            break;
+                        }
+                        var result = SweepResult.Of(c.Job.Point, c.Network, c.Worker.Name, c.Job.Attempt, KeepNetwork.IsPresent);
+                        Record(log, result); // on disk before it is reported
                         WriteObject(result);
                         remaining--;
                         doneNow++;
                         break;
                     case SweepPointFailedException failed:
-                        var record = new ErrorRecord(new ParityNetException(ErrorIds.SweepPointFailed, ParityErrorKind.InvalidOperation,
-                            $"{c.Job.Point} failed on {c.Worker.Name}: {failed.Message} It is not recorded, so a rerun tries it again.", c.Job.Point.Key),
-                            ErrorIds.SweepPointFailed, ErrorCategory.InvalidOperation, c.Job.Point.Key);
-                        WriteError(record);
+                        WriteError(PointFailed(c.Job, c.Worker, failed.Message));
                         remaining--;
                         break;
                     default:
@@ -230,6 +248,11 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
         catch (OperationCanceledException)
         {
             StopWorkers();
+            // Points that finished while Ctrl+C came in are kept: on disk, even though they can no longer be output.
+            while (completions.TryTake(out var late))
+                if (late.Error is null && late.Network?.History is not null && recorded.Add(late.Job.Point.Key))
+                    try { log?.Append(SweepResult.Of(late.Job.Point, late.Network, late.Worker.Name, late.Job.Attempt, false)); }
+                    catch (ParityNetException) { }
             throw new PipelineStoppedException();
         }
         finally
@@ -242,6 +265,19 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
                 $"Every worker failed, so {remaining} of the {total} points were not run. " +
                 (log is not null ? $"The finished ones are in '{log.Path}': run the sweep again with the same ⟦ResultPath⟧ to do the rest." : "Give ⟦ResultPath⟧ next time, so that a rerun goes on where this one stopped."))));
     }
+
+    /// <summary>Appends the result to the file; a failure to write ends the sweep with its named error (the points
+    /// recorded before it are kept).</summary>
+    private void Record(SweepLog? log, SweepResult result)
+    {
+        try { log?.Append(result); }
+        catch (ParityNetException ex) { StopWorkers(); ThrowTerminatingError(ErrorRecords.From(ex)); }
+    }
+
+    private static ErrorRecord PointFailed(SweepJob job, SweepWorker worker, string why) =>
+        new(new ParityNetException(ErrorIds.SweepPointFailed, ParityErrorKind.InvalidOperation,
+            $"{job.Point} failed on {worker.Name}: {why.TrimEnd('.')}. It is not recorded, so a rerun tries it again.", job.Point.Key),
+            ErrorIds.SweepPointFailed, ErrorCategory.InvalidOperation, job.Point.Key);
 
     private void StartWorkers(int local)
     {
@@ -260,7 +296,18 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
                 WriteError(ErrorRecords.From(ex));
             }
         }
-        for (int i = 1; i <= local; i++) _workers.Add(new LocalSweepWorker(i, manifest));
+        for (int i = 1; i <= local; i++)
+        {
+            try
+            {
+                _workers.Add(new LocalSweepWorker(i, manifest));
+            }
+            catch (Exception ex) when (ex is RuntimeException or InvalidOperationException or IOException)
+            {
+                ThrowTerminatingError(ErrorRecords.From(new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
+                    $"A local runspace could not load ParityNet from '{manifest}': {ex.Message} Import the module from its manifest (Import-Module ParityNet) and run the sweep again.", manifest, ex)));
+            }
+        }
     }
 
     /// <summary>The manifest this module was imported from, for the local runspaces to import.</summary>

@@ -99,6 +99,8 @@ internal static class SweepSettings
             if (!s_settings.TryGetValue(name, out var setting))
                 throw Invalid(index, raw, $"'{name}' is not a parameter of New-ParityNetwork or Invoke-NetworkTraining. Known: {string.Join(", ", Names)}");
             if (value is null || value is PSObject { BaseObject: null }) continue;
+            // A blank CSV cell is a setting left out, not 0 (PowerShell would convert "" to 0).
+            if ((value is PSObject p ? p.BaseObject : value) is string blank && string.IsNullOrWhiteSpace(blank)) continue;
             try
             {
                 settings[setting.Name] = Convert(value, setting.Type);

@@ -52,6 +52,21 @@ public class SweepLogTests
     }
 
     [Fact]
+    public void AWholeResultWithoutItsLineEnd_IsKept_AndAGiantLineIsNotDecodedWhole()
+    {
+        string good = SweepLog.Format(Result(1, 10, 1));
+        var (finished, problems, keep) = SweepLog.Read(Encoding.UTF8.GetBytes(good));
+        Assert.Single(finished);
+        Assert.Contains("whole result, kept", Assert.Single(problems).Why);
+        Assert.True(keep < 0, "the whole file is kept and a line end added");
+        var giant = Encoding.UTF8.GetBytes(new string('x', SweepLog.MaxLineBytes * 4) + "\n" + good + "\n");
+        var (after, why, _) = SweepLog.Read(giant);
+        Assert.Single(after);
+        Assert.Contains("far longer than a result", Assert.Single(why).Why);
+        Assert.True(Assert.Single(why).Text.Length <= 201);
+    }
+
+    [Fact]
     public void ALineWhoseKeyDoesNotMatchItsSettings_IsNotTaken()
     {
         string line = SweepLog.Format(Result(1, 10, 1)).Replace("\"Seed\":\"1\"", "\"Seed\":\"2\"");

@@ -26,7 +26,7 @@ Describe 'Invoke-ParitySweep on local runspaces' {
         $results = Invoke-ParitySweep -Grid @{ Bits = 4, 5; Seed = 1, 2; HiddenSize = @(6, 3), 4 } -Fixed @{ Alpha = 0.5; Epochs = 300 } -KeepNetwork -ThrottleLimit 2
         $results | Should -HaveCount 8
         @($results.Key | Sort-Object -Unique) | Should -HaveCount 8
-        @($results.Worker | Sort-Object -Unique) | Should -Be @('local:1', 'local:2')
+        $results.Worker | ForEach-Object { $_ | Should -BeIn @('local:1', 'local:2') }
         foreach ($r in $results) {
             $r | Should -BeOfType ([ParityNet.SweepResult])
             $settings = @{ Bits = [int]$r.Settings.Bits; Seed = [long]$r.Settings.Seed; HiddenSize = [int[]]($r.Settings.HiddenSize -split ','); Alpha = 0.5; Epochs = 300 }
@@ -48,6 +48,23 @@ Describe 'Invoke-ParitySweep on local runspaces' {
         $results[1].Network.LayerSizes | Should -Be @(4, 3, 2, 1)
         $results[1].Network.HasBias | Should -BeFalse
         $results[0].Settings['Epochs'] | Should -Be '100'
+    }
+
+    It 'a blank CSV cell is a setting left out (so -Fixed gives it), not a 0' {
+        $csv = Join-Path $TestDrive 'sparse.csv'
+        "Bits,Seed,Alpha,Epochs`n4,3,,`n4,,0.5,20" | Set-Content $csv
+        $results = Import-Csv $csv | Invoke-ParitySweep -Fixed @{ Alpha = 2; Epochs = 10 } -ThrottleLimit 1
+        $results | Should -HaveCount 2
+        $results[0].Key | Should -Be 'Alpha=2;Bits=4;Epochs=10;Seed=3'
+        $results[1].Key | Should -Be 'Alpha=0.5;Bits=4;Epochs=20'
+    }
+
+    It 'a -ResultPath that is not a sweep''s result file is refused and left as it was' {
+        $csv = Join-Path $TestDrive 'points-by-mistake.csv'
+        "Bits,Seed`n4,1`n4,2" | Set-Content $csv -NoNewline
+        $before = Get-FileHash $csv
+        { Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1 } -Fixed @{ Epochs = 10 } -ResultPath $csv } | Should -Throw -ErrorId 'ParityNet.SweepResultLine,*'
+        (Get-FileHash $csv).Hash | Should -Be $before.Hash
     }
 
     It 'an unknown name or a bad value is refused before any work, naming the point: <Name>' -ForEach @(

@@ -22,6 +22,9 @@ public sealed class SweepLog : IDisposable
     /// <summary>The largest result file read back: far more than a sweep of a million points writes.</summary>
     public const long MaxFileBytes = 1L << 30;
 
+    /// <summary>The longest line read as a result: a result line is a few hundred bytes.</summary>
+    public const int MaxLineBytes = 1 << 16;
+
     private static readonly JsonSerializerOptions s_json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
     private readonly FileStream _stream;
 
@@ -52,11 +55,26 @@ public sealed class SweepLog : IDisposable
         var (finished, problems, keep) = File.Exists(target)
             ? Read(SafeFile.ReadAllBytes(target, MaxFileBytes, "a sweep's result file such as sweep.jsonl"))
             : (new List<SweepResult>(), new List<SweepLogProblem>(), 0L);
+        // A file with lines and no result in it is some other file given by mistake (points.csv): never touched.
+        if (finished.Count == 0 && problems.Count > 0)
+            throw new ParityNetException(ErrorIds.SweepResultLine, ParityErrorKind.InvalidArgument,
+                $"'{path}' is not a sweep's result file: none of its {problems.Count} line(s) is a sweep result (line {problems[0].Line}: {problems[0].Text}). " +
+                "It was left as it is. Give ⟦ResultPath⟧ a new file, or the .jsonl file an earlier run of this sweep wrote.", path);
         try
         {
             var stream = new FileStream(target, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-            if (stream.Length != keep) stream.SetLength(keep);
-            stream.Seek(0, SeekOrigin.End);
+            if (keep < 0)
+            {
+                // The whole file is kept and its last line, a whole result, is given its line end.
+                stream.Seek(0, SeekOrigin.End);
+                stream.WriteByte((byte)'\n');
+                stream.Flush(flushToDisk: true);
+            }
+            else
+            {
+                if (stream.Length != keep) stream.SetLength(keep);
+                stream.Seek(0, SeekOrigin.End);
+            }
             return new SweepLog(target, stream, finished, problems);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
@@ -87,15 +105,33 @@ public sealed class SweepLog : IDisposable
             int end = Array.IndexOf(bytes, (byte)'\n', start);
             bool torn = end < 0;
             int stop = torn ? bytes.Length : end;
-            string text = Encoding.UTF8.GetString(bytes, start, stop - start).TrimEnd('\r');
+            int length = stop - start;
+            // A line is read only up to MaxLineBytes: a result is a few hundred bytes, and a giant line must not be decoded whole.
+            string text = Encoding.UTF8.GetString(bytes, start, Math.Min(length, MaxLineBytes)).TrimEnd('\r');
             if (line == 1) text = text.TrimStart('\uFEFF'); // a byte-order mark an editor added
             start = stop + 1;
             if (!torn) keep = start;
             if (text.Trim().Length == 0) continue;
             string shown = text.Length <= 200 ? text : text[..200] + "…";
+            if (length > MaxLineBytes)
+            {
+                problems.Add(new SweepLogProblem(line, shown, $"it is {length} bytes long, far longer than a result ({MaxLineBytes} at most). It is skipped and its point is run again"));
+                continue;
+            }
             if (torn)
             {
-                problems.Add(new SweepLogProblem(line, shown, "the last line has no line end: the sweep stopped while writing it. It is removed from the file and its point is run again"));
+                // A complete result whose line end was lost (an editor) is kept; only an unfinished line is cut off.
+                try
+                {
+                    var whole = Parse(text);
+                    if (seen.Add(whole.Key)) finished.Add(whole);
+                    problems.Add(new SweepLogProblem(line, shown, "the last line has no line end; it is a whole result, kept, and given its line end"));
+                    keep = -bytes.Length; // keep everything, and add the line end
+                }
+                catch (Exception ex) when (ex is JsonException or FormatException or InvalidOperationException or ArgumentException or KeyNotFoundException or OverflowException)
+                {
+                    problems.Add(new SweepLogProblem(line, shown, "the last line has no line end: the sweep stopped while writing it. It is removed from the file and its point is run again"));
+                }
                 continue;
             }
             SweepResult result;
