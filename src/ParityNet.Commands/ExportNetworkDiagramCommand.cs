@@ -71,7 +71,11 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
             if (!ShouldProcess(shown, $"Draw {network} as {(heatmaps ? "weight heatmaps" : "units and synapses")} to a {Width}x{Height} PNG"))
                 return;
             byte[] png = NetworkDiagram.RenderPng(network, trace, Width, Height, TextLimits.Picture(this, Title, "-Title"), _stop.Token);
-            SafeFile.Write(path, Force.IsPresent, "network.png", temp => File.WriteAllBytes(temp, png));
+            SafeFile.Write(path, Force.IsPresent, "network.png", temp =>
+            {
+                _stop.Token.ThrowIfCancellationRequested(); // a Ctrl+C during the PNG's encoding still writes nothing
+                File.WriteAllBytes(temp, png);
+            });
             WriteVerbose($"Drew {network}{(heatmaps ? $" as heatmaps (a layer has more than {NetworkDiagram.MaxUnitsAsCircles} units)" : "")}{(trace is null ? "" : $" with the activations of {trace.Number}")} to '{path}', {png.Length} bytes.");
             WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
         }

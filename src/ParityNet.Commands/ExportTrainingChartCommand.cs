@@ -147,7 +147,16 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         }
         try
         {
-            SafeFile.Write(path, Force.IsPresent, "loss.png", temp => File.WriteAllBytes(temp, png));
+            // Encoding a large PNG cannot be interrupted: a Ctrl+C that came meanwhile still leaves the file unwritten.
+            SafeFile.Write(path, Force.IsPresent, "loss.png", temp =>
+            {
+                _stop.Token.ThrowIfCancellationRequested();
+                File.WriteAllBytes(temp, png);
+            });
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
         }
         catch (ParityNetException ex)
         {

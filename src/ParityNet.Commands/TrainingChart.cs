@@ -40,19 +40,23 @@ internal static class TrainingChart
             if (showLoss)
             {
                 double[] values = history.Loss.Select(v => logLoss ? Math.Log10(Math.Max(v, LogFloor)) : v).ToArray();
-                var loss = plot.Add.ScatterLine(epochs, values);
-                loss.Color = color;
-                loss.LineWidth = 2;
-                loss.LegendText = showAccuracy ? $"{label} loss" : label;
+                foreach (var (loss, first) in Pieces(plot, epochs, values, cancel))
+                {
+                    loss.Color = color;
+                    loss.LineWidth = 2;
+                    if (first) loss.LegendText = showAccuracy ? $"{label} loss" : label;
+                }
             }
             if (showAccuracy)
             {
-                var accuracy = plot.Add.ScatterLine(epochs, history.Accuracy.ToArray());
-                accuracy.Color = color;
-                accuracy.LineWidth = showLoss ? 1.5f : 2;
-                accuracy.LinePattern = showLoss ? LinePattern.Dashed : LinePattern.Solid;
-                accuracy.LegendText = showLoss ? $"{label} accuracy" : label;
-                accuracy.Axes.YAxis = accuracyAxis;
+                foreach (var (accuracy, first) in Pieces(plot, epochs, history.Accuracy.ToArray(), cancel))
+                {
+                    accuracy.Color = color;
+                    accuracy.LineWidth = showLoss ? 1.5f : 2;
+                    accuracy.LinePattern = showLoss ? LinePattern.Dashed : LinePattern.Solid;
+                    if (first) accuracy.LegendText = showLoss ? $"{label} accuracy" : label;
+                    accuracy.Axes.YAxis = accuracyAxis;
+                }
             }
         }
         plot.Title(title ?? DefaultTitle(series, curves));
@@ -76,6 +80,23 @@ internal static class TrainingChart
         }
         plot.ShowLegend(Edge.Right); // beside the data, never over it
         return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>The most points drawn as one line: about 0.1 s to draw at 10000 px, so that a cancelled render
+    /// stops within one piece (<see cref="RenderCheckpoint"/>).</summary>
+    internal const int PointsPerPiece = 2048;
+
+    /// <summary>One curve as lines of at most <see cref="PointsPerPiece"/> points, each sharing its last point with the
+    /// next so that the curve is unbroken, each followed by a checkpoint; the first carries the legend.</summary>
+    private static IEnumerable<(ScottPlot.Plottables.Scatter Line, bool First)> Pieces(Plot plot, double[] xs, double[] ys, CancellationToken cancel)
+    {
+        for (int start = 0; start == 0 || start < xs.Length - 1; start += PointsPerPiece - 1)
+        {
+            int count = Math.Min(PointsPerPiece, xs.Length - start);
+            var line = plot.Add.ScatterLine(xs.AsSpan(start, count).ToArray(), ys.AsSpan(start, count).ToArray());
+            yield return (line, start == 0);
+            RenderCheckpoint.Add(plot, cancel);
+        }
     }
 
     /// <summary>What is compared: the one run's label, or the runs' labels.</summary>

@@ -62,6 +62,18 @@ Describe 'Ctrl+C in Trace-ParityNetwork, Export-NetworkDiagram and Export-Traini
         $stop.Output[0] | Should -Be 0
     }
 
+    It 'Export-TrainingChart of 30 long runs at 10000 px stops mid-render, and writes nothing' {
+        # Drawn in one go this chart took 34 s, deaf to Stop, and was written anyway; its curves are now drawn in
+        # pieces with a checkpoint between them.
+        $png = Join-Path $TestDrive 'huge-chart.png'
+        $stop = Stop-After "`$n = 1..30 | ForEach-Object { New-ParityNetwork -Bits 3 -Seed `$_ | Invoke-NetworkTraining -Epochs 10000 }; `$n | Export-TrainingChart '$png' -Width 10000 -Height 10000" 5000 -Folder $TestDrive
+        $stop.FinishedFirst | Should -BeFalse
+        $stop.StopSeconds | Should -BeLessThan 2
+        $stop.State | Should -Be 'Stopped'
+        Test-Path $png | Should -BeFalse
+        $stop.Temporary | Should -HaveCount 0
+    }
+
     It 'Export-NetworkDiagram of a network near the engine''s size limit is quick: heatmaps pooled to 256 cells across' {
         # 16-6000-6000-1 is 36 million weights, near the 4 GiB training limit; drawn cell by cell it took seconds.
         $png = Join-Path $TestDrive 'wide.png'
