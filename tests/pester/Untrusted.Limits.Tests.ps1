@@ -62,11 +62,11 @@ Describe 'Ctrl+C in Trace-ParityNetwork, Export-NetworkDiagram and Export-Traini
         $stop.Output[0] | Should -Be 0
     }
 
-    It 'Export-TrainingChart of 30 long runs at 10000 px stops mid-render, and writes nothing' {
+    It 'Export-TrainingChart of 80 long runs at 10000 px stops mid-render, and writes nothing' {
         # Drawn in one go this chart took 34 s, deaf to Stop, and was written anyway; its curves are now drawn in
         # pieces with a checkpoint between them.
         $png = Join-Path $TestDrive 'huge-chart.png'
-        $stop = Stop-After "`$n = 1..30 | ForEach-Object { New-ParityNetwork -Bits 3 -Seed `$_ | Invoke-NetworkTraining -Epochs 10000 }; `$n | Export-TrainingChart '$png' -Width 10000 -Height 10000" 5000 -Folder $TestDrive
+        $stop = Stop-After "`$n = 1..80 | ForEach-Object { New-ParityNetwork -Bits 3 -Seed `$_ | Invoke-NetworkTraining -Epochs 20000 }; `$n | Export-TrainingChart '$png' -Width 10000 -Height 10000" 3000 -Folder $TestDrive
         $stop.FinishedFirst | Should -BeFalse
         $stop.StopSeconds | Should -BeLessThan 2
         $stop.State | Should -Be 'Stopped'
