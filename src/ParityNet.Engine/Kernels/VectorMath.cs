@@ -20,6 +20,15 @@ internal static class VectorMath
     private const double Ln2Lo = 1.90821492927058770002e-10;
     private const double Magic = 6755399441055744.0;          // 2^52 + 2^51: adding it rounds to an integer
     private const double FlushBelow = -708.0;
+    private const double Sqrt2 = 1.4142135623730951;
+    // fdlibm's e_log.c: log(1 + f) = f − f²/2 + s·(f²/2 + R(s²)), s = f / (2 + f).
+    private const double Lg1 = 6.666666666666735130e-01;
+    private const double Lg2 = 3.999999999940941908e-01;
+    private const double Lg3 = 2.857142874366239149e-01;
+    private const double Lg4 = 2.222219843214978396e-01;
+    private const double Lg5 = 1.818357216161805012e-01;
+    private const double Lg6 = 1.531383769920937332e-01;
+    private const double Lg7 = 1.479819860511658591e-01;
     // Ck = 1/k!
     private const double C13 = 1.0 / 6227020800;
     private const double C12 = 1.0 / 479001600;
@@ -54,6 +63,37 @@ internal static class VectorMath
         double p = Math.FusedMultiplyAdd(r8, c, Math.FusedMultiplyAdd(r4, b, a));
         double e = p * TwoToThe(t);
         return x < FlushBelow ? 0.0 : e;
+    }
+
+    /// <summary>log(1 + e^−|z|), the cross-entropy's log term: e^−|z| by <see cref="ExpNonPositive(double)"/>, then the log
+    /// of 1 + e^−|z| (in [1, 2]) by fdlibm's e_log.c (halved above √2, then its degree-14 minimax polynomial Lg1 … Lg7 in
+    /// s = f / (2 + f), under 1 ulp). After the exp only +, −, × and ÷: the vector form is the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static double LogOnePlusExpNegAbs(double z)
+    {
+        double x = 1.0 + ExpNonPositive(-Math.Abs(z));
+        double k = x > Sqrt2 ? 1.0 : 0.0;
+        double f = (x > Sqrt2 ? x * 0.5 : x) - 1.0;
+        double s = f / (2.0 + f), w = s * s, w2 = w * w;
+        double r = w * (Lg1 + w2 * (Lg3 + w2 * (Lg5 + w2 * Lg7))) + w2 * (Lg2 + w2 * (Lg4 + w2 * Lg6));
+        double half = 0.5 * f * f;
+        return k * Ln2Hi - ((half - (s * (half + r) + k * Ln2Lo)) - f);
+    }
+
+    /// <summary><see cref="LogOnePlusExpNegAbs(double)"/> of four values, the same operations (FMA3 for the exp).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<double> LogOnePlusExpNegAbs(Vector256<double> z)
+    {
+        var x = Vector256<double>.One + ExpNonPositive(-Vector256.Abs(z));
+        var above = Vector256.GreaterThan(x, V(Sqrt2));
+        var k = above & Vector256<double>.One;
+        var f = Vector256.ConditionalSelect(above, x * V(0.5), x) - Vector256<double>.One;
+        var s = f / (V(2.0) + f);
+        var w = s * s;
+        var w2 = w * w;
+        var r = w * (V(Lg1) + w2 * (V(Lg3) + w2 * (V(Lg5) + w2 * V(Lg7)))) + w2 * (V(Lg2) + w2 * (V(Lg4) + w2 * V(Lg6)));
+        var half = V(0.5) * f * f;
+        return k * V(Ln2Hi) - ((half - (s * (half + r) + k * V(Ln2Lo))) - f);
     }
 
     /// <summary>The logistic sigmoid, as the span kernel computes it.</summary>

@@ -29,6 +29,11 @@ internal static class LayerStack
         public int Layers => Sizes.Length - 1;
     }
 
+    /// <summary>Whether the rows go through <see cref="ReLUBlockLayer"/>: consecutive integers, bits → ReLU hidden → one output,
+    /// on hardware and shapes it fits. The same bits as the general path either way.</summary>
+    private static bool FusedReLUBlock(in Plan plan, in Rows rows) =>
+        rows.Consecutive && plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]);
+
     /// <summary>Fills activations[1 … L] for the rows and logits with the output's pre-activation.
     /// <paramref name="slots"/> is the slot walk's scratch for the product paths over blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -47,6 +52,13 @@ internal static class LayerStack
                 if (rows.Consecutive) ProductSigmoidLayer.ForwardBlock(rows.Start, n, bits, plan.NegExpW, plan.NegExpBias, m, hidden, slots);
                 else ProductSigmoidLayer.ForwardAny(rows.Numbers, bits, plan.NegExpW, plan.NegExpBias, m, hidden);
                 break;
+            case FirstLayerKind.SummedBits when FusedReLUBlock(plan, rows):
+                var z = activations[2].AsSpan(0, n);
+                ReLUBlockLayer.Forward(rows.Start, n, bits, weights[0], biases[0], m, weights[1], hidden, z, slots);
+                Kernels.AddBias(z, biases[1], n, 1);
+                z.CopyTo(logits);
+                DenseLayer.Activate(z, Activation.Sigmoid);
+                return;
             case FirstLayerKind.SummedBits when rows.Consecutive && last > 0 && plan.Activation == Activation.ReLU:
                 SummedBitsLayer.ForwardBlockReLU(rows.Start, n, bits, weights[0], biases[0], m, hidden, slots);
                 break;
@@ -79,6 +91,12 @@ internal static class LayerStack
         {
             LessonShapeLayer.BackwardBlock(rows.Start, n, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1], m,
                 gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], deltas[1].AsSpan(0, n / 4 * m));
+            return;
+        }
+        if (plan.FirstLayer == FirstLayerKind.SummedBits && FusedReLUBlock(plan, rows))
+        {
+            ReLUBlockLayer.Backward(rows.Start, n, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
+                gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1]);
             return;
         }
         for (int l = plan.Layers - 1; l >= 1; l--)

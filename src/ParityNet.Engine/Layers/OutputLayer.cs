@@ -17,6 +17,8 @@ internal static class OutputLayer
     {
         if (loss == LossFunction.MeanSquaredError)
             return Kernels.SquaredErrorOutput(probabilities, labels, scale, delta);
+        if (loss == LossFunction.CrossEntropy)
+            return Kernels.CrossEntropyOutput(probabilities, logits, labels, scale, delta);
 
         double lossSum = 0;
         int correct = 0;

@@ -1,0 +1,121 @@
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace ParityNet.Tests;
+
+/// <summary>
+/// Issue 22's fused kernels against the general path they replace, bit for bit: the parity recipe's block (ReLU hidden
+/// units, one output) forward and backward, and the cross-entropy output with its own log. Where the hardware has no
+/// 512-bit vectors the block kernel does not serve (the general path does), and its tests say so by skipping nothing:
+/// they check that Fits is false and stop there. PinnedBitsTests hold whole runs to the same bits either way.
+/// </summary>
+public class ReLUBlockTests
+{
+    [Theory]
+    [InlineData(16, 128, 0, 128, true)]
+    [InlineData(16, 128, 65536 - 128, 128, true)]
+    [InlineData(12, 128, 1024 + 256, 24, false)]  // three blocks of eight units
+    [InlineData(3, 8, 0, 8, true)]                 // the smallest block: one group of eight rows, three bits
+    [InlineData(10, 16, 16 * 7, 1000, true)]       // a wide layer
+    [InlineData(20, 64, 1L << 19, 40, true)]       // rows the block shares above its own bits
+    public void ForwardAndBackward_AreTheGeneralPathBitForBit(int bits, int count, long start, int m, bool withBias)
+    {
+        if (!ReLUBlockLayer.Fits(count, m)) { Assert.False(Vector512.IsHardwareAccelerated && m % 8 == 0); return; }
+        var rng = new SeededRandom(bits * 131 + m);
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = withBias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray() : Array.Empty<double>();
+        var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        int levels = BitOperations.Log2((uint)count);
+
+        // The general path: sums, bias and ReLU by the slot walk, then the rows' dot products.
+        var a = new double[count * m];
+        SummedBitsLayer.ForwardBlockReLU(start, count, bits, w, bias, m, a, new double[(levels + 1) * m]);
+        var z = new double[count];
+        Kernels.RowDots(a, wOut, z, count, m);
+
+        var blockA = new double[count * m];
+        var blockZ = new double[count];
+        ReLUBlockLayer.Forward(start, count, bits, w, bias, m, wOut, blockA, blockZ, new double[(levels + 1) * m]);
+        Assert.Equal(z.Select(Bits), blockZ.Select(Bits));
+        for (int i = 0; i < count; i++) // the block keeps eight units of all rows together
+            for (int j = 0; j < m; j++)
+                Assert.Equal(Bits(a[i * m + j]), Bits(blockA[j / 8 * count * 8 + i * 8 + j % 8]));
+        Assert.Contains(a, v => v == 0);
+        Assert.Contains(a, v => v > 0);
+
+        var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var g = Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray();
+        var gBias = withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>();
+        var gOut = Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray();
+        var gOutBias = new[] { 0.75 };
+        var (g2, gBias2, gOut2, gOutBias2) = ((double[])g.Clone(), (double[])gBias.Clone(), (double[])gOut.Clone(), (double[])gOutBias.Clone());
+
+        var back = new double[count * m];
+        Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
+        BitWalk.GradientBlock(start, count, bits, back, m, g, gBias);
+        ReLUBlockLayer.Backward(start, count, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, new double[count / 2 * 8]);
+        Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
+        Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
+        Assert.Equal(g.Select(Bits), g2.Select(Bits));
+        Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
+    }
+
+    [Fact]
+    public void Block_RefusesShapesItDoesNotFit()
+    {
+        Assert.False(ReLUBlockLayer.Fits(4, 8));     // fewer than eight rows
+        Assert.False(ReLUBlockLayer.Fits(128, 12));  // units not in eights
+        Assert.False(ReLUBlockLayer.Fits(96, 8));    // not a power of two
+        if (!ReLUBlockLayer.Fits(8, 8)) return;
+        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.Forward(0, 8, 4, new double[32], default, 8, new double[8], new double[64], new double[8], new double[8]));
+        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.Backward(3, 8, 4, new double[64], new double[8], new double[8], new double[8], default, new double[32], default, 8, new double[32]));
+    }
+
+    [Fact]
+    public void LogTerm_IsWithinAnUlpOfMathLog_AndItsVectorFormIsTheSameBits()
+    {
+        var rng = new SeededRandom(5);
+        var zs = Enumerable.Range(0, 20000).Select(i => rng.NextUniform(-40, 40) * (i % 3 == 0 ? 0.01 : 1))
+            .Concat(new[] { 0.0, -0.0, 1e-300, -1e-17, 0.34657359, 0.88137358, 36.7, 708.5, -745, 1e308, double.PositiveInfinity, double.NegativeInfinity, double.NaN })
+            .ToArray();
+        foreach (double z in zs)
+        {
+            double ours = VectorMath.LogOnePlusExpNegAbs(z), libm = Math.Log(1 + Math.Exp(-Math.Abs(z)));
+            if (double.IsNaN(z)) { Assert.True(double.IsNaN(ours)); continue; }
+            // Both take the log of 1 + e^−|z| rounded; the exps differ by up to 2 ulp, which moves that sum by at most an ulp of 1.
+            Assert.True(Math.Abs(ours - libm) <= 2.3e-16 + 4e-16 * libm, $"z = {z:R}: {ours:R} against {libm:R}");
+        }
+        if (!System.Runtime.Intrinsics.X86.Fma.IsSupported) return;
+        for (int i = 0; i + 4 <= zs.Length; i += 4)
+        {
+            var v = VectorMath.LogOnePlusExpNegAbs(Vector256.Create(zs[i], zs[i + 1], zs[i + 2], zs[i + 3]));
+            for (int r = 0; r < 4; r++) Assert.Equal(Bits(VectorMath.LogOnePlusExpNegAbs(zs[i + r])), Bits(v[r]));
+        }
+    }
+
+    [Theory]
+    [InlineData(128)]
+    [InlineData(7)]   // a tail after the lanes
+    [InlineData(2)]   // the tail alone
+    public void CrossEntropyOutput_HasTheFormulasDeltaAndAccuracy_AndTheLossWithin1e15(int n)
+    {
+        var rng = new SeededRandom(n);
+        var z = Enumerable.Range(0, n).Select(_ => rng.NextUniform(-30, 30)).ToArray();
+        var p = z.Select(VectorMath.Sigmoid).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => (double)(i * 7 % 3 == 0 ? 1 : 0)).ToArray();
+        var delta = new double[n];
+        var (loss, correct) = Kernels.CrossEntropyOutput(p, z, y, 1.0 / n, delta);
+        double expectedLoss = 0;
+        int expectedCorrect = 0;
+        for (int i = 0; i < n; i++)
+        {
+            expectedLoss += Losses.Value(LossFunction.CrossEntropy, z[i], p[i], y[i]);
+            if (TaskLabels.Predicted(p[i]) == y[i]) expectedCorrect++;
+            Assert.Equal(Bits(1.0 / n * Losses.OutputGradient(LossFunction.CrossEntropy, p[i], y[i])), Bits(delta[i]));
+        }
+        Assert.Equal(expectedCorrect, correct);
+        Assert.Equal(expectedLoss, loss, expectedLoss * 1e-15);
+    }
+
+    private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
+}
