@@ -60,6 +60,57 @@ public class ReLUBlockTests
         Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
     }
 
+    [Theory]
+    [InlineData(50, 32, 1000, true, 512)]   // the small-batch case, in two halves of units as two threads take them
+    [InlineData(50, 32, 1000, false, 1000)]
+    [InlineData(10, 7, 64, true, 64)]       // rows that are not a multiple of four
+    [InlineData(20, 130, 72, true, 8)]      // a remainder of eight units, many rows
+    [InlineData(5, 1, 8, false, 0)]
+    public void AnyNumbers_AreTheGeneralPathBitForBit_InAnyRangesOfUnits(int bits, int count, int m, bool withBias, int split)
+    {
+        if (!ReLUBlockLayer.FitsAny(m)) { Assert.False(Vector512.IsHardwareAccelerated && m % 8 == 0); return; }
+        var rng = new SeededRandom(bits * 17 + count);
+        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0L : rng.NextInt64(1L << bits)).ToArray(); // 0: no bit set
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = withBias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray() : Array.Empty<double>();
+        var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+
+        var a = new double[count * m];
+        SummedBitsLayer.ForwardAny(numbers, bits, w, m, a);
+        Kernels.AddBias(a, bias, count, m);
+        Kernels.Activate(a, Activation.ReLU);
+        var z = new double[count];
+        Kernels.RowDots(a, wOut, z, count, m);
+
+        var blockA = new double[count * m];
+        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, split, m); // the two ranges in either order
+        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, 0, split);
+        var blockZ = new double[count];
+        ReLUBlockLayer.Dots(blockA, wOut, blockZ, count, m);
+        Assert.Equal(z.Select(Bits), blockZ.Select(Bits));
+        for (int i = 0; i < count; i++)
+            for (int j = 0; j < m; j++)
+                Assert.Equal(Bits(a[i * m + j]), Bits(blockA[j / 8 * count * 8 + i * 8 + j % 8]));
+
+        var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var g = Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray();
+        var gBias = withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>();
+        var gOut = Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray();
+        var gOutBias = new[] { 0.75 };
+        var (g2, gBias2, gOut2, gOutBias2) = ((double[])g.Clone(), (double[])gBias.Clone(), (double[])gOut.Clone(), (double[])gOutBias.Clone());
+        var back = new double[count * m];
+        Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
+        BitWalk.GradientAny(numbers, bits, back, m, g, gBias);
+        var scratch = new double[count * m];
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, split, m);
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, 0, split);
+        Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
+        Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
+        Assert.Equal(g.Select(Bits), g2.Select(Bits));
+        Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
+        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, 4, m));
+    }
+
     [Fact]
     public void Block_RefusesShapesItDoesNotFit()
     {

@@ -304,7 +304,7 @@ internal static class ReLUBlockLayer
     /// Σ_i d[i]·a[i, :] in four lanes (i mod 4) added as ((l0 + l1) + (l2 + l3)) and gOutBias[0] += Σ_i d[i] in order (as
     /// <see cref="Kernels.SingleUnitBackward"/>); through the delta sent back, (d[i]·wOut) ⊙ ReLU′(a[i, :]), g[bits×m] +=
     /// bitsᵀ · delta, each gradient row adding its rows in order, and biasSum[m] += Σ delta (as <see cref="BitWalk.GradientAny"/>).
-    /// <paramref name="scratch"/> holds count·m values. Units [from, to) only (in eights; gOutBias when from is 0): ranges of
+    /// <paramref name="scratch"/> holds count·m values. Units [from, to) only (in eights; gOutBias with the range that starts at 0, unless empty): ranges of
     /// units are independent, so two threads may take two ranges at once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> wOut,
@@ -357,7 +357,7 @@ internal static class ReLUBlockLayer
             (Vector512.LoadUnsafe(ref go) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
             if (hasBias) sums.StoreUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(biasSum), c));
         }
-        if (!gOutBias.IsEmpty && from == 0)
+        if (!gOutBias.IsEmpty && from == 0 && to > 0)
             for (int i = 0; i < count; i++) gOutBias[0] += d[i];
 
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
