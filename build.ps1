@@ -8,10 +8,13 @@
              ends with the line "N passed, N failed" and exits non-zero on any failure
       Demo   Build, then run the design's pipeline in a fresh pwsh
       Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d; numpy as
-             installed and with glibc keeping freed memory), ONNX Runtime against the engine, other
-             optimizers and layers, the parity recipe against PyTorch, and Test-Parity in the pipeline
-             against Select-Object, and Invoke-ParitySweep on 1 and 2 runspaces and over SSH (about 10 minutes). Epochs to solve on both sides, not part of it:
-             dotnet run -c Release --project bench/ParityNet.Bench -- . --case s (about 20 minutes)
+             installed and in its fast setting: glibc keeping freed memory, OpenBLAS choosing its own
+             kernel), ONNX Runtime against the engine (i), other optimizers and layers (t), the parity
+             recipe against PyTorch with its floor from the measured peak (p), small batches on wide
+             inputs against PyTorch's same loop with their floor (m), Test-Parity in the pipeline
+             against Select-Object, and Invoke-ParitySweep on 1 and 2 runspaces and over SSH (about 15
+             minutes). One section, shorter: dotnet run -c Release --project bench/ParityNet.Bench --
+             . --case m --quick. Epochs to solve on both sides, not part of it: --case s (about 20 minutes)
       Experiment  the paper's table: N-bit parity for N = 2..10, seeds 1-20, the lesson's recipe
              against ParityNet's best (about a minute on 2 cores). The README's table, to 16 bits on
              the held-out seeds: -ExperimentArgs '--max-bits 16 --first-seed 21' (about 12 minutes)
@@ -205,7 +208,7 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Write-Step 'Benchmark: ParityNet against numpy (bench/lesson_numpy.py), interleaved'
+    Write-Step 'Benchmark: ParityNet against numpy, ONNX Runtime and PyTorch, and the floors (bench/ParityNet.Bench)'
     $env:OPENBLAS_NUM_THREADS = $null
     Invoke-Native 'the benchmark' {
         dotnet run --project (Join-Path $Root 'bench/ParityNet.Bench/ParityNet.Bench.csproj') -c $Configuration -- $Root

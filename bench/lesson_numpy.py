@@ -7,13 +7,16 @@ significant first), label 1 for even. Per iteration:
     l1_delta = l2_delta . syn1^T * l1 * (1 - l1)
     syn1 += alpha * l1^T . l2_delta;  syn0 += alpha * X^T . l1_delta
 plus the loss and accuracy ParityNet records each epoch.
-Iterations during the first --warmup-seconds are not timed. Prints one JSON line: seconds per iteration (median is taken by the caller) and the final loss.
+Iterations during the first --warmup-seconds are not timed. Prints one JSON line: seconds per iteration (median is taken by the caller),
+the final loss, and the OpenBLAS numpy ran on (blas_info.py).
 """
 import argparse
 import json
 import time
 
 import numpy as np
+
+import blas_info
 
 
 def main():
@@ -68,7 +71,7 @@ def main():
     l2 = 1 / (1 + np.exp(-(1 / (1 + np.exp(-X.dot(syn0)))).dot(syn1)))
     final_loss = float(np.mean((y - l2) ** 2))
     print(json.dumps({"seconds_per_iteration": seconds / a.iterations, "loss": loss, "accuracy": accuracy,
-                      "final_loss": final_loss, "numpy": np.__version__}))
+                      "final_loss": final_loss, "numpy": np.__version__, "blas": blas_info.openblas()}))
 
 
 if __name__ == "__main__":

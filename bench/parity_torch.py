@@ -4,13 +4,15 @@ Full-batch Adam (lr 0.01, betas 0.9/0.999, eps 1e-8) on every N-bit integer, 128
 BCEWithLogits (ParityNet's cross-entropy from the logit), from the initial weights ParityNet hands over
 (--weights: w0 [N x 128], b0 [128], w1 [128 x 1], b1 [1]). Prints one JSON line: seconds of each epoch,
 the loss of the final weights after --epochs epochs, and, with --solve-cap, the epochs until every input
-is right (measured before each update, as ParityNet measures), or null.
+is right (measured before each update, as ParityNet measures), or null; and the BLAS it ran on (blas_info.py).
 """
 import argparse
 import json
 import time
 
 import torch
+
+import blas_info
 
 
 def main():
@@ -62,12 +64,13 @@ def main():
         start = time.perf_counter()
         seconds, solved = train(a.solve_cap, True)
         print(json.dumps({"solved_epoch": solved, "epochs_run": len(seconds), "wall": time.perf_counter() - start,
-                          "torch": torch.__version__, "dtype": a.dtype}))
+                          "torch": torch.__version__, "dtype": a.dtype, "blas": blas_info.openblas(), "build": blas_info.torch_build(torch)}))
         return
     seconds, _ = train(a.epochs, False)
     with torch.no_grad():
         final = float(loss_fn(logits(), y))
-    print(json.dumps({"seconds": seconds, "final_loss": final, "torch": torch.__version__, "dtype": a.dtype}))
+    print(json.dumps({"seconds": seconds, "final_loss": final, "torch": torch.__version__, "dtype": a.dtype,
+                      "blas": blas_info.openblas(), "build": blas_info.torch_build(torch)}))
 
 
 if __name__ == "__main__":

@@ -5,7 +5,10 @@ using ParityNet;
 
 // The benchmark: the lesson's network (float64, full batch, no bias, seed 1) on cases a–d, ParityNet
 // against our numpy implementation of the same formulas (bench/lesson_numpy.py), interleaved run by
-// run so that machine drift cancels; then ONNX Runtime against the managed engine for inference.
+// run so that machine drift cancels; then ONNX Runtime against the managed engine for inference (i),
+// training beyond the lesson (t), the parity recipe against PyTorch with its floor (p), and small
+// batches on wide inputs against PyTorch's same loop with their floor (m). --case picks sections
+// (e.g. --case mp); --case s (epochs to solve) and f (the measured peak alone) run only when asked.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -29,7 +32,7 @@ var cases = new[]
 Console.WriteLine($"ParityNet benchmark at commit {BenchMachine.Commit(root)}, {BenchMachine.Cpu()}, {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
 Console.WriteLine($"ParityNet benchmark: {Environment.ProcessorCount} cores, .NET {Environment.Version}, {(haveNumpy ? "numpy found" : "numpy NOT found: apt-get install -y python3-numpy libopenblas0-pthread")}");
 Console.WriteLine();
-var selected = cases.Where(c => onlyCase is null || onlyCase.Contains(c.Name)).ToArray(); // --case abcdit picks sections
+var selected = cases.Where(c => onlyCase is null || onlyCase.Contains(c.Name)).ToArray(); // --case abcditpm picks sections
 if (selected.Length > 0)
 {
     Console.WriteLine("| case | data × bits → hidden → 1 | iterations | ParityNet per iteration | dense GFLOP/s (counts work the engine does not do) | numpy per iteration, glibc as installed: median (min–max) | numpy, glibc keeping freed memory: median (min–max) | numpy / ParityNet (medians: installed, kept) | memory: ParityNet / lesson arrays |");
@@ -66,12 +69,15 @@ foreach (var c in selected)
     string ratio = haveNumpy ? $"{Median(theirs) / mine:0.0}×, {Median(kept) / mine:0.0}×" : "n/a";
     Console.WriteLine($"| {c.Name} | {c.Rows} × {c.Bits} → {c.Hidden} → 1 | {c.Iterations} | {Format(mine)} | {c.DenseFlops / mine / 1e9:0.00} | {numpy} | {numpyKept} | {ratio} | {allocated / 1048576.0:0.0} MiB / {c.LessonBytes / 1048576.0:0.0} MiB |");
 }
+if (selected.Length > 0 && haveNumpy) NumpyRunner.Blas.Print();
 
 Console.WriteLine();
 if (onlyCase is null || onlyCase.Contains('i')) InferenceBench.Run(quick); // --case i: inference only
 Console.WriteLine();
 if (onlyCase is null || onlyCase.Contains('t')) TrainingBench.Run(quick);   // --case t: beyond the lesson
 if (onlyCase is null || onlyCase.Contains('p')) TorchBench.Run(root, quick); // --case p: the parity recipe in PyTorch, side by side
+if (onlyCase is null || onlyCase.Contains('m')) SmallBatchBench.Run(root, quick); // --case m: small batches on wide inputs, and PyTorch's same loop
+if (onlyCase is not null && onlyCase.Contains('f')) Console.WriteLine($"The floors' {PeakProbe.Measured}."); // --case f: the machine's measured peak alone (p and m print it too)
 if (onlyCase is not null && onlyCase.Contains('s')) SolveBench.Run(root, args); // --case s: epochs to solve on both sides (long: asked for only)
 return 0;
 
@@ -160,9 +166,15 @@ internal static class NumpyRunner
 
     public static bool Available() => File.Exists(PythonProcess.Python) && PythonProcess.Run("-c", "import numpy").ExitCode == 0;
 
-    public static double Run(string script, BenchCase c, Allocator allocator) =>
-        RunScript(script, c, allocator, "--warmup-seconds", BenchCase.WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture))
-            .RootElement.GetProperty("seconds_per_iteration").GetDouble();
+    /// <summary>Which BLAS the timed runs used, one line per setting.</summary>
+    public static readonly BlasLines Blas = new();
+
+    public static double Run(string script, BenchCase c, Allocator allocator)
+    {
+        using var json = RunScript(script, c, allocator, "--warmup-seconds", BenchCase.WarmUp.TotalSeconds.ToString(CultureInfo.InvariantCulture));
+        Blas.Add($"numpy {json.RootElement.GetProperty("numpy").GetString()}", allocator, json.RootElement);
+        return json.RootElement.GetProperty("seconds_per_iteration").GetDouble();
+    }
 
     // One run of the numpy lesson for a case, with extra arguments; its JSON line.
     private static JsonDocument RunScript(string script, BenchCase c, Allocator allocator, params string[] extra)
@@ -258,7 +270,8 @@ internal static class TrainingBench
 /// and in PyTorch (bench/parity_torch.py, 2 threads: float64 with glibc as installed and keeping freed memory, float32
 /// keeping it) from the same initial weights, at N = 12, 14 and 16: per-epoch time, its flatness across the run, and
 /// the final losses of both float64 runs and ParityNet, which must agree within 1e-9 relative (the run fails
-/// otherwise). Skipped, saying so, without PyTorch.
+/// otherwise); beside ParityNet's time, the floor: the epoch's operations (<see cref="OperationCount.RecipeEpoch"/>)
+/// over the machine's measured peak (<see cref="PeakProbe"/>). Skipped, saying so, without PyTorch.
 /// </summary>
 internal static class TorchBench
 {
@@ -274,8 +287,10 @@ internal static class TorchBench
             return;
         }
         int epochs = quick ? 30 : 200;
-        Console.WriteLine($"| parity recipe, N bits, {epochs} epochs from the same weights | ParityNet per epoch | PyTorch float64, glibc as installed | ratio | PyTorch float64, glibc keeping freed memory | ratio | PyTorch float32, keeping freed memory | ratio | last 100 / first 100 epochs: ParityNet, PyTorch float64 (kept) | final loss: ParityNet, PyTorch float64 (both runs), largest relative difference |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|");
+        var peak = PeakProbe.Measured;
+        var blas = new BlasLines();
+        Console.WriteLine($"| parity recipe, N bits, {epochs} epochs from the same weights | ParityNet per epoch | floor (ops / measured peak) | ParityNet / floor | PyTorch float64, glibc as installed | ratio | PyTorch float64, glibc keeping freed memory | ratio | PyTorch float32, keeping freed memory | ratio | last 100 / first 100 epochs: ParityNet, PyTorch float64 (kept) | final loss: ParityNet, PyTorch float64 (both runs), largest relative difference |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
         foreach (int bits in new[] { 12, 14, 16 })
         {
             var start = Start(bits, seed: 1);
@@ -285,14 +300,15 @@ internal static class TorchBench
             string weights = WriteWeights(start);
             try
             {
-                var (installed, lossInstalled) = Torch(script, bits, epochs, "float64", weights, Allocator.AsInstalled);
-                var (kept, lossKept) = Torch(script, bits, epochs, "float64", weights, Allocator.KeepFreed);
-                var (f32, _) = Torch(script, bits, epochs, "float32", weights, Allocator.KeepFreed);
+                var (installed, lossInstalled) = Torch(script, bits, epochs, "float64", weights, Allocator.AsInstalled, blas);
+                var (kept, lossKept) = Torch(script, bits, epochs, "float64", weights, Allocator.KeepFreed, blas);
+                var (f32, _) = Torch(script, bits, epochs, "float32", weights, Allocator.KeepFreed, blas);
                 double ourLoss = trained.History!.FinalLoss;
                 double relative = Math.Max(Relative(ourLoss, lossInstalled), Relative(ourLoss, lossKept));
                 double mine = Median(ours);
+                double floor = OperationCount.RecipeEpoch(bits, 128) / peak.AllCores;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {bits} | {Format(mine)} | {Format(Median(installed))} | {Median(installed) / mine:0.0}× | {Format(Median(kept))} | {Median(kept) / mine:0.0}× | {Format(Median(f32))} | {Median(f32) / mine:0.0}× | {Flat(ours):0.00}, {Flat(kept):0.00} | {ourLoss:0.000000000000}, {lossInstalled:0.000000000000}, {lossKept:0.000000000000}, {relative:0.0e+0} |"));
+                    $"| {bits} | {Format(mine)} | {Format(floor)} | {mine / floor:0.0}× | {Format(Median(installed))} | {Median(installed) / mine:0.0}× | {Format(Median(kept))} | {Median(kept) / mine:0.0}× | {Format(Median(f32))} | {Median(f32) / mine:0.0}× | {Flat(ours):0.00}, {Flat(kept):0.00} | {ourLoss:0.000000000000}, {lossInstalled:0.000000000000}, {lossKept:0.000000000000}, {relative:0.0e+0} |"));
                 if (!(relative <= Tolerance))
                     throw new InvalidOperationException($"N = {bits}: ParityNet's final loss {ourLoss:R} and float64 PyTorch's {lossInstalled:R} / {lossKept:R} differ by {relative:0.0e+0} relative, more than {Tolerance:0e+0}: the two sides do not compute the same thing.");
             }
@@ -301,10 +317,12 @@ internal static class TorchBench
                 File.Delete(weights);
             }
         }
-        Console.WriteLine($"Keeping freed memory: {PythonProcess.Describe(Allocator.KeepFreed)} (glibc's tunables; the arithmetic is the same, the final losses show it).");
+        Console.WriteLine($"Floor: the epoch's operations / the {peak}. Operations {OperationCount.RecipeFormula}: at N = 12, 14, 16 {string.Join(", ", new[] { 12, 14, 16 }.Select(n => $"{OperationCount.RecipeEpoch(n, 128) / 1e6:0.0} M"))}. ParityNet's kernels use Vector256.");
+        Console.WriteLine($"Keeping freed memory: {PythonProcess.Describe(Allocator.KeepFreed)} (glibc's tunables, and OpenBLAS choosing its kernel; the arithmetic agrees to rounding, the final losses show it).");
+        blas.Print();
     }
 
-    private static double Relative(double ours, double theirs) => Math.Abs(ours - theirs) / Math.Max(Math.Abs(theirs), double.Epsilon);
+    internal static double Relative(double ours, double theirs) => Math.Abs(ours - theirs) / Math.Max(Math.Abs(theirs), double.Epsilon);
 
     /// <summary>The recipe's untrained network for <paramref name="bits"/> and <paramref name="seed"/>.</summary>
     public static ParityNetwork Start(int bits, long seed) => ParityNetwork.Create(new NetworkSpec
@@ -329,45 +347,50 @@ internal static class TorchBench
         return path;
     }
 
-    // Mean of the last 100 epochs over the mean of the first 100 (of those measured).
-    private static double Flat(List<double> perEpoch)
+    // Mean of the last `most` epochs over the mean of the first `most` (of those measured; half of them if fewer).
+    internal static double Flat(List<double> perEpoch, int most = 100)
     {
-        int k = Math.Min(100, perEpoch.Count / 2);
+        int k = Math.Min(most, perEpoch.Count / 2);
         return perEpoch.TakeLast(k).Average() / perEpoch.Take(k).Average();
     }
 
-    private static double Median(List<double> values)
+    internal static double Median(List<double> values)
     {
         var sorted = values.OrderBy(v => v).ToArray();
         return sorted[sorted.Length / 2];
     }
 
-    private static string Format(double seconds) => seconds >= 1e-3 ? $"{seconds * 1e3:0.00} ms" : $"{seconds * 1e6:0.0} µs";
+    internal static string Format(double seconds) => seconds >= 1e-3 ? $"{seconds * 1e3:0.00} ms" : $"{seconds * 1e6:0.0} µs";
 
-    private static (List<double> Seconds, double FinalLoss) Torch(string script, int bits, int epochs, string dtype, string weights, Allocator allocator)
+    private static (List<double> Seconds, double FinalLoss) Torch(string script, int bits, int epochs, string dtype, string weights, Allocator allocator, BlasLines blas)
     {
         var (exit, output) = PythonProcess.Run(allocator, script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
             "--dtype", dtype, "--threads", "2", "--weights", weights);
         if (exit != 0) throw new InvalidOperationException($"PyTorch failed: {output}");
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        blas.Add($"PyTorch {json.RootElement.GetProperty("torch").GetString()}, 2 threads", allocator, json.RootElement);
         var seconds = json.RootElement.GetProperty("seconds").EnumerateArray().Select(e => e.GetDouble()).Skip(1).ToList();
         return (seconds, json.RootElement.GetProperty("final_loss").GetDouble());
     }
 
-    private sealed class EpochClock(List<double> stamps) : IProgress<TrainingProgress>
+    /// <summary>The time of each epoch's end, from a progress reported every epoch (ReportInterval of one tick).</summary>
+    internal sealed class EpochClock(List<double> stamps) : IProgress<TrainingProgress>
     {
         public void Report(TrainingProgress value) => stamps.Add(value.Elapsed.TotalSeconds);
     }
 }
 
-/// <summary>How the python side's C library allocates: as installed, or with glibc keeping freed memory for reuse.</summary>
+/// <summary>How the python side runs: as installed, or in its fast setting, with glibc keeping freed memory for reuse
+/// and OpenBLAS choosing its own kernel for the processor.</summary>
 internal enum Allocator
 {
     /// <summary>glibc's defaults: a block over the mmap threshold (at most 32 MiB) is mapped from the system when
-    /// allocated and returned when freed, so an array of 64 MiB costs fresh page faults every time it is made.</summary>
+    /// allocated and returned when freed, so an array of 64 MiB costs fresh page faults every time it is made.
+    /// OpenBLAS's settings are whatever the caller's environment holds.</summary>
     AsInstalled,
     /// <summary>glibc told, through its documented environment tunables, to keep freed memory:
-    /// <see cref="PythonProcess.KeepFreedMemory"/>. numpy and PyTorch then reuse their big arrays' pages.</summary>
+    /// <see cref="PythonProcess.KeepFreedMemory"/>. numpy and PyTorch then reuse their big arrays' pages. And no
+    /// <see cref="PythonProcess.OpenBlasOverrides"/>: OpenBLAS picks its kernel and cache size for this processor.</summary>
     KeepFreed,
 }
 
@@ -383,8 +406,18 @@ internal static class PythonProcess
         ("MALLOC_TRIM_THRESHOLD_", "17179869184"),
     ];
 
-    public static string Describe(Allocator allocator) =>
-        allocator == Allocator.AsInstalled ? "glibc as installed" : string.Join(" ", KeepFreedMemory.Select(e => $"{e.Name}={e.Value}"));
+    /// <summary>OpenBLAS's overrides of its own choice of kernel and of the cache size it blocks for. A caller may have
+    /// set them for reasons of its own; the fast setting removes them, so that OpenBLAS picks the kernel it would pick
+    /// for this processor.</summary>
+    public static readonly string[] OpenBlasOverrides = ["OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"];
+
+    public static string Describe(Allocator allocator)
+    {
+        if (allocator == Allocator.KeepFreed)
+            return string.Join(" ", KeepFreedMemory.Select(e => $"{e.Name}={e.Value}")) + $", no {string.Join(" or ", OpenBlasOverrides)}";
+        var set = OpenBlasOverrides.Select(n => (Name: n, Value: Environment.GetEnvironmentVariable(n))).Where(e => !string.IsNullOrEmpty(e.Value)).ToArray();
+        return "glibc as installed, OpenBLAS as the caller's environment sets it (" + (set.Length == 0 ? "no overrides" : string.Join(" ", set.Select(e => $"{e.Name}={e.Value}"))) + ")";
+    }
 
     public static (int ExitCode, string Output) Run(params string[] arguments) => Run(Allocator.AsInstalled, arguments);
 
@@ -395,8 +428,12 @@ internal static class PythonProcess
         // Whatever the calling shell set for glibc's allocator goes: each mode is exactly what it says.
         foreach (string name in new[] { "GLIBC_TUNABLES", "MALLOC_MMAP_THRESHOLD_", "MALLOC_TOP_PAD_", "MALLOC_ARENA_MAX" }.Concat(KeepFreedMemory.Select(e => e.Name)))
             info.Environment.Remove(name);
+        // The fast setting also lets OpenBLAS choose for itself; as installed keeps whatever the caller set for it.
         if (allocator == Allocator.KeepFreed)
+        {
             foreach (var (name, value) in KeepFreedMemory) info.Environment[name] = value;
+            foreach (string name in OpenBlasOverrides) info.Environment.Remove(name);
+        }
         using var p = Process.Start(info)!;
         var error = p.StandardError.ReadToEndAsync(); // both pipes at once: a full one must not stall the other
         string output = p.StandardOutput.ReadToEnd();
