@@ -366,10 +366,13 @@ internal static class ReLUBlockLayer
         {
             for (int p = 0; p < bits; p++)
             {
-                int n = 0;
+                int n = 0, at = p * (count + 1) + 1;
                 for (int i = 0; i < count; i++)
-                    if (((numbers[i] >> (bits - 1 - p)) & 1) != 0) rows[p * (count + 1) + 1 + n++] = i;
-                rows[p * (count + 1)] = n;
+                {
+                    rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
+                    n += (int)((numbers[i] >> (bits - 1 - p)) & 1);
+                }
+                rows[at - 1] = n;
             }
             nuint block = (nuint)(count * Width); // from one block of eight units to the next
             int c = from;
@@ -419,8 +422,12 @@ internal static class ReLUBlockLayer
         for (int i = 0; i < numbers.Length; i++)
         {
             int at = i * (bits + 1), n = 0;
+            long v = numbers[i];
             for (int p = 0; p < bits; p++)
-                if (((numbers[i] >> (bits - 1 - p)) & 1) != 0) offsets[at + 1 + n++] = p * m;
+            {
+                offsets[at + 1 + n] = p * m; // written always, kept when the bit is set: no branch to mispredict
+                n += (int)((v >> (bits - 1 - p)) & 1);
+            }
             offsets[at] = n;
         }
     }
