@@ -267,7 +267,8 @@ internal static class TrainingBench
 
 /// <summary>
 /// The best parity recipe (128 ReLU units, He initialization, biases, cross-entropy, full-batch Adam 0.01) in ParityNet
-/// and in PyTorch (bench/parity_torch.py, 2 threads: float64 with glibc as installed and keeping freed memory, float32
+/// and in PyTorch (bench/parity_torch.py: float64 on 2 threads with glibc as installed and keeping freed memory, on 1 thread
+/// keeping it — on 2 cores PyTorch's and OpenBLAS's threads can contend, so one thread may be its fastest — and float32 on 2 threads
 /// keeping it) from the same initial weights, at N = 12, 14 and 16: per-epoch time, its flatness across the run, and
 /// the final losses of both float64 runs and ParityNet, which must agree within 1e-9 relative (the run fails
 /// otherwise); beside ParityNet's time, the floor: the epoch's operations (<see cref="OperationCount.RecipeEpoch"/>)
@@ -289,8 +290,9 @@ internal static class TorchBench
         int epochs = quick ? 30 : 200;
         var peak = PeakProbe.Measured;
         var blas = new BlasLines();
-        Console.WriteLine($"| parity recipe, N bits, {epochs} epochs from the same weights | ParityNet per epoch | floor (ops / measured peak) | ParityNet / floor | PyTorch float64, glibc as installed | ratio | PyTorch float64, glibc keeping freed memory | ratio | PyTorch float32, keeping freed memory | ratio | last 100 / first 100 epochs: ParityNet, PyTorch float64 (kept) | final loss: ParityNet, PyTorch float64 (both runs), largest relative difference |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        Console.WriteLine($"| parity recipe, N bits, {epochs} epochs from the same weights | ParityNet per epoch | floor (ops / measured peak) | ParityNet / floor | PyTorch float64, glibc as installed | ratio | PyTorch float64, glibc keeping freed memory | ratio | PyTorch float64, 1 thread, keeping freed memory | ratio | PyTorch float32, keeping freed memory | ratio | last 100 / first 100 epochs: ParityNet, PyTorch float64 (kept) | final loss: ParityNet, PyTorch float64 (the three runs), largest relative difference |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        var goals = new List<string>();
         foreach (int bits in new[] { 12, 14, 16 })
         {
             var start = Start(bits, seed: 1);
@@ -300,15 +302,18 @@ internal static class TorchBench
             string weights = WriteWeights(start);
             try
             {
-                var (installed, lossInstalled) = Torch(script, bits, epochs, "float64", weights, Allocator.AsInstalled, blas);
-                var (kept, lossKept) = Torch(script, bits, epochs, "float64", weights, Allocator.KeepFreed, blas);
-                var (f32, _) = Torch(script, bits, epochs, "float32", weights, Allocator.KeepFreed, blas);
+                var (installed, lossInstalled) = Torch(script, bits, epochs, "float64", weights, Allocator.AsInstalled, blas, 2);
+                var (kept, lossKept) = Torch(script, bits, epochs, "float64", weights, Allocator.KeepFreed, blas, 2);
+                var (one, lossOne) = Torch(script, bits, epochs, "float64", weights, Allocator.KeepFreed, blas, 1);
+                var (f32, _) = Torch(script, bits, epochs, "float32", weights, Allocator.KeepFreed, blas, 2);
                 double ourLoss = trained.History!.FinalLoss;
-                double relative = Math.Max(Relative(ourLoss, lossInstalled), Relative(ourLoss, lossKept));
+                double relative = Math.Max(Math.Max(Relative(ourLoss, lossInstalled), Relative(ourLoss, lossKept)), Relative(ourLoss, lossOne));
                 double mine = Median(ours);
                 double floor = OperationCount.RecipeEpoch(bits, 128) / peak.AllCores;
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {bits} | {Format(mine)} | {Format(floor)} | {mine / floor:0.0}× | {Format(Median(installed))} | {Median(installed) / mine:0.0}× | {Format(Median(kept))} | {Median(kept) / mine:0.0}× | {Format(Median(f32))} | {Median(f32) / mine:0.0}× | {Flat(ours):0.00}, {Flat(kept):0.00} | {ourLoss:0.000000000000}, {lossInstalled:0.000000000000}, {lossKept:0.000000000000}, {relative:0.0e+0} |"));
+                    $"| {bits} | {Format(mine)} | {Format(floor)} | {mine / floor:0.0}× | {Format(Median(installed))} | {Median(installed) / mine:0.0}× | {Format(Median(kept))} | {Median(kept) / mine:0.0}× | {Format(Median(one))} | {Median(one) / mine:0.0}× | {Format(Median(f32))} | {Median(f32) / mine:0.0}× | {Flat(ours):0.00}, {Flat(kept):0.00} | {ourLoss:0.000000000000}, {lossInstalled:0.000000000000}, {lossKept:0.000000000000}, {lossOne:0.000000000000}, {relative:0.0e+0} |"));
+                double fastest = Math.Min(Median(kept), Median(one));
+                goals.Add(string.Create(CultureInfo.InvariantCulture, $"N = {bits}: {Format(mine)}, {fastest / mine:0.0}× PyTorch float64's fastest setting here ({(Median(one) < Median(kept) ? "1 thread" : "2 threads")}, keeping freed memory)"));
                 if (!(relative <= Tolerance))
                     throw new InvalidOperationException($"N = {bits}: ParityNet's final loss {ourLoss:R} and float64 PyTorch's {lossInstalled:R} / {lossKept:R} differ by {relative:0.0e+0} relative, more than {Tolerance:0e+0}: the two sides do not compute the same thing.");
             }
@@ -317,7 +322,8 @@ internal static class TorchBench
                 File.Delete(weights);
             }
         }
-        Console.WriteLine($"Floor: the epoch's operations / the {peak}. Operations {OperationCount.RecipeFormula}: at N = 12, 14, 16 {string.Join(", ", new[] { 12, 14, 16 }.Select(n => $"{OperationCount.RecipeEpoch(n, 128) / 1e6:0.0} M"))}. ParityNet's kernels use Vector256.");
+        Console.WriteLine($"Floor: the epoch's operations / the {peak}. Operations {OperationCount.RecipeFormula}: at N = 12, 14, 16 {string.Join(", ", new[] { 12, 14, 16 }.Select(n => $"{OperationCount.RecipeEpoch(n, 128) / 1e6:0.0} M"))}. ParityNet's recipe path uses Vector512 {(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? "(accelerated here)" : "where accelerated (not here: Vector256)")}.");
+        Console.WriteLine($"Issue 22's goal at 16 bits: at most 2.4 ms an epoch and at least 25× PyTorch float64 in its fast setting. {string.Join("; ", goals)}.");
         Console.WriteLine($"Keeping freed memory: {PythonProcess.Describe(Allocator.KeepFreed)} (glibc's tunables, and OpenBLAS choosing its kernel; the arithmetic agrees to rounding, the final losses show it).");
         blas.Print();
     }
@@ -362,13 +368,13 @@ internal static class TorchBench
 
     internal static string Format(double seconds) => seconds >= 1e-3 ? $"{seconds * 1e3:0.00} ms" : $"{seconds * 1e6:0.0} µs";
 
-    private static (List<double> Seconds, double FinalLoss) Torch(string script, int bits, int epochs, string dtype, string weights, Allocator allocator, BlasLines blas)
+    private static (List<double> Seconds, double FinalLoss) Torch(string script, int bits, int epochs, string dtype, string weights, Allocator allocator, BlasLines blas, int threads)
     {
         var (exit, output) = PythonProcess.Run(allocator, script, "--bits", bits.ToString(CultureInfo.InvariantCulture), "--epochs", epochs.ToString(CultureInfo.InvariantCulture),
-            "--dtype", dtype, "--threads", "2", "--weights", weights);
+            "--dtype", dtype, "--threads", threads.ToString(CultureInfo.InvariantCulture), "--weights", weights);
         if (exit != 0) throw new InvalidOperationException($"PyTorch failed: {output}");
         using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
-        blas.Add($"PyTorch {json.RootElement.GetProperty("torch").GetString()}, 2 threads", allocator, json.RootElement);
+        blas.Add($"PyTorch {json.RootElement.GetProperty("torch").GetString()}, {threads} thread{(threads == 1 ? "" : "s")}", allocator, json.RootElement);
         var seconds = json.RootElement.GetProperty("seconds").EnumerateArray().Select(e => e.GetDouble()).Skip(1).ToList();
         return (seconds, json.RootElement.GetProperty("final_loss").GetDouble());
     }
