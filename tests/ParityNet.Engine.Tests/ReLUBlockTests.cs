@@ -109,6 +109,19 @@ public class ReLUBlockTests
         Assert.Equal(g.Select(Bits), g2.Select(Bits));
         Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
         Assert.Throws<ArgumentException>(() => ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, 4, m));
+
+        // Fresh: buffers full of leftovers are written as if zeroed first, then summed into.
+        Array.Clear(gOut); Array.Clear(gOutBias); Array.Clear(g); Array.Clear(gBias);
+        Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
+        BitWalk.GradientAny(numbers, bits, back, m, g, gBias);
+        var leftovers = new[] { gOut2, gOutBias2, g2, gBias2 };
+        foreach (var buffer in leftovers) Array.Fill(buffer, double.NaN);
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, 0, split, fresh: true);
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, split, m, fresh: true);
+        Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
+        Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
+        Assert.Equal(g.Select(Bits), g2.Select(Bits));
+        Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
     }
 
     [Fact]

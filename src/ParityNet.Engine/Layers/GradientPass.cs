@@ -152,23 +152,25 @@ internal sealed class GradientPass
         {
             LossSum = 0;
             Correct = 0;
+            // Over any numbers, the fused ReLU path writes the gradients of the first tile instead of adding them: no zeroing pass.
+            bool written = shared.Backward && numbers is not null && LayerStack.WritesGradientsOverAny(shared.Plan);
             if (shared.Backward)
             {
                 // The first group sums into the caller's buffers, the others into their own.
                 _gradWeights = intoCaller ? shared.GradWeights! : GradWeights;
                 _gradBiases = intoCaller ? shared.GradBiases! : GradBiases;
-                for (int l = 0; l < _layers; l++)
+                for (int l = 0; l < _layers && !written; l++)
                 {
                     Kernels.Zero(_gradWeights[l]);
                     if (_gradBiases[l].Length > 0) Kernels.Zero(_gradBiases[l]);
                 }
             }
             for (int start = first; start < first + count; start += Tile)
-                RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared);
+                RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared, fresh: written && start == first);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared)
+        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh)
         {
             bool enumerated = numbers is null;
             var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers!, offset + start, rows);
@@ -181,7 +183,7 @@ internal sealed class GradientPass
             LossSum += lossSum;
             Correct += correct;
             if (shared.Backward)
-                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases);
+                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases, fresh);
         }
     }
 }

@@ -41,8 +41,12 @@ internal static class LayerStack
     /// take it for tiles of a power of two from eight rows, the others for any rows.
     /// The same bits as the general path either way.</summary>
     internal static bool FusedReLU(in Plan plan, in Rows rows) =>
-        plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && ReLUBlockLayer.FitsAny(plan.Sizes[1])
-        && (!rows.Consecutive || ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]));
+        WritesGradientsOverAny(plan) && (!rows.Consecutive || ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]));
+
+    /// <summary>Whether <see cref="Backward"/> over any numbers (not consecutive) goes through <see cref="ReLUBlockLayer.BackwardAny"/>,
+    /// which can write every gradient buffer instead of adding to it.</summary>
+    internal static bool WritesGradientsOverAny(in Plan plan) =>
+        plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && ReLUBlockLayer.FitsAny(plan.Sizes[1]);
 
     /// <summary>Whether this pass splits its hidden units in two halves (<paramref name="half"/> units, a multiple of 64, then the
     /// rest) on two threads: asked for by the plan, the rows shareable, and enough work (a few tens of microseconds) to pay for it.</summary>
@@ -117,9 +121,11 @@ internal static class LayerStack
 
     /// <summary>Adds the gradients of the objective to gradWeights and gradBiases, given deltas[L] = ∂objective/∂logit;
     /// deltas[1 … L − 1] receive the hidden layers' deltas (the lesson shape keeps its four-row sums in deltas[1]).</summary>
+    /// <remarks>With <paramref name="fresh"/> (only where <see cref="WritesGradientsOverAny"/>), the gradient buffers are
+    /// written, not added to: the caller need not zero them.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(in Plan plan, in Rows rows, double[][] weights, double[][] activations, double[][] deltas,
-        double[][] gradWeights, double[][] gradBiases)
+        double[][] gradWeights, double[][] gradBiases, bool fresh = false)
     {
         int[] sizes = plan.Sizes;
         int n = rows.Count, bits = sizes[0], m = sizes[1];
@@ -139,13 +145,13 @@ internal static class LayerStack
                 int offset = rows.Offset;
                 Parallel.Invoke(
                     () => ReLUBlockLayer.BackwardAny(source.AsSpan(offset, n), bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                        gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, half),
+                        gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, half, fresh),
                     () => ReLUBlockLayer.BackwardAny(source.AsSpan(offset, n), bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                        gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], half, m));
+                        gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], half, m, fresh));
             }
             else
                 ReLUBlockLayer.BackwardAny(rows.Numbers, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                    gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, m);
+                    gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, m, fresh);
             return;
         }
         for (int l = plan.Layers - 1; l >= 1; l--)

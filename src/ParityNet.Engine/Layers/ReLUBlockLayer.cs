@@ -305,10 +305,11 @@ internal static class ReLUBlockLayer
     /// <see cref="Kernels.SingleUnitBackward"/>); through the delta sent back, (d[i]·wOut) ⊙ ReLU′(a[i, :]), g[bits×m] +=
     /// bitsᵀ · delta, each gradient row adding its rows in order, and biasSum[m] += Σ delta (as <see cref="BitWalk.GradientAny"/>).
     /// <paramref name="scratch"/> holds count·m values. Units [from, to) only (in eights; gOutBias with the range that starts at 0, unless empty): ranges of
-    /// units are independent, so two threads may take two ranges at once.</summary>
+    /// units are independent, so two threads may take two ranges at once. With <paramref name="fresh"/>, the sums start from zero
+    /// instead of the buffers' values (the same bits as zeroing them first, without the pass that zeroes them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> wOut,
-        Span<double> gOut, Span<double> gOutBias, Span<double> g, Span<double> biasSum, int m, Span<double> scratch, int from, int to)
+        Span<double> gOut, Span<double> gOutBias, Span<double> g, Span<double> biasSum, int m, Span<double> scratch, int from, int to, bool fresh = false)
     {
         BitWalk.CheckNumbers(numbers, bits);
         int count = numbers.Length;
@@ -326,7 +327,7 @@ internal static class ReLUBlockLayer
         {
             var wo = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(wOut), (nuint)c);
             Vector512<double> l0 = Vector512<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
-            var sums = hasBias ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(biasSum), (nuint)c) : Vector512<double>.Zero;
+            var sums = hasBias && !fresh ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(biasSum), (nuint)c) : Vector512<double>.Zero;
             ref double ab = ref Unsafe.Add(ref ar, c * count);
             ref double bb = ref Unsafe.Add(ref buf, c * count);
             int i = 0;
@@ -354,11 +355,14 @@ internal static class ReLUBlockLayer
                 sums += b;
             }
             ref double go = ref Unsafe.Add(ref MemoryMarshal.GetReference(gOut), c);
-            (Vector512.LoadUnsafe(ref go) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
+            ((fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref go)) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
             if (hasBias) sums.StoreUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(biasSum), c));
         }
         if (!gOutBias.IsEmpty && from == 0 && to > 0)
+        {
+            if (fresh) gOutBias[0] = 0;
             for (int i = 0; i < count; i++) gOutBias[0] += d[i];
+        }
 
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
         int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
@@ -380,10 +384,14 @@ internal static class ReLUBlockLayer
                 for (int p = 0; p < bits; p++)
                 {
                     ref double gp = ref Unsafe.Add(ref gr, p * m + c);
-                    var s0 = Vector512.LoadUnsafe(ref gp); var s1 = Vector512.LoadUnsafe(ref gp, Width);
-                    var s2 = Vector512.LoadUnsafe(ref gp, 2 * Width); var s3 = Vector512.LoadUnsafe(ref gp, 3 * Width);
-                    var s4 = Vector512.LoadUnsafe(ref gp, 4 * Width); var s5 = Vector512.LoadUnsafe(ref gp, 5 * Width);
-                    var s6 = Vector512.LoadUnsafe(ref gp, 6 * Width); var s7 = Vector512.LoadUnsafe(ref gp, 7 * Width);
+                    Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                    if (!fresh)
+                    {
+                        s0 = Vector512.LoadUnsafe(ref gp); s1 = Vector512.LoadUnsafe(ref gp, Width);
+                        s2 = Vector512.LoadUnsafe(ref gp, 2 * Width); s3 = Vector512.LoadUnsafe(ref gp, 3 * Width);
+                        s4 = Vector512.LoadUnsafe(ref gp, 4 * Width); s5 = Vector512.LoadUnsafe(ref gp, 5 * Width);
+                        s6 = Vector512.LoadUnsafe(ref gp, 6 * Width); s7 = Vector512.LoadUnsafe(ref gp, 7 * Width);
+                    }
                     ref double b = ref Unsafe.Add(ref buf, c * count);
                     int at = p * (count + 1), set = rows[at];
                     for (int k = 1; k <= set; k++)
@@ -403,7 +411,7 @@ internal static class ReLUBlockLayer
                 for (int p = 0; p < bits; p++)
                 {
                     ref double gp = ref Unsafe.Add(ref gr, p * m + c);
-                    var s0 = Vector512.LoadUnsafe(ref gp);
+                    var s0 = fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp);
                     ref double b = ref Unsafe.Add(ref buf, c * count);
                     int at = p * (count + 1), set = rows[at];
                     for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref b, (nuint)(rows[at + k] * Width));
