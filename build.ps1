@@ -180,6 +180,26 @@ function Invoke-Test {
         if ($LASTEXITCODE -ne 0 -and [int]$counters.failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
     }
 
+    # The engine promises the same bits on every machine: the pinned runs and the fused kernels' tests again with the
+    # 512-bit path turned off (the 256-bit kernels serve), then with AVX2 off too (the scalar loops serve).
+    $engineTests = Join-Path $Root 'tests/ParityNet.Engine.Tests/ParityNet.Engine.Tests.csproj'
+    foreach ($off in @(@{ Name = 'no-avx512'; Variables = @('DOTNET_EnableAVX512F') }, @{ Name = 'no-avx2'; Variables = @('DOTNET_EnableAVX512F', 'DOTNET_EnableAVX2') })) {
+        Write-Step "xunit: the same bits with $($off.Variables -join ' and ') = 0"
+        $trx = "ParityNet.Engine.Tests-$($off.Name).trx"
+        foreach ($v in $off.Variables) { Set-Item "env:$v" '0' }
+        try {
+            dotnet test $engineTests -c $Configuration --nologo --no-build --filter 'FullyQualifiedName~PinnedBits|FullyQualifiedName~ReLUBlock' `
+                --logger "trx;LogFileName=$trx" --results-directory $results
+        }
+        finally { foreach ($v in $off.Variables) { Remove-Item "env:$v" -ErrorAction SilentlyContinue } }
+        $trxPath = Join-Path $results $trx
+        if (-not (Test-Path $trxPath)) { throw "xunit wrote no results for the $($off.Name) run (exit code $LASTEXITCODE)." }
+        $counters = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
+        $passed += [int]$counters.passed
+        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        $skipped += [int]$counters.notExecuted
+    }
+
     Write-Step 'Pester, in a fresh pwsh against the built module'
     $pesterJson = Join-Path $results 'pester.json'
     $pwsh = @(Get-PwshCommand)
