@@ -10,7 +10,8 @@
       Bench  Build, then the benchmark: the lesson's network against numpy (cases a-d; numpy as
              installed and with glibc keeping freed memory), ONNX Runtime against the engine, other
              optimizers and layers, the parity recipe against PyTorch, and Test-Parity in the pipeline
-             against Select-Object, and Invoke-ParitySweep on 1 and 2 runspaces and over SSH (about 10 minutes). Epochs to solve on both sides, not part of it:
+             against Select-Object, the lesson's case a called from the shell against the engine alone and
+             numpy (tools/Bench-Call.ps1), and Invoke-ParitySweep on 1 and 2 runspaces and over SSH (about 11 minutes). Epochs to solve on both sides, not part of it:
              dotnet run -c Release --project bench/ParityNet.Bench -- . --case s (about 20 minutes)
       Experiment  the paper's table: N-bit parity for N = 2..10, seeds 1-20, the lesson's recipe
              against ParityNet's best (about a minute on 2 cores). The README's table, to 16 bits on
@@ -212,6 +213,8 @@ function Invoke-Bench {
     }
     Write-Step 'Benchmark: Test-Parity in the pipeline, in a fresh pwsh'
     Invoke-FreshPwsh 'the pipeline benchmark' @('-File', (Join-Path $Root 'tools/Bench-Pipeline.ps1'), '-ManifestPath', $Manifest)
+    Write-Step 'Benchmark: the cost of a call, case a from the shell against the engine alone and numpy, in a fresh pwsh'
+    Invoke-FreshPwsh 'the call benchmark' @('-File', (Join-Path $Root 'tools/Bench-Call.ps1'), '-ManifestPath', $Manifest)
     Write-Step 'Benchmark: Invoke-ParitySweep on 1 and 2 local runspaces, and a loopback SSH session, in a fresh pwsh'
     Invoke-FreshPwsh 'the sweep benchmark' @('-File', (Join-Path $Root 'tools/Bench-Sweep.ps1'), '-ManifestPath', $Manifest)
 }
