@@ -12,9 +12,10 @@
              kernel), ONNX Runtime against the engine (i), other optimizers and layers (t), the parity
              recipe against PyTorch with its floor from the measured peak (p), small batches on wide
              inputs against PyTorch's same loop with their floor (m), Test-Parity in the pipeline
-             against Select-Object, and Invoke-ParitySweep on 1 and 2 runspaces and over SSH (about 15
-             minutes). One section, shorter: dotnet run -c Release --project bench/ParityNet.Bench --
-             . --case m --quick. Epochs to solve on both sides, not part of it: --case s (about 20 minutes)
+             against Select-Object, the lesson's case a called from the shell against the engine alone
+             and numpy (tools/Bench-Call.ps1), and Invoke-ParitySweep on 1 and 2 runspaces and over SSH
+             (about 15 minutes). One section, shorter: dotnet run -c Release --project bench/ParityNet.Bench
+             -- . --case m --quick. Epochs to solve on both sides, not part of it: --case s (about 20 minutes)
       Experiment  the paper's table: N-bit parity for N = 2..10, seeds 1-20, the lesson's recipe
              against ParityNet's best (about a minute on 2 cores). The README's table, to 16 bits on
              the held-out seeds: -ExperimentArgs '--max-bits 16 --first-seed 21' (about 12 minutes)
@@ -235,6 +236,8 @@ function Invoke-Bench {
     }
     Write-Step 'Benchmark: Test-Parity in the pipeline, in a fresh pwsh'
     Invoke-FreshPwsh 'the pipeline benchmark' @('-File', (Join-Path $Root 'tools/Bench-Pipeline.ps1'), '-ManifestPath', $Manifest)
+    Write-Step 'Benchmark: the cost of a call, case a from the shell against the engine alone and numpy, in a fresh pwsh'
+    Invoke-FreshPwsh 'the call benchmark' @('-File', (Join-Path $Root 'tools/Bench-Call.ps1'), '-ManifestPath', $Manifest)
     Write-Step 'Benchmark: Invoke-ParitySweep on 1 and 2 local runspaces, and a loopback SSH session, in a fresh pwsh'
     Invoke-FreshPwsh 'the sweep benchmark' @('-File', (Join-Path $Root 'tools/Bench-Sweep.ps1'), '-ManifestPath', $Manifest)
 }

@@ -16,6 +16,17 @@ internal static class NumberInput
 {
     public static long Convert(object? input) => Convert(input, byProperty: true);
 
+    /// <summary>A value as PowerShell's binder hands it to a parameter of type object[] (or puts it in one): a wrapped
+    /// object unwrapped, except a custom object (whose wrapper is the object), and PowerShell's "nothing" as null.
+    /// A value that is then an <see cref="IList"/> stands for its elements, each unwrapped the same way.</summary>
+    public static object? Element(object? value) => value switch
+    {
+        PSObject pso when ReferenceEquals(pso, System.Management.Automation.Internal.AutomationNull.Value) => null,
+        PSObject pso when pso.ImmediateBaseObject is PSCustomObject => pso,
+        PSObject pso => pso.BaseObject,
+        _ => value,
+    };
+
     private static long Convert(object? input, bool byProperty)
     {
         object? value = input is PSObject pso ? pso.BaseObject : input;

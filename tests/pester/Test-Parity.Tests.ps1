@@ -130,3 +130,56 @@ Describe 'Test-Parity takes Number by property name (issue 11)' {
         (1, '2', 3.0, [decimal]4 | Test-Parity -Network $net12).Number | Should -Be @(1, 2, 3, 4)
     }
 }
+
+Describe 'Test-Parity''s parameters as laid out for speed (issue 22): same answers, same errors' {
+    BeforeAll { $script:net8 = New-ParityNetwork -Bits 8 -Seed 5 | Invoke-NetworkTraining -Epochs 50 }
+
+    It 'a list piped whole or given to -Number is its numbers, in order, with the errors in place' {
+        $seen = @(, @(1, 'x', 2) | Test-Parity -Network $net8 -ErrorAction Continue 2>&1)
+        $seen.Count | Should -Be 3
+        $seen[0].Number | Should -Be 1
+        $seen[1].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputNotInteger,*'
+        $seen[2].Number | Should -Be 2
+        (, [int[]](3, 4) | Test-Parity -Network $net8).Number | Should -Be @(3, 4)
+        (, [System.Collections.Generic.List[object]]@(5, '6') | Test-Parity -Network $net8).Number | Should -Be @(5, 6)
+        (Test-Parity -Network $net8 -Number ([System.Collections.ArrayList]@(7, 8))).Number | Should -Be @(7, 8)
+        (Test-Parity -Network $net8 -Number @()) | Should -BeNullOrEmpty
+    }
+
+    It 'a list inside a list, a set and a dictionary without Number are refused by name, as before' {
+        foreach ($bad in @((, @(1, 2)), [System.Collections.Generic.HashSet[int]]@(1, 2), @{ Count = 1 })) {
+            $errors = @()
+            $out = Test-Parity -Network $net8 -Number @(1, $bad, 2) -ErrorVariable errors -ErrorAction SilentlyContinue
+            $out.Number | Should -Be @(1, 2)
+            $errors.Count | Should -Be 1
+            $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InputNotInteger,*'
+            $errors[0].Exception.Message | Should -Match 'collection'
+        }
+    }
+
+    It 'a network piped in with -Number binds to the hidden -InputObject; -Number with -Network is not ambiguous' {
+        (TabExpansion2 -inputScript 'Test-Parity -' -cursorColumn 13).CompletionMatches.CompletionText | Should -Not -Contain '-InputObject' -Because 'it is hidden (DontShow)'
+        ($net8 | Test-Parity -Number 9).Probability | Should -Be $net8.Predict(9)
+        (Test-Parity -Number 9 -Network $net8).Probability | Should -Be $net8.Predict(9)
+        $errors = @()
+        $out = @(5, $net8 | Test-Parity -Number 9 -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $out.Probability | Should -Be $net8.Predict(9)
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidNetwork,*'
+    }
+
+    It 'predictions keep every property and value through Export-Clixml' {
+        $predictions = 0..9 | Test-Parity -Network $net8
+        @($predictions[0].PSObject.Properties.Name) | Should -Be @('Number', 'Bits', 'Task', 'Probability', 'Label', 'ExpectedLabel', 'Prediction', 'Expected', 'Correct', 'Engine', 'Source')
+        $file = Join-Path $TestDrive 'predictions.xml'
+        $predictions | Export-Clixml $file
+        $back = @(Import-Clixml $file)
+        $back.Count | Should -Be 10
+        for ($i = 0; $i -lt 10; $i++) {
+            $back[$i] | Should -BeOfType ([ParityNet.ParityPrediction])
+            foreach ($name in $predictions[$i].PSObject.Properties.Name) {
+                $back[$i].$name | Should -Be $predictions[$i].$name -Because "$name of $i"
+            }
+            [BitConverter]::DoubleToInt64Bits($back[$i].Probability) | Should -Be ([BitConverter]::DoubleToInt64Bits($net8.Predict($i)))
+        }
+    }
+}

@@ -34,8 +34,7 @@ public static class Trainer
         var lossRecord = new List<double>();
         var accuracyRecord = new List<double>();
         int stride = (int)Math.Ceiling((options.Epochs + 1) / (double)EngineLimits.MaxRecords);
-        long reportTicks = (long)(options.ReportInterval.TotalSeconds * Stopwatch.Frequency);
-        long nextReport = reportTicks > 0 ? Stopwatch.GetTimestamp() + reportTicks : long.MaxValue;
+        var reports = new ProgressThrottle(progress is null ? 0 : (long)(options.ReportInterval.TotalSeconds * Stopwatch.Frequency));
 
         int epoch = 0;
         double loss = double.NaN, accuracy = 0;
@@ -68,10 +67,10 @@ public static class Trainer
             }
             epoch++;
 
-            if (progress is not null && Stopwatch.GetTimestamp() >= nextReport)
+            if (reports.Due())
             {
-                progress.Report(new TrainingProgress(epoch, options.Epochs, loss, accuracy, clock.Elapsed));
-                nextReport = Stopwatch.GetTimestamp() + reportTicks;
+                progress!.Report(new TrainingProgress(epoch, options.Epochs, loss, accuracy, clock.Elapsed));
+                reports.Reported();
             }
         }
         if (recordedEpochs.Count == 0 || recordedEpochs[^1] != epoch) Record(epoch, loss, accuracy);
