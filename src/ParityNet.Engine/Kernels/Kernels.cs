@@ -436,6 +436,13 @@ internal static class Kernels
         CheckShape(z, (long)n * m, nameof(z));
         if (bias.IsEmpty) return;
         if (bias.Length != m) throw new ArgumentException($"bias has {bias.Length} values, expected {m}.", nameof(bias));
+        if (m == 1)
+        {
+            // One unit (the output): one addition a row, without a call a row.
+            double b = bias[0];
+            for (int i = 0; i < n; i++) z[i] = b + z[i];
+            return;
+        }
         for (int i = 0; i < n; i++) Add(bias, z.Slice(i * m, m));
     }
 

@@ -50,9 +50,7 @@ internal sealed class GradientPass
         int groups = count >= ParallelRows ? Math.Min(_workers.Length, tiles) : 1;
         double scale = 1.0 / count;
         bool backward = gradWeights is not null;
-        // One group of rows may split its hidden units over two threads; groups in parallel do not.
-        var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias,
-            SplitUnits: groups == 1 && Environment.ProcessorCount > 1);
+        var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias);
         var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
@@ -173,7 +171,7 @@ internal sealed class GradientPass
         private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh)
         {
             bool enumerated = numbers is null;
-            var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers!, offset + start, rows);
+            var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers.AsSpan(offset + start, rows));
             var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
             for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j]);
 

@@ -15,23 +15,16 @@ internal static class LayerStack
     /// <see cref="Consecutive"/>, else the integers in <see cref="Numbers"/>.</summary>
     public readonly ref struct Rows
     {
-        public Rows(long start, int count) { Start = start; Count = count; Consecutive = true; Numbers = default; Source = null; }
-        public Rows(ReadOnlySpan<long> numbers) { Start = 0; Count = numbers.Length; Consecutive = false; Numbers = numbers; Source = null; }
-        /// <summary>numbers[offset … offset + count − 1], which two threads may share (<see cref="Plan.SplitUnits"/>).</summary>
-        public Rows(long[] numbers, int offset, int count) : this(numbers.AsSpan(offset, count)) { Source = numbers; Offset = offset; }
+        public Rows(long start, int count) { Start = start; Count = count; Consecutive = true; Numbers = default; }
+        public Rows(ReadOnlySpan<long> numbers) { Start = 0; Count = numbers.Length; Consecutive = false; Numbers = numbers; }
         public long Start { get; }
         public int Count { get; }
         public bool Consecutive { get; }
         public ReadOnlySpan<long> Numbers { get; }
-        public long[]? Source { get; }
-        public int Offset { get; }
     }
 
     /// <summary>Layer sizes, hidden activation, first-layer path and factors: what the loop reads of a network and a pass.</summary>
-    /// <remarks><see cref="SplitUnits"/>: a pass of one group of rows may have <see cref="ReLUBlockLayer"/> make its hidden units in
-    /// two halves on two threads (each unit is made the same way by either, so the bits do not depend on it).</remarks>
-    public readonly record struct Plan(int[] Sizes, Activation Activation, FirstLayerKind FirstLayer, double[] NegExpW, double[] NegExpBias,
-        bool SplitUnits = false)
+    public readonly record struct Plan(int[] Sizes, Activation Activation, FirstLayerKind FirstLayer, double[] NegExpW, double[] NegExpBias)
     {
         public int Layers => Sizes.Length - 1;
     }
@@ -47,19 +40,6 @@ internal static class LayerStack
     /// which can write every gradient buffer instead of adding to it.</summary>
     internal static bool WritesGradientsOverAny(in Plan plan) =>
         plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && ReLUBlockLayer.FitsAny(plan.Sizes[1]);
-
-    /// <summary>Whether this pass splits its hidden units in two halves (<paramref name="half"/> units, a multiple of 64, then the
-    /// rest) on two threads: asked for by the plan, the rows shareable, and enough work (a few tens of microseconds) to pay for it.</summary>
-    private static bool Halves(in Plan plan, in Rows rows, out int half, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out long[]? source)
-    {
-        int m = plan.Sizes[1];
-        half = m / 128 * 64;
-        source = rows.Source;
-        return plan.SplitUnits && source is not null && half > 0 && (long)rows.Count * m * plan.Sizes[0] >= SplitWork;
-    }
-
-    // Row × unit × bit products of a pass worth two threads: 32 rows of 50 bits by 1000 units take about 50 µs on one.
-    private const long SplitWork = 1L << 19;
 
     /// <summary>Fills activations[1 … L] for the rows and logits with the output's pre-activation.
     /// <paramref name="slots"/> is the slot walk's scratch for the product paths over blocks.</summary>
@@ -84,15 +64,7 @@ internal static class LayerStack
                 if (rows.Consecutive) ReLUBlockLayer.Forward(rows.Start, n, bits, weights[0], biases[0], m, weights[1], hidden, z, slots);
                 else
                 {
-                    if (Halves(plan, rows, out int half, out long[]? source))
-                    {
-                        int offset = rows.Offset, count = n;
-                        var first = activations[1];
-                        Parallel.Invoke(
-                            () => ReLUBlockLayer.ForwardAny(source.AsSpan(offset, count), bits, weights[0], biases[0], m, first, 0, half),
-                            () => ReLUBlockLayer.ForwardAny(source.AsSpan(offset, count), bits, weights[0], biases[0], m, first, half, m));
-                    }
-                    else ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden, 0, m);
+                    ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden, 0, m);
                     ReLUBlockLayer.Dots(hidden, weights[1], z, n, m);
                 }
                 Kernels.AddBias(z, biases[1], n, 1);
@@ -140,15 +112,6 @@ internal static class LayerStack
             if (rows.Consecutive)
                 ReLUBlockLayer.Backward(rows.Start, n, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1]);
-            else if (Halves(plan, rows, out int half, out long[]? source))
-            {
-                int offset = rows.Offset;
-                Parallel.Invoke(
-                    () => ReLUBlockLayer.BackwardAny(source.AsSpan(offset, n), bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                        gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, half, fresh),
-                    () => ReLUBlockLayer.BackwardAny(source.AsSpan(offset, n), bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                        gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], half, m, fresh));
-            }
             else
                 ReLUBlockLayer.BackwardAny(rows.Numbers, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, m, fresh);
