@@ -275,7 +275,7 @@ function Get-ParameterHash($n) {
         $plain | Export-Clixml $file -Depth 8
         ([regex]::Matches((Get-Content $file -Raw), '<QUE>')).Count | Should -Be 3 -Because 'the serializer writes each curve as a queue'
 
-        $run = Invoke-Bounded -TimeoutSeconds 120 -AddressSpaceBytes 4GB -Script @"
+        $run = Invoke-Bounded -TimeoutSeconds 120 -AddressSpaceBytes 6GB -Script @"
 `$clock = [Diagnostics.Stopwatch]::StartNew()
 `$live = Import-Clixml '$file'
 'IMPORT ' + `$clock.Elapsed.TotalSeconds + ' ' + `$live.GetType().FullName + ' ' + `$live.History.Loss.Count + ' ' + `$live.History.Loss[39999].ToString('R')
@@ -307,7 +307,7 @@ foreach (`$name in 'Deserialized.ParityNet.ParityNetwork', 'Deserialized.ParityN
         Export-Clixml -InputObject (@($wide) * 2000) -Path $file
         $xml = Get-Content $file -Raw
         ([regex]::Matches($xml, '<Ref RefId="\d+" />')).Count | Should -BeGreaterOrEqual 1999 -Because 'the serializer writes the repeats as <Ref>s'
-        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script @"
+        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 6GB -Script @"
 `$before = [GC]::GetTotalMemory(`$true)
 `$all = Import-Clixml '$file'
 'READ ' + `$all.Count + ' ' + @(`$all | Where-Object { `$_ -is [ParityNet.ParityNetwork] }).Count + ' ' +
@@ -332,7 +332,7 @@ foreach (`$name in 'Deserialized.ParityNet.ParityNetwork', 'Deserialized.ParityN
         }
         Export-Clixml -InputObject (@($plain) + $copies) -Path $file -Depth 8
         (Get-Item $file).Length | Should -BeLessThan 6MB -Because 'the copies are <Ref>s, a few hundred bytes each'
-        $run = Invoke-Bounded -TimeoutSeconds 180 -AddressSpaceBytes 4GB -Script @"
+        $run = Invoke-Bounded -TimeoutSeconds 180 -AddressSpaceBytes 6GB -Script @"
 `$before = [GC]::GetTotalMemory(`$true)
 `$all = Import-Clixml '$file'
 `$left = @(`$all | Where-Object { `$_ -isnot [ParityNet.ParityNetwork] })
@@ -362,7 +362,7 @@ foreach (`$name in 'Deserialized.ParityNet.ParityNetwork', 'Deserialized.ParityN
         for ($i = 1; $i -lt $rows.Count; $i++) { $rows[$i] = $rows[0] }
         $plain | Export-Clixml $file -Depth 8
         ([regex]::Matches((Get-Content $file -Raw), '<Ref RefId="\d+" />')).Count | Should -Be 11 -Because 'the serializer writes rows 1 to 11 as <Ref>s to row 0'
-        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script @"
+        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 6GB -Script @"
 `$back = Import-Clixml '$file'
 'READ ' + `$back.GetType().Name + ' ' + @(`$back.Weights[0].Values | ForEach-Object { (`$_ | ForEach-Object { `$_.ToString('R') }) -join ',' } | Sort-Object -Unique).Count
 "@
@@ -378,7 +378,7 @@ $curve = [double[]]::new(30000000)
 $json.History.RecordedEpochs = $curve; $json.History.Loss = $curve; $json.History.Accuracy = $curve
 Test-Parity -Network $json -Number 1
 '@
-        Get-BoundedErrorId -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script $script | Should -Be 'ParityNet.InputTooLarge'
+        Get-BoundedErrorId -TimeoutSeconds 60 -AddressSpaceBytes 6GB -Script $script | Should -Be 'ParityNet.InputTooLarge'
         $LastBoundedMessage | Should -Match 'History\.Accuracy takes the reading past 83,678,261 list entries'
         $LastBoundedMessage | Should -Match '41,297,762 weights and biases'
     }
@@ -394,7 +394,7 @@ Test-Parity -Network $json -Number 1
         $file = Join-Path $TestDrive 'family.xml'
         $family | Export-Clixml $file
         ([regex]::Matches((Get-Content $file -Raw), '<Ref N="Spec" RefId="\d+" />')).Count | Should -Be 2 -Because 'the trained networks hold their parent''s spec'
-        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 4GB -Script @"
+        $run = Invoke-Bounded -TimeoutSeconds 60 -AddressSpaceBytes 6GB -Script @"
 $hashSource
 `$back = Import-Clixml '$file'
 'TYPES ' + ((`$back | ForEach-Object { `$_.GetType().Name }) -join ' ')
@@ -414,7 +414,7 @@ $hashSource
         $json = Join-Path $TestDrive 'large.json'
         $big, $long | Export-Clixml $xml
         $big | ConvertTo-Json -Depth 6 -Compress | Set-Content $json -Encoding utf8
-        $run = Invoke-Bounded -TimeoutSeconds 180 -AddressSpaceBytes 4GB -Script @"
+        $run = Invoke-Bounded -TimeoutSeconds 180 -AddressSpaceBytes 6GB -Script @"
 $hashSource
 `$back = Import-Clixml '$xml'
 'TYPES ' + ((`$back | ForEach-Object { `$_.GetType().Name }) -join ' ')

@@ -24,7 +24,8 @@ function Invoke-Bounded {
         [string] $WorkingDirectory = $TestDrive
     )
     $pwsh = @(Get-PwshCommandLine)
-    $prelude = "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; Import-Module '$($env:PARITYNET_MANIFEST)'`n"
+    # Plain text whatever NO_COLOR says: tests match the child's WARNING: lines, which a terminal colour would prefix.
+    $prelude = "`$ErrorActionPreference = 'Stop'; `$ProgressPreference = 'SilentlyContinue'; `$PSStyle.OutputRendering = 'PlainText'; Import-Module '$($env:PARITYNET_MANIFEST)'`n"
     $encoded = [Convert]::ToBase64String([Text.Encoding]::Unicode.GetBytes($prelude + $Script))
     # -OutputFormat Text: with -EncodedCommand alone the child sends its warnings as CLIXML on stderr, which
     # this pwsh writes straight to its own host, so they would never reach Output, and a test could not see them.
