@@ -160,6 +160,13 @@ function Invoke-Package {
     Write-Host ("Wrote {0} ({1:N1} MB)" -f $nupkg, ((Get-Item $nupkg).Length / 1MB))
 }
 
+# Passed, failed (failed, error, timeout, aborted) and skipped counts of a trx file; no file means the build or the host failed.
+function Read-TrxCounters([string] $Path, [string] $What) {
+    if (-not (Test-Path $Path)) { throw "xunit wrote no results for $What (exit code $LASTEXITCODE): the build or the test host failed." }
+    $c = ([xml](Get-Content $Path -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$c.passed; Failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted; Skipped = [int]$c.notExecuted }
+}
+
 function Invoke-Test {
     Invoke-Package
     $results = Join-Path $Out 'test'
@@ -172,13 +179,9 @@ function Invoke-Test {
         $trx = "$($project.BaseName).trx"
         dotnet test $project.FullName -c $Configuration --nologo --logger "trx;LogFileName=$trx" `
             --logger 'console;verbosity=normal' --results-directory $results
-        $trxPath = Join-Path $results $trx
-        if (-not (Test-Path $trxPath)) { throw "xunit wrote no results for $($project.BaseName) (exit code $LASTEXITCODE): the build or the test host failed." }
-        $counters = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $skipped += [int]$counters.notExecuted
-        if ($LASTEXITCODE -ne 0 -and [int]$counters.failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
+        $counters = Read-TrxCounters (Join-Path $results $trx) $project.BaseName
+        $passed += $counters.Passed; $failed += $counters.Failed; $skipped += $counters.Skipped
+        if ($LASTEXITCODE -ne 0 -and $counters.Failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
     }
 
     # The engine promises the same bits on every machine: the pinned runs and the fused kernels' tests again with the
@@ -193,12 +196,9 @@ function Invoke-Test {
                 --logger "trx;LogFileName=$trx" --results-directory $results
         }
         finally { foreach ($v in $off.Variables) { Remove-Item "env:$v" -ErrorAction SilentlyContinue } }
-        $trxPath = Join-Path $results $trx
-        if (-not (Test-Path $trxPath)) { throw "xunit wrote no results for the $($off.Name) run (exit code $LASTEXITCODE)." }
-        $counters = ([xml](Get-Content $trxPath -Raw)).TestRun.ResultSummary.Counters
-        $passed += [int]$counters.passed
-        $failed += [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        $skipped += [int]$counters.notExecuted
+        $counters = Read-TrxCounters (Join-Path $results $trx) "the $($off.Name) run"
+        $passed += $counters.Passed; $failed += $counters.Failed; $skipped += $counters.Skipped
+        if ($LASTEXITCODE -ne 0 -and $counters.Failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
     }
 
     Write-Step 'Pester, in a fresh pwsh against the built module'

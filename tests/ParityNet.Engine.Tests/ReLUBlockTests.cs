@@ -44,11 +44,8 @@ public class ReLUBlockTests
         Assert.Contains(a, v => v > 0);
 
         var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-1, 1)).ToArray();
-        var g = Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray();
-        var gBias = withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>();
-        var gOut = Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray();
-        var gOutBias = new[] { 0.75 };
-        var (g2, gBias2, gOut2, gOutBias2) = ((double[])g.Clone(), (double[])gBias.Clone(), (double[])gOut.Clone(), (double[])gOutBias.Clone());
+        var (g, gBias, gOut, gOutBias) = Gradients(bits, m, withBias);
+        var (g2, gBias2, gOut2, gOutBias2) = Gradients(bits, m, withBias);
 
         var back = new double[count * m];
         Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
@@ -93,11 +90,8 @@ public class ReLUBlockTests
                 Assert.Equal(Bits(a[i * m + j]), Bits(blockA[j / 8 * count * 8 + i * 8 + j % 8]));
 
         var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-1, 1)).ToArray();
-        var g = Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray();
-        var gBias = withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>();
-        var gOut = Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray();
-        var gOutBias = new[] { 0.75 };
-        var (g2, gBias2, gOut2, gOutBias2) = ((double[])g.Clone(), (double[])gBias.Clone(), (double[])gOut.Clone(), (double[])gOutBias.Clone());
+        var (g, gBias, gOut, gOutBias) = Gradients(bits, m, withBias);
+        var (g2, gBias2, gOut2, gOutBias2) = Gradients(bits, m, withBias);
         var back = new double[count * m];
         Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
         BitWalk.GradientAny(numbers, bits, back, m, g, gBias);
@@ -180,6 +174,13 @@ public class ReLUBlockTests
         Assert.Equal(expectedCorrect, correct);
         Assert.Equal(expectedLoss, loss, expectedLoss * 1e-15);
     }
+
+    // Gradient buffers with values already in them (the kernels add to them): first layer, its bias, output weights, output bias.
+    private static (double[] G, double[] GBias, double[] GOut, double[] GOutBias) Gradients(int bits, int m, bool withBias) => (
+        Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray(),
+        withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>(),
+        Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray(),
+        new[] { 0.75 });
 
     private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
 }
