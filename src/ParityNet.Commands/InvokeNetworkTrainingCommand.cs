@@ -150,9 +150,15 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
             WriteWarning($"Training diverged after {history.EpochsRun} epochs (the loss stopped being finite); the last finite weights were kept. Try a smaller -Alpha than {_options.EffectiveAlpha}.");
         WriteVerbose($"Stopped: {history.StopReason} after {history.EpochsRun} epochs in {history.WallTime.TotalMilliseconds:0} ms; loss {history.FinalLoss:0.######}, accuracy {history.FinalAccuracy:P1}.");
         if (trained.Task == ParityTask.BitParity && history.FinalAccuracy < 0.75 && history.StopReason != StopReason.Diverged)
-            WriteWarning($"BitParity ended at {history.FinalAccuracy:P1} accuracy, near chance (50%). Parity is the classic hard task: every bit matters, and a small sigmoid network with gradient descent rarely finds it. " +
-                $"This recipe solves it (the README's parity table; full-batch Adam): New-ParityNetwork -Bits {trained.Bits} -Task BitParity -HiddenSize 128 -Activation ReLU -Initialization He | " +
-                $"Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -BatchSize {1L << trained.Bits} -Epochs 20000 -TargetAccuracy 1");
+        {
+            string hard = $"BitParity ended at {history.FinalAccuracy:P1} accuracy, near chance (50%). Parity is the classic hard task: every bit matters, and most networks and optimizers never find it. ";
+            // The recipe is full-batch over every integer, which the engine does up to MaxEnumerableBits; wider inputs are sampled.
+            WriteWarning(EngineLimits.Enumerable(trained.Bits)
+                ? hard + $"This recipe solves it (the README's parity table; full-batch Adam): New-ParityNetwork -Bits {trained.Bits} -Task BitParity -HiddenSize 128 -Activation ReLU -Initialization He | " +
+                    $"Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -BatchSize {1L << trained.Bits} -Epochs 20000 -TargetAccuracy 1"
+                : hard + $"The README's parity table solves it up to {EngineLimits.MaxEnumerableBits} bits, training on every integer; at {trained.Bits} bits training sees samples " +
+                    $"(-SampleSize, {_options.SampleSize} an epoch here), and parity this wide takes far more steps than that, with no recipe known to solve it.");
+        }
         WriteObject(trained);
     }
 

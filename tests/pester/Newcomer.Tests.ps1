@@ -47,6 +47,17 @@ Describe 'Parity is findable' {
         $solved.FinalAccuracy | Should -Be 1
     }
 
+    It 'a wide BitParity run near chance is told the truth: no full batch of 2^N to try, the table stops at 16 bits' {
+        $warnings = Invoke-InFreshRunspace {
+            $null = New-ParityNetwork -Bits 24 -Task BitParity -HiddenSize 8 | Invoke-NetworkTraining -Epochs 3 -SampleSize 256 -WarningVariable w -WarningAction SilentlyContinue
+            $w.Message
+        }
+        $warnings | Should -Match 'near chance'
+        $warnings | Should -Not -Match 'BatchSize' -Because 'a batch of 2^24 integers is not something the engine enumerates'
+        $warnings | Should -Match 'up to 16 bits'
+        $warnings | Should -Match '256 an epoch here'
+    }
+
     It 'BitParity predictions say what they mean: 3 has an even count of 1 bits' {
         $net = New-ParityNetwork -Bits 3 -Task BitParity
         (Test-Parity -Network $net -Number 3).Expected | Should -Be 'EvenOnes'
