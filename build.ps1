@@ -174,6 +174,9 @@ function Invoke-Test {
     New-Item -ItemType Directory $results | Out-Null
 
     $passed = 0; $failed = 0; $skipped = 0
+    $pwsh = @(Get-PwshCommand)
+    $exe = $pwsh[0]
+    $pwshArguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive')
     foreach ($project in Get-ChildItem (Join-Path $Root 'tests') -Filter '*.Tests.csproj' -Recurse) {
         Write-Step "xunit: $($project.BaseName)"
         $trx = "$($project.BaseName).trx"
@@ -184,28 +187,42 @@ function Invoke-Test {
         if ($LASTEXITCODE -ne 0 -and $counters.Failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
     }
 
-    # The engine promises the same bits on every machine: the pinned runs and the fused kernels' tests again with the
-    # 512-bit path turned off (the 256-bit kernels serve), then with AVX2 off too (the scalar loops serve).
+    # The engine promises the same bits on every machine: the pinned runs, the fused kernels' tests and the kernels' own
+    # tests again with the runtime's instruction-set switches. Each run states the sets its test host saw, and
+    # InstructionSetTests fails it if a switch did not take (.NET 10 ignores DOTNET_EnableAVX512F, for one).
+    #   no-avx512  DOTNET_EnableAVX512=0: an AVX2 machine's paths, the 256-bit kernels (the 512-bit block kernel does not serve)
+    #   no-avx2    and DOTNET_EnableAVX2=0: an AVX-only machine's; Vector256 and FMA are off, so the scalar loops serve,
+    #              except where Avx.IsSupported alone guards (RowDots four rows at a time, LaneSums' horizontal adds)
+    #   no-avx     and DOTNET_EnableAVX=0: every engine kernel takes its scalar loop
+    # A test of a kernel that does not serve in a run is reported skipped with that reason, never passed.
     $engineTests = Join-Path $Root 'tests/ParityNet.Engine.Tests/ParityNet.Engine.Tests.csproj'
-    foreach ($off in @(@{ Name = 'no-avx512'; Variables = @('DOTNET_EnableAVX512F') }, @{ Name = 'no-avx2'; Variables = @('DOTNET_EnableAVX512F', 'DOTNET_EnableAVX2') })) {
-        Write-Step "xunit: the same bits with $($off.Variables -join ' and ') = 0"
+    $switched = @(
+        @{ Name = 'no-avx512'; Variables = @('DOTNET_EnableAVX512'); Expect = 'Vector512=False Vector256=True Avx=True Fma=True' }
+        @{ Name = 'no-avx2'; Variables = @('DOTNET_EnableAVX512', 'DOTNET_EnableAVX2'); Expect = 'Vector512=False Vector256=False Avx=True Fma=False' }
+        @{ Name = 'no-avx'; Variables = @('DOTNET_EnableAVX512', 'DOTNET_EnableAVX2', 'DOTNET_EnableAVX'); Expect = 'Vector512=False Vector256=False Avx=False Fma=False' })
+    foreach ($off in $switched) {
         $trx = "ParityNet.Engine.Tests-$($off.Name).trx"
         foreach ($v in $off.Variables) { Set-Item "env:$v" '0' }
+        $env:PARITYNET_EXPECT_ISA = $off.Expect
         try {
-            dotnet test $engineTests -c $Configuration --nologo --no-build --filter 'FullyQualifiedName~PinnedBits|FullyQualifiedName~ReLUBlock' `
-                --logger "trx;LogFileName=$trx" --results-directory $results
+            $seen = & $exe @pwshArguments -c '$v = [System.Runtime.Intrinsics.Vector512]::IsHardwareAccelerated, [System.Runtime.Intrinsics.Vector256]::IsHardwareAccelerated, [System.Runtime.Intrinsics.X86.Avx]::IsSupported, [System.Runtime.Intrinsics.X86.Fma]::IsSupported; "Vector512={0} Vector256={1} Avx={2} Fma={3}" -f $v'
+            Write-Step "xunit: the same bits with $(($off.Variables | ForEach-Object { "$_=0" }) -join ' '); this runtime then sees $seen"
+            dotnet test $engineTests -c $Configuration --nologo --no-build --filter 'FullyQualifiedName~PinnedBits|FullyQualifiedName~ReLUBlock|FullyQualifiedName~FastKernel|FullyQualifiedName~InstructionSet' `
+                --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $results
         }
-        finally { foreach ($v in $off.Variables) { Remove-Item "env:$v" -ErrorAction SilentlyContinue } }
+        finally {
+            foreach ($v in $off.Variables) { Remove-Item "env:$v" -ErrorAction SilentlyContinue }
+            Remove-Item env:PARITYNET_EXPECT_ISA -ErrorAction SilentlyContinue
+        }
         $counters = Read-TrxCounters (Join-Path $results $trx) "the $($off.Name) run"
+        if ($counters.Passed -eq 0) { $failed++; Write-Warning "The $($off.Name) run passed no test: counted as one failure." }
         $passed += $counters.Passed; $failed += $counters.Failed; $skipped += $counters.Skipped
         if ($LASTEXITCODE -ne 0 -and $counters.Failed -eq 0) { $failed++ ; Write-Warning "dotnet test exited $LASTEXITCODE with no failed test: counted as one failure." }
     }
 
     Write-Step 'Pester, in a fresh pwsh against the built module'
     $pesterJson = Join-Path $results 'pester.json'
-    $pwsh = @(Get-PwshCommand)
-    $exe = $pwsh[0]
-    $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/Invoke-PesterRun.ps1'),
+    $arguments = $pwshArguments + @('-File', (Join-Path $Root 'tools/Invoke-PesterRun.ps1'),
         '-PesterPath', (Get-PesterModulePath), '-ManifestPath', $Manifest, '-TestPath', (Join-Path $Root 'tests/pester'),
         '-ResultPath', $pesterJson)
     & $exe @arguments
