@@ -31,7 +31,12 @@ BeforeDiscovery {
         $blocks
     }
 
-    $pages = foreach ($file in @(Get-Item (Join-Path $repo 'README.md')) + @(Get-ChildItem (Join-Path $repo 'docs') -Filter *.md)) {
+    $pageFiles = @(Get-Item (Join-Path $repo 'README.md')) + @(Get-ChildItem (Join-Path $repo 'docs') -Filter *.md)
+    # A fence without a language could hide a PowerShell block from the run below.
+    $fences = foreach ($file in $pageFiles) {
+        @{ Page = [IO.Path]::GetRelativePath($repo, $file.FullName) -replace '\\', '/'; Untagged = @(Get-DocBlocks $file.FullName | Where-Object Language -eq '' | ForEach-Object Line) }
+    }
+    $pages = foreach ($file in $pageFiles) {
         $relative = [IO.Path]::GetRelativePath($repo, $file.FullName) -replace '\\', '/'
         $index = 0
         $blocks = foreach ($block in Get-DocBlocks $file.FullName | Where-Object Language -eq 'powershell') {
@@ -151,6 +156,12 @@ Describe 'Links in README.md and docs/ resolve' {
             $resolved | Should -Match '\.md$' -Because 'an #anchor must point into a markdown page'
             Get-Anchors $resolved | Should -Contain $anchor -Because "$Target must name a heading of $(Split-Path $resolved -Leaf)"
         }
+    }
+}
+
+Describe 'Every code block names its language' {
+    It '<Page>' -ForEach $fences {
+        $Untagged | Should -BeNullOrEmpty -Because 'a block is ```powershell (run by these tests), or says what else it is (```text for output, ```sh, ```python)'
     }
 }
 
