@@ -87,14 +87,14 @@ BeforeAll {
     . "$PSScriptRoot/helpers/Bounded.ps1"   # Get-PwshCommandLine
     $script:repo = (Resolve-Path "$PSScriptRoot/../..").Path
 
-    # GitHub's anchors: lower case, punctuation dropped (letters, digits, spaces, - and _ kept), spaces as -,
+    # GitHub's anchors: lower case, punctuation dropped (letters, marks, digits, connectors, spaces and - kept), spaces as -,
     # a repeated heading numbered -1, -2, ...
     function Get-Anchors([string] $Path) {
         $seen = @{}; $fenced = $false
         foreach ($line in Get-Content -LiteralPath $Path) {
             if ($line -match '^```') { $fenced = -not $fenced; continue }
             if ($fenced -or $line -notmatch '^#{1,6}\s+(.*?)\s*#*\s*$') { continue }
-            $slug = ($Matches[1].ToLowerInvariant() -replace '[^\p{L}\p{N}\s_-]', '') -replace ' ', '-'
+            $slug = ($Matches[1].ToLowerInvariant() -replace '[^\p{L}\p{M}\p{N}\p{Pc}\s-]', '') -replace ' ', '-'
             if ($seen.ContainsKey($slug)) { $seen[$slug]++; "$slug-$($seen[$slug])" } else { $seen[$slug] = 0; $slug }
         }
     }
@@ -169,6 +169,7 @@ Describe 'The PowerShell blocks of <Page> run against the built module' -ForEach
     BeforeAll {
         # Generous for two busy cores (a load of about 6), yet a hang still ends the page.
         $script:run = if (@($Blocks | Where-Object { -not $_.Needs }).Count) { Invoke-DocPage ([pscustomobject]@{ Page = $Page; Blocks = $Blocks }) -TimeoutSeconds 600 }
+        if ($run) { Write-Host ("{0}: its blocks ran in {1:0.0} s in one child pwsh" -f $Page, $run.Seconds) }
     }
 
     It 'block at line <Line>' -ForEach $Blocks {
