@@ -58,7 +58,7 @@ BeforeDiscovery {
             }
             @{
                 Page = $relative; Index = $index++; Line = $block.Line; Code = $code; Needs = ($needs -join '; ')
-                Errors = $errors; Files = $files; Shortened = $replace.Count -gt 0
+                Errors = $errors; Files = $files
             }
         }
         if ($blocks) { @{ Page = $relative; Path = $file.FullName; Blocks = @($blocks) } }
