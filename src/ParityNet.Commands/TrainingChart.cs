@@ -29,8 +29,31 @@ internal static class TrainingChart
     internal const double Margin = 0.05;
 
     public static byte[] RenderPng(IReadOnlyList<ChartSeries> series, int width, int height, string? title,
-        ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default) =>
-        Build(series, title, curves, logLoss, cancel).GetImageBytes(width, height, ImageFormat.Png);
+        ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default)
+    {
+        var plot = Build(series, title, curves, logLoss, cancel);
+        FitTitle(plot, width);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>The smallest title font; a title still too wide at it is cut with an ellipsis.</summary>
+    internal const float SmallestTitle = 10;
+
+    /// <summary>Makes the title fit <paramref name="width"/> pixels, less a margin: a smaller font, then, at
+    /// <see cref="SmallestTitle"/>, the title cut. The default title of several runs names them all and can be long.</summary>
+    internal static void FitTitle(Plot plot, int width)
+    {
+        var label = plot.Axes.Title.Label;
+        using var paint = Paint.NewDisposablePaint();
+        float room = width - 20;
+        while (label.FontSize > SmallestTitle && label.Measure(paint).Width > room) label.FontSize = Math.Max(SmallestTitle, label.FontSize - 1);
+        string text = label.Text;
+        while (text.Length > 1 && label.Measure(paint).Width > room)
+        {
+            text = text[..^1];
+            label.Text = text.TrimEnd() + "…";
+        }
+    }
 
     /// <summary>The chart as a ScottPlot plot, before it is drawn at a size.</summary>
     internal static Plot Build(IReadOnlyList<ChartSeries> series, string? title,
@@ -101,7 +124,7 @@ internal static class TrainingChart
             plot.Axes.SetLimitsY(bottom, top, accuracyAxis);
             accuracyAxis.TickGenerator = new NonNegativeTicks();
         }
-        plot.ShowLegend(Edge.Right); // beside the data, never over it
+        plot.ShowLegend(Edge.Bottom); // under the data, never over it, and no width taken from it
         return plot;
     }
 

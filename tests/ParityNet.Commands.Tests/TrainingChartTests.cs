@@ -24,7 +24,9 @@ public class TrainingChartTests
     private static Plot Drawn(IReadOnlyList<ChartSeries> series, ChartCurves curves = ChartCurves.Both, bool logLoss = false, bool legend = true)
     {
         var plot = TrainingChart.Build(series, null, curves, logLoss);
-        if (!legend) plot.HideLegend();
+        if (!legend)
+            foreach (var panel in plot.Axes.GetPanels().Where(p => p is not IAxis && p.Edge == Edge.Bottom).ToArray())
+                plot.Axes.Remove(panel); // the legend under the data
         byte[] png = plot.GetImageBytes(DefaultWidth, DefaultHeight, ImageFormat.Png);
         Assert.True(png.Length > 5000);
         return plot;
@@ -64,13 +66,27 @@ public class TrainingChartTests
     }
 
     [Fact]
-    public void TheLegend_TakesLessThanAFifthOfTheDefaultWidth()
+    public void TheLegend_TakesNoWidthFromTheData_AndLessThanAFifthOfTheHeight()
     {
-        float with = Drawn(s_sweep.Value).RenderManager.LastRender.DataRect.Width;
-        float without = Drawn(s_sweep.Value, legend: false).RenderManager.LastRender.DataRect.Width;
-        Assert.True(without > with, "the legend takes some room");
-        Assert.True(without - with < DefaultWidth / 5f, $"the legend takes {without - with} px of {DefaultWidth}");
-        Assert.True(with > DefaultWidth * 0.6f, $"the data have {with} px of {DefaultWidth}");
+        var withLegend = Drawn(s_sweep.Value).RenderManager.LastRender.DataRect;
+        var without = Drawn(s_sweep.Value, legend: false).RenderManager.LastRender.DataRect;
+        Assert.Equal(without.Width, withLegend.Width);
+        Assert.True(withLegend.Width > DefaultWidth * 0.75f, $"the data have {withLegend.Width} px of {DefaultWidth}");
+        Assert.True(without.Height > withLegend.Height, "the legend takes some room");
+        Assert.True(without.Height - withLegend.Height < DefaultHeight / 5f, $"the legend takes {without.Height - withLegend.Height} px of {DefaultHeight}");
+    }
+
+    [Theory]
+    [InlineData(800)]
+    [InlineData(400)]
+    public void TheTitle_FitsTheWidth(int width)
+    {
+        var plot = TrainingChart.Build(s_sweep.Value, null); // the default title names all five runs
+        using var paint = Paint.NewDisposablePaint();
+        Assert.True(plot.Axes.Title.Label.Measure(paint).Width > width, "the default title is wider than the picture before it is fitted");
+        TrainingChart.FitTitle(plot, width);
+        Assert.True(plot.Axes.Title.Label.Measure(paint).Width <= width - 20);
+        Assert.True(plot.Axes.Title.Label.FontSize >= TrainingChart.SmallestTitle);
     }
 
     [Fact]
