@@ -73,12 +73,12 @@ foreach ($r in $results | Sort-Object { Get-RecipeName $_.Settings }, Bits, { [l
     Write-Information $line -Tags Seed
 }
 
-$rows = @(foreach ($group in $results | Measure-ParitySweep) {
+$rows = @(@(foreach ($group in $results | Measure-ParitySweep) {
     [pscustomobject]@{
         Recipe = Get-RecipeName $group.Settings; N = [int]$group.Settings.Bits; Hidden = $group.Settings.HiddenSize; Solved = $group.Solved; Seeds = $group.Points
         Median = $group.MedianEpochs; Min = $group.MinEpochs; Max = $group.MaxEpochs; Training = $group.WallTime
     }
-} | Sort-Object { $_.Recipe -ne 'lesson' }, N)
+}) | Sort-Object { $_.Recipe -ne 'lesson' }, N)
 
 # Tesauro & Janssens' ~4^N: the recipe's first row with a median above 0, times 4 for each bit more; '—' before it.
 function Get-Trend($row) {

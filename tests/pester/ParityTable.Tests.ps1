@@ -64,7 +64,8 @@ Describe 'tools/ParityTable.ps1' {
         foreach ($r in $results) {
             $recipe = if ($r.Settings.Activation -eq 'ReLU') { 'best' } else { 'lesson' }
             $state = if ($r.Solved) { 'solved' } else { 'not solved' }
-            @($seedLines | Where-Object { $_ -like "[$recipe N=$($r.Bits) seed $($r.Settings.Seed)] $state after $($r.EpochsRun) epochs, *" }) | Should -HaveCount 1
+            $start = "[$recipe N=$($r.Bits) seed $($r.Settings.Seed)] $state after $($r.EpochsRun) epochs, " # [ ] are wildcards to -like
+            @($seedLines | Where-Object { $_.StartsWith($start, [StringComparison]::Ordinal) }) | Should -HaveCount 1
         }
     }
 }
