@@ -16,9 +16,6 @@
              and numpy (tools/Bench-Call.ps1), and Invoke-ParitySweep on 1 and 2 runspaces and over SSH
              (about 15 minutes). One section, shorter: dotnet run -c Release --project bench/ParityNet.Bench
              -- . --case m --quick. Epochs to solve on both sides, not part of it: --case s (about 20 minutes)
-      Experiment  the paper's table: N-bit parity for N = 2..10, seeds 1-20, the lesson's recipe
-             against ParityNet's best (about a minute on 2 cores). The README's table, to 16 bits on
-             the held-out seeds: -ExperimentArgs '--max-bits 16 --first-seed 21' (about 12 minutes)
       Package  Build, then lay the module out as it installs (manifest, format file, en-US, bin/ with
              the ONNX Runtime and SkiaSharp native libraries of linux-x64, win-x64, osx-arm64 and, if
              the packages carry them, osx-x64) and compress it to out/ParityNet.<version>.nupkg
@@ -30,14 +27,11 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Experiment', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
-    [string] $Configuration = 'Release',
-
-    # Arguments for the Experiment task, separated by spaces (see bench/ParityNet.Experiment).
-    [string] $ExperimentArgs = '--min-bits 2 --max-bits 10 --seeds 20 --recipe both --threads 2'
+    [string] $Configuration = 'Release'
 )
 
 $ErrorActionPreference = 'Stop'
@@ -259,14 +253,6 @@ function Invoke-Bench {
     Invoke-FreshPwsh 'the sweep benchmark' @('-File', (Join-Path $Root 'tools/Bench-Sweep.ps1'), '-ManifestPath', $Manifest)
 }
 
-function Invoke-Experiment {
-    Write-Step "The paper's table: bench/ParityNet.Experiment $ExperimentArgs"
-    $arguments = @($ExperimentArgs.Trim() -split '\s+')
-    Invoke-Native 'the experiment' {
-        dotnet run --project (Join-Path $Root 'bench/ParityNet.Experiment/ParityNet.Experiment.csproj') -c $Configuration -- @arguments
-    }
-}
-
 function Invoke-Clean {
     Write-Step 'Clean'
     foreach ($path in @($ModuleBin, $Out, (Join-Path $Root 'en-US'))) { if (Test-Path $path) { Remove-Item $path -Recurse -Force } }
@@ -283,7 +269,6 @@ try {
             'Test' { Invoke-Test }
             'Demo' { Invoke-Demo }
             'Bench' { Invoke-Bench }
-            'Experiment' { Invoke-Experiment }
             'Package' { Invoke-Package }
             'Clean' { Invoke-Clean }
         }

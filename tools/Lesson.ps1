@@ -29,5 +29,5 @@ $net | Export-NetworkDiagram (Join-Path $OutputPath 'six.png') -Number 6 -Force 
 $start = New-ParityNetwork -NoBias
 $runs = 0.05, 0.5, 5, 50, 500 | ForEach-Object { $start | Invoke-NetworkTraining -Alpha $_ -Epochs 400 }
 $runs | Select-Object @{ n = 'Alpha'; e = { $_.History.Alpha } }, @{ n = 'FinalLoss'; e = { $_.History.FinalLoss } }, @{ n = 'Accuracy'; e = { $_.History.FinalAccuracy } } | Out-Host
-$runs | Export-TrainingChart (Join-Path $OutputPath 'alpha-sweep.png') -Label { "alpha $($_.History.Alpha)" } -Title 'One network, five learning rates' -Width 1000 -Height 560 -Force | Out-Null
+$runs | Export-TrainingChart (Join-Path $OutputPath 'alpha-sweep.png') -Label { "alpha $($_.History.Alpha)" } -Title 'One network, five learning rates' -Force | Out-Null
 Get-ChildItem $OutputPath -Filter *.png | Select-Object Name, Length

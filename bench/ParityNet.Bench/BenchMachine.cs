@@ -1,4 +1,3 @@
-// Shared by the benchmark and the experiment (linked into ParityNet.Experiment.csproj).
 /// <summary>Which code and which machine a run measured, printed at its top so that every published figure names them.</summary>
 internal static class BenchMachine
 {

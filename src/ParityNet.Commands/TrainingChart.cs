@@ -5,8 +5,6 @@ namespace ParityNet.Commands;
 /// <summary>One run to draw: its label and history.</summary>
 internal sealed record ChartSeries(string Label, TrainingHistory History);
 
-/// <summary>Draws loss (left axis) and accuracy (right axis, 0 to 1) against epoch with ScottPlot, to PNG bytes.
-/// Knows nothing of PowerShell.</summary>
 /// <summary>What Export-TrainingChart draws.</summary>
 public enum ChartCurves
 {
@@ -18,12 +16,47 @@ public enum ChartCurves
     Accuracy,
 }
 
+/// <summary>Draws loss (left axis) and accuracy (right axis, 0 to 1) against epoch with ScottPlot, to PNG bytes.
+/// Knows nothing of PowerShell.</summary>
 internal static class TrainingChart
 {
     /// <summary>The smallest loss drawn on a log scale; a loss of 0 is drawn there.</summary>
     private const double LogFloor = 1e-12;
 
+    /// <summary>Room below zero and above the highest value, as a fraction of the highest: a curve at 0 or at its
+    /// top is drawn whole, not half cut by the frame. Both vertical axes take the same fraction, so their zeros
+    /// share one pixel row.</summary>
+    internal const double Margin = 0.05;
+
     public static byte[] RenderPng(IReadOnlyList<ChartSeries> series, int width, int height, string? title,
+        ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default)
+    {
+        var plot = Build(series, title, curves, logLoss, cancel);
+        FitTitle(plot, width);
+        return plot.GetImageBytes(width, height, ImageFormat.Png);
+    }
+
+    /// <summary>The smallest title font; a title still too wide at it is cut with an ellipsis.</summary>
+    internal const float SmallestTitle = 10;
+
+    /// <summary>Makes the title fit <paramref name="width"/> pixels, less a margin: a smaller font, then, at
+    /// <see cref="SmallestTitle"/>, the title cut. The default title of several runs names them all and can be long.</summary>
+    internal static void FitTitle(Plot plot, int width)
+    {
+        var label = plot.Axes.Title.Label;
+        using var paint = Paint.NewDisposablePaint();
+        float room = width - 20;
+        while (label.FontSize > SmallestTitle && label.Measure(paint).Width > room) label.FontSize = Math.Max(SmallestTitle, label.FontSize - 1);
+        string text = label.Text;
+        while (text.Length > 1 && label.Measure(paint).Width > room)
+        {
+            text = text[..^1];
+            label.Text = text.TrimEnd() + "…";
+        }
+    }
+
+    /// <summary>The chart as a ScottPlot plot, before it is drawn at a size.</summary>
+    internal static Plot Build(IReadOnlyList<ChartSeries> series, string? title,
         ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default)
     {
         var plot = new Plot();
@@ -36,7 +69,9 @@ internal static class TrainingChart
             var (label, history) = (series[i].Label, series[i].History);
             double[] epochs = history.RecordedEpochs.Select(e => (double)e).ToArray();
             var color = palette.GetColor(i);
-
+            // One legend entry per run, its colour: which curve is the loss and which the accuracy the axis
+            // labels say (solid, dashed), so the legend stays narrow beside the data.
+            bool legend = true;
             if (showLoss)
             {
                 double[] values = history.Loss.Select(v => logLoss ? Math.Log10(Math.Max(v, LogFloor)) : v).ToArray();
@@ -44,7 +79,7 @@ internal static class TrainingChart
                 {
                     loss.Color = color;
                     loss.LineWidth = 2;
-                    if (first) loss.LegendText = showAccuracy ? $"{label} loss" : label;
+                    if (first && legend) { loss.LegendText = label; legend = false; }
                 }
             }
             if (showAccuracy)
@@ -54,17 +89,20 @@ internal static class TrainingChart
                     accuracy.Color = color;
                     accuracy.LineWidth = showLoss ? 1.5f : 2;
                     accuracy.LinePattern = showLoss ? LinePattern.Dashed : LinePattern.Solid;
-                    if (first) accuracy.LegendText = showLoss ? $"{label} accuracy" : label;
+                    if (first && legend) { accuracy.LegendText = label; legend = false; }
                     accuracy.Axes.YAxis = accuracyAxis;
                 }
             }
         }
         plot.Title(title ?? DefaultTitle(series, curves));
         plot.XLabel("epoch");
+        var (firstEpoch, lastEpoch) = EpochRange(series);
+        plot.Axes.SetLimitsX(firstEpoch, lastEpoch, plot.Axes.Bottom);
         if (showLoss)
         {
             string lossName = string.Join(", ", series.Select(s => s.History.LossFunction).Distinct());
-            plot.YLabel(logLoss ? $"loss ({lossName}, log scale)" : $"loss ({lossName})");
+            string style = showAccuracy ? ", solid" : "";
+            plot.YLabel(logLoss ? $"loss ({lossName}, log scale{style})" : $"loss ({lossName}{style})");
             if (logLoss)
                 plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
                 {
@@ -72,14 +110,66 @@ internal static class TrainingChart
                     MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
                     LabelFormatter = y => Math.Pow(10, y).ToString("0.#####E+0", System.Globalization.CultureInfo.InvariantCulture),
                 };
+            else
+            {
+                var (bottom, top) = Limits(HighestLoss(series));
+                plot.Axes.SetLimitsY(bottom, top, plot.Axes.Left);
+                plot.Axes.Left.TickGenerator = new NonNegativeTicks();
+            }
         }
         if (showAccuracy)
         {
             accuracyAxis.Label.Text = showLoss ? "accuracy (dashed)" : "accuracy";
-            plot.Axes.SetLimitsY(0, 1.05, accuracyAxis); // room above 100 % so that a solved run stays visible
+            var (bottom, top) = Limits(1);
+            plot.Axes.SetLimitsY(bottom, top, accuracyAxis);
+            accuracyAxis.TickGenerator = new NonNegativeTicks();
         }
-        plot.ShowLegend(Edge.Right); // beside the data, never over it
-        return plot.GetImageBytes(width, height, ImageFormat.Png);
+        plot.ShowLegend(Edge.Bottom); // under the data, never over it, and no width taken from it
+        return plot;
+    }
+
+    /// <summary>A vertical axis from 0 to <paramref name="highest"/>, with <see cref="Margin"/> of room on both sides.</summary>
+    internal static (double Bottom, double Top) Limits(double highest)
+    {
+        if (!(highest > 0) || !double.IsFinite(highest)) highest = 1;
+        return (-Margin * highest, (1 + Margin) * highest);
+    }
+
+    /// <summary>The highest finite loss any run recorded; 0 when there is none.</summary>
+    internal static double HighestLoss(IReadOnlyList<ChartSeries> series)
+    {
+        double highest = 0;
+        foreach (var s in series)
+            foreach (double v in s.History.Loss)
+                if (double.IsFinite(v) && v > highest) highest = v;
+        return highest;
+    }
+
+    // The recorded epochs, first to last: no room for epochs before the first, which no run has.
+    private static (double First, double Last) EpochRange(IReadOnlyList<ChartSeries> series)
+    {
+        int first = int.MaxValue, last = int.MinValue;
+        foreach (var s in series)
+            foreach (int e in s.History.RecordedEpochs) { first = Math.Min(first, e); last = Math.Max(last, e); }
+        if (first > last) (first, last) = (0, 1);
+        return first == last ? (first - 1, last + 1) : (first, last);
+    }
+
+    /// <summary>ScottPlot's automatic ticks without those below zero: the margin under zero is room for the curves,
+    /// and no loss or accuracy is negative.</summary>
+    internal sealed class NonNegativeTicks : ITickGenerator
+    {
+        private readonly ScottPlot.TickGenerators.NumericAutomatic _inner = new();
+
+        public Tick[] Ticks { get; set; } = Array.Empty<Tick>();
+
+        public int MaxTickCount { get => _inner.MaxTickCount; set => _inner.MaxTickCount = value; }
+
+        public void Regenerate(CoordinateRange range, Edge edge, PixelLength size, Paint paint, LabelStyle labelStyle)
+        {
+            _inner.Regenerate(range, edge, size, paint, labelStyle);
+            Ticks = _inner.Ticks.Where(t => t.Position >= 0).ToArray();
+        }
     }
 
     /// <summary>The most points drawn as one line: about 0.1 s to draw at 10000 px, so that a cancelled render

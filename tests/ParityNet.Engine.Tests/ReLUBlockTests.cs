@@ -58,12 +58,12 @@ public class ReLUBlockTests
     }
 
     [Vector512Theory]
-    [InlineData(50, 32, 1000, true, 512)]   // the small-batch case, in two halves of units as two threads take them
-    [InlineData(50, 32, 1000, false, 1000)]
-    [InlineData(10, 7, 64, true, 64)]       // rows that are not a multiple of four
-    [InlineData(20, 130, 72, true, 8)]      // a remainder of eight units, many rows
-    [InlineData(5, 1, 8, false, 0)]
-    public void AnyNumbers_AreTheGeneralPathBitForBit_InAnyRangesOfUnits(int bits, int count, int m, bool withBias, int split)
+    [InlineData(50, 32, 1000, true)]   // the small-batch case
+    [InlineData(50, 32, 1000, false)]
+    [InlineData(10, 7, 64, true)]      // rows that are not a multiple of four
+    [InlineData(20, 130, 72, true)]    // a remainder of eight units, many rows
+    [InlineData(5, 1, 8, false)]
+    public void AnyNumbers_AreTheGeneralPathBitForBit(int bits, int count, int m, bool withBias)
     {
         Assert.True(ReLUBlockLayer.FitsAny(m));
         var rng = new SeededRandom(bits * 17 + count);
@@ -80,8 +80,7 @@ public class ReLUBlockTests
         Kernels.RowDots(a, wOut, z, count, m);
 
         var blockA = new double[count * m];
-        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, split, m); // the two ranges in either order
-        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, 0, split);
+        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA);
         var blockZ = new double[count];
         ReLUBlockLayer.Dots(blockA, wOut, blockZ, count, m);
         Assert.Equal(z.Select(Bits), blockZ.Select(Bits));
@@ -96,13 +95,12 @@ public class ReLUBlockTests
         Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
         BitWalk.GradientAny(numbers, bits, back, m, g, gBias);
         var scratch = new double[count * m];
-        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, split, m);
-        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, 0, split);
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch);
         Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
         Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
         Assert.Equal(g.Select(Bits), g2.Select(Bits));
         Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
-        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, 4, m));
+        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA.AsSpan(1)));
 
         // Fresh: buffers full of leftovers are written as if zeroed first, then summed into.
         Array.Clear(gOut); Array.Clear(gOutBias); Array.Clear(g); Array.Clear(gBias);
@@ -110,8 +108,7 @@ public class ReLUBlockTests
         BitWalk.GradientAny(numbers, bits, back, m, g, gBias);
         var leftovers = new[] { gOut2, gOutBias2, g2, gBias2 };
         foreach (var buffer in leftovers) Array.Fill(buffer, double.NaN);
-        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, 0, split, fresh: true);
-        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, split, m, fresh: true);
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, scratch, fresh: true);
         Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
         Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
         Assert.Equal(g.Select(Bits), g2.Select(Bits));

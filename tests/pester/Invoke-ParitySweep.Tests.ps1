@@ -308,6 +308,6 @@ Describe 'The README''s parity table through the module (tools/ParityTable.ps1)'
             $r.Solved | Should -Be $expected.Solved -Because $r.Key
         }
         $table = @($output | Where-Object { $_ -is [string] })
-        $table | Should -Contain '| best | 6 | 128 | 5/5 | 100% | 56 | 35–76 |'
+        $table | Where-Object { $_ -like '| best | 6 | 128 | 5/5 | 100% | 56 | 35–76 | *' } | Should -HaveCount 1
     }
 }

@@ -64,7 +64,7 @@ internal static class LayerStack
                 if (rows.Consecutive) ReLUBlockLayer.Forward(rows.Start, n, bits, weights[0], biases[0], m, weights[1], hidden, z, slots);
                 else
                 {
-                    ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden, 0, m);
+                    ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden);
                     ReLUBlockLayer.Dots(hidden, weights[1], z, n, m);
                 }
                 Kernels.AddBias(z, biases[1], n, 1);
@@ -114,7 +114,7 @@ internal static class LayerStack
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1]);
             else
                 ReLUBlockLayer.BackwardAny(rows.Numbers, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                    gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], 0, m, fresh);
+                    gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], fresh);
             return;
         }
         for (int l = plan.Layers - 1; l >= 1; l--)

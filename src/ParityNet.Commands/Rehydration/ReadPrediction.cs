@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace ParityNet.Commands;
+
+internal static partial class Serialized
+{
+    private static ParityPrediction ReadPrediction(Bag bag)
+    {
+        long number = bag.Long("Number");
+        string bits = bag.String("Bits");
+        if (bits.Length < 1 || bits.Length > EngineLimits.MaxBits || number < 0 || number >= 1L << bits.Length || BitEncoding.ToText(number, bits.Length) != bits)
+            throw Invalid(bag.Path("Bits"), $"is '{(bits.Length > 70 ? bits[..70] + "…" : bits)}', which is not {number} in 1 to {EngineLimits.MaxBits} bits");
+        double probability = bag.Double("Probability");
+        if (!(probability >= 0 && probability <= 1))
+            throw Invalid(bag.Path("Probability"), $"is {probability.ToString("R", CultureInfo.InvariantCulture)}, not a probability from 0 to 1");
+        string? source = bag.Has("Source") && bag.Value("Source") is { IsNull: false } s ? s.AsString() : null;
+        var prediction = new ParityPrediction(number, bits.Length, bag.Enum<ParityTask>("Task"), probability, bag.Enum<PredictionEngine>("Engine"), source);
+        bag.Same("Prediction", prediction.Prediction, v => v.AsString());
+        bag.Same("Expected", prediction.Expected, v => v.AsString());
+        bag.Same("Correct", prediction.Correct, v => v.AsBool());
+        return prediction;
+    }
+}

@@ -1,0 +1,260 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ParityNet;
+
+// The fused ReLU path over any numbers, not consecutive (a sampled batch): the same shape and bits as the general path,
+// ForwardAny then Dots, and BackwardAny.
+internal static partial class ReLUBlockLayer
+{
+    /// <summary>Whether <see cref="ForwardAny"/> and <see cref="BackwardAny"/> serve <paramref name="m"/> hidden units: 512-bit vectors, units in eights.</summary>
+    public static bool FitsAny(int m) => Vector512.IsHardwareAccelerated && m % Width == 0 && m > 0;
+
+    /// <summary>a[count×m] = ReLU(bits of numbers[i] · w + bias) — the sums of
+    /// <see cref="SummedBitsLayer.ForwardAny"/>, then <see cref="Kernels.AddBias"/> and ReLU — kept in blocks of eight units as
+    /// <see cref="Forward"/> keeps them. Sixty-four units at a time, so that their weight rows stay in
+    /// the first-level cache while every row is made, eight sums in flight per row. <see cref="Dots"/> then gives the output's
+    /// pre-activations.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void ForwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
+        Span<double> a)
+    {
+        BitWalk.CheckNumbers(numbers, bits);
+        int count = numbers.Length;
+        if (!FitsAny(m) || w.Length < (long)bits * m || a.Length < (long)count * m || !bias.IsEmpty && bias.Length != m)
+            throw new ArgumentException("w, bias or a does not fit the shape.");
+        bool hasBias = !bias.IsEmpty;
+        int[] offsets = System.Buffers.ArrayPool<int>.Shared.Rent(count * (bits + 1));
+        try
+        {
+            SetBitRows(numbers, bits, m, offsets);
+            ref double wr = ref MemoryMarshal.GetReference(w);
+            ref double br = ref MemoryMarshal.GetReference(bias);
+            ref double ar = ref MemoryMarshal.GetReference(a);
+            int c = 0;
+            for (; c <= m - 8 * Width; c += 8 * Width)
+                for (int i = 0; i < count; i++)
+                {
+                    // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
+                    int at = i * (bits + 1), set = offsets[at];
+                    Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                    for (int k = 1; k <= set; k++)
+                    {
+                        ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
+                        s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
+                        s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
+                        s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
+                        s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
+                    }
+                    Unit(s0, c, i, count, hasBias, ref br, ref ar);
+                    Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
+                }
+            for (; c < m; c += Width)
+                for (int i = 0; i < count; i++)
+                {
+                    int at = i * (bits + 1), set = offsets[at];
+                    var s0 = Vector512<double>.Zero;
+                    for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref wr, (nuint)(offsets[at + k] + c));
+                    Unit(s0, c, i, count, hasBias, ref br, ref ar);
+                }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(offsets);
+        }
+    }
+
+    /// <summary>z[i] = <see cref="Kernels.Dot"/>(a[i, :], wOut) for a[count×m] kept in blocks of eight units: four rows at a time
+    /// (four chains in flight), each over the units in order in Dot's four lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Dots(ReadOnlySpan<double> a, ReadOnlySpan<double> wOut, Span<double> z, int count, int m)
+    {
+        if (!FitsAny(m) || a.Length < (long)count * m || wOut.Length < m || z.Length < count)
+            throw new ArgumentException("a, wOut or z does not fit the shape.");
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double or = ref MemoryMarshal.GetReference(wOut);
+        int r = 0;
+        for (; r <= count - 4; r += 4)
+        {
+            Vector256<double> d0 = Vector256<double>.Zero, d1 = d0, d2 = d0, d3 = d0;
+            for (int u = 0; u < m; u += Width)
+            {
+                var wo = Vector512.LoadUnsafe(ref or, (nuint)u);
+                ref double au = ref Unsafe.Add(ref ar, u * count + r * Width);
+                var p0 = Vector512.LoadUnsafe(ref au) * wo;
+                var p1 = Vector512.LoadUnsafe(ref au, Width) * wo;
+                var p2 = Vector512.LoadUnsafe(ref au, 2 * Width) * wo;
+                var p3 = Vector512.LoadUnsafe(ref au, 3 * Width) * wo;
+                d0 = d0 + p0.GetLower() + p0.GetUpper();
+                d1 = d1 + p1.GetLower() + p1.GetUpper();
+                d2 = d2 + p2.GetLower() + p2.GetUpper();
+                d3 = d3 + p3.GetLower() + p3.GetUpper();
+            }
+            Kernels.LaneSums(d0, d1, d2, d3).StoreUnsafe(ref MemoryMarshal.GetReference(z), (nuint)r);
+        }
+        for (; r < count; r++)
+        {
+            var d0 = Vector256<double>.Zero;
+            for (int u = 0; u < m; u += Width)
+            {
+                var p0 = Vector512.LoadUnsafe(ref ar, (nuint)(u * count + r * Width)) * Vector512.LoadUnsafe(ref or, (nuint)u);
+                d0 = d0 + p0.GetLower() + p0.GetUpper();
+            }
+            z[r] = (d0[0] + d0[1]) + (d0[2] + d0[3]); // Dot's order
+        }
+    }
+
+    /// <summary>The backward pass over any numbers, given d[i] = ∂objective/∂z of the output for each row: gOut[m] +=
+    /// Σ_i d[i]·a[i, :] in four lanes (i mod 4) added as ((l0 + l1) + (l2 + l3)) and gOutBias[0] += Σ_i d[i] in order (as
+    /// <see cref="Kernels.SingleUnitBackward"/>); through the delta sent back, (d[i]·wOut) ⊙ ReLU′(a[i, :]), g[bits×m] +=
+    /// bitsᵀ · delta, each gradient row adding its rows in order, and biasSum[m] += Σ delta (as <see cref="BitWalk.GradientAny"/>).
+    /// <paramref name="scratch"/> holds count·m values. With <paramref name="fresh"/>, the sums start from zero
+    /// instead of the buffers' values (the same bits as zeroing them first, without the pass that zeroes them).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void BackwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> wOut,
+        Span<double> gOut, Span<double> gOutBias, Span<double> g, Span<double> biasSum, int m, Span<double> scratch, bool fresh = false)
+    {
+        BitWalk.CheckNumbers(numbers, bits);
+        int count = numbers.Length;
+        if (!FitsAny(m) || a.Length < (long)count * m || d.Length < count || wOut.Length < m || gOut.Length < m
+            || g.Length < (long)bits * m || !biasSum.IsEmpty && biasSum.Length < m || scratch.Length < (long)count * m)
+            throw new ArgumentException("a, d, wOut, gOut, g, biasSum or scratch does not fit the shape.");
+        ref double ar = ref MemoryMarshal.GetReference(a);
+        ref double dr = ref MemoryMarshal.GetReference(d);
+        ref double buf = ref MemoryMarshal.GetReference(scratch);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        bool hasBias = !biasSum.IsEmpty;
+        // The deltas sent back, eight units at a time down the rows, with the output weights' lanes and the bias sums.
+        for (int c = 0; c < m; c += Width)
+        {
+            var wo = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(wOut), (nuint)c);
+            Vector512<double> l0 = Vector512<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
+            var sums = hasBias && !fresh ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(biasSum), (nuint)c) : Vector512<double>.Zero;
+            ref double ab = ref Unsafe.Add(ref ar, c * count);
+            ref double bb = ref Unsafe.Add(ref buf, c * count);
+            int i = 0;
+            for (; i <= count - 4; i += 4)
+            {
+                var b0 = Back(ref ab, i * Width, Unsafe.Add(ref dr, i), wo, ref l0);
+                var b1 = Back(ref ab, (i + 1) * Width, Unsafe.Add(ref dr, i + 1), wo, ref l1);
+                var b2 = Back(ref ab, (i + 2) * Width, Unsafe.Add(ref dr, i + 2), wo, ref l2);
+                var b3 = Back(ref ab, (i + 3) * Width, Unsafe.Add(ref dr, i + 3), wo, ref l3);
+                b0.StoreUnsafe(ref bb, (nuint)(i * Width));
+                b1.StoreUnsafe(ref bb, (nuint)((i + 1) * Width));
+                b2.StoreUnsafe(ref bb, (nuint)((i + 2) * Width));
+                b3.StoreUnsafe(ref bb, (nuint)((i + 3) * Width));
+                sums = (((sums + b0) + b1) + b2) + b3;
+            }
+            for (; i < count; i++)
+            {
+                var b = (i & 3) switch
+                {
+                    0 => Back(ref ab, i * Width, Unsafe.Add(ref dr, i), wo, ref l0),
+                    1 => Back(ref ab, i * Width, Unsafe.Add(ref dr, i), wo, ref l1),
+                    _ => Back(ref ab, i * Width, Unsafe.Add(ref dr, i), wo, ref l2),
+                };
+                b.StoreUnsafe(ref bb, (nuint)(i * Width));
+                sums += b;
+            }
+            ref double go = ref Unsafe.Add(ref MemoryMarshal.GetReference(gOut), c);
+            ((fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref go)) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
+            if (hasBias) sums.StoreUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(biasSum), c));
+        }
+        if (!gOutBias.IsEmpty)
+        {
+            if (fresh) gOutBias[0] = 0;
+            for (int i = 0; i < count; i++) gOutBias[0] += d[i];
+        }
+
+        // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
+        int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
+        try
+        {
+            for (int p = 0; p < bits; p++)
+            {
+                int n = 0, at = p * (count + 1) + 1;
+                for (int i = 0; i < count; i++)
+                {
+                    rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
+                    n += (int)((numbers[i] >> (bits - 1 - p)) & 1);
+                }
+                rows[at - 1] = n;
+            }
+            nuint block = (nuint)(count * Width); // from one block of eight units to the next
+            int c = 0;
+            for (; c <= m - 8 * Width; c += 8 * Width)
+                for (int p = 0; p < bits; p++)
+                {
+                    ref double gp = ref Unsafe.Add(ref gr, p * m + c);
+                    Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                    if (!fresh)
+                    {
+                        s0 = Vector512.LoadUnsafe(ref gp); s1 = Vector512.LoadUnsafe(ref gp, Width);
+                        s2 = Vector512.LoadUnsafe(ref gp, 2 * Width); s3 = Vector512.LoadUnsafe(ref gp, 3 * Width);
+                        s4 = Vector512.LoadUnsafe(ref gp, 4 * Width); s5 = Vector512.LoadUnsafe(ref gp, 5 * Width);
+                        s6 = Vector512.LoadUnsafe(ref gp, 6 * Width); s7 = Vector512.LoadUnsafe(ref gp, 7 * Width);
+                    }
+                    ref double b = ref Unsafe.Add(ref buf, c * count);
+                    int at = p * (count + 1), set = rows[at];
+                    for (int k = 1; k <= set; k++)
+                    {
+                        ref double x = ref Unsafe.Add(ref b, rows[at + k] * Width);
+                        s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, block);
+                        s2 += Vector512.LoadUnsafe(ref x, 2 * block); s3 += Vector512.LoadUnsafe(ref x, 3 * block);
+                        s4 += Vector512.LoadUnsafe(ref x, 4 * block); s5 += Vector512.LoadUnsafe(ref x, 5 * block);
+                        s6 += Vector512.LoadUnsafe(ref x, 6 * block); s7 += Vector512.LoadUnsafe(ref x, 7 * block);
+                    }
+                    s0.StoreUnsafe(ref gp); s1.StoreUnsafe(ref gp, Width);
+                    s2.StoreUnsafe(ref gp, 2 * Width); s3.StoreUnsafe(ref gp, 3 * Width);
+                    s4.StoreUnsafe(ref gp, 4 * Width); s5.StoreUnsafe(ref gp, 5 * Width);
+                    s6.StoreUnsafe(ref gp, 6 * Width); s7.StoreUnsafe(ref gp, 7 * Width);
+                }
+            for (; c < m; c += Width)
+                for (int p = 0; p < bits; p++)
+                {
+                    ref double gp = ref Unsafe.Add(ref gr, p * m + c);
+                    var s0 = fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp);
+                    ref double b = ref Unsafe.Add(ref buf, c * count);
+                    int at = p * (count + 1), set = rows[at];
+                    for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref b, (nuint)(rows[at + k] * Width));
+                    s0.StoreUnsafe(ref gp);
+                }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(rows);
+        }
+    }
+
+    // For each row i, at offsets[i·(bits + 1)]: how many bits its number has set, then the weight-row offsets of those bits, most significant first.
+    private static void SetBitRows(ReadOnlySpan<long> numbers, int bits, int m, int[] offsets)
+    {
+        for (int i = 0; i < numbers.Length; i++)
+        {
+            int at = i * (bits + 1), n = 0;
+            long v = numbers[i];
+            for (int p = 0; p < bits; p++)
+            {
+                offsets[at + 1 + n] = p * m; // written always, kept when the bit is set: no branch to mispredict
+                n += (int)((v >> (bits - 1 - p)) & 1);
+            }
+            offsets[at] = n;
+        }
+    }
+
+    // One block of eight units of row i: bias and ReLU, stored in blocks of eight.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Unit(Vector512<double> sums, int c, int i, int count, bool hasBias, ref double bias, ref double a)
+    {
+        if (hasBias) sums += Vector512.LoadUnsafe(ref bias, (nuint)c);
+        ReLU(sums).StoreUnsafe(ref a, (nuint)(c * count + i * Width));
+    }
+}
