@@ -81,7 +81,7 @@ internal sealed class WholeNumberAttribute : ArgumentTransformationAttribute
         double or float when !double.IsFinite(System.Convert.ToDouble(value, CultureInfo.InvariantCulture)) => "is not a finite number",
         double or float or decimal => "has a fraction, and ParityNet does not round",
         bool => "is a Boolean, not a number",
-        IEnumerable => "is a list inside the list; give one whole number in each place",
+        IEnumerable => "is a collection inside the list; give one whole number in each place",
         null => "is nothing",
         _ => $"is a {value.GetType().Name}, not a number",
     };
