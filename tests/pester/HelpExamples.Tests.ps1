@@ -102,9 +102,9 @@ Describe 'Help examples run as written, from a clone' {
         $before = foreach ($n in $After) { (@((Get-Help $Command -Examples).examples.example)[$n - 1]).code; "`n" }
         # The example runs dot-sourced, as typed at a prompt; every stream is kept, and the report says what happened.
         $script = @"
-`$ProgressPreference = 'SilentlyContinue'
+`$ErrorActionPreference = 'Continue' # as at a prompt: an example's non-terminating errors are its to show
 Set-Location -LiteralPath '$($dir.FullName)'
-`$null = & { $($before -join '') } *>&1
+`$null = . { $($before -join '') } *>&1
 `$records = [System.Collections.Generic.List[object]]::new()
 try { . {
 $Code
