@@ -72,7 +72,7 @@ internal static class NumberInput
         if (t.Length == 0) throw NotInteger($"'{text}'", "an empty string");
         if (IsRangeText(t))
             throw new ParityNetException(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
-                $"'{t}' is text, not the numbers it names: after a parameter name PowerShell reads {t} as a word. Put the range in parentheses, -Number ({t}), or pipe the numbers in: {t} | Test-Parity.", $"'{t}'")
+                $"'{t}' is text, not the numbers it names: in a command's arguments PowerShell reads {t} as a word. Put the range in parentheses, -Number ({t}), or pipe the numbers in: {t} | Test-Parity.", $"'{t}'")
             { Data = { [WhyKey] = RangeWhy } };
         if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed)) return parsed;
         if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out long whole))

@@ -62,7 +62,7 @@ internal sealed class WholeNumberAttribute : ArgumentTransformationAttribute
         {
             string shown = ex.Target?.ToString() ?? "$null";
             throw ErrorRecords.NotNumber(ex.Data[NumberInput.WhyKey] as string == NumberInput.RangeWhy
-                ? $"-{_parameter} {shown} is text, not the numbers it names: after a parameter name PowerShell reads it as a word. Put the range in parentheses: -{_parameter} ({shown.Trim('\'')})."
+                ? $"-{_parameter} {shown} is text, not the numbers it names: in a command's arguments PowerShell reads it as a word. Put the range in parentheses: -{_parameter} ({shown.Trim('\'')})."
                 : $"-{_parameter} {shown} {Why(value)}. Give a whole number, such as -{_parameter} {Example}.", value, ex);
         }
         if (whole < _min || whole > _max)

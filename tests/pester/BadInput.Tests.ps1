@@ -144,9 +144,11 @@ Describe 'Numeric parameters word a bad value themselves' {
         @{ Command = 'Export-NetworkDiagram'; Parameter = 'Height'; Value = 7.5; Shown = '7.5'; Says = 'has a fraction'; Fix = '700' }
         @{ Command = 'Export-TrainingChart'; Parameter = 'Width'; Value = 'abc'; Shown = "'abc'"; Says = 'is not a number'; Fix = '800' }
         @{ Command = 'Export-TrainingChart'; Parameter = 'Height'; Value = 'abc'; Shown = "'abc'"; Says = 'is not a number'; Fix = '500' }
+        @{ Command = 'Invoke-ParitySweep'; Parameter = 'ThrottleLimit'; Value = 'abc'; Shown = "'abc'"; Says = 'is not a number'; Fix = '2' }
     ) {
         $arguments = @{ $Parameter = $Value }
         if ($Command -eq 'Trace-ParityNetwork') { $arguments.Number = 1 }
+        if ($Command -eq 'Invoke-ParitySweep') { $arguments.Grid = @{ Bits = 4 } }
         if ($Command -like 'Export-*') { $arguments.Path = Join-Path $TestDrive 'never.png' }
         $err = $null
         try { & $Command @arguments -ErrorAction Stop | Out-Null } catch { $err = $_ }
@@ -167,6 +169,12 @@ Describe 'Numeric parameters word a bad value themselves' {
         $trained.History.EpochsRun | Should -Be 3
         $trained.History.Alpha | Should -Be 0.5
         (New-ParityNetwork -Bits '4' -HiddenSize 2.0, '3').LayerSizes | Should -Be @(4, 2, 3, 1)
+    }
+
+    It 'Test-Parity 0..15 (a range PowerShell passes as text) says to write -Number (0..15)' {
+        $problems = $null
+        $null = Test-Parity 0..15 -Network $net -ErrorVariable problems -ErrorAction SilentlyContinue
+        $problems[0].Exception.Message | Should -BeLike "*'0..15' is text*in a command's arguments*-Number (0..15)*"
     }
 
     It 'Test-Parity -Number 0..15 (a range PowerShell passes as text) says to write -Number (0..15)' {
