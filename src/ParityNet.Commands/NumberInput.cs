@@ -70,10 +70,6 @@ internal static class NumberInput
     {
         string t = text.Trim();
         if (t.Length == 0) throw NotInteger($"'{text}'", "an empty string");
-        if (IsRangeText(t))
-            throw new ParityNetException(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
-                $"'{t}' is text, not the numbers it names: in a command's arguments PowerShell reads {t} as a word. Put the range in parentheses, -Number ({t}), or pipe the numbers in: {t} | Test-Parity.", $"'{t}'")
-            { Data = { [WhyKey] = RangeWhy } };
         if (long.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed)) return parsed;
         if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out long whole))
         {
@@ -90,6 +86,11 @@ internal static class NumberInput
         }
         if (BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) throw TooLarge(huge);
         if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out double big) && double.IsFinite(big) && Math.Floor(big) == big) throw TooLarge(text);
+        // Only text that failed as a number is looked at: piped strings that are numbers never pay for the regex.
+        if (IsRangeText(t))
+            throw new ParityNetException(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
+                $"'{t}' is text, not the numbers it names: in a command's arguments PowerShell reads {t} as a word. Put the range in parentheses, -Number ({t}), or pipe the numbers in: {t} | Test-Parity.", $"'{t}'")
+            { Data = { [WhyKey] = RangeWhy } };
         throw NotInteger($"'{text}'", "a string that is not a whole number");
     }
 
