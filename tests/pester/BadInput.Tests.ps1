@@ -1,8 +1,10 @@
 # The bad-input battery (issue 7): for each cmdlet and parameter, the wrong values scripts really
 # send. Each gets an error with a stable FullyQualifiedErrorId: ParityNet's own (ParityNet.*) where
-# the engine judges the value, or PowerShell's binding ids (ParameterArgumentTransformationError
-# from ParityNet's WholeNumber attribute, CannotConvertArgument…) where the type itself is wrong —
-# always with the value named. Good items around a bad one in a pipeline are still answered.
+# the engine judges the value, or PowerShell's binding ids where the type itself is wrong: for a
+# numeric parameter ParameterArgumentTransformationError from ParityNet's WholeNumber and RealNumber
+# attributes, in ParityNet's words, whose inner exception carries ParityNet.ParameterNotNumber; for
+# an enum CannotConvertArgument… — always with the value named. Good items around a bad one in a
+# pipeline are still answered.
 BeforeAll {
     Import-Module $env:PARITYNET_MANIFEST
     . "$PSScriptRoot/OnnxTestHelpers.ps1"
@@ -226,6 +228,23 @@ Describe 'A -Network that is $null is refused by name, never read as "no -Networ
         }
         @($out | Where-Object { $_ -is [ParityNet.ParityNetwork] }).Seed | Should -Be @(1, 2)
         $out[-1] | Should -Be 'ParityNet.NetworkNull'
+    }
+
+    It 'a $null network piped to <Command> is a non-terminating NetworkNull, and nothing is answered or written' -ForEach @(
+        @{ Command = 'Test-Parity'; Script = { param($Folder) $null | Test-Parity -Number 3 } }
+        @{ Command = 'Export-NetworkOnnx'; Script = { param($Folder) $null | Export-NetworkOnnx (Join-Path $Folder 'm.onnx') } }
+        @{ Command = 'Export-NetworkDiagram'; Script = { param($Folder) $null | Export-NetworkDiagram (Join-Path $Folder 'd.png') } }
+    ) {
+        $folder = New-Item -ItemType Directory (Join-Path $TestDrive ([guid]::NewGuid()))
+        $out = Invoke-InFreshRunspace -AllowErrors {
+            param($Script, $Folder)
+            $null = New-ParityNetwork -Bits 4 | Invoke-NetworkTraining -Epochs 2 # the current network a silent fallback would use
+            $all = & ([scriptblock]::Create($Script)) $Folder 2>&1
+            "answers=$(@($all | Where-Object { $null -ne $_ -and $_ -isnot [System.Management.Automation.ErrorRecord] }).Count)"
+            ($all | Where-Object { $_ -is [System.Management.Automation.ErrorRecord] } | ForEach-Object { ($_.FullyQualifiedErrorId -split ',')[0] }) -join ' '
+        } -ArgumentList $Script.ToString(), $folder.FullName
+        $out | Should -Be @('answers=0', 'ParityNet.NetworkNull')
+        @(Get-ChildItem $folder).Count | Should -Be 0
     }
 
     It 'several networks given to -Network say to pipe them in' {
