@@ -8,6 +8,9 @@
 #                                    below, and an example needing anything else (remote hosts, hours of
 #                                    training) is skipped with that paragraph as the reason
 #   Runs after Example 1.            the example continues another's session (its current network)
+#   Runs from an installed module or a clone.
+#                                    it is run twice: importing the manifest by path, and ParityNet by name
+#                                    from PSModulePath (a folder that links to the clone)
 BeforeDiscovery {
     Import-Module $env:PARITYNET_MANIFEST
     $script:examples = foreach ($name in (Import-PowerShellDataFile $env:PARITYNET_MANIFEST).CmdletsToExport) {
@@ -19,6 +22,7 @@ BeforeDiscovery {
                 Command = $name; Number = $n; Code = [string]$example.code
                 Title   = ($example.title -replace '^[-\s]*Example \d+:\s*', '' -replace '[-\s]*$', '')
                 Needs   = @($remarks | Where-Object { $_ -match '^Needs ' })
+                Installed = [bool]($remarks -match '^Runs from an installed module or a clone\.')
                 After   = @($remarks | Where-Object { $_ -match '^Runs after Example (\d+)\.' } | ForEach-Object { [int]($_ -replace '^Runs after Example (\d+)\..*', '$1') })
             }
         }
@@ -87,18 +91,16 @@ BeforeAll {
     $script:expectedErrors = @{
         'Test-Parity/5' = @('ParityNet.InputOutOfRange', 'ParityNet.InputNotInteger', 'ParityNet.InputNotInteger')
     }
-    # Seconds an example may take, with both cores busy; the longest examples here train a few thousand epochs.
-    $script:limit = 240
-}
-
-Describe 'Help examples run as written, from a clone' {
-    It '<Command> example <Number>: <Title>' -ForEach $examples {
+    # Runs one example in a fresh pwsh (importing $Manifest: a path, or the name of an installed module) and holds it
+    # to its remarks; skipped when its help says it needs what this test cannot make.
+    function Invoke-HelpExample([hashtable] $Example, [string] $Manifest = $env:PARITYNET_MANIFEST, [string] $Tag = 'clone') {
+        $Command = $Example.Command; $Number = $Example.Number; $Code = $Example.Code; $Needs = $Example.Needs; $After = $Example.After
         $unmade = @($Needs | Where-Object { @(Get-NeededItems $_ | Where-Object { -not $fixtures.ContainsKey($_) }).Count -gt 0 })
         if ($unmade) { Set-ItResult -Skipped -Because "its help says: $($unmade -join ' ')"; return }
 
-        $dir = New-Item -ItemType Directory (Join-Path $TestDrive "$Command-$Number/work")
+        $dir = New-Item -ItemType Directory (Join-Path $TestDrive "$Command-$Number-$Tag/work")
         foreach ($item in $Needs | ForEach-Object { Get-NeededItems $_ }) { & $fixtures[$item] $dir.FullName }
-        $report = Join-Path $TestDrive "$Command-$Number/report.xml"
+        $report = Join-Path $TestDrive "$Command-$Number-$Tag/report.xml"
         $before = foreach ($n in $After) { (@((Get-Help $Command -Examples).examples.example)[$n - 1]).code; "`n" }
         # The example runs dot-sourced, as typed at a prompt; every stream is kept, and the report says what happened.
         $script = @"
@@ -119,7 +121,10 @@ $Code
     Files   = @(Get-ChildItem -Name)
 } | Export-Clixml -Depth 4 -LiteralPath '$report'
 "@
-        $run = Invoke-Bounded -Script $script -TimeoutSeconds $limit -WorkingDirectory $dir.FullName
+        $clone = $env:PARITYNET_MANIFEST
+        $env:PARITYNET_MANIFEST = $Manifest # what Invoke-Bounded's child imports
+        try { $run = Invoke-Bounded -Script $script -TimeoutSeconds $limit -WorkingDirectory $dir.FullName }
+        finally { $env:PARITYNET_MANIFEST = $clone }
         $run.TimedOut | Should -BeFalse -Because "the example must finish within $limit s. Output: $($run.Output)"
         Test-Path $report | Should -BeTrue -Because "the child must report (exit $($run.ExitCode)). Output: $($run.Output)"
         $r = Import-Clixml $report
@@ -129,5 +134,25 @@ $Code
         if ($expectedErrors.ContainsKey($key)) { $ids | Should -Be $expectedErrors[$key] }
         else { $r.Errors | Should -BeNullOrEmpty -Because 'a help example runs without errors' }
         if ($checks.ContainsKey($key)) { & $checks[$key] $r }
+    }
+    # Seconds an example may take, with both cores busy; the longest examples here train a few thousand epochs.
+    $script:limit = 240
+}
+
+Describe 'Help examples run as written, from a clone' {
+    It '<Command> example <Number>: <Title>' -ForEach $examples {
+        Invoke-HelpExample $_
+    }
+}
+
+Describe 'Help examples that say they run installed too' {
+    It '<Command> example <Number>: <Title>, with ParityNet imported by name from PSModulePath' -ForEach @($examples | Where-Object { $_.Installed }) {
+        # An installed module is a folder named ParityNet on PSModulePath; a link to the clone is one, for this test.
+        $modules = Join-Path $TestDrive 'modules'
+        if (-not (Test-Path $modules)) { $null = New-Item -ItemType Directory $modules; $null = New-Item -ItemType SymbolicLink (Join-Path $modules 'ParityNet') -Target (Split-Path $env:PARITYNET_MANIFEST) }
+        $path = $env:PSModulePath
+        $env:PSModulePath = $modules + [IO.Path]::PathSeparator + $path
+        try { Invoke-HelpExample $_ -Manifest 'ParityNet' -Tag 'installed' }
+        finally { $env:PSModulePath = $path }
     }
 }
