@@ -28,6 +28,27 @@ internal static class ErrorRecords
         From(new ParityNetException(ErrorIds.NoCurrentNetwork, ParityErrorKind.NotFound,
             $"{cmdlet} was given no network and this session has none yet. Pipe one in (New-ParityNetwork | {cmdlet}), pass -Network, or train one with Invoke-NetworkTraining first."));
 
+    /// <summary>A network parameter given nothing: $null or an empty list on the command line (<paramref name="parameter"/>
+    /// set), or a $null from the pipeline (<paramref name="parameter"/> null). Left out, the parameter means
+    /// <paramref name="otherwise"/>; given nothing, it must not quietly mean the same.</summary>
+    public static ErrorRecord NetworkNull(string cmdlet, string? parameter, object? given, string otherwise)
+    {
+        bool empty = given is System.Collections.ICollection;
+        string message = parameter is null
+            ? $"A $null came down the pipeline where {cmdlet} expects a network: the command before it gave nothing for one of its items. Pipe in networks (from New-ParityNetwork, Invoke-NetworkTraining or Import-NetworkOnnx)."
+            : (empty
+                ? $"{parameter} is an empty list (@()), so {cmdlet} has no network to use: the command or filter that filled it found nothing. "
+                : $"{parameter} is $null, so {cmdlet} has no network to use: a variable that was never set (check its spelling), or a command that failed or returned nothing, gives $null. ")
+              + $"Give a network (from New-ParityNetwork, Invoke-NetworkTraining or Import-NetworkOnnx), or leave out {parameter} to use {otherwise}.";
+        return new ErrorRecord(new ParityNetException(ErrorIds.NetworkNull, ParityErrorKind.InvalidArgument, message, given),
+            ErrorIds.NetworkNull, ErrorCategory.InvalidArgument, given);
+    }
+
+    /// <summary>A value a numeric parameter cannot take ('abc', 3.5 for a whole number), thrown from its transformation
+    /// attribute: PowerShell shows the message after its own "Cannot process argument transformation on parameter".</summary>
+    public static ParityNetException NotNumber(string message, object? value, Exception? inner = null) =>
+        new(ErrorIds.ParameterNotNumber, ParityErrorKind.InvalidType, message, value, inner);
+
     private static ErrorCategory Category(ParityErrorKind kind) => kind switch
     {
         ParityErrorKind.InvalidArgument => ErrorCategory.InvalidArgument,

@@ -38,18 +38,21 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
     /// <summary>The image width in pixels.</summary>
     [Parameter]
     [ValidateRange(200, 10000)]
-    [WholeNumber]
+    [WholeNumber(Example = "1000")]
     public int Width { get; set; } = 1000;
 
     /// <summary>The image height in pixels.</summary>
     [Parameter]
     [ValidateRange(200, 10000)]
-    [WholeNumber]
+    [WholeNumber(Example = "700")]
     public int Height { get; set; } = 700;
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing() => NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network");
 
     /// <inheritdoc/>
     protected override void ProcessRecord()

@@ -26,6 +26,9 @@ public sealed class ExportNetworkOnnxCommand : PSCmdlet, IDisposable
     public SwitchParameter Force { get; set; }
 
     /// <inheritdoc/>
+    protected override void BeginProcessing() => NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network");
+
+    /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         var network = SessionNetwork.GivenOrCurrent(this, Network, "Export-NetworkOnnx", "exporting");

@@ -48,18 +48,21 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     /// <summary>The image width in pixels.</summary>
     [Parameter]
     [ValidateRange(100, 10000)]
-    [WholeNumber]
+    [WholeNumber(Example = "800")]
     public int Width { get; set; } = 800;
 
     /// <summary>The image height in pixels.</summary>
     [Parameter]
     [ValidateRange(100, 10000)]
-    [WholeNumber]
+    [WholeNumber(Example = "500")]
     public int Height { get; set; } = 500;
 
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing() => NetworkInput.RefuseNothing(this, nameof(InputObject), "-Network (or -History)", "the session's current network");
 
     /// <inheritdoc/>
     protected override void ProcessRecord()

@@ -19,11 +19,12 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>The learning rate; by default the optimizer's own (0.5 for GradientDescent).</summary>
     [Parameter]
+    [RealNumber(Example = "0.5")]
     public double? Alpha { get; set; }
 
     /// <summary>The most epochs to run.</summary>
     [Parameter]
-    [WholeNumber]
+    [WholeNumber(Example = "1000")]
     public int Epochs { get; set; } = TrainingOptions.DefaultEpochs;
 
     /// <summary>The optimizer: GradientDescent (the lesson's, full batch), Sgd, Momentum, AdaGrad or Adam.</summary>
@@ -36,11 +37,12 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>Rows per update for the mini-batch optimizers (default 32).</summary>
     [Parameter]
-    [WholeNumber]
+    [WholeNumber(Example = "32")]
     public int? BatchSize { get; set; }
 
     /// <summary>Momentum's μ (default 0.9).</summary>
     [Parameter]
+    [RealNumber(Example = "0.9")]
     public double Momentum { get; set; } = 0.9;
 
     /// <summary>Use Nesterov momentum.</summary>
@@ -49,37 +51,43 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
 
     /// <summary>Adam's first-moment decay (default 0.9).</summary>
     [Parameter]
+    [RealNumber(Example = "0.9")]
     public double Beta1 { get; set; } = 0.9;
 
     /// <summary>Adam's second-moment decay (default 0.999).</summary>
     [Parameter]
+    [RealNumber(Example = "0.999")]
     public double Beta2 { get; set; } = 0.999;
 
     /// <summary>AdaGrad's and Adam's ε (defaults 1e-10 and 1e-8).</summary>
     [Parameter]
+    [RealNumber(Example = "1e-8")]
     public double? Epsilon { get; set; }
 
     /// <summary>The seed of shuffling and sampling; by default the network's seed.</summary>
     [Parameter]
-    [WholeNumber(long.MinValue, long.MaxValue)]
+    [WholeNumber(long.MinValue, long.MaxValue, Example = "42")]
     public long? Seed { get; set; }
 
     /// <summary>For inputs wider than 16 bits: integers drawn per epoch, and held out for measuring (default 4096).</summary>
     [Parameter]
-    [WholeNumber]
+    [WholeNumber(Example = "4096")]
     public int SampleSize { get; set; } = TrainingOptions.DefaultSampleSize;
 
     /// <summary>Stop once this accuracy (0 to 1) is reached.</summary>
     [Parameter]
+    [RealNumber(Example = "1")]
     public double? TargetAccuracy { get; set; }
 
     /// <summary>Stop once the loss (of -Loss) is at most this.</summary>
     [Parameter]
+    [RealNumber(Example = "0.01")]
     public double? TargetLoss { get; set; }
 
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network");
         _options = new TrainingOptions
         {
             Optimizer = Optimizer,

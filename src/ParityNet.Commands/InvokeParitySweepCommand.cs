@@ -40,6 +40,7 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     /// <summary>How many local runspaces train at once; default the core count. 0 with -Session: remote only.</summary>
     [Parameter]
     [ValidateRange(0, 256)]
+    [WholeNumber(Example = "2")]
     public int? ThrottleLimit { get; set; }
 
     /// <summary>Remote sessions (New-PSSession -HostName … or -ComputerName …) to train on, one point at a time each,

@@ -32,10 +32,33 @@ internal static class NetworkInput
             TrainingHistory history => history.Owner ?? throw WithoutNetwork(),
             OnnxExportResult result => Carried(result),
             _ when PipelineProperty.TryGet(input, "Network", out var carried) && carried is not null => Resolve(carried),
+            System.Collections.ICollection list when value is not string => throw new ParityNetException(ErrorIds.InvalidNetwork, ParityErrorKind.InvalidType,
+                $"A list of {list.Count} objects is not one network. Pipe the list in to take its networks one by one ($networks | Invoke-NetworkTraining), or pick one ($networks[0]).",
+                input),
             _ => throw new ParityNetException(ErrorIds.InvalidNetwork, ParityErrorKind.InvalidType,
                 $"{Shown(input, value)} is not a network. Give a ParityNetwork (from New-ParityNetwork, Invoke-NetworkTraining or Import-NetworkOnnx), its History, or an Export-NetworkOnnx result.",
                 input),
         };
+    }
+
+    /// <summary>Whether a parameter's value is nothing: $null, PowerShell's "nothing", or an empty list.</summary>
+    public static bool IsNothing(object? given) => NumberInput.Element(given) is null or System.Collections.ICollection { Count: 0 };
+
+    /// <summary>Ends the command when <paramref name="parameter"/> was given nothing on the command line (call it in
+    /// BeginProcessing, before pipeline input is bound): a variable never set must not quietly mean "no -Network".</summary>
+    public static void RefuseNothing(PSCmdlet cmdlet, string parameter, string shown, string otherwise)
+    {
+        if (cmdlet.MyInvocation.BoundParameters.TryGetValue(parameter, out var given) && IsNothing(given))
+            cmdlet.ThrowTerminatingError(ErrorRecords.NetworkNull(cmdlet.MyInvocation.MyCommand.Name, shown, NumberInput.Element(given), otherwise));
+    }
+
+    /// <summary>Whether <paramref name="parameter"/> was bound to $null from the pipeline (the command line's $null has
+    /// ended the command in <see cref="RefuseNothing"/>); then a non-terminating error is written for that object.</summary>
+    public static bool RefusedFromPipeline(PSCmdlet cmdlet, string parameter, object? value)
+    {
+        if (value is not null || !cmdlet.MyInvocation.BoundParameters.TryGetValue(parameter, out var given) || !IsNothing(given)) return false;
+        cmdlet.WriteError(ErrorRecords.NetworkNull(cmdlet.MyInvocation.MyCommand.Name, null, null, ""));
+        return true;
     }
 
     // A Network property stands for the object, as binding by property name would take it

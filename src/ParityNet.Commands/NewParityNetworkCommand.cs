@@ -12,12 +12,12 @@ public sealed class NewParityNetworkCommand : PSCmdlet
 
     /// <summary>The input width: the network answers for 0 … 2^Bits − 1.</summary>
     [Parameter(Position = 0)]
-    [WholeNumber]
+    [WholeNumber(Example = "8")]
     public int Bits { get; set; } = Defaults.Bits;
 
     /// <summary>Hidden layer sizes, input side first.</summary>
     [Parameter(Position = 1)]
-    [WholeNumber]
+    [WholeNumber(Example = "4")]
     public int[] HiddenSize { get; set; } = Defaults.HiddenSizes.ToArray();
 
     /// <summary>The task: Even (the lesson's) or BitParity.</summary>
@@ -34,7 +34,7 @@ public sealed class NewParityNetworkCommand : PSCmdlet
 
     /// <summary>The seed of the initial weights.</summary>
     [Parameter]
-    [WholeNumber(long.MinValue, long.MaxValue)]
+    [WholeNumber(long.MinValue, long.MaxValue, Example = "42")]
     public long Seed { get; set; } = Defaults.Seed;
 
     /// <summary>No biases, exactly as in the lesson.</summary>

@@ -86,6 +86,11 @@ internal static class NumberInput
         }
         if (BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) throw TooLarge(huge);
         if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out double big) && double.IsFinite(big) && Math.Floor(big) == big) throw TooLarge(text);
+        // Only text that failed as a number is looked at: piped strings that are numbers never pay for the regex.
+        if (IsRangeText(t))
+            throw new ParityNetException(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
+                $"'{t}' is text, not the numbers it names: in a command's arguments PowerShell reads {t} as a word. Put the range in parentheses, -Number ({t}), or pipe the numbers in: {t} | Test-Parity.", $"'{t}'")
+            { Data = { [WhyKey] = RangeWhy } };
         throw NotInteger($"'{text}'", "a string that is not a whole number");
     }
 
@@ -98,9 +103,19 @@ internal static class NumberInput
         return (long)d;
     }
 
+    /// <summary>Where a refusal keeps, in <see cref="Exception.Data"/>, why the value is not a whole number ("a number with a
+    /// fraction", ...; <see cref="RangeWhy"/> for a range written as text), for a parameter to word in its own terms.</summary>
+    internal const string WhyKey = "ParityNet.Why";
+    internal const string RangeWhy = "a range written as text";
+
+    /// <summary>Text such as '0..15' or '1 .. $n': a range that PowerShell's argument mode passed as a string.</summary>
+    internal static bool IsRangeText(string text) =>
+        System.Text.RegularExpressions.Regex.IsMatch(text, @"^\(?\s*[-+]?[\w$]+\s*\.\.\s*[-+]?[\w$]+\s*\)?$");
+
     private static ParityNetException NotInteger(string shown, string what) =>
         new(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
-            $"{shown} is not an integer ({what}). Give a whole number such as 5, a string such as '12' or '0x10', or an object with a Number property.", shown);
+            $"{shown} is not an integer ({what}). Give a whole number such as 5, a string such as '12' or '0x10', or an object with a Number property.", shown)
+        { Data = { [WhyKey] = what } };
 
     private static ParityNetException TooLarge(object value) =>
         new(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,

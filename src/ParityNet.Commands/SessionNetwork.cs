@@ -32,8 +32,9 @@ internal static class SessionNetwork
 
     /// <summary>The network a cmdlet works on: the one given (see <see cref="NetworkInput"/>), else the current
     /// one (said with Write-Verbose); with neither, or one that is not a network, an error is written and null returned.</summary>
-    public static ParityNetwork? GivenOrCurrent(Cmdlet cmdlet, object? given, string commandName, string doing)
+    public static ParityNetwork? GivenOrCurrent(PSCmdlet cmdlet, object? given, string commandName, string doing)
     {
+        if (NetworkInput.RefusedFromPipeline(cmdlet, "Network", given)) return null;
         if (given is not null)
         {
             try

@@ -81,6 +81,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void BeginProcessing()
     {
+        NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network, else the built-in one");
         if (OnnxPath is not null)
         {
             try
@@ -131,6 +132,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
         Predictor? predictor = null;
         if (_onnx is null)
         {
+            if (ParameterSetName == NetworkFromPipelineSet && NetworkInput.RefusedFromPipeline(this, nameof(InputObject), InputObject)) return;
             try
             {
                 predictor = PredictorFor(InputObject ?? Network); // each is null outside its own set

@@ -38,7 +38,11 @@ public sealed class TraceParityNetworkCommand : PSCmdlet
     /// <summary>The learning rate of each synapse's step. By default the one the network was trained with, else 0.5.</summary>
     [Parameter]
     [ValidateRange(double.Epsilon, double.MaxValue)]
+    [RealNumber(Example = "0.5")]
     public double? Alpha { get; set; }
+
+    /// <inheritdoc/>
+    protected override void BeginProcessing() => NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network, else the built-in one");
 
     /// <inheritdoc/>
     protected override void ProcessRecord()

@@ -83,6 +83,20 @@ public static class OnnxImporter
         return ForeignMlp.ToNetwork(parsed, source, ForeignMlp.Signature(parsed, source), options ?? new ForeignOptions()).Network;
     }
 
+    /// <summary>Why bytes that failed as a model are not one: a text file named .onnx (a CSV, a JSON, a note) is told as
+    /// text, quoting its start; anything else keeps the byte-level diagnosis a damaged model needs. Text here is UTF-8
+    /// whose first 512 bytes hold no control characters but tab and line ends; ONNX's first byte never is one.</summary>
+    internal static string NotModel(byte[] bytes, string why)
+    {
+        int length = Math.Min(bytes.Length, 512);
+        string head = System.Text.Encoding.UTF8.GetString(bytes, 0, length);
+        if (length < bytes.Length) head = head.TrimEnd('\uFFFD'); // a character cut at byte 512
+        if (head.Contains('\uFFFD') || head.Any(c => char.IsControl(c) && c is not ('\t' or '\n' or '\r'))) return why;
+        string line = head.Trim().Split('\n')[0].Trim();
+        string start = line.Length == 0 ? "only blank lines" : $"'{(line.Length > 40 ? line[..40] + "…" : line)}'";
+        return $"it is a text file (it starts {start}), and an ONNX model is a binary file";
+    }
+
     /// <summary>Whether the model carries ParityNet's producer name or metadata, and so is held to ParityNet's own graph.</summary>
     internal static bool IsParityNet(ModelProto model) =>
         model.ProducerName == OnnxFormat.ProducerName || model.MetadataProps.Any(m => m.Key.StartsWith("paritynet.", StringComparison.Ordinal));
@@ -119,7 +133,7 @@ public static class OnnxImporter
             {
                 int field = WireFormat.GetTagFieldNumber(tag);
                 if (!s_modelFields.TryGetValue(field, out var wire) || wire != WireFormat.GetTagWireType(tag))
-                    throw OnnxErrors.NotOnnx(source, $"byte {input.Position} holds field {field} (wire type {WireFormat.GetTagWireType(tag)}), which no ONNX model has");
+                    throw OnnxErrors.NotOnnx(source, NotModel(bytes, $"byte {input.Position} holds field {field} (wire type {WireFormat.GetTagWireType(tag)}), which no ONNX model has"));
                 input.SkipLastField();
             }
         }
@@ -127,7 +141,7 @@ public static class OnnxImporter
         {
             if (startsAsModel && IsTruncation(ex))
                 throw OnnxErrors.Truncated(source, $"it ends in the middle of a field after {bytes.Length} bytes", ex);
-            throw OnnxErrors.NotOnnx(source, "its bytes are not an ONNX protobuf message", ex);
+            throw OnnxErrors.NotOnnx(source, NotModel(bytes, "its bytes are not an ONNX protobuf message"), ex);
         }
 
         ModelProto model;
@@ -139,10 +153,10 @@ public static class OnnxImporter
         }
         catch (InvalidProtocolBufferException ex)
         {
-            throw OnnxErrors.NotOnnx(source, "a message inside it is corrupt (" + ex.Message.Split('.')[0] + ")", ex);
+            throw OnnxErrors.NotOnnx(source, NotModel(bytes, "a message inside it is corrupt (" + ex.Message.Split('.')[0] + ")"), ex);
         }
         if (!model.HasIrVersion || model.IrVersion <= 0)
-            throw OnnxErrors.NotOnnx(source, "it has no ONNX IR version");
+            throw OnnxErrors.NotOnnx(source, NotModel(bytes, "it has no ONNX IR version"));
         if (model.Graph is null)
             throw OnnxErrors.Truncated(source, "it ends before its graph");
         GraphCheck.Check(model, source);

@@ -56,6 +56,30 @@ public class ImportErrorTests
             }
     }
 
+    [Theory]
+    [InlineData("hello, this is not a model\n", "'hello, this is not a model'")]
+    [InlineData("{\"ir_version\": 8}", "'{\"ir_version\": 8}'")]
+    [InlineData("Number\r\n1\r\n2\r\n", "'Number'")]
+    [InlineData("\"quoted\", \"csv\"\n", "'\"quoted\", \"csv\"'")] // 0x22 is field 4's tag: the walk gets further before it fails
+    public void ATextFileIsToldAsText(string text, string quoted)
+    {
+        var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(System.Text.Encoding.UTF8.GetBytes(text), "notes.onnx"));
+        Assert.Equal(ErrorIds.NotOnnx, ex.ErrorId);
+        Assert.Contains($"is a text file (it starts {quoted})", ex.Message);
+        Assert.DoesNotContain("holds field", ex.Message);
+    }
+
+    [Fact]
+    public void DamagedModelsAndBinaryJunkKeepTheirByteDiagnosis()
+    {
+        byte[] bytes = { 0x6A, 0x01, 0x00, 0x7F, 0xFF }; // field 13, as "hello" gave before, but binary
+        var ex = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(bytes, "junk.onnx"));
+        Assert.Contains("byte 1 holds field 13", ex.Message);
+        byte[] damaged = GoodBytes().Concat(new byte[] { 0x6A, 0x01, 0xFF }).ToArray(); // a real model with junk after it
+        var failed = Assert.Throws<ParityNetException>(() => OnnxImporter.Import(damaged, "damaged.onnx"));
+        Assert.DoesNotContain("text file", failed.Message);
+    }
+
     [Fact]
     public void AMissingFileIsNamed()
     {

@@ -95,6 +95,13 @@ public static class ErrorIds
     public const string InvalidWeights = "ParityNet.InvalidWeights";
     /// <summary>No network was given and the session has none.</summary>
     public const string NoCurrentNetwork = "ParityNet.NoCurrentNetwork";
+    /// <summary>A -Network parameter was given $null or an empty list: a variable never set, or a command that
+    /// returned nothing. Refused rather than read as "no -Network", which would quietly use another network.</summary>
+    public const string NetworkNull = "ParityNet.NetworkNull";
+    /// <summary>A value given to a numeric parameter is not a number of its kind ('abc', 3.5 for a whole number, a
+    /// range typed as text). PowerShell reports it as ParameterArgumentTransformationError; this id is the inner
+    /// exception's (<c>$_.Exception.InnerException.ErrorId</c>).</summary>
+    public const string ParameterNotNumber = "ParityNet.ParameterNotNumber";
     /// <summary>An object given as a network (from Import-Clixml, Receive-Job, ConvertFrom-Json, ...) is
     /// inconsistent, tampered with or incomplete; the message names the field.</summary>
     public const string InvalidNetwork = "ParityNet.InvalidNetwork";
