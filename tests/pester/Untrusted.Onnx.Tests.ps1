@@ -164,7 +164,7 @@ Describe 'An answer is a probability or an error' {
     }
 }
 
-Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary file and keeping what was done' {
+Describe 'Ctrl+C stops the ONNX cmdlets within seconds, leaving no temporary file and keeping what was done' {
     BeforeAll {
         $script:stopDir = Join-Path $TestDrive 'stop'
         $null = New-Item -ItemType Directory $stopDir -Force
@@ -178,15 +178,19 @@ Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary
             # 16-4096-4096-1 (64 MB): a cross-check of 16 384 sampled inputs, or 65 536 answers, take tens of seconds.
             $script:wide = Join-Path $stopDir 'wide.onnx'
             & $python $maker $wide 'gemm-wide' 4096 16
+            # 16-1024-1024-1 (4 MB): its cross-check is long enough to report progress (2^34 multiply-adds, tens of seconds
+            # here) while the first tenth of it comes in under a second; the wide one's first tenth took 7 minutes at a load of 26.
+            $script:mid = Join-Path $stopDir 'mid.onnx'
+            & $python $maker $mid 'gemm-wide' 1024 16
         }
 
     }
 
     It 'Import-NetworkOnnx: stopped in its cross-check; the network imported before it is kept' {
         if ($noOnnx) { Set-ItResult -Skipped -Because $noOnnx; return }
-        # The wide model's cross-check reports progress at each tenth of the way: its first record is the signal.
-        $activity = "Import-NetworkOnnx: checking '$wide'*"
-        $stop = Stop-When "'$small', '$wide' | Import-NetworkOnnx" -Folder $stopDir -Until {
+        # The cross-check reports progress at each tenth of the way: its first record is the signal.
+        $activity = "Import-NetworkOnnx: checking '$mid'*"
+        $stop = Stop-When "'$small', '$mid' | Import-NetworkOnnx" -Folder $stopDir -Until {
             param($run) $run.Progress | Where-Object { $_.Activity -like $activity } }
         Assert-StoppedEarly $stop -SecondsLeft (Get-ProgressSecondsLeft $stop $activity)
         $stop.Progress | Where-Object { $_.Activity -like $activity -and $_.RecordType -eq 'Completed' } | Should -BeNullOrEmpty -Because 'the cross-check did not finish'
