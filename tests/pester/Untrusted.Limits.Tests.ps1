@@ -54,9 +54,9 @@ Describe 'Titles and labels are bounded' {
 Describe 'Ctrl+C in Trace-ParityNetwork, Export-NetworkDiagram and Export-TrainingChart' {
     It 'Trace-ParityNetwork on a wide network stops within a number, keeping the traces already made' {
         # A 16-4096-4096-1 network: each number's trace (every synapse's contribution and step) takes about a second.
-        # Stopped once two traces are out, so the pace of the other 99 is measured under the same load.
+        # Stopped once traces have come out twice, so the pace of the other 99 is measured under the same load.
         $stop = Stop-When '$n = New-ParityNetwork -Bits 16 -HiddenSize 4096, 4096; 0..100 | Trace-ParityNetwork -Network $n | ForEach-Object Number' -Until {
-            param($run) $run.Output.Count -ge 2 }
+            param($run) $run.Arrivals.Count -ge 2 }
         Assert-StoppedEarly $stop -SecondsLeft (Get-SecondsLeft $stop -Total 101)
         $stop.Output.Count | Should -BeLessOrEqual ($stop.Arrivals[-1].Count + 1) -Because 'the number being traced at Ctrl+C is not finished'
         $stop.Output[0..1] | Should -Be 0, 1 -Because 'the numbers traced before Ctrl+C are kept'
