@@ -60,10 +60,8 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
 
 # The command line of a fresh pwsh: the local dotnet tool runs as 'dotnet pwsh.dll'.
 function Get-PwshCommand {
-    $process = [Environment]::ProcessPath
-    $dll = Join-Path $PSHOME 'pwsh.dll'
-    if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { return @($process, $dll) }
-    return @($process)
+    . (Join-Path $PSScriptRoot 'tools/PwshCommand.ps1')
+    Get-PwshCommandLine
 }
 
 function Invoke-FreshPwsh([string] $What, [string[]] $Arguments) {

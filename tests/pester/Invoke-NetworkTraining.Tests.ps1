@@ -11,7 +11,8 @@ BeforeAll {
         $ps.Runspace = $runspace
         $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; $Script")
         $handle = $ps.BeginInvoke()
-        $deadline = [DateTime]::UtcNow.AddSeconds(60)
+        # Generous: on a loaded machine import and the first epochs are slow, not hung.
+        $deadline = [DateTime]::UtcNow.AddSeconds(300)
         while ($ps.Streams.Progress.Count -eq 0 -and -not $handle.IsCompleted -and [DateTime]::UtcNow -lt $deadline) {
             Start-Sleep -Milliseconds 50
         }

@@ -7,14 +7,12 @@ BeforeAll {
     $script:version = $manifest.ModuleVersion
     $script:repoRoot = Split-Path $env:PARITYNET_MANIFEST
     $script:nupkg = Join-Path $script:repoRoot "out/ParityNet.$($script:version).nupkg"
+    . "$PSScriptRoot/../../tools/PwshCommand.ps1"
 
     function Invoke-IsolatedPwsh([string] $Script, [string] $HomePath) {
-        $process = [Environment]::ProcessPath
-        $dll = Join-Path $PSHOME 'pwsh.dll'
-        # The local dotnet tool runs as 'dotnet pwsh.dll'.
-        [string[]] $arguments = @()
-        if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { $arguments += $dll }
-        $arguments += '-NoProfile', '-NonInteractive', '-Command', $Script
+        $pwsh = @(Get-PwshCommandLine)
+        $process = $pwsh[0]
+        [string[]] $arguments = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $Script)
         $saved = @{}
         foreach ($name in 'HOME', 'XDG_DATA_HOME', 'XDG_CONFIG_HOME', 'XDG_CACHE_HOME', 'PSModulePath', 'PARITYNET_MANIFEST') { $saved[$name] = [Environment]::GetEnvironmentVariable($name) }
         try {

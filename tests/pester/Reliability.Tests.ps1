@@ -3,6 +3,7 @@
 BeforeAll {
     Import-Module $env:PARITYNET_MANIFEST
     . "$PSScriptRoot/OnnxTestHelpers.ps1"
+    . "$PSScriptRoot/helpers/Stop.ps1"
     $script:net = New-TrainedNetwork -Bits 6 -HiddenSize 5 -Epochs 300
     $script:isRoot = (& id -u) -eq '0'
 
@@ -129,15 +130,13 @@ Describe 'Ctrl+C during an export' {
         $folder = Join-Path $TestDrive 'stopped'
         $null = New-Item -ItemType Directory $folder
         $target = Join-Path $folder 'big.onnx'
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddScript("Import-Module '$env:PARITYNET_MANIFEST'; New-ParityNetwork -Bits 16 -HiddenSize 256 | Export-NetworkOnnx '$target'")
-            $handle = $ps.BeginInvoke()
-            Start-Sleep -Milliseconds 300
-            $ps.Stop()
-            $null = $handle.AsyncWaitHandle.WaitOne(30000)
-        }
-        finally { $ps.Dispose() }
+        # The marker comes as the network enters Export-NetworkOnnx, so the stop lands in the export or just after
+        # it, never in Import-Module; either outcome is allowed, a partial file or a temporary one is not.
+        $stop = Stop-When "New-ParityNetwork -Bits 16 -HiddenSize 256 | ForEach-Object { Write-Information 'export'; `$_ } | Export-NetworkOnnx '$target'" -Folder $folder -Until {
+            param($run) $run.Information.MessageData -contains 'export' }
+        $stop.Reached | Should -BeTrue
+        $stop.Hung | Should -BeFalse
+        $stop.StopSeconds | Should -BeLessThan 15
         $left = @(Get-ChildItem $folder -Force)
         $left.Where({ $_.Name -ne 'big.onnx' }).Count | Should -Be 0 -Because 'no temporary file may be left'
         if (Test-Path $target) { (Import-NetworkOnnx $target).Bits | Should -Be 16 }

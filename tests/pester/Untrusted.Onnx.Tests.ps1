@@ -164,7 +164,7 @@ Describe 'An answer is a probability or an error' {
     }
 }
 
-Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary file and keeping what was done' {
+Describe 'Ctrl+C stops the ONNX cmdlets within seconds, leaving no temporary file and keeping what was done' {
     BeforeAll {
         $script:stopDir = Join-Path $TestDrive 'stop'
         $null = New-Item -ItemType Directory $stopDir -Force
@@ -178,38 +178,45 @@ Describe 'Ctrl+C stops the ONNX cmdlets within two seconds, leaving no temporary
             # 16-4096-4096-1 (64 MB): a cross-check of 16 384 sampled inputs, or 65 536 answers, take tens of seconds.
             $script:wide = Join-Path $stopDir 'wide.onnx'
             & $python $maker $wide 'gemm-wide' 4096 16
+            # 16-1024-1024-1 (4 MB): its cross-check is long enough to report progress (2^34 multiply-adds, tens of seconds
+            # here) while the first tenth of it comes in under a second; the wide one's first tenth took 7 minutes at a load of 26.
+            $script:mid = Join-Path $stopDir 'mid.onnx'
+            & $python $maker $mid 'gemm-wide' 1024 16
         }
 
     }
 
     It 'Import-NetworkOnnx: stopped in its cross-check; the network imported before it is kept' {
         if ($noOnnx) { Set-ItResult -Skipped -Because $noOnnx; return }
-        $stop = Stop-After "'$small', '$wide' | Import-NetworkOnnx" -Folder $stopDir
-        $stop.FinishedFirst | Should -BeFalse -Because 'the wide cross-check takes several seconds'
-        $stop.StopSeconds | Should -BeLessThan 2
-        $stop.State | Should -Be 'Stopped'
+        # The cross-check reports progress at each tenth of the way: its first record is the signal.
+        $activity = "Import-NetworkOnnx: checking '$mid'*"
+        $stop = Stop-When "'$small', '$mid' | Import-NetworkOnnx" -Folder $stopDir -Until {
+            param($run) $run.Progress | Where-Object { $_.Activity -like $activity } }
+        Assert-StoppedEarly $stop -SecondsLeft (Get-ProgressSecondsLeft $stop $activity)
+        $stop.Progress | Where-Object { $_.Activity -like $activity -and $_.RecordType -eq 'Completed' } | Should -BeNullOrEmpty -Because 'the cross-check did not finish'
         $stop.Output | Should -HaveCount 1
         $stop.Output[0].LayerSizes | Should -Be @(4, 3, 1)
     }
 
     It 'Test-Parity -OnnxPath: stopped mid-run; the answers already written are kept' {
         if ($noOnnx) { Set-ItResult -Skipped -Because $noOnnx; return }
-        $stop = Stop-After "0..65535 | Test-Parity -OnnxPath '$wide'" 3000 -Folder $stopDir
-        $stop.FinishedFirst | Should -BeFalse
-        $stop.StopSeconds | Should -BeLessThan 2
-        $stop.State | Should -Be 'Stopped'
-        $stop.Output.Count | Should -BeGreaterThan 0 -Because 'a wide model answers a few rows a run, and the answers of each run are written at once'
+        # Stopped once answers have come out twice, so the pace of the remaining ones is measured under the same load.
+        $stop = Stop-When "0..65535 | Test-Parity -OnnxPath '$wide'" -Folder $stopDir -Until { param($run) $run.Arrivals.Count -ge 2 }
+        Assert-StoppedEarly $stop -SecondsLeft (Get-SecondsLeft $stop -Total 65536)
+        $stop.Output.Count | Should -BeGreaterOrEqual $stop.Arrivals[-1].Count -Because 'a wide model answers a few rows a run, and the answers of each run are written at once and kept'
         $stop.Output.Count | Should -BeLessThan 65536
         $stop.Output[0].Number | Should -Be 0
     }
 
     It 'Export-NetworkOnnx: stopped in its cross-check; no file, no temporary file' {
         $target = Join-Path $stopDir 'export.onnx'
-        $stop = Stop-After "New-ParityNetwork -Bits 16 -HiddenSize 2048, 2048 -Seed 3 | Export-NetworkOnnx '$target'" 4000 -Folder $stopDir
-        $stop.FinishedFirst | Should -BeFalse
-        $stop.StopSeconds | Should -BeLessThan 2
-        $stop.State | Should -Be 'Stopped'
-        $stop.Temporary | Should -HaveCount 0
+        # The cross-check of a 16-1024-1024-1 network reports progress at each tenth of the way: its first record is
+        # the signal. (A 2048-wide one's first tenth took a minute and a half at a load of 29.)
+        $activity = "Export-NetworkOnnx: checking '$target'*"
+        $stop = Stop-When "New-ParityNetwork -Bits 16 -HiddenSize 1024, 1024 -Seed 3 | Export-NetworkOnnx '$target'" -Folder $stopDir -Until {
+            param($run) $run.Progress | Where-Object { $_.Activity -like $activity } }
+        Assert-StoppedEarly $stop -SecondsLeft (Get-ProgressSecondsLeft $stop $activity)
+        $stop.Progress | Where-Object { $_.Activity -like $activity -and $_.RecordType -eq 'Completed' } | Should -BeNullOrEmpty -Because 'the cross-check did not finish'
         Test-Path $target | Should -BeFalse
     }
 }

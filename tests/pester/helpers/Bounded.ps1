@@ -5,13 +5,7 @@
 # here: 4 GiB fails, 4.5 GiB loads). The child also reports its peak working set, which tests can bound
 # more tightly than the address space. Dot-source it in BeforeAll.
 
-# The command line of a fresh pwsh: the local dotnet tool runs as 'dotnet pwsh.dll'.
-function Get-PwshCommandLine {
-    $process = [Environment]::ProcessPath
-    $dll = Join-Path $PSHOME 'pwsh.dll'
-    if ((Split-Path $process -Leaf) -like 'dotnet*' -and (Test-Path $dll)) { return @($process, $dll) }
-    return @($process)
-}
+. "$PSScriptRoot/../../../tools/PwshCommand.ps1"
 
 # Runs $Script (text) in a fresh pwsh that has imported the module, under the limits. Returns ExitCode,
 # Output (stdout and stderr as text), TimedOut (killed by the clock) and Seconds. The child's working

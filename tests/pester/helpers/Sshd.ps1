@@ -23,10 +23,10 @@ function Start-LoopbackSshd {
     & ssh-keygen -q -t ed25519 -N '' -f (Join-Path $Folder 'client_key') | Out-Null
     Copy-Item (Join-Path $Folder 'client_key.pub') (Join-Path $Folder 'authorized_keys')
     & chmod 600 (Join-Path $Folder 'authorized_keys') (Join-Path $Folder 'client_key') (Join-Path $Folder 'host_key')
-    # The subsystem runs this very pwsh (a dotnet tool: dotnet pwsh.dll).
+    # The subsystem runs this very pwsh.
+    . "$PSScriptRoot/../../../tools/PwshCommand.ps1"
     $process = [Environment]::ProcessPath
-    $pwshDll = Join-Path $PSHOME 'pwsh.dll'
-    $subsystem = if ((Split-Path $process -Leaf) -like 'dotnet*') { "$process $pwshDll -sshs -NoLogo -NoProfile" } else { "$process -sshs -NoLogo -NoProfile" }
+    $subsystem = "$((Get-PwshCommandLine) -join ' ') -sshs -NoLogo -NoProfile"
     $wrapper = Join-Path $Folder 'pwsh-subsystem.sh'
     Set-Content $wrapper "#!/bin/sh`nexport NO_COLOR=1 POWERSHELL_TELEMETRY_OPTOUT=1 ORT_DISABLE_TELEMETRY=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_ROOT='$([IO.Path]::GetDirectoryName($process))' HOME='$HOME'`nexec $subsystem`n"
     & chmod 755 $wrapper
