@@ -142,12 +142,18 @@ public sealed class SweepFileContents
                 : $"it is {length} bytes long, far longer than a result ({SweepLog.MaxLineBytes} at most)", torn ? SweepLogProblemKind.Unfinished : SweepLogProblemKind.TooLong));
             return;
         }
+        // Most lines that are not results are not JSON objects either: said without the cost of an exception each.
+        if (text.TrimStart()[0] != '{')
+        {
+            Problem(torn
+                ? new SweepLogProblem(number, shown, "the last line has no line end and is not a whole result: a sweep stopped while writing it", SweepLogProblemKind.Unfinished)
+                : new SweepLogProblem(number, shown, "it is not a sweep result (it is not a JSON object)", SweepLogProblemKind.NotAResult));
+            return;
+        }
         SweepResult result;
         string? key = null;
         try
         {
-            // Most lines that are not results are not JSON objects either: said without the cost of an exception each.
-            if (text.TrimStart()[0] != '{') throw new FormatException("it is not a JSON object");
             result = SweepLog.Parse(text, out key);
         }
         catch (FormatException ex)

@@ -47,6 +47,7 @@ public sealed class SweepLog : IDisposable
     public const int MaxLineBytes = 1 << 16;
 
     private static readonly JsonSerializerOptions s_json = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+    private static readonly HashSet<string> s_stopReasons = new(Enum.GetNames<StopReason>(), StringComparer.Ordinal);
     private readonly LockedFile _file;
 
     private SweepLog(string path, LockedFile file, SweepFileContents contents)
@@ -232,7 +233,7 @@ public sealed class SweepLog : IDisposable
             }
         }
         string reason = Text("stopReason");
-        if (!Enum.GetNames<StopReason>().Contains(reason, StringComparer.Ordinal))
+        if (!s_stopReasons.Contains(reason))
             throw new ArgumentException($"StopReason '{reason}' is not one of {string.Join(", ", Enum.GetNames<StopReason>())}");
         double wallMs = Number("wallTimeMs");
         if (!(wallMs >= 0 && wallMs <= SweepResult.MaxWallTime.TotalMilliseconds))
