@@ -194,6 +194,6 @@ public sealed class SweepFileContents
 
     private static ParityNetException TooLarge(string path, string setting, long bytes) =>
         new(ErrorIds.SweepResultFileTooLarge, ParityErrorKind.LimitsExceeded,
-            $"'{path}' holds {bytes >> 20} MiB, more than the {SweepLog.MaxFileBytes >> 20} MiB a sweep's result file may hold (a sweep of a million points writes about 300 MiB); " +
+            $"'{path}' is {bytes} bytes long, more than the {SweepLog.MaxFileBytes >> 20} MiB a sweep's result file may hold (a sweep of a million points writes about 300 MiB); " +
             $"it was not read. Give ⟦{setting}⟧ a sweep's result file, or split a sweep this large into several, each with its own file.", path);
 }
