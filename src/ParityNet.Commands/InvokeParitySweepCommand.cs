@@ -107,23 +107,26 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
         SweepLog? log = null;
         try
         {
-            if (ResultPath is not null) log = SweepLog.Open(FilePaths.Resolve(this, ResultPath));
+            if (ResultPath is not null) log = SweepLog.Open(FilePaths.Resolve(this, ResultPath), _stop.Token);
         }
         catch (ParityNetException ex)
         {
             ThrowTerminatingError(ErrorRecords.From(ex));
+        }
+        catch (OperationCanceledException)
+        {
+            throw new PipelineStoppedException();
         }
         using (log)
         {
             var todo = points;
             if (log is not null)
             {
-                foreach (var problem in log.Problems)
-                    WriteWarning($"'{log.Path}' line {problem.Line}: {problem.Why}. The line: {problem.Text}");
                 var wanted = new HashSet<string>(points.Select(p => p.Key), StringComparer.Ordinal);
                 var finished = log.Finished.Where(r => wanted.Contains(r.Key)).ToList();
                 var have = new HashSet<string>(finished.Select(r => r.Key), StringComparer.Ordinal);
                 todo = points.Where(p => !have.Contains(p.Key)).ToList();
+                foreach (string warning in log.Contents.Warnings(log.Path, key => wanted.Contains(key) && !have.Contains(key))) WriteWarning(warning);
                 if (finished.Count > 0)
                     WriteVerbose($"'{log.Path}' holds {finished.Count} of the {points.Count} points already; {todo.Count} to run.");
                 foreach (var result in finished) WriteObject(result);

@@ -12,11 +12,12 @@ namespace ParityNet.Commands;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "ParitySweep", DefaultParameterSetName = InputSet)]
 [OutputType(typeof(SweepSummary))]
-public sealed class MeasureParitySweepCommand : PSCmdlet
+public sealed class MeasureParitySweepCommand : PSCmdlet, IDisposable
 {
     private const string InputSet = "Input";
     private const string PathSet = "Path";
     private readonly List<SweepResult> _results = new();
+    private readonly CancellationTokenSource _stop = new();
 
     /// <summary>Results of Invoke-ParitySweep.</summary>
     [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = InputSet)]
@@ -52,16 +53,25 @@ public sealed class MeasureParitySweepCommand : PSCmdlet
         {
             try
             {
-                var (finished, problems) = SweepLog.ReadFile(FilePaths.Resolve(this, Path!));
-                foreach (var problem in problems)
-                    WriteWarning($"'{Path}' line {problem.Line}: {problem.Why}. The line: {problem.Text}");
-                _results.AddRange(finished);
+                var contents = SweepLog.ReadFile(FilePaths.Resolve(this, Path!), _stop.Token);
+                foreach (string warning in contents.Warnings(Path!)) WriteWarning(warning);
+                _results.AddRange(contents.Finished);
             }
             catch (ParityNetException ex)
             {
                 ThrowTerminatingError(ErrorRecords.From(ex));
             }
+            catch (OperationCanceledException)
+            {
+                throw new PipelineStoppedException();
+            }
         }
         WriteObject(SweepSummary.Of(_results, Over), enumerateCollection: true);
     }
+
+    /// <inheritdoc/>
+    protected override void StopProcessing() => _stop.Cancel();
+
+    /// <inheritdoc/>
+    public void Dispose() => _stop.Dispose();
 }

@@ -39,9 +39,9 @@ internal static class SweepResultInput
                 { } v => DateTime.Parse(v.ToString()!, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal),
                 null => default,
             };
-            return new SweepResult(key, settings, (int)Number("Bits"), (int)Number("EpochsRun"),
+            return new SweepResult(key, settings, SweepResult.Whole("Bits", Number("Bits")), SweepResult.Whole("EpochsRun", Number("EpochsRun")),
                 LanguagePrimitives.ConvertTo<StopReason>(Get("StopReason") ?? throw new FormatException("it has no StopReason")),
-                Number("FinalLoss"), Number("FinalAccuracy"), wall, Get("Worker")?.ToString() ?? "", (int)Number("Attempts"), finished,
+                Number("FinalLoss"), Number("FinalAccuracy"), wall, Get("Worker")?.ToString() ?? "", SweepResult.Whole("Attempts", Number("Attempts")), finished,
                 network: Get("Network") is { } net ? NetworkInput.Resolve(net) : null, fromFile: Get("FromFile") is true);
         }
         catch (Exception ex) when (ex is FormatException or PSInvalidCastException or InvalidCastException or OverflowException or ArgumentException)

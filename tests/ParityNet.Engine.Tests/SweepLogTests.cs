@@ -42,28 +42,29 @@ public class SweepLogTests
     {
         string good1 = SweepLog.Format(Result(1, 10, 1)), good2 = SweepLog.Format(Result(2, 20, 1));
         string text = "\uFEFF" + good1 + "\n{\"key\": \"broken\n" + good1 + "\r\n" + good2 + "\n" + good2[..30];
-        var (finished, problems, keep) = SweepLog.Read(Encoding.UTF8.GetBytes(text));
-        Assert.Equal(new[] { Result(1, 10, 1).Key, Result(2, 20, 1).Key }, finished.Select(r => r.Key));
-        Assert.Equal(new[] { 2, 3, 5 }, problems.Select(p => p.Line));
-        Assert.Contains("not a sweep result", problems[0].Why);
-        Assert.Contains("recorded before", problems[1].Why);
-        Assert.Contains("no line end", problems[2].Why);
-        Assert.Equal(Encoding.UTF8.GetByteCount(text) - Encoding.UTF8.GetByteCount(good2[..30]), keep);
+        var read = SweepFileContents.Read(Encoding.UTF8.GetBytes(text));
+        Assert.Equal(new[] { Result(1, 10, 1).Key, Result(2, 20, 1).Key }, read.Finished.Select(r => r.Key));
+        Assert.Equal(new[] { 2, 3, 5 }, read.Problems.Select(p => p.Line));
+        Assert.Contains("not a sweep result", read.Problems[0].Why);
+        Assert.Contains("recorded before, on line 1", read.Problems[1].Why);
+        Assert.Contains("no line end", read.Problems[2].Why);
+        Assert.Equal(Encoding.UTF8.GetByteCount(text) - Encoding.UTF8.GetByteCount(good2[..30]), read.Keep);
+        Assert.False(read.AddLineEnd);
     }
 
     [Fact]
     public void AWholeResultWithoutItsLineEnd_IsKept_AndAGiantLineIsNotDecodedWhole()
     {
         string good = SweepLog.Format(Result(1, 10, 1));
-        var (finished, problems, keep) = SweepLog.Read(Encoding.UTF8.GetBytes(good));
-        Assert.Single(finished);
-        Assert.Contains("whole result, kept", Assert.Single(problems).Why);
-        Assert.True(keep < 0, "the whole file is kept and a line end added");
+        var read = SweepFileContents.Read(Encoding.UTF8.GetBytes(good));
+        Assert.Single(read.Finished);
+        Assert.Contains("but it is a whole result", Assert.Single(read.Problems).Why);
+        Assert.True(read.AddLineEnd, "the whole file is kept and a line end added");
         var giant = Encoding.UTF8.GetBytes(new string('x', SweepLog.MaxLineBytes * 4) + "\n" + good + "\n");
-        var (after, why, _) = SweepLog.Read(giant);
-        Assert.Single(after);
-        Assert.Contains("far longer than a result", Assert.Single(why).Why);
-        Assert.True(Assert.Single(why).Text.Length <= 201);
+        var after = SweepFileContents.Read(giant);
+        Assert.Single(after.Finished);
+        Assert.Contains("far longer than a result", Assert.Single(after.Problems).Why);
+        Assert.True(Assert.Single(after.Problems).Text.Length <= 201);
     }
 
     [Fact]

@@ -218,6 +218,27 @@ public static class SafeFile
         }
     }
 
+    /// <summary>The regular file at <paramref name="path"/> (links followed), open for reading, sharing reading and
+    /// writing so that a file another program is appending to can be read; the caller caps what it reads.</summary>
+    /// <exception cref="ParityNetException"><see cref="ErrorIds.FileNotFound"/>, <see cref="ErrorIds.NotARegularFile"/>
+    /// or <see cref="ErrorIds.ReadFailed"/>.</exception>
+    public static FileStream OpenRead(string path, string what)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var kind = KindOf(path);
+        if (kind == FileKind.Missing) throw NotFound(path);
+        if (kind != FileKind.RegularFile)
+            throw NotRegular($"'{path}'", kind, path, $"Give the path of {what}.");
+        try
+        {
+            return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1, FileOptions.SequentialScan);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ParityNetException(ErrorIds.ReadFailed, ParityErrorKind.InvalidOperation, $"Could not read '{path}': {ex.Message}", path, ex);
+        }
+    }
+
     private static string Describe(FileKind kind) => kind switch
     {
         FileKind.CharacterDevice => "character device",

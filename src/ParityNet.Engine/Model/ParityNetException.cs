@@ -35,15 +35,21 @@ public sealed class ParityNetException : Exception
         Template = Printable(message);
     }
 
-    /// <summary>The text with every control character written as \uXXXX: messages quote names from untrusted files
-    /// (a node name, an external data location), and a terminal must never act on an escape sequence in them.</summary>
+    /// <summary>The text with every control character written as \uXXXX: messages and warnings quote untrusted files
+    /// (a node name, an external data location, a line of a sweep's result file), and a terminal must never act on an
+    /// escape sequence (ESC, BEL) in them, nor show text reordered or hidden by an invisible format character (U+202E
+    /// RIGHT-TO-LEFT OVERRIDE, a zero-width space) or broken by a line separator. The one escaping helper.</summary>
     public static string Printable(string text)
     {
-        if (!text.Any(char.IsControl)) return text;
+        ArgumentNullException.ThrowIfNull(text);
+        if (!text.Any(Hidden)) return text;
         var sb = new System.Text.StringBuilder(text.Length + 16);
-        foreach (char c in text) sb.Append(char.IsControl(c) ? $"\\u{(int)c:X4}" : c);
+        foreach (char c in text) sb.Append(Hidden(c) ? $"\\u{(int)c:X4}" : c);
         return sb.ToString();
     }
+
+    private static bool Hidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) is
+        System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.LineSeparator or System.Globalization.UnicodeCategory.ParagraphSeparator;
 
     private static readonly System.Text.RegularExpressions.Regex s_token = new("⟦([^⟧]+)⟧", System.Text.RegularExpressions.RegexOptions.Compiled);
 
@@ -165,6 +171,10 @@ public static class ErrorIds
     public const string SweepPointFailed = "ParityNet.SweepPointFailed";
     /// <summary>Every worker of a sweep failed, so points were left unrun.</summary>
     public const string SweepNoWorkers = "ParityNet.SweepNoWorkers";
+    /// <summary>A sweep's result file is held by another sweep, in this process or another: a file has one sweep at a time.</summary>
+    public const string SweepResultFileInUse = "ParityNet.SweepResultFileInUse";
+    /// <summary>A sweep's result file is larger than any sweep writes; it is refused by its size, unread.</summary>
+    public const string SweepResultFileTooLarge = "ParityNet.SweepResultFileTooLarge";
     /// <summary>A line of a sweep's result file could not be read back (its point is run again).</summary>
     public const string SweepResultLine = "ParityNet.SweepResultLine";
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace ParityNet;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed class SweepResult
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(settings);
+        if (OutOfRange(settings, bits, epochsRun, stopReason, finalLoss, finalAccuracy, wallTime, worker, attempts) is { } why) throw new ArgumentException(why);
         Key = key;
         Settings = new SortedDictionary<string, string>(settings.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal);
         Bits = bits;
@@ -27,6 +30,41 @@ public sealed class SweepResult
         Network = network;
         FromFile = fromFile;
     }
+
+    /// <summary>The longest wall time a result may record: ten years.</summary>
+    public static readonly TimeSpan MaxWallTime = TimeSpan.FromDays(3653);
+
+    /// <summary>Why these values are not a result any sweep gives, naming the value and its range; null when they are.
+    /// Results come back from files and deserialized objects, and a value out of range (an accuracy of 7 counted as
+    /// solved, a wall time that overflows a sum, text that moves a terminal's cursor) must not pass as a finished point.</summary>
+    public static string? OutOfRange(IReadOnlyDictionary<string, string> settings, int bits, int epochsRun, StopReason stopReason,
+        double finalLoss, double finalAccuracy, TimeSpan wallTime, string? worker, int attempts)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var c = CultureInfo.InvariantCulture;
+        int? Setting(string name) => settings.TryGetValue(name, out var text) && int.TryParse(text, NumberStyles.Integer, c, out int value) ? value : null;
+        if (bits < 1 || bits > EngineLimits.MaxBits) return $"Bits {bits} is outside 1 to {EngineLimits.MaxBits}";
+        if (Setting("Bits") is int given && given != bits) return $"Bits {bits} is not the point's own Bits, {given}";
+        if (epochsRun < 0) return $"EpochsRun {epochsRun} is negative";
+        if (Setting("Epochs") is int most && epochsRun > most) return $"EpochsRun {epochsRun} is more than the point's Epochs, {most}";
+        if (!Enum.IsDefined(stopReason)) return $"StopReason {(int)stopReason} is not one of {string.Join(", ", Enum.GetNames<StopReason>())}";
+        if (finalLoss < 0) return $"FinalLoss {finalLoss.ToString("R", c)} is negative"; // NaN and +∞ are a diverged run's
+        if (!(finalAccuracy >= 0 && finalAccuracy <= 1)) return $"FinalAccuracy {finalAccuracy.ToString("R", c)} is outside 0 to 1";
+        if (wallTime < TimeSpan.Zero || wallTime > MaxWallTime) return $"WallTime {wallTime.TotalMilliseconds.ToString("R", c)} ms is outside 0 to ten years";
+        if (attempts < 1) return $"Attempts {attempts} is less than 1";
+        foreach (var (name, value) in settings)
+            if (HasHiddenCharacter(name) || HasHiddenCharacter(value)) return $"setting {name} holds a control character";
+        if (worker is not null && HasHiddenCharacter(worker)) return "Worker holds a control character";
+        return null;
+    }
+
+    /// <summary>A number of a result that must be whole (Bits, EpochsRun, Attempts) as an int, or why it cannot be.</summary>
+    /// <exception cref="ArgumentException">it is not a whole number within an int's range.</exception>
+    public static int Whole(string name, double value) =>
+        value == Math.Floor(value) && value >= int.MinValue && value <= int.MaxValue ? (int)value
+            : throw new ArgumentException($"{name} {value.ToString("R", CultureInfo.InvariantCulture)} is not a whole number from {int.MinValue} to {int.MaxValue}");
+
+    private static bool HasHiddenCharacter(string text) => ParityNetException.Printable(text) != text;
 
     /// <summary>A result of a trained network: its history gives how the training ended.</summary>
     public static SweepResult Of(SweepPoint point, ParityNetwork trained, string worker, int attempts, bool keepNetwork)

@@ -69,10 +69,23 @@ public sealed class SweepSummary
         {
             var (settings, list) = groups[k];
             var epochs = list.Where(r => r.Solved).Select(r => r.EpochsRun).OrderBy(e => e).ToList();
-            double? median = epochs.Count == 0 ? null : epochs.Count % 2 == 1 ? epochs[epochs.Count / 2] : (epochs[epochs.Count / 2 - 1] + epochs[epochs.Count / 2]) / 2.0;
-            return new SweepSummary(settings, list.Count, epochs.Count, median, epochs.Count == 0 ? null : epochs[0], epochs.Count == 0 ? null : epochs[^1],
-                TimeSpan.FromTicks(list.Sum(r => r.WallTime.Ticks)));
+            // In doubles: two epoch counts near 2^31 overflow an int sum (the median was -1).
+            double? median = epochs.Count == 0 ? null : epochs.Count % 2 == 1 ? epochs[epochs.Count / 2] : ((double)epochs[epochs.Count / 2 - 1] + epochs[epochs.Count / 2]) / 2;
+            return new SweepSummary(settings, list.Count, epochs.Count, median, epochs.Count == 0 ? null : epochs[0], epochs.Count == 0 ? null : epochs[^1], Total(list));
         }).ToList();
+    }
+
+    /// <summary>The summed wall time, held at TimeSpan.MaxValue: a million points of ten years each overflow a sum of ticks,
+    /// which must not cost the whole summary.</summary>
+    private static TimeSpan Total(IEnumerable<SweepResult> results)
+    {
+        long ticks = 0;
+        foreach (var r in results)
+        {
+            if (ticks > TimeSpan.MaxValue.Ticks - r.WallTime.Ticks) return TimeSpan.MaxValue;
+            ticks += r.WallTime.Ticks;
+        }
+        return TimeSpan.FromTicks(ticks);
     }
 
     /// <inheritdoc/>
