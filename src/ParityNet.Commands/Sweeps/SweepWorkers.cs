@@ -44,6 +44,9 @@ internal abstract class SweepWorker : IDisposable
         Module = module;
     }
 
+    /// <summary>The ParityNet version the worker loaded, once known.</summary>
+    public string Version { get; protected set; } = "";
+
     /// <summary>How results name the worker.</summary>
     public string Name { get; }
 
@@ -162,7 +165,7 @@ internal sealed class RemoteSweepWorker : SweepWorker
         try
         {
             var output = ps.Invoke();
-            if (output.Count == 1) return output[0]?.ToString() ?? "";
+            if (output.Count == 1) return Version = output[0]?.ToString() ?? "";
             throw new RuntimeException(ps.Streams.Error.FirstOrDefault()?.ToString() ?? "Import-Module gave no version");
         }
         catch (Exception ex) when (ex is RuntimeException or PSRemotingTransportException or InvalidRunspaceStateException)
