@@ -60,12 +60,32 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter KeepNetwork { get; set; }
 
+    /// <summary>How many workers a point may lose (or be running on when they fail) before it is given up, reported
+    /// with ParityNet.SweepPointAbandoned and recorded as failed. Default 3.</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Seconds a remote session may go without a word (its training reports progress a few times a second,
+    /// and at least once an epoch) before it is declared lost and its point run elsewhere. Default 60.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int WorkerTimeout { get; set; } = 60;
+
+    /// <summary>Run again the points the result file records as failed (by default a rerun skips them).</summary>
+    [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == PointSet && Point is not null)
         {
-            var point = SweepSettings.FromObject(Point);
+            if (_raw.Count == SweepSettings.MaxPoints)
+                ThrowTerminatingError(ErrorRecords.From(TooLarge("more than")));
+            Dictionary<string, object?> point = new();
+            try { point = SweepSettings.FromObject(Point); }
+            catch (ParityNetException ex) { ThrowTerminatingError(ErrorRecords.From(ex)); }
             foreach (var blank in point.Where(p => (p.Value is PSObject o ? o.BaseObject : p.Value) is string t && string.IsNullOrWhiteSpace(t)).Select(p => p.Key).ToList())
                 point.Remove(blank); // a blank CSV cell is a setting left out, so -Fixed may give it
             if (Fixed is not null)
@@ -78,17 +98,27 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
-        if (ParameterSetName == GridSet) _raw.AddRange(SweepSettings.Expand(Grid, Fixed));
+        IEnumerable<Dictionary<string, object?>> raw = _raw;
+        if (ParameterSetName == GridSet)
+        {
+            // Counted before anything is made: a grid is untrusted input, and its product can be astronomical.
+            long count = SweepSettings.Count(Grid);
+            if (count > SweepSettings.MaxPoints) ThrowTerminatingError(ErrorRecords.From(TooLarge("more than")));
+            raw = SweepSettings.Expand(Grid, Fixed);
+        }
         // Every point is checked before any work: a typo in the 40th point must not cost the first 39.
         var points = new List<SweepPoint>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < _raw.Count; i++)
+        int i = 0;
+        foreach (var settings in raw)
         {
+            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+            i++;
             try
             {
-                var point = SweepSettings.Point(i + 1, _raw[i], ErrorRecords.Parameter);
+                var point = SweepSettings.Point(i, settings, ErrorRecords.Parameter);
                 if (keys.Add(point.Key)) points.Add(point);
-                else WriteWarning($"Point {i + 1} repeats an earlier point ({point.Key.Replace(";", ", ")}); it is run once.");
+                else WriteWarning($"Point {i} repeats an earlier point ({point.Key.Replace(";", ", ")}); it is run once.");
             }
             catch (ParityNetException ex)
             {
@@ -118,46 +148,53 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
                 foreach (var problem in log.Problems)
                     WriteWarning($"'{log.Path}' line {problem.Line}: {problem.Why}. The line: {problem.Text}");
                 var wanted = new HashSet<string>(points.Select(p => p.Key), StringComparer.Ordinal);
-                var finished = log.Finished.Where(r => wanted.Contains(r.Key)).ToList();
+                // A point recorded as failed is skipped like a finished one, unless -RetryFailed.
+                var finished = log.Finished.Where(r => wanted.Contains(r.Key) && !(RetryFailed && r.IsFailed)).ToList();
                 var have = new HashSet<string>(finished.Select(r => r.Key), StringComparer.Ordinal);
                 todo = points.Where(p => !have.Contains(p.Key)).ToList();
                 if (finished.Count > 0)
                     WriteVerbose($"'{log.Path}' holds {finished.Count} of the {points.Count} points already; {todo.Count} to run.");
-                foreach (var result in finished) WriteObject(result);
+                if (finished.Any(r => r.IsFailed))
+                    WriteWarning($"'{log.Path}' records {finished.Count(r => r.IsFailed)} point(s) as failed; they are not run again. Give -RetryFailed to run them.");
+                foreach (var result in finished) Output(result);
             }
             if (todo.Count > 0) Run(todo, points.Count, log);
         }
+        if (SweepAdvice.NearChance(_results) is string advice) WriteWarning(advice);
     }
+
+    private readonly List<SweepResult> _results = new();
+
+    private void Output(SweepResult result)
+    {
+        _results.Add(result);
+        WriteObject(result);
+    }
+
+    private static ParityNetException TooLarge(string count) =>
+        new(ErrorIds.SweepTooLarge, ParityErrorKind.LimitsExceeded,
+            $"The sweep has {count} {SweepSettings.MaxPoints} points, the most a sweep may have. Nothing was run. Split it into smaller sweeps " +
+            "(one -Grid per range of seeds, say) sharing one -ResultPath, or give fewer values.", SweepSettings.MaxPoints);
 
     private void Run(List<SweepPoint> todo, int total, SweepLog? log)
     {
+        int local = Math.Min(todo.Count, ThrottleLimit ?? Environment.ProcessorCount);
         string manifest = ModuleManifest();
-        var remote = (Session ?? Array.Empty<PSSession>()).Select(session => (Func<SweepWorker>)(() =>
-        {
-            var worker = new RemoteSweepWorker(session, ModulePath);
-            worker.CheckModule();
-            return worker;
-        })).ToList();
-        SweepWorker Local(int number)
-        {
-            try
-            {
-                return new LocalSweepWorker(number, manifest);
-            }
-            catch (Exception ex) when (ex is RuntimeException or InvalidOperationException or IOException)
-            {
-                throw new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
-                    $"A local runspace could not load ParityNet from '{manifest}': {ex.Message} Import the module from its manifest (Import-Module ParityNet) and run the sweep again.", manifest, ex);
-            }
-        }
-        _runner = new SweepRunner(remote, Local, Math.Min(todo.Count, ThrottleLimit ?? Environment.ProcessorCount), KeepNetwork.IsPresent);
+        var workers = new List<SweepWorker>();
+        foreach (var session in Session ?? Array.Empty<PSSession>())
+            workers.Add(new RemoteSweepWorker(session, ModulePath, TimeSpan.FromSeconds(WorkerTimeout)));
+        for (int n = 1; n <= local; n++) workers.Add(new LocalSweepWorker(n, manifest));
+        if (workers.Count == 0)
+            ThrowTerminatingError(ErrorRecords.From(new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
+                "The sweep has no workers: ⟦ThrottleLimit⟧ is 0 and no ⟦Session⟧ can run ParityNet. Allow local runspaces or give a session with the module.")));
+        _runner = new SweepRunner(workers, new SweepRunOptions(MaxAttempts, KeepNetwork.IsPresent));
         try
         {
             foreach (var e in _runner.Run(todo, total, log, _stop.Token))
             {
                 switch (e)
                 {
-                    case SweepEvent.Result r: WriteObject(r.Value); break;
+                    case SweepEvent.Result r: Output(r.Value); break;
                     case SweepEvent.Warning w: WriteWarning(w.Message); break;
                     case SweepEvent.Verbose v: WriteVerbose(v.Message); break;
                     case SweepEvent.Error x: WriteError(ErrorRecords.From(x.Exception)); break;

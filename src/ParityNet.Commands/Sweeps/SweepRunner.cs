@@ -22,35 +22,21 @@ internal abstract record SweepEvent
 internal sealed class SweepRunner : IDisposable
 {
     private readonly List<SweepWorker> _workers = new();
-    private readonly IReadOnlyList<Func<SweepWorker>> _remote;
-    private readonly Func<int, SweepWorker> _local;
-    private readonly int _localCount;
-    private readonly bool _keepNetwork;
+    private readonly SweepRunOptions _options;
 
-    /// <param name="remote">One maker per remote worker; each checks its module as it is made.</param>
-    /// <param name="local">Makes the local worker of the given number (from 1).</param>
-    /// <param name="localCount">How many local workers to make.</param>
-    /// <param name="keepNetwork">Whether results carry their networks.</param>
-    public SweepRunner(IReadOnlyList<Func<SweepWorker>> remote, Func<int, SweepWorker> local, int localCount, bool keepNetwork)
+    public SweepRunner(IReadOnlyList<SweepWorker> workers, SweepRunOptions options)
     {
-        _remote = remote;
-        _local = local;
-        _localCount = localCount;
-        _keepNetwork = keepNetwork;
+        _workers.AddRange(workers);
+        _options = options;
     }
 
     /// <summary>Runs <paramref name="todo"/> of a sweep of <paramref name="total"/> points, recording each in
-    /// <paramref name="log"/> (when given) before it is yielded.</summary>
+    /// <paramref name="log"/> (when given) before it is yielded. Workers open in parallel, each on its own thread,
+    /// and take points as soon as they are ready, so that Ctrl+C is heard while they start.</summary>
     /// <exception cref="ParityNetException">no worker could start, or a result could not be recorded.</exception>
     /// <exception cref="OperationCanceledException">the token was cancelled; what finished meanwhile is recorded.</exception>
     public IEnumerable<SweepEvent> Run(IReadOnlyList<SweepPoint> todo, int total, SweepLog? log, CancellationToken token)
     {
-        foreach (var e in StartWorkers()) yield return e;
-        if (_workers.Count == 0)
-            throw new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
-                "The sweep has no workers: ⟦ThrottleLimit⟧ is 0 and no ⟦Session⟧ can run ParityNet. Allow local runspaces or give a session with the module.");
-        yield return new SweepEvent.Verbose($"Running {todo.Count} points on {string.Join(", ", _workers.Select(w => w.Name))}.");
-
         var queue = new BlockingCollection<SweepJob>(new ConcurrentQueue<SweepJob>());
         foreach (var point in todo)
         {
@@ -59,59 +45,102 @@ internal sealed class SweepRunner : IDisposable
         }
         var completions = new BlockingCollection<Completion>();
         var alive = new HashSet<SweepWorker>(_workers);
+        var ready = new List<SweepWorker>();
         var running = new ConcurrentDictionary<SweepWorker, SweepJob>();
         foreach (var worker in _workers)
-            _ = Task.Factory.StartNew(() => Serve(worker, queue, completions, running, token), TaskCreationOptions.LongRunning);
+        {
+            var thread = new Thread(() => Serve(worker, queue, completions, running, token)) { IsBackground = true, Name = $"ParityNet sweep {worker.Name}" };
+            try
+            {
+                thread.Start();
+            }
+            catch (Exception ex) when (ex is OutOfMemoryException or ThreadStartException)
+            {
+                // Each worker has a thread of its own (not the thread pool's, whose LongRunning tasks failed unnamed).
+                queue.CompleteAdding();
+                Stop();
+                throw new ParityNetException(ErrorIds.SweepTooLarge, ParityErrorKind.LimitsExceeded,
+                    $"This machine could not start a thread for {worker.Name}, the {_workers.IndexOf(worker) + 1}th of {_workers.Count} workers ({ex.Message}). Nothing more is started; give a smaller ⟦ThrottleLimit⟧.", worker.Name, ex);
+            }
+        }
 
         var clock = Stopwatch.StartNew();
         var lastProgress = TimeSpan.FromSeconds(-1);
         int remaining = todo.Count, doneNow = 0, lost = 0;
         var recorded = new HashSet<string>(StringComparer.Ordinal);
+        var tries = new Dictionary<string, List<string>>(StringComparer.Ordinal);
         try
         {
-            while (remaining > 0)
+            while (remaining > 0 && alive.Count > 0)
             {
                 if (clock.Elapsed - lastProgress >= TimeSpan.FromMilliseconds(500))
                 {
                     lastProgress = clock.Elapsed;
-                    yield return Progress(total, total - remaining, doneNow, clock.Elapsed, running, alive.Count, lost);
+                    yield return Progress(total, total - remaining, doneNow, clock.Elapsed, running, ready.Count, alive.Count - ready.Count, lost);
                 }
-                if (!Take(completions, token, out var c))
-                {
-                    if (alive.Count == 0) break;
-                    continue;
-                }
+                if (!completions.TryTake(out var c, 200, token)) continue;
                 switch (c.Error)
                 {
+                    case null when c.Job is null:
+                        ready.Add(c.Worker);
+                        yield return new SweepEvent.Verbose($"{c.Worker.Name} is ready{(c.Worker.Version.Length > 0 ? $" (ParityNet {c.Worker.Version})" : "")}.");
+                        break;
+                    case ParityNetException open when c.Job is null:
+                        // A worker that could not start: a remote one is left out; no local one can start either.
+                        alive.Remove(c.Worker);
+                        if (c.Worker is LocalSweepWorker) throw open;
+                        yield return new SweepEvent.Error(open);
+                        break;
                     case null:
-                        if (!recorded.Add(c.Job.Point.Key)) break; // never twice
+                        if (!recorded.Add(c.Job!.Point.Key)) break; // never twice
                         if (c.Network!.History is null)
                         {
                             yield return PointFailed(c.Job, c.Worker, "the training returned a network without a history");
                             remaining--;
                             break;
                         }
-                        var result = SweepResult.Of(c.Job.Point, c.Network, c.Worker.Name, c.Job.Attempt, _keepNetwork);
+                        var result = SweepResult.Of(c.Job.Point, c.Network, c.Worker.Name, c.Job.Attempt, _options.KeepNetwork);
                         Record(log, result); // on disk before it is reported
                         yield return new SweepEvent.Result(result);
                         remaining--;
                         doneNow++;
                         break;
                     case SweepPointFailedException failed:
-                        yield return PointFailed(c.Job, c.Worker, failed.Message);
+                        yield return PointFailed(c.Job!, c.Worker, failed.Message);
                         remaining--;
                         break;
                     default:
+                        var job = c.Job!;
                         alive.Remove(c.Worker);
+                        ready.Remove(c.Worker);
                         lost++;
+                        string why = c.Error.Message.Split('\n')[0].TrimEnd('.');
+                        if (!tries.TryGetValue(job.Point.Key, out var list)) tries[job.Point.Key] = list = new List<string>();
+                        list.Add($"{c.Worker.Name}: {why}");
+                        if (job.Attempt >= _options.MaxAttempts)
+                        {
+                            // A point that takes down every worker it is given must not take them all in turn.
+                            var error = new ParityNetException(ErrorIds.SweepPointAbandoned, ParityErrorKind.InvalidOperation,
+                                $"{job.Point} lost the worker it ran on {job.Attempt} times ({string.Join("; ", list)}), so it is given up and recorded as failed " +
+                                $"(⟦MaxAttempts⟧ {_options.MaxAttempts}). A rerun skips it; give ⟦RetryFailed⟧ to run it again.", job.Point.Key);
+                            if (recorded.Add(job.Point.Key))
+                            {
+                                var failure = SweepResult.Failed(job.Point, Bits(job.Point), c.Worker.Name, job.Attempt, $"{ErrorIds.SweepPointAbandoned}: {string.Join("; ", list)}");
+                                Record(log, failure);
+                                yield return new SweepEvent.Error(error);
+                                yield return new SweepEvent.Result(failure);
+                            }
+                            remaining--;
+                            break;
+                        }
                         if (alive.Count > 0)
                         {
-                            yield return new SweepEvent.Warning($"{c.Worker.Name} failed during {c.Job.Point} ({c.Error.Message.Split('\n')[0]}); the point is run again on another worker, and {c.Worker.Name} is given no more.");
-                            queue.Add(c.Job with { Attempt = c.Job.Attempt + 1 });
+                            yield return new SweepEvent.Warning($"{c.Worker.Name} failed during {job.Point} ({why}); the point is run again on another worker (attempt {job.Attempt + 1} of {_options.MaxAttempts}), and {c.Worker.Name} is given no more.");
+                            queue.Add(job with { Attempt = job.Attempt + 1 });
                         }
                         else
                         {
-                            yield return new SweepEvent.Warning($"{c.Worker.Name} failed during {c.Job.Point} ({c.Error.Message.Split('\n')[0]}).");
+                            yield return new SweepEvent.Warning($"{c.Worker.Name} failed during {job.Point} ({why}).");
                         }
                         break;
                 }
@@ -125,55 +154,68 @@ internal sealed class SweepRunner : IDisposable
                 Stop();
                 // Points that finished while Ctrl+C came in are kept: on disk, even though they can no longer be output.
                 while (completions.TryTake(out var late))
-                    if (late.Error is null && late.Network?.History is not null && recorded.Add(late.Job.Point.Key))
+                    if (late.Error is null && late.Job is not null && late.Network?.History is not null && recorded.Add(late.Job.Point.Key))
                         try { log?.Append(SweepResult.Of(late.Job.Point, late.Network, late.Worker.Name, late.Job.Attempt, false)); }
                         catch (ParityNetException) { }
             }
         }
+        if (remaining > 0 && ready.Count == 0 && doneNow == 0 && lost == 0)
+            throw new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
+                "The sweep has no workers: ⟦ThrottleLimit⟧ is 0 and no ⟦Session⟧ can run ParityNet. Allow local runspaces or give a session with the module.");
         if (remaining > 0)
             yield return new SweepEvent.Error(new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
                 $"Every worker failed, so {remaining} of the {total} points were not run. " +
                 (log is not null ? $"The finished ones are in '{log.Path}': run the sweep again with the same ⟦ResultPath⟧ to do the rest." : "Give ⟦ResultPath⟧ next time, so that a rerun goes on where this one stopped.")));
     }
 
-    private sealed record Completion(SweepJob Job, SweepWorker Worker, ParityNetwork? Network, Exception? Error);
+    private static int Bits(SweepPoint point) => point.Settings.TryGetValue("Bits", out var bits) ? (int)bits : new NetworkSpec().Bits;
 
-    /// <summary>Waits a moment for a completion; cancellation ends the wait (and the sweep) at once.</summary>
-    private static bool Take(BlockingCollection<Completion> completions, CancellationToken token, out Completion c) =>
-        completions.TryTake(out c!, 200, token);
+    /// <summary>A worker's news: ready (no job, no error), could not start (no job, its error), or a point's end.</summary>
+    private sealed record Completion(SweepJob? Job, SweepWorker Worker, ParityNetwork? Network, Exception? Error);
 
-    /// <summary>One worker's loop, on its own thread: points from the queue until it is done, stopped or lost.</summary>
+    /// <summary>One worker's life, on its own thread: it opens, then takes points from the queue until the queue is
+    /// done, the sweep stops or the worker is lost; then it closes.</summary>
     private static void Serve(SweepWorker worker, BlockingCollection<SweepJob> queue, BlockingCollection<Completion> completions,
         ConcurrentDictionary<SweepWorker, SweepJob> running, CancellationToken token)
     {
         try
         {
+            try
+            {
+                worker.Open();
+            }
+            catch (ParityNetException ex)
+            {
+                Tell(completions, new Completion(null, worker, null, ex));
+                return;
+            }
+            Tell(completions, new Completion(null, worker, null, null));
             foreach (var job in queue.GetConsumingEnumerable(token))
             {
                 running[worker] = job;
                 try
                 {
-                    completions.Add(new Completion(job, worker, worker.Run(job), null));
+                    Tell(completions, new Completion(job, worker, worker.Run(job), null));
                 }
                 catch (SweepWorkerLostException ex)
                 {
-                    completions.Add(new Completion(job, worker, null, ex));
+                    Tell(completions, new Completion(job, worker, null, ex));
                     return; // a broken worker takes no more points
                 }
                 catch (SweepPointFailedException ex)
                 {
-                    completions.Add(new Completion(job, worker, null, ex));
+                    Tell(completions, new Completion(job, worker, null, ex));
                 }
                 catch (OperationCanceledException) when (!token.IsCancellationRequested)
                 {
                     // Stopped from outside the sweep (its session's pipeline): the worker is lost, the point is not.
-                    completions.Add(new Completion(job, worker, null, new SweepWorkerLostException($"{worker.Name} was stopped during {job.Point}", null)));
+                    Tell(completions, new Completion(job, worker, null, new SweepWorkerLostException($"{worker.Name} was stopped during {job.Point}", null)));
                     return;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // Anything else ends this worker, never silently: its point goes to another.
-                    completions.Add(new Completion(job, worker, null, new SweepWorkerLostException($"{worker.Name} failed: {ex.Message}", ex)));
+                    Tell(completions, new Completion(job, worker, null, new SweepWorkerLostException($"{worker.Name} failed: {ex.Message}", ex)));
                     return;
                 }
                 finally
@@ -184,25 +226,17 @@ internal sealed class SweepRunner : IDisposable
         }
         catch (OperationCanceledException) { }
         catch (InvalidOperationException) { } // the queue was completed while this worker waited
+        catch (Exception) { } // the sweep is over (a runspace closed under it); nothing is waiting for this worker
+        finally
+        {
+            // A local runspace closes here, after its last point, without holding up the sweep.
+            try { worker.Dispose(); } catch (Exception) { }
+        }
     }
 
-    private IEnumerable<SweepEvent> StartWorkers()
+    private static void Tell(BlockingCollection<Completion> completions, Completion completion)
     {
-        foreach (var make in _remote)
-        {
-            SweepWorker? worker = null;
-            ParityNetException? error = null;
-            try { worker = make(); }
-            catch (ParityNetException ex) { error = ex; }
-            if (error is not null) { yield return new SweepEvent.Error(error); continue; }
-            yield return new SweepEvent.Verbose($"{worker!.Name}: ParityNet {worker.Version}.");
-            lock (_workers) _workers.Add(worker);
-        }
-        for (int i = 1; i <= _localCount; i++)
-        {
-            var worker = _local(i);
-            lock (_workers) _workers.Add(worker);
-        }
+        try { completions.Add(completion); } catch (InvalidOperationException) { }
     }
 
     /// <summary>Appends the result to the file; a failure to write ends the sweep with its named error (the points
@@ -217,11 +251,12 @@ internal sealed class SweepRunner : IDisposable
         new SweepEvent.Error(new ParityNetException(ErrorIds.SweepPointFailed, ParityErrorKind.InvalidOperation,
             $"{job.Point} failed on {worker.Name}: {why.TrimEnd('.')}. It is not recorded, so a rerun tries it again.", job.Point.Key));
 
-    private static SweepEvent Progress(int total, int done, int doneNow, TimeSpan elapsed, ConcurrentDictionary<SweepWorker, SweepJob> running, int alive, int lost)
+    private static SweepEvent Progress(int total, int done, int doneNow, TimeSpan elapsed, ConcurrentDictionary<SweepWorker, SweepJob> running, int ready, int starting, int lost)
     {
         var busy = running.ToArray();
-        string status = $"{done} of {total} points done; {busy.Length} running on {alive} worker{(alive == 1 ? "" : "s")}" +
-            (lost > 0 ? $" ({lost} lost)" : "") + (busy.Length > 0 ? ": " + string.Join(", ", busy.Take(4).Select(b => $"{b.Key.Name} point {b.Value.Point.Index}")) + (busy.Length > 4 ? ", ..." : "") : "");
+        string status = $"{done} of {total} points done; {busy.Length} running on {ready} worker{(ready == 1 ? "" : "s")}" +
+            (starting > 0 ? $" ({starting} starting)" : "") + (lost > 0 ? $" ({lost} lost)" : "") +
+            (busy.Length > 0 ? ": " + string.Join(", ", busy.Take(4).Select(b => $"{b.Key.Name} point {b.Value.Point.Index}")) + (busy.Length > 4 ? ", ..." : "") : "");
         int left = total - done;
         return new SweepEvent.Progress(status, (int)(100L * done / Math.Max(total, 1)), doneNow > 0 ? (int)(elapsed.TotalSeconds / doneNow * left) : -1);
     }
@@ -229,19 +264,12 @@ internal sealed class SweepRunner : IDisposable
     /// <summary>Ctrl+C: every running point is told to stop; points already recorded stay in the result file.</summary>
     public void Stop()
     {
-        SweepWorker[] workers;
-        lock (_workers) workers = _workers.ToArray();
-        foreach (var worker in workers) worker.Stop();
+        foreach (var worker in _workers) worker.Stop();
     }
 
-    /// <inheritdoc/>
-    public void Dispose()
-    {
-        Stop();
-        SweepWorker[] workers;
-        lock (_workers) workers = _workers.ToArray();
-        foreach (var worker in workers)
-            // A stopped local runspace may take a moment to close; the sweep does not wait for it.
-            _ = Task.Run(() => { try { worker.Dispose(); } catch (Exception) { } });
-    }
+    /// <summary>Stops what still runs; each worker closes on its own thread, so the sweep does not wait for it.</summary>
+    public void Dispose() => Stop();
 }
+
+/// <summary>How a sweep runs: attempts a point may have, and whether results keep their networks.</summary>
+internal sealed record SweepRunOptions(int MaxAttempts, bool KeepNetwork);

@@ -146,6 +146,9 @@ public sealed class SweepLog : IDisposable
             }
             if (!seen.Add(result.Key))
             {
+                // A point recorded as failed and later run with -RetryFailed: its result replaces the failure.
+                int earlier = finished.FindIndex(r => r.Key == result.Key);
+                if (earlier >= 0 && finished[earlier].IsFailed && !result.IsFailed) { finished[earlier] = result; continue; }
                 problems.Add(new SweepLogProblem(line, shown, "this point was recorded before, on an earlier line; the earlier one counts"));
                 continue;
             }
@@ -191,6 +194,7 @@ public sealed class SweepLog : IDisposable
             ["attempts"] = result.Attempts,
             ["finished"] = result.Finished.ToString("O", CultureInfo.InvariantCulture),
         };
+        if (result.Failure is not null) o["failure"] = result.Failure;
         return o.ToJsonString(s_json);
     }
 
@@ -208,7 +212,8 @@ public sealed class SweepLog : IDisposable
             Enum.Parse<StopReason>((string?)o["stopReason"] ?? throw new FormatException("No stopReason.")),
             Number("finalLoss"), Number("finalAccuracy"), TimeSpan.FromMilliseconds(Number("wallTimeMs")),
             (string?)o["worker"] ?? "", (int)Number("attempts"),
-            DateTime.Parse((string?)o["finished"] ?? throw new FormatException("No finished time."), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), fromFile: true);
+            DateTime.Parse((string?)o["finished"] ?? throw new FormatException("No finished time."), CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal), fromFile: true,
+            failure: (string?)o["failure"]);
     }
 
     /// <inheritdoc/>
