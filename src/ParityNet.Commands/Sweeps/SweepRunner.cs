@@ -23,6 +23,7 @@ internal sealed class SweepRunner : IDisposable
 {
     private readonly List<SweepWorker> _workers = new();
     private readonly SweepRunOptions _options;
+    private readonly SemaphoreSlim _opening = new(Math.Max(1, Environment.ProcessorCount));
 
     public SweepRunner(IReadOnlyList<SweepWorker> workers, SweepRunOptions options)
     {
@@ -175,11 +176,15 @@ internal sealed class SweepRunner : IDisposable
 
     /// <summary>One worker's life, on its own thread: it opens, then takes points from the queue until the queue is
     /// done, the sweep stops or the worker is lost; then it closes.</summary>
-    private static void Serve(SweepWorker worker, BlockingCollection<SweepJob> queue, BlockingCollection<Completion> completions,
+    private void Serve(SweepWorker worker, BlockingCollection<SweepJob> queue, BlockingCollection<Completion> completions,
         ConcurrentDictionary<SweepWorker, SweepJob> running, CancellationToken token)
     {
         try
         {
+            // Opening a local runspace is CPU work (the module's import): a core each at most, so that 256 opening at
+            // once do not starve the pipeline thread that must hear Ctrl+C. A remote one waits on its host, not here.
+            bool local = worker is LocalSweepWorker;
+            if (local) _opening.Wait(token);
             try
             {
                 worker.Open();
@@ -188,6 +193,10 @@ internal sealed class SweepRunner : IDisposable
             {
                 Tell(completions, new Completion(null, worker, null, ex));
                 return;
+            }
+            finally
+            {
+                if (local) _opening.Release();
             }
             Tell(completions, new Completion(null, worker, null, null));
             foreach (var job in queue.GetConsumingEnumerable(token))
