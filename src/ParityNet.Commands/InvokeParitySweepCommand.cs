@@ -160,14 +160,14 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
             }
             if (todo.Count > 0) Run(todo, points.Count, log);
         }
-        if (SweepAdvice.NearChance(_results) is string advice) WriteWarning(advice);
+        if (_tally.NearChance() is string advice) WriteWarning(advice);
     }
 
-    private readonly List<SweepResult> _results = new();
+    private readonly SweepAdvice.Tally _tally = new();
 
     private void Output(SweepResult result)
     {
-        _results.Add(result);
+        _tally.Add(result);
         WriteObject(result);
     }
 

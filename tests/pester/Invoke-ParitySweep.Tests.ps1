@@ -121,7 +121,7 @@ Describe 'Invoke-ParitySweep on local runspaces' {
         # Issue 26: values the cmdlets refuse were silently changed (-3 ran 3, 8.5 ran 8, two tasks ran one, $null the default).
         @{ Name = 'a negative hidden size as text'; Grid = @{ Bits = 4; HiddenSize = '-3' }; Match = 'Point 1 \(.*HiddenSize=-3.*\): .*-3' }
         @{ Name = 'bits that are no whole number'; Grid = @{ Bits = 8.5 }; Match = "Point 1 \(.*Bits=8.5.*\): Bits '8.5' cannot be a whole number" }
-        @{ Name = 'a hidden size that is no whole number'; Grid = @{ Bits = 4; HiddenSize = , @(4, 2.5) }; Match = "HiddenSize '4 2.5' cannot be a list of whole numbers" }
+        @{ Name = 'a hidden size that is no whole number'; Grid = @{ Bits = 4; HiddenSize = , @(4, 2.5) }; Match = "HiddenSize '4,2.5' cannot be a list of whole numbers" }
         @{ Name = 'two tasks in one'; Grid = @{ Bits = 4; Task = 'Even,BitParity' }; Match = "Task 'Even,BitParity' cannot be a ParityTask .*Give one of" }
         @{ Name = 'a setting that is $null'; Grid = @{ Bits = $null }; Match = 'Point 1 \(.*\): Bits is \$null; give it a value, or leave it out' }
     ) {
@@ -400,9 +400,9 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
         $state = @{ Frozen = @() }
         try {
             # The host freezes (sshd, its session's sshd and pwsh) once it has recorded a point, so it is in or between points.
-            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..8; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 1500 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
+            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..16; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 2000 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
                 -Arguments @{ Session = $session; Module = $manifest; File = $file } -Seconds 180 -StopWhen {
-                    if ($state.Frozen.Count -eq 0 -and @(Get-Content $file -ErrorAction Ignore | Where-Object { $_ -match '"worker":"session' }).Count -gt 0) {
+                    if ($state.Frozen.Count -eq 0 -and @(Get-Content $file -ErrorAction Ignore | Where-Object { $_ -match '"worker":\s*"session' }).Count -gt 0) {
                         $state.Frozen = @(Get-ProcessTree $hostF.Process.Id)
                         & kill -STOP @($state.Frozen)
                         $state.Clock = [Diagnostics.Stopwatch]::StartNew()
@@ -412,14 +412,14 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
             $state.Frozen.Count | Should -BeGreaterThan 1 -Because 'the host was frozen during the sweep'
             Write-Host "    frozen host: the sweep ended $([Math]::Round($state.Clock.Elapsed.TotalSeconds, 1)) s after the freeze (-WorkerTimeout 3), $([Math]::Round($run.Seconds, 1)) s in all"
             $run.Finished | Should -BeTrue -Because 'a silent host must not stall the sweep'
-            $run.Output | Should -HaveCount 8
-            @($run.Output.Key | Sort-Object -Unique) | Should -HaveCount 8
+            $run.Output | Should -HaveCount 16
+            @($run.Output.Key | Sort-Object -Unique) | Should -HaveCount 16
             $name = "session $($session.Id) (127.0.0.1)"
             ($run.Warnings -join "`n") | Should -Match ([regex]::Escape("$name failed during point") + '.*stopped answering.*nothing was heard from it for 3 s')
             $redone = @($run.Output | Where-Object Attempts -eq 2)
             $redone | Should -HaveCount 1
             $redone[0].Worker | Should -Be 'local:1'
-            @(Get-Content $file) | Should -HaveCount 8
+            @(Get-Content $file) | Should -HaveCount 16
         }
         finally {
             if ($state.Frozen) { & kill -CONT @($state.Frozen) }

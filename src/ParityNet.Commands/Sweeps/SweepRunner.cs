@@ -45,12 +45,32 @@ internal sealed class SweepRunner : IDisposable
             queue.Add(new SweepJob(point, network, training, 1));
         }
         var completions = new BlockingCollection<Completion>();
+        // Cancelled when the sweep ends however it ends, so that workers still waiting to open never do.
+        var over = CancellationTokenSource.CreateLinkedTokenSource(token); // not disposed: worker threads may look at it later
         var alive = new HashSet<SweepWorker>(_workers);
         var ready = new List<SweepWorker>();
         var running = new ConcurrentDictionary<SweepWorker, SweepJob>();
-        foreach (var worker in _workers)
+        // Sessions are checked first, together, so that one without the module is reported however fast the rest
+        // goes; Ctrl+C is heard meanwhile. Local runspaces open on their own threads as points run.
+        var remote = _workers.OfType<RemoteSweepWorker>().ToList();
+        var checks = remote.Select(w => Task.Factory.StartNew(() => w.Open(), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
+        var settled = checks.Select(c => c.ContinueWith(_ => { }, TaskScheduler.Default)).ToArray(); // a failed check must not throw here
+        while (!Task.WaitAll(settled, 200, token)) { }
+        for (int i = 0; i < remote.Count; i++)
         {
-            var thread = new Thread(() => Serve(worker, queue, completions, running, token)) { IsBackground = true, Name = $"ParityNet sweep {worker.Name}" };
+            if (checks[i].Exception?.InnerException is ParityNetException missing)
+            {
+                alive.Remove(remote[i]);
+                yield return new SweepEvent.Error(missing);
+                continue;
+            }
+            checks[i].GetAwaiter().GetResult(); // anything else is not ours to hide
+            ready.Add(remote[i]);
+            yield return new SweepEvent.Verbose($"{remote[i].Name}: ParityNet {remote[i].Version}.");
+        }
+        foreach (var worker in _workers.Where(alive.Contains))
+        {
+            var thread = new Thread(() => Serve(worker, queue, completions, running, token, over.Token)) { IsBackground = true, Name = $"ParityNet sweep {worker.Name}" };
             try
             {
                 thread.Start();
@@ -150,6 +170,7 @@ internal sealed class SweepRunner : IDisposable
         finally
         {
             queue.CompleteAdding();
+            over.Cancel();
             if (token.IsCancellationRequested)
             {
                 Stop();
@@ -177,17 +198,17 @@ internal sealed class SweepRunner : IDisposable
     /// <summary>One worker's life, on its own thread: it opens, then takes points from the queue until the queue is
     /// done, the sweep stops or the worker is lost; then it closes.</summary>
     private void Serve(SweepWorker worker, BlockingCollection<SweepJob> queue, BlockingCollection<Completion> completions,
-        ConcurrentDictionary<SweepWorker, SweepJob> running, CancellationToken token)
+        ConcurrentDictionary<SweepWorker, SweepJob> running, CancellationToken token, CancellationToken over)
     {
         try
         {
             // Opening a local runspace is CPU work (the module's import): a core each at most, so that 256 opening at
             // once do not starve the pipeline thread that must hear Ctrl+C. A remote one waits on its host, not here.
             bool local = worker is LocalSweepWorker;
-            if (local) _opening.Wait(token);
+            if (local) _opening.Wait(over);
             try
             {
-                worker.Open();
+                if (local) worker.Open();
             }
             catch (ParityNetException ex)
             {
@@ -198,7 +219,8 @@ internal sealed class SweepRunner : IDisposable
             {
                 if (local) _opening.Release();
             }
-            Tell(completions, new Completion(null, worker, null, null));
+            if (over.IsCancellationRequested) return;
+            if (local) Tell(completions, new Completion(null, worker, null, null));
             foreach (var job in queue.GetConsumingEnumerable(token))
             {
                 running[worker] = job;

@@ -137,7 +137,7 @@ internal static class SweepSettings
             }
             catch (Exception ex) when (ex is PSInvalidCastException or FormatException or OverflowException or InvalidCastException or ArgumentException)
             {
-                throw Invalid(index, raw, $"{setting.Name} '{value}' cannot be a {Describe(setting.Type)} ({ex.Message.Split('\n')[0].TrimEnd('.')})");
+                throw Invalid(index, raw, $"{setting.Name} '{Shown(value)}' cannot be a {Describe(setting.Type)} ({ex.Message.Split('\n')[0].TrimEnd('.')})");
             }
         }
         var point = new SweepPoint(index, settings);
