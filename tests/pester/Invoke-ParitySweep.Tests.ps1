@@ -9,51 +9,6 @@ BeforeAll {
     # The bits of every prediction of a network: equal lists mean bit-identical networks.
     function Get-Bits($Network) { 0..$Network.MaxNumber | ForEach-Object { [BitConverter]::DoubleToInt64Bits($Network.Predict($_)) } }
 
-    # Runs a script (the module imported) in another runspace for at most $Seconds: a hang is a failure, never a
-    # stalled test run. Stop after $StopAfter seconds (or once $StopWhen returns true) and time how long Stop takes.
-    function Invoke-Bounded([string] $Script, [double] $Seconds, [hashtable] $Arguments = @{}, [double] $StopAfter = -1, [scriptblock] $StopWhen) {
-        $ps = [powershell]::Create()
-        $null = $ps.AddScript("param(`$Arguments) Import-Module '$manifest'; $Script").AddArgument($Arguments)
-        $clock = [Diagnostics.Stopwatch]::StartNew()
-        $handle = $ps.BeginInvoke()
-        $stopSeconds = $null
-        if ($StopAfter -ge 0 -or $StopWhen) {
-            $due = $false
-            while (-not $handle.IsCompleted -and $clock.Elapsed.TotalSeconds -lt $Seconds -and -not $due) {
-                $due = if ($StopWhen) { [bool](& $StopWhen $ps) } else { $clock.Elapsed.TotalSeconds -ge $StopAfter }
-                if (-not $due) { Start-Sleep -Milliseconds 20 }
-            }
-            if ($due) {
-                $stopClock = [Diagnostics.Stopwatch]::StartNew()
-                $stopped = $ps.BeginStop($null, $null)
-                $null = $stopped.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds([Math]::Max(1, $Seconds - $clock.Elapsed.TotalSeconds)))
-                $stopSeconds = if ($stopped.IsCompleted) { $stopClock.Elapsed.TotalSeconds } else { [double]::PositiveInfinity }
-            }
-        }
-        $finished = $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds([Math]::Max(0, $Seconds - $clock.Elapsed.TotalSeconds)))
-        $output = @(); $thrown = $null
-        if ($finished) { try { $output = @($ps.EndInvoke($handle)) } catch { $thrown = $_.Exception.InnerException ?? $_.Exception } }
-        else { $null = $ps.BeginStop($null, $null) }   # let the run go; the test has failed
-        [pscustomobject]@{
-            Finished = $finished; Seconds = $clock.Elapsed.TotalSeconds; StopSeconds = $stopSeconds; Output = $output
-            State = $ps.InvocationStateInfo.State; Warnings = @($ps.Streams.Warning.Message)
-            ErrorIds = @(@($ps.Streams.Error) + @($thrown.ErrorRecord) | Where-Object { $_ } | ForEach-Object FullyQualifiedErrorId)
-            Messages = @(@($ps.Streams.Error) + @($thrown.ErrorRecord) | Where-Object { $_ } | ForEach-Object { $_.Exception.Message })
-        }
-    }
-
-    # A process and every process under it, from /proc: a loopback host is its sshd, the session's sshd and pwsh.
-    function Get-ProcessTree([int] $Root) {
-        $parents = @{}
-        foreach ($dir in Get-ChildItem /proc -Directory | Where-Object Name -match '^\d+$') {
-            $stat = Get-Content "$($dir.FullName)/stat" -Raw -ErrorAction Ignore
-            if ($stat -match '\) \S (\d+) ') { $parents[[int]$dir.Name] = [int]$Matches[1] }
-        }
-        $tree = [Collections.Generic.List[int]]::new(); $tree.Add($Root)
-        for ($i = 0; $i -lt $tree.Count; $i++) { foreach ($p in $parents.Keys) { if ($parents[$p] -eq $tree[$i]) { $tree.Add($p) } } }
-        $tree
-    }
-
     # The same point trained serially, here, by the two cmdlets.
     function Invoke-Serial([hashtable] $Settings) {
         $network = @{}; $training = @{}
@@ -264,59 +219,6 @@ Describe 'The result file: nothing lost, nothing twice' {
     }
 }
 
-Describe 'Untrusted grids, bounds and Stop (issue 26)' {
-    It 'a grid past the cap is refused by name at once, before a point is made (10 000 × 10 000 points)' {
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 2; Seed = 1..10000; TrainingSeed = 1..10000 }' -Seconds 60
-        $run.Finished | Should -BeTrue -Because 'the grid is counted, not expanded'
-        $run.ErrorIds | Should -HaveCount 1
-        $run.ErrorIds[0] | Should -BeLike 'ParityNet.SweepTooLarge,*'
-        $run.Messages[0] | Should -Match 'more than 100000 points'
-        $run.Output | Should -HaveCount 0
-    }
-
-    It 'Stop is heard while a grid at the cap is checked, point by point' {
-        # 100 000 points are checked before any work; Stop comes in the middle of that and must not wait for the end.
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 2; Seed = 1..1000; TrainingSeed = 1..100 } -Fixed @{ Epochs = 1 } -ThrottleLimit 1' -Seconds 120 -StopAfter 2
-        $run.Finished | Should -BeTrue
-        $run.StopSeconds | Should -BeLessThan 3
-        $run.State | Should -Be 'Stopped'
-    }
-
-    It 'piped points count script and alias properties, as the binder does' {
-        $point = [pscustomobject]@{ Bits = 4; Epochs = 10; Seed = 7 } |
-            Add-Member ScriptProperty Alpha { 0.1 } -PassThru | Add-Member AliasProperty TrainingSeed Seed -PassThru
-        $result = $point | Invoke-ParitySweep -ThrottleLimit 1 -WarningAction SilentlyContinue
-        $result.Key | Should -Be 'Alpha=0.1;Bits=4;Epochs=10;Seed=7;TrainingSeed=7'
-        $broken = [pscustomobject]@{ Bits = 4 } | Add-Member ScriptProperty Alpha { throw 'no alpha here' } -PassThru
-        { $broken | Invoke-ParitySweep -ThrottleLimit 1 } | Should -Throw -ErrorId 'ParityNet.SweepInvalidPoint,*'
-    }
-
-    It '-ThrottleLimit 256 is served: 256 runspaces start and every point runs once' {
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1..256 } -Fixed @{ Epochs = 1 } -ThrottleLimit 256 -WarningAction SilentlyContinue' -Seconds 400
-        $run.Finished | Should -BeTrue
-        $run.ErrorIds | Should -HaveCount 0
-        $run.Output | Should -HaveCount 256
-        @($run.Output.Key | Sort-Object -Unique) | Should -HaveCount 256
-        @($run.Output.Worker | Sort-Object -Unique).Count | Should -BeGreaterThan 1
-    }
-
-    It 'Stop while the runspaces are still starting returns within seconds' {
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 12; Seed = 1..16 } -Fixed @{ Epochs = 20000 } -ThrottleLimit 8' -Seconds 120 -StopWhen {
-            param($ps) @($ps.Streams.Progress | Where-Object { $_.Activity -eq 'Invoke-ParitySweep' -and $_.StatusDescription -match 'starting' }).Count -gt 0 }
-        $run.Finished | Should -BeTrue
-        $run.StopSeconds | Should -BeLessThan 3
-        $run.State | Should -Be 'Stopped'
-    }
-
-    It 'a sweep whose every point ends near chance says so, with the recipe that solves parity; one that solves does not' {
-        $null = Invoke-ParitySweep -Grid @{ Bits = 4; Task = 'BitParity'; Seed = 1, 2 } -Fixed @{ Epochs = 1 } -ThrottleLimit 1 -WarningVariable chance -WarningAction SilentlyContinue
-        $chance.Message -join "`n" | Should -Match 'Every one of the 2 points ended near chance'
-        $chance.Message -join "`n" | Should -Match "Optimizer = 'Adam'; Alpha = 0.01; Loss = 'CrossEntropy'; BatchSize = 16"
-        $solved = Invoke-ParitySweep -Grid @{ Bits = 3; Seed = 1, 2 } -Fixed @{ Alpha = 2; Epochs = 2000 } -ThrottleLimit 1 -WarningVariable none -WarningAction SilentlyContinue
-        @($solved | Where-Object Solved).Count | Should -BeGreaterThan 0
-        $none | Should -HaveCount 0
-    }
-}
 
 Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and local runspaces' {
     BeforeAll {
@@ -390,88 +292,6 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
             $sessions | Remove-PSSession -ErrorAction Ignore
             $killer | Remove-Job -Force
             Stop-LoopbackSshd $hostC
-        }
-    }
-    It 'a host frozen mid-sweep (SIGSTOP, no reset) is declared lost after -WorkerTimeout and its point run elsewhere' {
-        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-        $hostF = Start-LoopbackSshd (Join-Path $TestDrive 'host-f')
-        $session = New-LoopbackSession $hostF
-        $file = Join-Path $TestDrive 'frozen.jsonl'
-        $state = @{ Frozen = @() }
-        try {
-            # The host freezes (sshd, its session's sshd and pwsh) once it has recorded a point, so it is in or between points.
-            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..16; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 2000 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
-                -Arguments @{ Session = $session; Module = $manifest; File = $file } -Seconds 180 -StopWhen {
-                    if ($state.Frozen.Count -eq 0 -and @(Get-Content $file -ErrorAction Ignore | Where-Object { $_ -match '"worker":\s*"session' }).Count -gt 0) {
-                        $state.Frozen = @(Get-ProcessTree $hostF.Process.Id)
-                        & kill -STOP @($state.Frozen)
-                        $state.Clock = [Diagnostics.Stopwatch]::StartNew()
-                    }
-                    $false
-                }
-            $state.Frozen.Count | Should -BeGreaterThan 1 -Because 'the host was frozen during the sweep'
-            Write-Host "    frozen host: the sweep ended $([Math]::Round($state.Clock.Elapsed.TotalSeconds, 1)) s after the freeze (-WorkerTimeout 3), $([Math]::Round($run.Seconds, 1)) s in all"
-            $run.Finished | Should -BeTrue -Because 'a silent host must not stall the sweep'
-            $run.Output | Should -HaveCount 16
-            @($run.Output.Key | Sort-Object -Unique) | Should -HaveCount 16
-            $name = "session $($session.Id) (127.0.0.1)"
-            ($run.Warnings -join "`n") | Should -Match ([regex]::Escape("$name failed during point") + '.*stopped answering.*nothing was heard from it for 3 s')
-            $redone = @($run.Output | Where-Object Attempts -eq 2)
-            $redone | Should -HaveCount 1
-            $redone[0].Worker | Should -Be 'local:1'
-            @(Get-Content $file) | Should -HaveCount 16
-        }
-        finally {
-            if ($state.Frozen) { & kill -CONT @($state.Frozen) }
-            Stop-LoopbackSshd $hostF
-            $session | Remove-PSSession -ErrorAction Ignore
-        }
-    }
-
-    It 'a point that loses -MaxAttempts workers is given up by name and recorded as failed; a rerun skips it unless -RetryFailed' {
-        if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-        $hostK = Start-LoopbackSshd (Join-Path $TestDrive 'host-k')
-        $session = New-LoopbackSession $hostK
-        $file = Join-Path $TestDrive 'abandoned.jsonl'
-        $grid = @{ Bits = 4, 10; Seed = 1; HiddenSize = 16 }
-        $fixed = @{ Alpha = 0.5; Epochs = 6000 }
-        try {
-            # Only the session works; it is killed once its first point is recorded, during the second.
-            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid $a.Grid -Fixed $a.Fixed -Session $a.Session -ModulePath $a.Module -ThrottleLimit 0 -MaxAttempts 1 -ResultPath $a.File' `
-                -Arguments @{ Session = $session; Module = $manifest; File = $file; Grid = $grid; Fixed = $fixed } -Seconds 120 -StopWhen {
-                    if (@(Get-Content $file -ErrorAction Ignore).Count -ge 1 -and -not $hostK.Process.HasExited) { Start-Sleep -Milliseconds 300; Stop-LoopbackSshd $hostK }
-                    $false
-                }
-            $run.Finished | Should -BeTrue
-            $run.ErrorIds | Should -HaveCount 1
-            $run.ErrorIds[0] | Should -BeLike 'ParityNet.SweepPointAbandoned,*'
-            $run.Messages[0] | Should -Match 'lost the worker it ran on 1 times .*MaxAttempts 1.*RetryFailed'
-            $failed = @($run.Output | Where-Object IsFailed)
-            $failed | Should -HaveCount 1
-            $failed[0].Settings.Bits | Should -Be '10'
-            $failed[0].Failure | Should -Match '^ParityNet.SweepPointAbandoned: '
-            $recorded = @(Get-Content $file | ForEach-Object { [ParityNet.SweepLog]::Parse($_) })
-            $recorded | Should -HaveCount 2
-            @($recorded | Where-Object IsFailed).Key | Should -Be $failed[0].Key
-
-            $again = Invoke-ParitySweep -Grid $grid -Fixed $fixed -ThrottleLimit 1 -ResultPath $file -WarningVariable warnings -WarningAction SilentlyContinue
-            $again | Should -HaveCount 2
-            @($again | Where-Object FromFile) | Should -HaveCount 2
-            @($again | Where-Object IsFailed) | Should -HaveCount 1
-            ($warnings.Message -join "`n") | Should -Match 'records 1 point\(s\) as failed; they are not run again. Give -RetryFailed'
-
-            $retried = Invoke-ParitySweep -Grid $grid -Fixed $fixed -ThrottleLimit 1 -ResultPath $file -RetryFailed -WarningAction SilentlyContinue
-            $retried | Should -HaveCount 2
-            @($retried | Where-Object IsFailed) | Should -HaveCount 0
-            ($retried | Where-Object { -not $_.FromFile }).Settings.Bits | Should -Be '10'
-            # The file now counts the point as finished: a further rerun runs nothing.
-            $last = Invoke-ParitySweep -Grid $grid -Fixed $fixed -ThrottleLimit 1 -ResultPath $file -WarningVariable lastWarnings -WarningAction SilentlyContinue
-            @($last | Where-Object { $_.FromFile -and -not $_.IsFailed }) | Should -HaveCount 2
-            ($lastWarnings.Message -join "`n") | Should -Not -Match 'recorded before'
-        }
-        finally {
-            Stop-LoopbackSshd $hostK
-            $session | Remove-PSSession -ErrorAction Ignore
         }
     }
 }

@@ -85,7 +85,7 @@ internal abstract class SweepWorker : IDisposable
         bool abandoned = false;
         try
         {
-            var output = Invoke(ps, $"during {job.Point}", out abandoned);
+            var output = Invoke(ps, out abandoned);
             lock (_gate) if (_stopped) throw new OperationCanceledException();
             if (ps.InvocationStateInfo.State == PSInvocationState.Stopped) throw new OperationCanceledException();
             if (output.Count == 1 && output[0] is not null)
@@ -124,7 +124,7 @@ internal abstract class SweepWorker : IDisposable
     /// <summary>Runs <paramref name="ps"/>, waiting for it while the worker is heard from within <see cref="Silence"/>
     /// (any progress record counts); past that the worker is declared lost and the pipeline abandoned.</summary>
     /// <exception cref="SweepWorkerLostException">the worker said nothing for <see cref="Silence"/>.</exception>
-    protected PSDataCollection<PSObject> Invoke(PowerShell ps, string what, out bool abandoned)
+    protected PSDataCollection<PSObject> Invoke(PowerShell ps, out bool abandoned)
     {
         abandoned = false;
         var output = new PSDataCollection<PSObject>();
@@ -138,7 +138,7 @@ internal abstract class SweepWorker : IDisposable
             lock (_gate) if (_stopped) break; // Ctrl+C is already stopping it
             abandoned = true;
             try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
-            throw new SweepWorkerLostException($"{Name} stopped answering {what}: nothing was heard from it for {silence.TotalSeconds:0.#} s (-WorkerTimeout)", null);
+            throw new SweepWorkerLostException($"stopped answering: nothing was heard from it for {silence.TotalSeconds:0.#} s (-WorkerTimeout)", null);
         }
         if (!pending.IsCompleted)
         {
@@ -221,14 +221,14 @@ internal sealed class RemoteSweepWorker : SweepWorker
         bool abandoned = false;
         try
         {
-            var output = Invoke(ps, "while loading ParityNet", out abandoned);
+            var output = Invoke(ps, out abandoned);
             if (output.Count == 1) { Version = output[0]?.ToString() ?? ""; return; }
             throw new RuntimeException(ps.Streams.Error.FirstOrDefault()?.ToString() ?? "Import-Module gave no version");
         }
         catch (SweepWorkerLostException ex)
         {
             throw new ParityNetException(ErrorIds.SweepWorkerFailed, ParityErrorKind.InvalidOperation,
-                $"{ex.Message}. The sweep goes on without this session.", _session.ComputerName, ex);
+                $"{Name} {ex.Message} while loading ParityNet. The sweep goes on without this session.", _session.ComputerName, ex);
         }
         catch (Exception ex) when (ex is RuntimeException or PSRemotingTransportException or InvalidRunspaceStateException)
         {
