@@ -40,7 +40,7 @@ Describe 'Untrusted grids, bounds and Stop (issue 26)' {
         { $broken | Invoke-ParitySweep -ThrottleLimit 1 } | Should -Throw -ErrorId 'ParityNet.SweepInvalidPoint,*'
     }
 
-    It '-ThrottleLimit 256 is served: 256 runspaces start and every point runs once' {
+    It '-ThrottleLimit 256 is served: no unnamed error, and every point runs once on the runspaces that start' {
         $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1..256 } -Fixed @{ Epochs = 1 } -ThrottleLimit 256 -WarningAction SilentlyContinue' -Seconds 400
         $run.Finished | Should -BeTrue
         $run.ErrorIds | Should -HaveCount 0
@@ -80,9 +80,11 @@ Describe 'A sweep on loopback SSH hosts that freeze or die' {
         $state = @{ Frozen = @() }
         try {
             # The host freezes (sshd, its session's sshd and pwsh) once it has recorded a point, so it is in or between points.
-            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..16; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 2000 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
+            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..12; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 5000 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
                 -Arguments @{ Session = $session; Module = $manifest; File = $file } -Seconds 180 -StopWhen {
-                    if ($state.Frozen.Count -eq 0 -and @(Get-Content $file -ErrorAction Ignore | Where-Object { $_ -match '"worker":\s*"session' }).Count -gt 0) {
+                    $lines = @(Get-Content $file -ErrorAction Ignore)
+                    if ($state.Frozen.Count -eq 0 -and @($lines | Where-Object { $_ -match '"worker":\s*"session' }).Count -gt 0) {
+                        $state.LinesAtFreeze = $lines.Count
                         $state.Frozen = @(Get-ProcessTree $hostF.Process.Id)
                         & kill -STOP @($state.Frozen)
                         $state.Clock = [Diagnostics.Stopwatch]::StartNew()
@@ -90,16 +92,17 @@ Describe 'A sweep on loopback SSH hosts that freeze or die' {
                     $false
                 }
             $state.Frozen.Count | Should -BeGreaterThan 1 -Because 'the host was frozen during the sweep'
+            if ($state.LinesAtFreeze -ge 11) { Set-ItResult -Inconclusive -Because "the host froze with $($state.LinesAtFreeze) of 12 points done, too late to hold one"; return }
             Write-Host "    frozen host: the sweep ended $([Math]::Round($state.Clock.Elapsed.TotalSeconds, 1)) s after the freeze (-WorkerTimeout 3), $([Math]::Round($run.Seconds, 1)) s in all"
             $run.Finished | Should -BeTrue -Because 'a silent host must not stall the sweep'
-            $run.Output | Should -HaveCount 16
-            @($run.Output.Key | Sort-Object -Unique) | Should -HaveCount 16
+            $run.Output | Should -HaveCount 12
+            @($run.Output.Key | Sort-Object -Unique) | Should -HaveCount 12
             $name = "session $($session.Id) (127.0.0.1)"
             ($run.Warnings -join "`n") | Should -Match ([regex]::Escape("$name failed during point") + '.*stopped answering.*nothing was heard from it for 3 s')
             $redone = @($run.Output | Where-Object Attempts -eq 2)
             $redone | Should -HaveCount 1
             $redone[0].Worker | Should -Be 'local:1'
-            @(Get-Content $file) | Should -HaveCount 16
+            @(Get-Content $file) | Should -HaveCount 12
         }
         finally {
             if ($state.Frozen) { & kill -CONT @($state.Frozen) }
