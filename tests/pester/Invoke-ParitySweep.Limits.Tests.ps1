@@ -133,6 +133,12 @@ Describe 'A sweep on loopback SSH hosts that freeze or die' {
             $failed | Should -HaveCount 1
             $failed[0].Settings.Bits | Should -Be '10'
             $failed[0].Failure | Should -Match '^ParityNet.SweepPointAbandoned: '
+            # A failed result survives the serializer as failed (Clixml, jobs).
+            $clixml = Join-Path $TestDrive 'failed.clixml'
+            $failed[0] | Export-Clixml $clixml
+            $back = [ParityNet.SweepResult] (Import-Clixml $clixml)
+            $back.IsFailed | Should -BeTrue
+            $back.Failure | Should -Be $failed[0].Failure
             $recorded = @(Get-Content $file | ForEach-Object { [ParityNet.SweepLog]::Parse($_) })
             $recorded | Should -HaveCount 2
             @($recorded | Where-Object IsFailed).Key | Should -Be $failed[0].Key
