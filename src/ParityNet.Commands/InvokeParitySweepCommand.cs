@@ -1,6 +1,4 @@
 using System.Collections;
-using System.Collections.Concurrent;
-using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Runspaces;
 
@@ -21,7 +19,7 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     private const int ActivityId = 0x5A11;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Dictionary<string, object?>> _raw = new();
-    private readonly List<SweepWorker> _workers = new();
+    private SweepRunner? _runner;
 
     /// <summary>The grid: parameter names of New-ParityNetwork and Invoke-NetworkTraining → their values; every
     /// combination is a point. Seed is New-ParityNetwork's; TrainingSeed is Invoke-NetworkTraining's -Seed.</summary>
@@ -63,12 +61,32 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter KeepNetwork { get; set; }
 
+    /// <summary>How many workers a point may lose (or be running on when they fail) before it is given up, reported
+    /// with ParityNet.SweepPointAbandoned and recorded as failed. Default 3.</summary>
+    [Parameter]
+    [ValidateRange(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Seconds a remote session may go without a word (its training reports progress a few times a second,
+    /// and at least once an epoch) before it is declared lost and its point run elsewhere. Default 60.</summary>
+    [Parameter]
+    [ValidateRange(1, 86400)]
+    public int WorkerTimeout { get; set; } = 60;
+
+    /// <summary>Run again the points the result file records as failed (by default a rerun skips them).</summary>
+    [Parameter]
+    public SwitchParameter RetryFailed { get; set; }
+
     /// <inheritdoc/>
     protected override void ProcessRecord()
     {
         if (ParameterSetName == PointSet && Point is not null)
         {
-            var point = SweepSettings.FromObject(Point);
+            if (_raw.Count == SweepSettings.MaxPoints)
+                ThrowTerminatingError(ErrorRecords.From(TooLarge("more than")));
+            Dictionary<string, object?> point = new();
+            try { point = SweepSettings.FromObject(Point); }
+            catch (ParityNetException ex) { ThrowTerminatingError(ErrorRecords.From(ex)); }
             foreach (var blank in point.Where(p => (p.Value is PSObject o ? o.BaseObject : p.Value) is string t && string.IsNullOrWhiteSpace(t)).Select(p => p.Key).ToList())
                 point.Remove(blank); // a blank CSV cell is a setting left out, so -Fixed may give it
             if (Fixed is not null)
@@ -81,17 +99,27 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     /// <inheritdoc/>
     protected override void EndProcessing()
     {
-        if (ParameterSetName == GridSet) _raw.AddRange(SweepSettings.Expand(Grid, Fixed));
+        IEnumerable<Dictionary<string, object?>> raw = _raw;
+        if (ParameterSetName == GridSet)
+        {
+            // Counted before anything is made: a grid is untrusted input, and its product can be astronomical.
+            long count = SweepSettings.Count(Grid);
+            if (count > SweepSettings.MaxPoints) ThrowTerminatingError(ErrorRecords.From(TooLarge("more than")));
+            raw = SweepSettings.Expand(Grid, Fixed);
+        }
         // Every point is checked before any work: a typo in the 40th point must not cost the first 39.
         var points = new List<SweepPoint>();
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        for (int i = 0; i < _raw.Count; i++)
+        int i = 0;
+        foreach (var settings in raw)
         {
+            if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
+            i++;
             try
             {
-                var point = SweepSettings.Point(i + 1, _raw[i], ErrorRecords.Parameter);
+                var point = SweepSettings.Point(i, settings, ErrorRecords.Parameter);
                 if (keys.Add(point.Key)) points.Add(point);
-                else WriteWarning($"Point {i + 1} repeats an earlier point ({point.Key.Replace(";", ", ")}); it is run once.");
+                else WriteWarning($"Point {i} repeats an earlier point ({point.Key.Replace(";", ", ")}); it is run once.");
             }
             catch (ParityNetException ex)
             {
@@ -123,194 +151,74 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
             if (log is not null)
             {
                 var wanted = new HashSet<string>(points.Select(p => p.Key), StringComparer.Ordinal);
-                var finished = log.Finished.Where(r => wanted.Contains(r.Key)).ToList();
+                // A point recorded as failed is skipped like a finished one, unless -RetryFailed.
+                var finished = log.Finished.Where(r => wanted.Contains(r.Key) && !(RetryFailed && r.IsFailed)).ToList();
                 var have = new HashSet<string>(finished.Select(r => r.Key), StringComparer.Ordinal);
                 todo = points.Where(p => !have.Contains(p.Key)).ToList();
                 foreach (string warning in log.Contents.Warnings(log.Path, key => wanted.Contains(key) && !have.Contains(key))) WriteWarning(warning);
                 if (finished.Count > 0)
                     WriteVerbose($"'{log.Path}' holds {finished.Count} of the {points.Count} points already; {todo.Count} to run.");
-                foreach (var result in finished) WriteObject(result);
+                if (finished.Any(r => r.IsFailed))
+                    WriteWarning($"'{log.Path}' records {finished.Count(r => r.IsFailed)} point(s) as failed; they are not run again. Give -RetryFailed to run them.");
+                foreach (var result in finished) Output(result);
             }
             if (todo.Count > 0) Run(todo, points.Count, log);
         }
+        if (_tally.NearChance() is string advice) WriteWarning(advice);
     }
+
+    private readonly SweepAdvice.Tally _tally = new();
+
+    private void Output(SweepResult result)
+    {
+        _tally.Add(result);
+        WriteObject(result);
+    }
+
+    private static ParityNetException TooLarge(string count) =>
+        new(ErrorIds.SweepTooLarge, ParityErrorKind.LimitsExceeded,
+            $"The sweep has {count} {SweepSettings.MaxPoints} points, the most a sweep may have. Nothing was run. Split it into smaller sweeps " +
+            "(one -Grid per range of seeds, say) sharing one -ResultPath, or give fewer values.", SweepSettings.MaxPoints);
 
     private void Run(List<SweepPoint> todo, int total, SweepLog? log)
     {
-        StartWorkers(Math.Min(todo.Count, ThrottleLimit ?? Environment.ProcessorCount));
-        if (_workers.Count == 0)
+        int local = Math.Min(todo.Count, ThrottleLimit ?? Environment.ProcessorCount);
+        string manifest = ModuleManifest();
+        var workers = new List<SweepWorker>();
+        foreach (var session in Session ?? Array.Empty<PSSession>())
+            workers.Add(new RemoteSweepWorker(session, ModulePath, TimeSpan.FromSeconds(WorkerTimeout)));
+        for (int n = 1; n <= local; n++) workers.Add(new LocalSweepWorker(n, manifest));
+        if (workers.Count == 0)
             ThrowTerminatingError(ErrorRecords.From(new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
                 "The sweep has no workers: ⟦ThrottleLimit⟧ is 0 and no ⟦Session⟧ can run ParityNet. Allow local runspaces or give a session with the module.")));
-        WriteVerbose($"Running {todo.Count} points on {string.Join(", ", _workers.Select(w => w.Name))}.");
-
-        var queue = new BlockingCollection<SweepJob>(new ConcurrentQueue<SweepJob>());
-        foreach (var point in todo)
-        {
-            var (network, training) = SweepSettings.Split(point);
-            queue.Add(new SweepJob(point, network, training, 1));
-        }
-        var completions = new BlockingCollection<(SweepJob Job, SweepWorker Worker, ParityNetwork? Network, Exception? Error)>();
-        var alive = new HashSet<SweepWorker>(_workers);
-        var running = new ConcurrentDictionary<SweepWorker, SweepJob>();
-        foreach (var worker in _workers)
-            _ = Task.Factory.StartNew(() =>
-            {
-                try
-                {
-                    foreach (var job in queue.GetConsumingEnumerable(_stop.Token))
-                    {
-                        running[worker] = job;
-                        try
-                        {
-                            completions.Add((job, worker, worker.Run(job), null));
-                        }
-                        catch (SweepWorkerLostException ex)
-                        {
-                            completions.Add((job, worker, null, ex));
-                            return; // a broken worker takes no more points
-                        }
-                        catch (SweepPointFailedException ex)
-                        {
-                            completions.Add((job, worker, null, ex));
-                        }
-                        catch (OperationCanceledException) when (!_stop.IsCancellationRequested)
-                        {
-                            // Stopped from outside the sweep (its session's pipeline): the worker is lost, the point is not.
-                            completions.Add((job, worker, null, new SweepWorkerLostException($"{worker.Name} was stopped during {job.Point}", null)));
-                            return;
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            // Anything else ends this worker, never silently: its point goes to another.
-                            completions.Add((job, worker, null, new SweepWorkerLostException($"{worker.Name} failed: {ex.Message}", ex)));
-                            return;
-                        }
-                        finally
-                        {
-                            running.TryRemove(worker, out _);
-                        }
-                    }
-                }
-                catch (OperationCanceledException) { }
-                catch (InvalidOperationException) { } // the queue was completed while this worker waited
-            }, TaskCreationOptions.LongRunning);
-
-        var clock = Stopwatch.StartNew();
-        var lastProgress = TimeSpan.FromSeconds(-1);
-        int remaining = todo.Count, doneNow = 0, lost = 0;
-        var recorded = new HashSet<string>(StringComparer.Ordinal);
+        _runner = new SweepRunner(workers, new SweepRunOptions(MaxAttempts, KeepNetwork.IsPresent));
         try
         {
-            while (remaining > 0)
+            foreach (var e in _runner.Run(todo, total, log, _stop.Token))
             {
-                if (clock.Elapsed - lastProgress >= TimeSpan.FromMilliseconds(500))
+                switch (e)
                 {
-                    lastProgress = clock.Elapsed;
-                    WriteProgress(Progress(total, total - remaining, doneNow, clock.Elapsed, running, alive.Count, lost));
-                }
-                if (!completions.TryTake(out var c, 200, _stop.Token))
-                {
-                    if (alive.Count == 0) break;
-                    continue;
-                }
-                switch (c.Error)
-                {
-                    case null:
-                        if (!recorded.Add(c.Job.Point.Key)) break; // never twice
-                        if (c.Network!.History is null)
-                        {
-                            WriteError(PointFailed(c.Job, c.Worker, "the training returned a network without a history"));
-                            remaining--;
-                            break;
-                        }
-                        var result = SweepResult.Of(c.Job.Point, c.Network, c.Worker.Name, c.Job.Attempt, KeepNetwork.IsPresent);
-                        Record(log, result); // on disk before it is reported
-                        WriteObject(result);
-                        remaining--;
-                        doneNow++;
-                        break;
-                    case SweepPointFailedException failed:
-                        WriteError(PointFailed(c.Job, c.Worker, failed.Message));
-                        remaining--;
-                        break;
-                    default:
-                        alive.Remove(c.Worker);
-                        lost++;
-                        if (alive.Count > 0)
-                        {
-                            WriteWarning($"{c.Worker.Name} failed during {c.Job.Point} ({c.Error.Message.Split('\n')[0]}); the point is run again on another worker, and {c.Worker.Name} is given no more.");
-                            queue.Add(c.Job with { Attempt = c.Job.Attempt + 1 });
-                        }
-                        else
-                        {
-                            WriteWarning($"{c.Worker.Name} failed during {c.Job.Point} ({c.Error.Message.Split('\n')[0]}).");
-                        }
+                    case SweepEvent.Result r: Output(r.Value); break;
+                    case SweepEvent.Warning w: WriteWarning(w.Message); break;
+                    case SweepEvent.Verbose v: WriteVerbose(v.Message); break;
+                    case SweepEvent.Error x: WriteError(ErrorRecords.From(x.Exception)); break;
+                    case SweepEvent.Progress p:
+                        WriteProgress(new ProgressRecord(ActivityId, "Invoke-ParitySweep", p.Status) { PercentComplete = p.PercentComplete, SecondsRemaining = p.SecondsRemaining });
                         break;
                 }
             }
         }
         catch (OperationCanceledException)
         {
-            StopWorkers();
-            // Points that finished while Ctrl+C came in are kept: on disk, even though they can no longer be output.
-            while (completions.TryTake(out var late))
-                if (late.Error is null && late.Network?.History is not null && recorded.Add(late.Job.Point.Key))
-                    try { log?.Append(SweepResult.Of(late.Job.Point, late.Network, late.Worker.Name, late.Job.Attempt, false)); }
-                    catch (ParityNetException) { }
             throw new PipelineStoppedException();
+        }
+        catch (ParityNetException ex)
+        {
+            ThrowTerminatingError(ErrorRecords.From(ex));
         }
         finally
         {
-            queue.CompleteAdding();
             WriteProgress(new ProgressRecord(ActivityId, "Invoke-ParitySweep", "Done") { RecordType = ProgressRecordType.Completed });
-        }
-        if (remaining > 0)
-            WriteError(ErrorRecords.From(new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
-                $"Every worker failed, so {remaining} of the {total} points were not run. " +
-                (log is not null ? $"The finished ones are in '{log.Path}': run the sweep again with the same ⟦ResultPath⟧ to do the rest." : "Give ⟦ResultPath⟧ next time, so that a rerun goes on where this one stopped."))));
-    }
-
-    /// <summary>Appends the result to the file; a failure to write ends the sweep with its named error (the points
-    /// recorded before it are kept).</summary>
-    private void Record(SweepLog? log, SweepResult result)
-    {
-        try { log?.Append(result); }
-        catch (ParityNetException ex) { StopWorkers(); ThrowTerminatingError(ErrorRecords.From(ex)); }
-    }
-
-    private static ErrorRecord PointFailed(SweepJob job, SweepWorker worker, string why) =>
-        new(new ParityNetException(ErrorIds.SweepPointFailed, ParityErrorKind.InvalidOperation,
-            $"{job.Point} failed on {worker.Name}: {why.TrimEnd('.')}. It is not recorded, so a rerun tries it again.", job.Point.Key),
-            ErrorIds.SweepPointFailed, ErrorCategory.InvalidOperation, job.Point.Key);
-
-    private void StartWorkers(int local)
-    {
-        string manifest = ModuleManifest();
-        foreach (var session in Session ?? Array.Empty<PSSession>())
-        {
-            var worker = new RemoteSweepWorker(session, ModulePath);
-            try
-            {
-                string version = worker.CheckModule();
-                WriteVerbose($"{worker.Name}: ParityNet {version}.");
-                _workers.Add(worker);
-            }
-            catch (ParityNetException ex)
-            {
-                WriteError(ErrorRecords.From(ex));
-            }
-        }
-        for (int i = 1; i <= local; i++)
-        {
-            try
-            {
-                _workers.Add(new LocalSweepWorker(i, manifest));
-            }
-            catch (Exception ex) when (ex is RuntimeException or InvalidOperationException or IOException)
-            {
-                ThrowTerminatingError(ErrorRecords.From(new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
-                    $"A local runspace could not load ParityNet from '{manifest}': {ex.Message} Import the module from its manifest (Import-Module ParityNet) and run the sweep again.", manifest, ex)));
-            }
         }
     }
 
@@ -324,41 +232,17 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
         return File.Exists(manifest) ? manifest : module.Path;
     }
 
-    private ProgressRecord Progress(int total, int done, int doneNow, TimeSpan elapsed, ConcurrentDictionary<SweepWorker, SweepJob> running, int alive, int lost)
-    {
-        var busy = running.ToArray();
-        string status = $"{done} of {total} points done; {busy.Length} running on {alive} worker{(alive == 1 ? "" : "s")}" +
-            (lost > 0 ? $" ({lost} lost)" : "") + (busy.Length > 0 ? ": " + string.Join(", ", busy.Take(4).Select(b => $"{b.Key.Name} point {b.Value.Point.Index}")) + (busy.Length > 4 ? ", ..." : "") : "");
-        int left = total - done;
-        return new ProgressRecord(ActivityId, "Invoke-ParitySweep", status)
-        {
-            PercentComplete = (int)(100L * done / Math.Max(total, 1)),
-            SecondsRemaining = doneNow > 0 ? (int)(elapsed.TotalSeconds / doneNow * left) : -1,
-        };
-    }
-
-    private void StopWorkers()
-    {
-        foreach (var worker in _workers) worker.Stop();
-    }
-
     /// <summary>Ctrl+C: every running point is told to stop; points already recorded stay in the result file.</summary>
     protected override void StopProcessing()
     {
         _stop.Cancel();
-        StopWorkers();
+        _runner?.Stop();
     }
 
     /// <inheritdoc/>
     public void Dispose()
     {
-        StopWorkers();
-        foreach (var worker in _workers)
-        {
-            // A stopped local runspace may take a moment to close; the sweep does not wait for it.
-            var w = worker;
-            _ = Task.Run(() => { try { w.Dispose(); } catch (Exception) { } });
-        }
+        _runner?.Dispose();
         _stop.Dispose();
     }
 }

@@ -42,7 +42,8 @@ internal static class SweepResultInput
             return new SweepResult(key, settings, SweepResult.Whole("Bits", Number("Bits")), SweepResult.Whole("EpochsRun", Number("EpochsRun")),
                 LanguagePrimitives.ConvertTo<StopReason>(Get("StopReason") ?? throw new FormatException("it has no StopReason")),
                 Number("FinalLoss"), Number("FinalAccuracy"), wall, Get("Worker")?.ToString() ?? "", SweepResult.Whole("Attempts", Number("Attempts")), finished,
-                network: Get("Network") is { } net ? NetworkInput.Resolve(net) : null, fromFile: Get("FromFile") is true);
+                network: Get("Network") is { } net ? NetworkInput.Resolve(net) : null, fromFile: Get("FromFile") is true,
+                failure: Get("Failure")?.ToString());
         }
         catch (Exception ex) when (ex is FormatException or PSInvalidCastException or InvalidCastException or OverflowException or ArgumentException)
         {

@@ -73,6 +73,12 @@ Describe 'Invoke-ParitySweep on local runspaces' {
         @{ Name = 'a network too large'; Grid = @{ Bits = 16; HiddenSize = @(65536, 65536), 4 }; Match = 'Point 1 .*needs about .* MiB' }
         @{ Name = 'text that is no number'; Grid = @{ Bits = 'four' }; Match = "Point 1 \(.*Bits=four.*\): Bits 'four' cannot be a whole number" }
         @{ Name = 'a batch larger than the data'; Grid = @{ Bits = 3; Optimizer = 'Adam'; BatchSize = 9 }; Match = 'BatchSize 9 is larger than the 8 rows' }
+        # Issue 26: values the cmdlets refuse were silently changed (-3 ran 3, 8.5 ran 8, two tasks ran one, $null the default).
+        @{ Name = 'a negative hidden size as text'; Grid = @{ Bits = 4; HiddenSize = '-3' }; Match = 'Point 1 \(.*HiddenSize=-3.*\): .*-3' }
+        @{ Name = 'bits that are no whole number'; Grid = @{ Bits = 8.5 }; Match = "Point 1 \(.*Bits=8.5.*\): Bits '8.5' cannot be a whole number" }
+        @{ Name = 'a hidden size that is no whole number'; Grid = @{ Bits = 4; HiddenSize = , @(4, 2.5) }; Match = "HiddenSize '4,2.5' cannot be a list of whole numbers" }
+        @{ Name = 'two tasks in one'; Grid = @{ Bits = 4; Task = 'Even,BitParity' }; Match = "Task 'Even,BitParity' cannot be a ParityTask .*Give one of" }
+        @{ Name = 'a setting that is $null'; Grid = @{ Bits = $null }; Match = 'Point 1 \(.*\): Bits is \$null; give it a value, or leave it out' }
     ) {
         $file = Join-Path $TestDrive "refused-$([guid]::NewGuid()).jsonl"
         $err = $null
@@ -92,7 +98,8 @@ Describe 'Invoke-ParitySweep on local runspaces' {
             $out | Should -HaveCount 6
             $records = @($ps.Streams.Progress | Where-Object Activity -eq 'Invoke-ParitySweep')
             $records.Count | Should -BeGreaterThan 1
-            $records[0].StatusDescription | Should -Match '^0 of 6 points done; \d running on 2 workers'
+            $records[0].StatusDescription | Should -Match '^0 of 6 points done; \d running on \d workers?( \(\d starting\))?'
+            @($records.StatusDescription -match 'running on 2 workers').Count | Should -BeGreaterThan 0 -Because 'both workers show once they have started'
             $records[-1].RecordType | Should -Be 'Completed'
         }
         finally { $ps.Dispose() }
@@ -212,6 +219,7 @@ Describe 'The result file: nothing lost, nothing twice' {
     }
 }
 
+
 Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and local runspaces' {
     BeforeAll {
         $script:skip = Get-SshdSkipReason
@@ -287,6 +295,7 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
         }
     }
 }
+
 
 Describe 'The README''s parity table through the module (tools/ParityTable.ps1)' {
     It 'gives the same epochs per seed as the committed held-out table, on a slice: N = 2 … 6, seeds 21 … 25, both recipes' {

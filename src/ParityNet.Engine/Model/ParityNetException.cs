@@ -177,6 +177,10 @@ public static class ErrorIds
     public const string SweepResultFileTooLarge = "ParityNet.SweepResultFileTooLarge";
     /// <summary>A line of a sweep's result file could not be read back (its point is run again).</summary>
     public const string SweepResultLine = "ParityNet.SweepResultLine";
+    /// <summary>A sweep point lost its worker -MaxAttempts times; it is given up and recorded as failed.</summary>
+    public const string SweepPointAbandoned = "ParityNet.SweepPointAbandoned";
+    /// <summary>A sweep has more points than a sweep may have, or more workers than the machine can start.</summary>
+    public const string SweepTooLarge = "ParityNet.SweepTooLarge";
 
     // Charts.
 

@@ -178,6 +178,14 @@ public sealed class SweepFileContents
         }
         if (_lineOf.TryGetValue(result.Key, out int earlier))
         {
+            // A point recorded as failed and later run with -RetryFailed: its result replaces the failure.
+            int failed = _finished.FindIndex(r => r.Key == result.Key);
+            if (failed >= 0 && _finished[failed].IsFailed && !result.IsFailed)
+            {
+                _finished[failed] = result;
+                _lineOf[result.Key] = number;
+                return;
+            }
             Problem(new SweepLogProblem(number, shown, $"this point was recorded before, on line {earlier}; the earlier one counts", SweepLogProblemKind.Repeated, result.Key));
             return;
         }

@@ -169,6 +169,7 @@ public sealed class SweepLog : IDisposable
             ["attempts"] = result.Attempts,
             ["finished"] = result.Finished.ToString("O", CultureInfo.InvariantCulture),
         };
+        if (result.Failure is not null) o["failure"] = result.Failure;
         return o.ToJsonString(s_json);
     }
 
@@ -243,7 +244,8 @@ public sealed class SweepLog : IDisposable
         string worker = o["worker"] is null ? "" : Text("worker");
         return new SweepResult(named, settings, SweepResult.Whole("Bits", Number("bits")), SweepResult.Whole("EpochsRun", Number("epochsRun")),
             Enum.Parse<StopReason>(reason), Number("finalLoss"), Number("finalAccuracy"), TimeSpan.FromMilliseconds(wallMs),
-            worker, SweepResult.Whole("Attempts", Number("attempts")), finished, fromFile: true);
+            worker, SweepResult.Whole("Attempts", Number("attempts")), finished, fromFile: true,
+            failure: o["failure"] is null ? null : Text("failure"));
     }
 
     /// <inheritdoc/>

@@ -11,7 +11,7 @@ public sealed class SweepResult
     /// <summary>Makes a result; <paramref name="settings"/> are the point's, by name, as its key writes them.</summary>
     public SweepResult(string key, IReadOnlyDictionary<string, string> settings, int bits, int epochsRun, StopReason stopReason,
         double finalLoss, double finalAccuracy, TimeSpan wallTime, string worker, int attempts, DateTime finished, ParityNetwork? network = null,
-        bool fromFile = false)
+        bool fromFile = false, string? failure = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(key);
         ArgumentNullException.ThrowIfNull(settings);
@@ -29,6 +29,7 @@ public sealed class SweepResult
         Finished = finished.Kind == DateTimeKind.Utc ? finished : finished.ToUniversalTime();
         Network = network;
         FromFile = fromFile;
+        Failure = string.IsNullOrEmpty(failure) ? null : failure;
     }
 
     /// <summary>The longest wall time a result may record: ten years.</summary>
@@ -65,6 +66,18 @@ public sealed class SweepResult
             : throw new ArgumentException($"{name} {value.ToString("R", CultureInfo.InvariantCulture)} is not a whole number from {int.MinValue} to {int.MaxValue}");
 
     private static bool HasHiddenCharacter(string text) => ParityNetException.Printable(text) != text;
+
+    /// <summary>A point given up after <paramref name="attempts"/> workers failed or were lost in it: recorded, so that a
+    /// rerun does not run it again unless asked.</summary>
+    public static SweepResult Failed(SweepPoint point, int bits, string worker, int attempts, string failure) =>
+        new(point.Key, point.Settings.ToDictionary(p => p.Key, p => SweepPoint.Text(p.Value)), bits, 0, StopReason.Cancelled,
+            double.NaN, 0, TimeSpan.Zero, worker, attempts, DateTime.UtcNow, failure: failure);
+
+    /// <summary>Why the point was given up (the sweep's named error), or null for a point that was trained.</summary>
+    public string? Failure { get; }
+
+    /// <summary>Whether the point was given up rather than trained.</summary>
+    public bool IsFailed => Failure is not null;
 
     /// <summary>A result of a trained network: its history gives how the training ended.</summary>
     public static SweepResult Of(SweepPoint point, ParityNetwork trained, string worker, int attempts, bool keepNetwork)
@@ -120,6 +133,6 @@ public sealed class SweepResult
     public ParityNetwork? Network { get; }
 
     /// <inheritdoc/>
-    public override string ToString() =>
+    public override string ToString() => IsFailed ? $"{Key.Replace(";", ", ")}: failed after {Attempts} attempts ({Failure})" :
         $"{Key.Replace(";", ", ")}: {(Solved ? "solved" : "not solved")} after {EpochsRun} epochs ({StopReason}), loss {FinalLoss:0.####}, accuracy {FinalAccuracy:P1}, on {Worker}";
 }

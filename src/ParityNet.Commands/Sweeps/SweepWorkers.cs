@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics;
 using System.Management.Automation;
 using System.Management.Automation.Remoting;
 using System.Management.Automation.Runspaces;
@@ -26,10 +27,13 @@ internal sealed class SweepPointFailedException(string message, ErrorRecord? rec
 /// </summary>
 internal abstract class SweepWorker : IDisposable
 {
+    // With a heartbeat, the training's own progress (a few records a second, one at least each epoch) comes back
+    // as the sign that the worker still answers; a point's training time is never taken for silence.
     internal const string Script = """
-        param($Module, $Network, $Training)
-        $ProgressPreference = 'SilentlyContinue'
+        param($Module, $Network, $Training, $Heartbeat)
+        $ProgressPreference = if ($Heartbeat) { 'Continue' } else { 'SilentlyContinue' }
         $WarningPreference = 'SilentlyContinue'
+        if ($Heartbeat) { Write-Progress -Activity ParityNet -Status started }
         if (-not (Get-Module ParityNet)) { Import-Module $Module -ErrorAction Stop }
         New-ParityNetwork @Network -ErrorAction Stop | Invoke-NetworkTraining @Training -ErrorAction Stop
         """;
@@ -38,11 +42,15 @@ internal abstract class SweepWorker : IDisposable
     private PowerShell? _current;
     private bool _stopped;
 
-    protected SweepWorker(string name, string module)
+    protected SweepWorker(string name, string module, TimeSpan? silence)
     {
         Name = name;
         Module = module;
+        Silence = silence;
     }
+
+    /// <summary>The ParityNet version the worker loaded, once known.</summary>
+    public string Version { get; protected set; } = "";
 
     /// <summary>How results name the worker.</summary>
     public string Name { get; }
@@ -50,26 +58,34 @@ internal abstract class SweepWorker : IDisposable
     /// <summary>The module to import on the worker: a manifest path, or a name found in its PSModulePath.</summary>
     protected string Module { get; }
 
+    /// <summary>How long the worker may say nothing before it is declared lost; null: no limit.</summary>
+    public TimeSpan? Silence { get; }
+
     /// <summary>The runspace points run in.</summary>
     protected abstract Runspace Runspace { get; }
 
+    /// <summary>Makes the worker ready: opens its runspace, or checks the module in its session.</summary>
+    /// <exception cref="ParityNetException">the worker cannot run ParityNet.</exception>
+    public abstract void Open();
+
     /// <summary>Trains the point and returns the network.</summary>
-    /// <exception cref="SweepWorkerLostException">the worker broke: run the point elsewhere.</exception>
+    /// <exception cref="SweepWorkerLostException">the worker broke or stopped answering: run the point elsewhere.</exception>
     /// <exception cref="SweepPointFailedException">the point's own error.</exception>
     /// <exception cref="OperationCanceledException">the sweep is stopping.</exception>
     public ParityNetwork Run(SweepJob job)
     {
-        using var ps = PowerShell.Create();
+        var ps = PowerShell.Create();
         ps.Runspace = Runspace;
-        ps.AddScript(Script).AddArgument(Module).AddArgument(job.Network).AddArgument(job.Training);
+        ps.AddScript(Script).AddArgument(Module).AddArgument(job.Network).AddArgument(job.Training).AddArgument(Silence is not null);
         lock (_gate)
         {
-            if (_stopped) throw new OperationCanceledException();
+            if (_stopped) { ps.Dispose(); throw new OperationCanceledException(); }
             _current = ps;
         }
+        bool abandoned = false;
         try
         {
-            var output = ps.Invoke();
+            var output = Invoke(ps, out abandoned);
             lock (_gate) if (_stopped) throw new OperationCanceledException();
             if (ps.InvocationStateInfo.State == PSInvocationState.Stopped) throw new OperationCanceledException();
             if (output.Count == 1 && output[0] is not null)
@@ -100,7 +116,37 @@ internal abstract class SweepWorker : IDisposable
         finally
         {
             lock (_gate) _current = null;
+            // A silent worker's pipeline is left to its transport: disposing it would wait on the silent host.
+            if (!abandoned) ps.Dispose();
         }
+    }
+
+    /// <summary>Runs <paramref name="ps"/>, waiting for it while the worker is heard from within <see cref="Silence"/>
+    /// (any progress record counts); past that the worker is declared lost and the pipeline abandoned.</summary>
+    /// <exception cref="SweepWorkerLostException">the worker said nothing for <see cref="Silence"/>.</exception>
+    protected PSDataCollection<PSObject> Invoke(PowerShell ps, out bool abandoned)
+    {
+        abandoned = false;
+        var output = new PSDataCollection<PSObject>();
+        long heard = Stopwatch.GetTimestamp();
+        ps.Streams.Progress.DataAdded += (_, _) => Interlocked.Exchange(ref heard, Stopwatch.GetTimestamp());
+        var pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        while (!pending.AsyncWaitHandle.WaitOne(200))
+        {
+            if (ps.Streams.Progress.Count > 256) ps.Streams.Progress.Clear(); // heartbeats are only counted
+            if (Silence is not TimeSpan silence || Stopwatch.GetElapsedTime(Interlocked.Read(ref heard)) < silence) continue;
+            lock (_gate) if (_stopped) break; // Ctrl+C is already stopping it
+            abandoned = true;
+            try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
+            throw new SweepWorkerLostException($"stopped answering: nothing was heard from it for {silence.TotalSeconds:0.#} s (-WorkerTimeout)", null);
+        }
+        if (!pending.IsCompleted)
+        {
+            abandoned = true;
+            throw new OperationCanceledException();
+        }
+        ps.EndInvoke(pending);
+        return output;
     }
 
     private bool Broken => Runspace.RunspaceStateInfo.State is RunspaceState.Broken or RunspaceState.Closed or RunspaceState.Closing;
@@ -130,15 +176,28 @@ internal sealed class LocalSweepWorker : SweepWorker
 {
     private readonly Runspace _runspace;
 
-    public LocalSweepWorker(int number, string module) : base($"local:{number}", module)
+    public LocalSweepWorker(int number, string module) : base($"local:{number}", module, null)
     {
         var state = InitialSessionState.CreateDefault2();
         state.ImportPSModule(new[] { module });
         _runspace = RunspaceFactory.CreateRunspace(state);
-        _runspace.Open();
     }
 
     protected override Runspace Runspace => _runspace;
+
+    /// <exception cref="ParityNetException"><see cref="ErrorIds.SweepNoWorkers"/>: the module would not load.</exception>
+    public override void Open()
+    {
+        try
+        {
+            _runspace.Open();
+        }
+        catch (Exception ex) when (ex is RuntimeException or InvalidOperationException or IOException)
+        {
+            throw new ParityNetException(ErrorIds.SweepNoWorkers, ParityErrorKind.InvalidOperation,
+                $"A local runspace could not load ParityNet from '{Module}': {ex.Message} Import the module from its manifest (Import-Module ParityNet) and run the sweep again.", Module, ex);
+        }
+    }
 
     public override void Dispose() => _runspace.Dispose();
 }
@@ -148,28 +207,38 @@ internal sealed class RemoteSweepWorker : SweepWorker
 {
     private readonly PSSession _session;
 
-    public RemoteSweepWorker(PSSession session, string module) : base($"session {session.Id} ({session.ComputerName})", module) => _session = session;
+    public RemoteSweepWorker(PSSession session, string module, TimeSpan? silence) : base($"session {session.Id} ({session.ComputerName})", module, silence) => _session = session;
 
     protected override Runspace Runspace => _session.Runspace;
 
     /// <summary>Imports the module in the session; a named error that says how to install it when it cannot.</summary>
     /// <exception cref="ParityNetException"><see cref="ErrorIds.SweepModuleMissing"/>.</exception>
-    public string CheckModule()
+    public override void Open()
     {
-        using var ps = PowerShell.Create();
+        var ps = PowerShell.Create();
         ps.Runspace = Runspace;
         ps.AddScript("param($Module) Import-Module $Module -ErrorAction Stop; (Get-Module ParityNet).Version.ToString()").AddArgument(Module);
+        bool abandoned = false;
         try
         {
-            var output = ps.Invoke();
-            if (output.Count == 1) return output[0]?.ToString() ?? "";
+            var output = Invoke(ps, out abandoned);
+            if (output.Count == 1) { Version = output[0]?.ToString() ?? ""; return; }
             throw new RuntimeException(ps.Streams.Error.FirstOrDefault()?.ToString() ?? "Import-Module gave no version");
+        }
+        catch (SweepWorkerLostException ex)
+        {
+            throw new ParityNetException(ErrorIds.SweepWorkerFailed, ParityErrorKind.InvalidOperation,
+                $"{Name} {ex.Message} while loading ParityNet. The sweep goes on without this session.", _session.ComputerName, ex);
         }
         catch (Exception ex) when (ex is RuntimeException or PSRemotingTransportException or InvalidRunspaceStateException)
         {
             throw new ParityNetException(ErrorIds.SweepModuleMissing, ParityErrorKind.NotFound,
                 $"{Name} cannot load ParityNet ('{Module}'): {ex.Message.Split('\n')[0]} Install it there (Install-PSResource ParityNet, or copy the module folder into a folder of $env:PSModulePath on that host), " +
                 "or give ⟦ModulePath⟧ with where the module is on that host. The sweep goes on without this session.", _session.ComputerName, ex);
+        }
+        finally
+        {
+            if (!abandoned) ps.Dispose();
         }
     }
 }

@@ -40,15 +40,32 @@ internal static class SweepSettings
         return settings;
     }
 
-    /// <summary>The points of a grid: every combination of its values, in the order the grid gives them (the last
-    /// setting varying fastest), each with the fixed settings added. A value that is a list gives one point per item;
-    /// a list inside a list is one value (HiddenSize = @(16, 16), @(32) is two points: 16-16 and 32).</summary>
-    public static List<Dictionary<string, object?>> Expand(IDictionary grid, IDictionary? fixedSettings)
+    /// <summary>The most points a sweep may have (a grid's combinations, or pipeline objects): past it, the sweep is
+    /// refused before anything is expanded or run. A day of 8-bit points on one core is about this many.</summary>
+    public const int MaxPoints = 100_000;
+
+    /// <summary>The number of points a grid makes, counted without making them; past <see cref="MaxPoints"/> it
+    /// stops counting and returns a number above it.</summary>
+    public static long Count(IDictionary grid)
+    {
+        long count = 1;
+        foreach (var key in grid.Keys)
+        {
+            long items = Items(grid[key]).Take(MaxPoints + 1).LongCount();
+            count = Math.Min(count * items, MaxPoints + 1L);
+        }
+        return count;
+    }
+
+    /// <summary>The points of a grid, one at a time: every combination of its values, in the order the grid gives
+    /// them (the last setting varying fastest), each with the fixed settings added. A value that is a list gives one
+    /// point per item; a list inside a list is one value (HiddenSize = @(16, 16), @(32) is two points: 16-16 and 32).
+    /// Count the grid first: this makes as many points as it has.</summary>
+    public static IEnumerable<Dictionary<string, object?>> Expand(IDictionary grid, IDictionary? fixedSettings)
     {
         var names = grid.Keys.Cast<object>().Select(k => k?.ToString() ?? "").ToList();
         var values = grid.Keys.Cast<object>().Select(k => Items(grid[k]).ToList()).ToList();
-        var points = new List<Dictionary<string, object?>>();
-        if (values.Any(v => v.Count == 0)) return points;
+        if (values.Any(v => v.Count == 0)) yield break;
         var index = new int[names.Count];
         while (true)
         {
@@ -56,10 +73,10 @@ internal static class SweepSettings
             if (fixedSettings is not null)
                 foreach (DictionaryEntry entry in fixedSettings) point[entry.Key?.ToString() ?? ""] = entry.Value;
             for (int i = 0; i < names.Count; i++) point[names[i]] = values[i][index[i]];
-            points.Add(point);
+            yield return point;
             int d = names.Count - 1;
             while (d >= 0 && ++index[d] == values[d].Count) index[d--] = 0;
-            if (d < 0) return points;
+            if (d < 0) yield break;
         }
     }
 
@@ -82,9 +99,21 @@ internal static class SweepSettings
         if (raw is IDictionary dictionary)
             foreach (DictionaryEntry entry in dictionary) point[entry.Key?.ToString() ?? ""] = entry.Value;
         else
+            // As the binder reads a piped object by property name: script, alias and code properties count too.
             foreach (var property in PSObject.AsPSObject(input).Properties)
-                if (property.IsGettable && property.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property)
-                    point[property.Name] = property.Value;
+                if (property.IsGettable && property.MemberType is PSMemberTypes.NoteProperty or PSMemberTypes.Property
+                    or PSMemberTypes.ScriptProperty or PSMemberTypes.AliasProperty or PSMemberTypes.CodeProperty)
+                {
+                    try
+                    {
+                        point[property.Name] = property.Value;
+                    }
+                    catch (GetValueException ex)
+                    {
+                        throw new ParityNetException(ErrorIds.SweepInvalidPoint, ParityErrorKind.InvalidArgument,
+                            $"The piped point's property {property.Name} could not be read ({ex.InnerException?.Message ?? ex.Message}). Nothing was run; correct the point and run the sweep again.", property.Name, ex);
+                    }
+                }
         return point;
     }
 
@@ -98,7 +127,8 @@ internal static class SweepSettings
         {
             if (!s_settings.TryGetValue(name, out var setting))
                 throw Invalid(index, raw, $"'{name}' is not a parameter of New-ParityNetwork or Invoke-NetworkTraining. Known: {string.Join(", ", Names)}");
-            if (value is null || value is PSObject { BaseObject: null }) continue;
+            if (value is null || value is PSObject { BaseObject: null })
+                throw Invalid(index, raw, $"{setting.Name} is $null; give it a value, or leave it out for the cmdlets' default");
             // A blank CSV cell is a setting left out, not 0 (PowerShell would convert "" to 0).
             if ((value is PSObject p ? p.BaseObject : value) is string blank && string.IsNullOrWhiteSpace(blank)) continue;
             try
@@ -107,7 +137,7 @@ internal static class SweepSettings
             }
             catch (Exception ex) when (ex is PSInvalidCastException or FormatException or OverflowException or InvalidCastException or ArgumentException)
             {
-                throw Invalid(index, raw, $"{setting.Name} '{value}' cannot be a {Describe(setting.Type)} ({ex.Message.Split('\n')[0].TrimEnd('.')})");
+                throw Invalid(index, raw, $"{setting.Name} '{Shown(value)}' cannot be a {Describe(setting.Type)} ({ex.Message.Split('\n')[0].TrimEnd('.')})");
             }
         }
         var point = new SweepPoint(index, settings);
@@ -127,10 +157,16 @@ internal static class SweepSettings
         object raw = value is PSObject pso ? pso.BaseObject : value;
         if (type == typeof(int[]))
         {
+            // "16,16" or "16 16" (a CSV cell) or "16-16" (as tables write a shape); "-3" is minus three, which the check refuses.
             if (raw is string text)
-                return text.Split(new[] { ',', ' ', '-' }, StringSplitOptions.RemoveEmptyEntries).Select(t => int.Parse(t, NumberStyles.Integer, CultureInfo.InvariantCulture)).ToArray();
-            return LanguagePrimitives.ConvertTo<int[]>(raw);
+                return text.Split(new[] { ',', ' ', '\t' }, StringSplitOptions.RemoveEmptyEntries)
+                    .SelectMany(t => t.Length > 1 && t[0] != '-' && t.Contains('-') ? t.Split('-') : new[] { t })
+                    .Select(t => Whole<int>(t)).ToArray();
+            if (raw is IEnumerable list and not IDictionary) return list.Cast<object?>().Select(i => Whole<int>(i)).ToArray();
+            return new[] { Whole<int>(raw) };
         }
+        if (type == typeof(int)) return Whole<int>(raw);
+        if (type == typeof(long)) return Whole<long>(raw);
         if (type == typeof(bool))
         {
             return raw switch
@@ -142,8 +178,36 @@ internal static class SweepSettings
                 _ => throw new FormatException("Give true or false"),
             };
         }
-        if (type.IsEnum) return LanguagePrimitives.ConvertTo(raw, type, CultureInfo.InvariantCulture).ToString()!;
+        if (type.IsEnum)
+        {
+            // One name: "Even,BitParity" would be read as flags and silently become one of them.
+            if (raw is string name && (name.Contains(',') || !Enum.GetNames(type).Contains(name.Trim(), StringComparer.OrdinalIgnoreCase)))
+                throw new FormatException($"Give one of {string.Join(", ", Enum.GetNames(type))}");
+            object converted = LanguagePrimitives.ConvertTo(raw, type, CultureInfo.InvariantCulture);
+            if (!Enum.IsDefined(type, converted)) throw new FormatException($"Give one of {string.Join(", ", Enum.GetNames(type))}");
+            return converted.ToString()!;
+        }
         return LanguagePrimitives.ConvertTo(raw, type, CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>A whole number, as the cmdlets take one: 8.5 (or "8.5") is refused, not rounded.</summary>
+    private static T Whole<T>(object? value) where T : struct
+    {
+        object? raw = value is PSObject pso ? pso.BaseObject : value;
+        if (raw is null) throw new FormatException("$null is not a whole number");
+        if (raw is string text)
+        {
+            if (!long.TryParse(text.Trim(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long parsed))
+                throw new FormatException($"'{text}' is not a whole number");
+            raw = parsed;
+        }
+        else if (raw is double or float or decimal)
+        {
+            decimal d = System.Convert.ToDecimal(raw, CultureInfo.InvariantCulture);
+            if (d != decimal.Truncate(d)) throw new FormatException($"{raw} is not a whole number");
+        }
+        else if (raw is bool) throw new FormatException("true or false is not a whole number");
+        return LanguagePrimitives.ConvertTo<T>(raw);
     }
 
     private static string Describe(Type type) =>
