@@ -134,6 +134,25 @@ public sealed class SweepFileTests : IDisposable
     }
 
     [Fact]
+    public void APointRecordedFailed_ThenRetried_IsTheRetrysResult_AndAFailureAfterASuccessDoesNotReplaceIt()
+    {
+        var point = new SweepPoint(1, new Dictionary<string, object> { ["Bits"] = 4, ["Seed"] = 1L });
+        var failed = SweepResult.Failed(point, 4, "ssh:frozen", 3, "ParityNet.SweepPointAbandoned: lost 3 workers");
+        Assert.True(failed.IsFailed);
+        var failedBack = SweepLog.Parse(SweepLog.Format(failed));
+        Assert.Equal(failed.Failure, failedBack.Failure);
+        // failed, then the -RetryFailed run's result: the result counts, and no line is reported.
+        var retried = SweepFileContents.Read(Encoding.UTF8.GetBytes(SweepLog.Format(failed) + "\n" + Line(1) + "\n"));
+        var kept = Assert.Single(retried.Finished);
+        Assert.False(kept.IsFailed);
+        Assert.Empty(retried.Problems);
+        // a result, then a failure of the same point: the earlier result counts, the failure is a repeat.
+        var repeat = SweepFileContents.Read(Encoding.UTF8.GetBytes(Line(1) + "\n" + SweepLog.Format(failed) + "\n"));
+        Assert.False(Assert.Single(repeat.Finished).IsFailed);
+        Assert.Equal(SweepLogProblemKind.Repeated, Assert.Single(repeat.Problems).Kind);
+    }
+
+    [Fact]
     public void TheSummary_SurvivesEpochsNear2To31_AndWallTimesWhoseSumOverflows()
     {
         var settings = new Dictionary<string, string> { ["Bits"] = "4" };
