@@ -74,6 +74,17 @@ public static class OnnxExporter
         return sample;
     }
 
+    /// <summary>How long one chunk of the cross-check (the engine's rows, then one ONNX Runtime run) is meant to take.
+    /// Chunks are sized by the time the last one took, not by a count of multiply-adds: a fixed cap small enough for
+    /// the slowest machine (2^26, tens of milliseconds) ran wide networks 16 rows at a time, streaming all their
+    /// weights from memory for every 16 rows, three times slower than whole batches. Stop is heard within a chunk:
+    /// ONNX Runtime's run ends at its next node once <see cref="Microsoft.ML.OnnxRuntime.RunOptions.Terminate"/> is set,
+    /// the engine's rows stop between pieces, so a quarter of a second stays a quarter on a loaded machine.</summary>
+    internal static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Candidates whose float32 bounds are computed at a time, so that Stop is heard between them.</summary>
+    private const int BoundSlice = 256;
+
     /// <summary>Runs <paramref name="network"/> in the engine and <paramref name="predictor"/> in ONNX Runtime over
     /// <see cref="CrossCheckInputs"/> and holds every difference to <see cref="ToleranceFloor"/> or, above it, to that
     /// input's <see cref="Float32Bound"/>. NaN fails.</summary>
@@ -86,19 +97,85 @@ public static class OnnxExporter
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
         bool all = inputs.Length == (1L << network.Bits);
-        // A chunk at a time, so that progress can be told and Ctrl+C heard: at most a batch, and at most
-        // OnnxPredictor.MaxRunWork multiply-adds, so that a wide network's chunk takes tens of milliseconds.
-        int chunk = (int)Math.Clamp(OnnxPredictor.MaxRunWork / Math.Max(weights, 1), 1, Math.Max(batchSize, 1));
+        int most = Math.Max(batchSize, 1);
+        // The first chunk is small (OnnxPredictor.MaxRunWork), and its time sizes the next.
+        int chunk = (int)Math.Clamp(OnnxPredictor.MaxRunWork / Math.Max(weights, 1), 1, most);
+        var clock = new System.Diagnostics.Stopwatch();
         for (int start = 0; start < inputs.Length; start += chunk)
         {
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(chunk, inputs.Length - start);
             var numbers = inputs.AsSpan(start, count);
-            network.Predict(numbers, engine.AsSpan(start, count));
-            predictor.PredictRaw(numbers, runtime.AsSpan(start, count), batchSize, cancel);
+            clock.Restart();
+            EnginePredict(network, inputs, start, count, engine, cancel);
+            predictor.PredictRaw(numbers, runtime.AsSpan(start, count), count, cancel, rowsPerRun: count);
             progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
+            if (count == chunk) chunk = NextChunk(chunk, clock.Elapsed, most);
+        }
+        return Compare(network, inputs, engine, runtime, cancel);
+    }
+
+    /// <summary>The rows of the next chunk: as many as <see cref="ChunkTime"/> allows at the last chunk's pace, growing
+    /// at most fourfold (a first chunk may be slowed by one-time work) and shrinking as far as the pace says.</summary>
+    internal static int NextChunk(int rows, TimeSpan took, int most)
+    {
+        double perRow = Math.Max(took.TotalSeconds, 1e-4) / rows;
+        double fit = ChunkTime.TotalSeconds / perRow;
+        return (int)Math.Clamp(Math.Min(fit, 4.0 * rows), 1, most);
+    }
+
+    /// <summary>The engine's answers for inputs[start..start+count], split over the cores in whole groups of the
+    /// engine's own 256 rows where there are enough (the rows a single Predict call would group together), else in
+    /// one piece a core; Stop is heard between pieces.</summary>
+    private static void EnginePredict(ParityNetwork network, long[] inputs, int start, int count, double[] engine, CancellationToken cancel)
+    {
+        int cores = Math.Max(1, Environment.ProcessorCount);
+        int piece = count >= 256 * cores ? 256 : (count + cores - 1) / cores;
+        int pieces = (count + piece - 1) / piece;
+        if (pieces == 1)
+        {
+            network.Predict(inputs.AsSpan(start, count), engine.AsSpan(start, count));
+            return;
+        }
+        try
+        {
+            Parallel.For(0, pieces, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = cores }, p =>
+            {
+                int first = start + p * piece, rows = Math.Min(piece, start + count - first);
+                network.Predict(inputs.AsSpan(first, rows), engine.AsSpan(first, rows));
+            });
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancel);
+        }
+    }
+
+    /// <summary>The differences in input order: the first NaN, or the first past its tolerance, fails the check. Only
+    /// inputs past the floor pay for their own bound (a forward pass with error terms), a slice at a time, in parallel.</summary>
+    private static CrossCheckOutcome Compare(ParityNetwork network, long[] inputs, double[] engine, double[] runtime, CancellationToken cancel)
+    {
+        var candidates = new List<int>();
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            double d = Math.Abs(engine[i] - runtime[i]);
+            if (double.IsNaN(d)) break;
+            if (d > ToleranceFloor) candidates.Add(i);
+        }
+        var bounds = new double[candidates.Count];
+        var numbers = candidates.Select(i => inputs[i]).ToArray();
+        for (int first = 0; first < candidates.Count; first += BoundSlice)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(BoundSlice, candidates.Count - first);
+            Float32Bound.For(network, numbers.AsSpan(first, count), bounds.AsSpan(first, count), cancel);
+            bool failed = false;
+            for (int c = first; c < first + count && !failed; c++)
+                failed = !(Math.Abs(engine[candidates[c]] - runtime[candidates[c]]) <= Tolerance(bounds[c]));
+            if (failed) break; // the walk below stops at or before this slice
         }
         double max = 0, toleranceAtMax = ToleranceFloor;
+        int next = 0;
         for (int i = 0; i < inputs.Length; i++)
         {
             double d = Math.Abs(engine[i] - runtime[i]);
@@ -106,15 +183,15 @@ public static class OnnxExporter
             double tolerance = ToleranceFloor;
             if (d > ToleranceFloor)
             {
-                // Only inputs past the floor pay for their own bound: a forward pass with error terms.
-                cancel.ThrowIfCancellationRequested();
-                tolerance = Math.Min(ToleranceCeiling, Math.Max(ToleranceFloor, Float32Bound.For(network, inputs[i])));
+                tolerance = Tolerance(bounds[next++]);
                 if (!(d <= tolerance)) return new CrossCheckOutcome(inputs.Length, Math.Max(max, d), tolerance, false, inputs[i], d, tolerance);
             }
             if (d > max) { max = d; toleranceAtMax = tolerance; }
         }
         return new CrossCheckOutcome(inputs.Length, max, toleranceAtMax, true, -1, 0, 0);
     }
+
+    private static double Tolerance(double bound) => Math.Min(ToleranceCeiling, Math.Max(ToleranceFloor, bound));
 }
 
 /// <summary>What a cross-check found: inputs compared, the largest difference and the tolerance it was held to;

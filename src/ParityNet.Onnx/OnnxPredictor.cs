@@ -64,8 +64,10 @@ public sealed class OnnxPredictor : IDisposable
     /// <summary>How the model is read, in a sentence (for -Verbose).</summary>
     public string Reading { get; }
 
-    /// <summary>The most multiply-adds one ONNX Runtime run is given: about 20-60 ms here, so that Ctrl+C, which ONNX
-    /// Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away even in a wide model.</summary>
+    /// <summary>The most multiply-adds one ONNX Runtime run of Test-Parity is given: about 20-60 ms here, so that answers
+    /// stream and Ctrl+C, which ONNX Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away
+    /// even in a wide model. The cross-check starts at this size and then sizes its runs by time
+    /// (<see cref="OnnxExporter.ChunkTime"/>): a few rows a run streams a wide model's weights from memory every run.</summary>
     public const long MaxRunWork = 1L << 26;
 
     /// <summary>The rows one run takes at most: <see cref="DefaultBatchSize"/>, fewer for wide models (<see cref="MaxRunWork"/>).
@@ -173,7 +175,8 @@ public sealed class OnnxPredictor : IDisposable
 
     /// <summary>The model's answer for each number as it comes, NaN or out of range included: the cross-check compares
     /// these, so that a broken answer fails it rather than being refused as an answer.</summary>
-    internal void PredictRaw(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize, CancellationToken cancel)
+    /// <remarks><paramref name="rowsPerRun"/>, when given, replaces <see cref="RowsPerRun"/>: the cross-check sizes its runs by time.</remarks>
+    internal void PredictRaw(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize, CancellationToken cancel, int rowsPerRun = 0)
     {
         if (probabilities.Length < numbers.Length)
             throw new ArgumentException("probabilities is shorter than numbers.", nameof(probabilities));
@@ -184,7 +187,7 @@ public sealed class OnnxPredictor : IDisposable
         int bits = Bits, width = _signature.OutputWidth;
         // The graph was checked to compute each row on its own and given a symbolic batch (GraphCheck.RunnableBytes),
         // so the rows at hand are run, whatever batch the file declares.
-        int capacity = Math.Min(RowsPerRun, Math.Min(batchSize, numbers.Length));
+        int capacity = Math.Min(rowsPerRun > 0 ? rowsPerRun : RowsPerRun, Math.Min(batchSize, numbers.Length));
         long[] shape = { capacity, bits };
         var floats = _signature.InputIsDouble ? null : new float[(long)capacity * bits];
         var doubles = _signature.InputIsDouble ? new double[(long)capacity * bits] : null;
