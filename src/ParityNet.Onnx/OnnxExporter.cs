@@ -74,13 +74,17 @@ public static class OnnxExporter
         return sample;
     }
 
-    /// <summary>How long one chunk of the cross-check (the engine's rows, then one ONNX Runtime run) is meant to take.
-    /// Chunks are sized by the time the last one took, not by a count of multiply-adds: a fixed cap small enough for
-    /// the slowest machine (2^26, tens of milliseconds) ran wide networks 16 rows at a time, streaming all their
-    /// weights from memory for every 16 rows, three times slower than whole batches. Stop is heard within a chunk:
-    /// ONNX Runtime's run ends at its next node once <see cref="Microsoft.ML.OnnxRuntime.RunOptions.Terminate"/> is set,
-    /// the engine's rows stop between pieces, so a quarter of a second stays a quarter on a loaded machine.</summary>
-    internal static readonly TimeSpan ChunkTime = TimeSpan.FromMilliseconds(250);
+    /// <summary>How long one ONNX Runtime run of the cross-check is meant to take. Runs are sized by the time the last
+    /// one took, not by a count of multiply-adds: a fixed cap small enough for the slowest machine (2^26, tens of
+    /// milliseconds) ran a 16-4000-4000-1 network 4 rows at a time, streaming its 64 MB of weights from memory for
+    /// every 4 rows. Stop is heard within a run: ONNX Runtime ends it at its next node once
+    /// <see cref="Microsoft.ML.OnnxRuntime.RunOptions.Terminate"/> is set, and a quarter of a second measured on the
+    /// wall clock stays a quarter of a second on a loaded machine.</summary>
+    internal static readonly TimeSpan RunTime = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The multiply-adds of one piece of the engine's side, between which Stop is heard: 2^30, about a
+    /// tenth of a second on one core here; a piece is the engine's own group of 256 rows unless the network is wider.</summary>
+    private const long PieceWork = 1L << 30;
 
     /// <summary>Candidates whose float32 bounds are computed at a time, so that Stop is heard between them.</summary>
     private const int BoundSlice = 256;
@@ -92,54 +96,50 @@ public static class OnnxExporter
         CancellationToken cancel = default)
     {
         var inputs = CrossCheckInputs(network);
-        long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
+        long weights = Math.Max(1, network.Weights.Sum(w => (long)w.Rows * w.Columns));
         long work = inputs.Length * weights;
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
         bool all = inputs.Length == (1L << network.Bits);
-        int most = Math.Max(batchSize, 1);
-        // The first chunk is small (OnnxPredictor.MaxRunWork), and its time sizes the next.
-        int chunk = (int)Math.Clamp(OnnxPredictor.MaxRunWork / Math.Max(weights, 1), 1, most);
+        int cores = Math.Max(1, Environment.ProcessorCount);
+        int piece = (int)Math.Clamp(PieceWork / weights, 1, 256);
+        // A chunk (what progress is told of) gives every core a few pieces; its ONNX Runtime runs are sized by time.
+        int chunk = Math.Clamp(piece * cores * 4, 1, Math.Max(batchSize, 1));
+        int run = (int)Math.Clamp(OnnxPredictor.MaxRunWork / weights, 1, chunk); // the first run's time sizes the next
         var clock = new System.Diagnostics.Stopwatch();
         for (int start = 0; start < inputs.Length; start += chunk)
         {
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(chunk, inputs.Length - start);
-            var numbers = inputs.AsSpan(start, count);
-            clock.Restart();
-            EnginePredict(network, inputs, start, count, engine, cancel);
-            predictor.PredictRaw(numbers, runtime.AsSpan(start, count), count, cancel, rowsPerRun: count);
+            EnginePredict(network, inputs, start, count, piece, engine, cancel);
+            for (int first = start, rows; first < start + count; first += rows)
+            {
+                rows = Math.Min(run, start + count - first);
+                clock.Restart();
+                predictor.PredictRaw(inputs.AsSpan(first, rows), runtime.AsSpan(first, rows), rows, cancel, rowsPerRun: rows);
+                if (rows == run) run = NextRun(run, clock.Elapsed, Math.Max(batchSize, 1));
+            }
             progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
-            if (count == chunk) chunk = NextChunk(chunk, clock.Elapsed, most);
         }
         return Compare(network, inputs, engine, runtime, cancel);
     }
 
-    /// <summary>The rows of the next chunk: as many as <see cref="ChunkTime"/> allows at the last chunk's pace, growing
-    /// at most fourfold (a first chunk may be slowed by one-time work) and shrinking as far as the pace says.</summary>
-    internal static int NextChunk(int rows, TimeSpan took, int most)
+    /// <summary>The rows of the next run: as many as <see cref="RunTime"/> allows at the last run's pace, growing at
+    /// most fourfold (a first run may be slowed by one-time work) and shrinking as far as the pace says.</summary>
+    internal static int NextRun(int rows, TimeSpan took, int most)
     {
         double perRow = Math.Max(took.TotalSeconds, 1e-4) / rows;
-        double fit = ChunkTime.TotalSeconds / perRow;
-        return (int)Math.Clamp(Math.Min(fit, 4.0 * rows), 1, most);
+        return (int)Math.Clamp(Math.Min(RunTime.TotalSeconds / perRow, 4.0 * rows), 1, most);
     }
 
-    /// <summary>The engine's answers for inputs[start..start+count], split over the cores in whole groups of the
-    /// engine's own 256 rows where there are enough (the rows a single Predict call would group together), else in
-    /// one piece a core; Stop is heard between pieces.</summary>
-    private static void EnginePredict(ParityNetwork network, long[] inputs, int start, int count, double[] engine, CancellationToken cancel)
+    /// <summary>The engine's answers for inputs[start..start+count], in pieces of <paramref name="piece"/> rows over the
+    /// cores (each piece's rows computed as one Predict call groups them); Stop is heard between pieces.</summary>
+    private static void EnginePredict(ParityNetwork network, long[] inputs, int start, int count, int piece, double[] engine, CancellationToken cancel)
     {
-        int cores = Math.Max(1, Environment.ProcessorCount);
-        int piece = count >= 256 * cores ? 256 : (count + cores - 1) / cores;
         int pieces = (count + piece - 1) / piece;
-        if (pieces == 1)
-        {
-            network.Predict(inputs.AsSpan(start, count), engine.AsSpan(start, count));
-            return;
-        }
         try
         {
-            Parallel.For(0, pieces, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = cores }, p =>
+            Parallel.For(0, pieces, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
             {
                 int first = start + p * piece, rows = Math.Min(piece, start + count - first);
                 network.Predict(inputs.AsSpan(first, rows), engine.AsSpan(first, rows));

@@ -67,7 +67,7 @@ public sealed class OnnxPredictor : IDisposable
     /// <summary>The most multiply-adds one ONNX Runtime run of Test-Parity is given: about 20-60 ms here, so that answers
     /// stream and Ctrl+C, which ONNX Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away
     /// even in a wide model. The cross-check starts at this size and then sizes its runs by time
-    /// (<see cref="OnnxExporter.ChunkTime"/>): a few rows a run streams a wide model's weights from memory every run.</summary>
+    /// (<see cref="OnnxExporter.RunTime"/>): a few rows a run streams a wide model's weights from memory every run.</summary>
     public const long MaxRunWork = 1L << 26;
 
     /// <summary>The rows one run takes at most: <see cref="DefaultBatchSize"/>, fewer for wide models (<see cref="MaxRunWork"/>).
