@@ -82,11 +82,18 @@ public sealed class OnnxPredictor : IDisposable
     /// (reading, parsing and checking, ONNX Runtime's session), each at most a few seconds for a 1 GiB file.</exception>
     public static OnnxPredictor Open(string path, ForeignOptions? options = null, CancellationToken cancel = default)
     {
-        byte[] bytes = OnnxImporter.ReadFile(path);
-        cancel.ThrowIfCancellationRequested();
-        var model = OnnxImporter.Parse(bytes, path);
-        cancel.ThrowIfCancellationRequested();
-        return FromModel(model, path, options, null, cancel);
+        try
+        {
+            byte[] bytes = OnnxImporter.ReadFile(path);
+            cancel.ThrowIfCancellationRequested();
+            var model = OnnxImporter.Parse(bytes, path);
+            cancel.ThrowIfCancellationRequested();
+            return FromModel(model, path, options, null, cancel);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw OnnxErrors.OutOfMemory(path, "the file could not be read and checked", ex);
+        }
     }
 
     internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options) =>
@@ -101,7 +108,7 @@ public sealed class OnnxPredictor : IDisposable
             var signature = new OnnxSignature(OnnxFormat.InputName, false, network.Bits, null, OnnxFormat.OutputName, false, 1, "Sigmoid");
             long work = network.Weights.Sum(w => (long)w.Rows * w.Columns);
             cancel.ThrowIfCancellationRequested();
-            return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, signature.InputName), source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
+            return new OnnxPredictor(CreateSession(model, signature.InputName, source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
                 $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
         }
         options ??= new ForeignOptions();
@@ -131,10 +138,12 @@ public sealed class OnnxPredictor : IDisposable
             $"output '{sig.OutputName}' ({columns}) {why}" +
             (sig.FixedBatch is long fixedBatch ? $"; its declared batch of {fixedBatch} is run as the rows at hand (each row of its layers is computed on its own)" : "");
         cancel.ThrowIfCancellationRequested();
-        return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, sig.InputName), source), sig, workPerRow, null, options.Task, options.BitOrder, kind, source, reading);
+        return new OnnxPredictor(CreateSession(model, sig.InputName, source), sig, workPerRow, null, options.Task, options.BitOrder, kind, source, reading);
     }
 
-    private static InferenceSession CreateSession(byte[] model, string source)
+    /// <summary>ONNX Runtime's session of the checked model (<see cref="GraphCheck.RunnableBytes"/>). Running short of memory
+    /// here, in the model's copy or in ONNX Runtime, is a named error that says so, not an unnamed exception.</summary>
+    private static InferenceSession CreateSession(ModelProto checkedModel, string inputName, string source)
     {
         using var options = new SessionOptions
         {
@@ -143,11 +152,15 @@ public sealed class OnnxPredictor : IDisposable
         };
         try
         {
-            return new InferenceSession(model, options);
+            return new InferenceSession(GraphCheck.RunnableBytes(checkedModel, inputName), options);
         }
         catch (OnnxRuntimeException ex)
         {
             throw OnnxErrors.Runtime(source, ex);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw OnnxErrors.OutOfMemory(source, "the checked model could not be copied for ONNX Runtime", ex);
         }
     }
 
