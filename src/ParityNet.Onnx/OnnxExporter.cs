@@ -103,8 +103,9 @@ public static class OnnxExporter
         bool all = inputs.Length == (1L << network.Bits);
         int cores = Math.Max(1, Environment.ProcessorCount);
         int piece = (int)Math.Clamp(PieceWork / weights, 1, 256);
-        // A chunk (what progress is told of) gives every core a few pieces; its ONNX Runtime runs are sized by time.
-        int chunk = Math.Clamp(piece * cores * 4, 1, Math.Max(batchSize, 1));
+        // A chunk (what progress is told of) gives every core a few pieces, and is at most a sixteenth of the check so
+        // that progress is told at every tenth; its ONNX Runtime runs are sized by time.
+        int chunk = Math.Clamp(Math.Min(piece * cores * 4, Math.Max(piece, inputs.Length / 16)), 1, Math.Max(batchSize, 1));
         int run = (int)Math.Clamp(OnnxPredictor.MaxRunWork / weights, 1, chunk); // the first run's time sizes the next
         var clock = new System.Diagnostics.Stopwatch();
         for (int start = 0; start < inputs.Length; start += chunk)
