@@ -249,6 +249,8 @@ function Invoke-Bench {
     Invoke-FreshPwsh 'the call benchmark' @('-File', (Join-Path $Root 'tools/Bench-Call.ps1'), '-ManifestPath', $Manifest)
     Write-Step 'Benchmark: Invoke-ParitySweep on 1 and 2 local runspaces, and a loopback SSH session, in a fresh pwsh'
     Invoke-FreshPwsh 'the sweep benchmark' @('-File', (Join-Path $Root 'tools/Bench-Sweep.ps1'), '-ManifestPath', $Manifest)
+    Write-Step 'Benchmark: the ONNX cross-check of wide networks, Export-NetworkOnnx and Import-NetworkOnnx, in a fresh pwsh'
+    Invoke-FreshPwsh 'the ONNX cross-check benchmark' @('-File', (Join-Path $Root 'tools/Bench-OnnxCrossCheck.ps1'), '-ManifestPath', $Manifest)
 }
 
 function Invoke-Clean {

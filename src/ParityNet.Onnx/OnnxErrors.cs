@@ -17,8 +17,22 @@ internal static class OnnxErrors
             path);
 
     public static ParityNetException Runtime(string path, Exception inner) =>
-        new(ErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation,
-            $"ONNX Runtime could not load or run '{path}': {inner.Message}", path, inner);
+        inner.Message.Contains("bad_alloc", StringComparison.Ordinal)
+            ? OutOfMemory(path, "ONNX Runtime ran out of memory", inner)
+            : new(ErrorIds.RuntimeFailed, ParityErrorKind.InvalidOperation, $"ONNX Runtime could not load or run '{path}': {inner.Message}", path, inner);
+
+    /// <summary>A model too large for the memory at hand: the model holds the file several times over while it is
+    /// checked and handed to ONNX Runtime, so a file of 1 GiB can need 4 GiB and more besides ONNX Runtime's own.</summary>
+    public static ParityNetException OutOfMemory(string path, string where, Exception inner) =>
+        new(ErrorIds.RuntimeFailed, ParityErrorKind.LimitsExceeded,
+            $"There is not enough memory for the model '{path}'{SizeOf(path)}: {where}. Loading a model takes several times its size; " +
+            "free memory, raise this process's memory limit, or give a smaller model.", path, inner);
+
+    private static string SizeOf(string path)
+    {
+        try { return File.Exists(path) ? $" ({new FileInfo(path).Length / (1024.0 * 1024):0} MiB)" : ""; }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException) { return ""; }
+    }
 
     public static ParityNetException NotFound(string path) =>
         new(ErrorIds.FileNotFound, ParityErrorKind.NotFound, $"'{path}' does not exist.", path);

@@ -74,6 +74,21 @@ public static class OnnxExporter
         return sample;
     }
 
+    /// <summary>How long one ONNX Runtime run of the cross-check is meant to take. Runs are sized by the time the last
+    /// one took, not by a count of multiply-adds: a fixed cap small enough for the slowest machine (2^26, tens of
+    /// milliseconds) ran a 16-4000-4000-1 network 4 rows at a time, streaming its 64 MB of weights from memory for
+    /// every 4 rows. Stop is heard within a run: ONNX Runtime ends it at its next node once
+    /// <see cref="Microsoft.ML.OnnxRuntime.RunOptions.Terminate"/> is set, and a quarter of a second measured on the
+    /// wall clock stays a quarter of a second on a loaded machine.</summary>
+    internal static readonly TimeSpan RunTime = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>The multiply-adds of one piece of the engine's side, between which Stop is heard: 2^30, about a
+    /// tenth of a second on one core here; a piece is the engine's own group of 256 rows unless the network is wider.</summary>
+    private const long PieceWork = 1L << 30;
+
+    /// <summary>Candidates whose float32 bounds are computed at a time, so that Stop is heard between them.</summary>
+    private const int BoundSlice = 256;
+
     /// <summary>Runs <paramref name="network"/> in the engine and <paramref name="predictor"/> in ONNX Runtime over
     /// <see cref="CrossCheckInputs"/> and holds every difference to <see cref="ToleranceFloor"/> or, above it, to that
     /// input's <see cref="Float32Bound"/>. NaN fails.</summary>
@@ -81,24 +96,87 @@ public static class OnnxExporter
         CancellationToken cancel = default)
     {
         var inputs = CrossCheckInputs(network);
-        long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
+        long weights = Math.Max(1, network.Weights.Sum(w => (long)w.Rows * w.Columns));
         long work = inputs.Length * weights;
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
         bool all = inputs.Length == (1L << network.Bits);
-        // A chunk at a time, so that progress can be told and Ctrl+C heard: at most a batch, and at most
-        // OnnxPredictor.MaxRunWork multiply-adds, so that a wide network's chunk takes tens of milliseconds.
-        int chunk = (int)Math.Clamp(OnnxPredictor.MaxRunWork / Math.Max(weights, 1), 1, Math.Max(batchSize, 1));
+        int cores = Math.Max(1, Environment.ProcessorCount);
+        int piece = (int)Math.Clamp(PieceWork / weights, 1, 256);
+        // A chunk (what progress is told of) gives every core a few pieces, and is at most a sixteenth of the check so
+        // that progress is told at every tenth; its ONNX Runtime runs are sized by time.
+        int chunk = Math.Clamp(Math.Min(piece * cores * 4, Math.Max(piece, inputs.Length / 16)), 1, Math.Max(batchSize, 1));
+        int run = (int)Math.Clamp(OnnxPredictor.MaxRunWork / weights, 1, chunk); // the first run's time sizes the next
+        var clock = new System.Diagnostics.Stopwatch();
         for (int start = 0; start < inputs.Length; start += chunk)
         {
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(chunk, inputs.Length - start);
-            var numbers = inputs.AsSpan(start, count);
-            network.Predict(numbers, engine.AsSpan(start, count));
-            predictor.PredictRaw(numbers, runtime.AsSpan(start, count), batchSize, cancel);
+            EnginePredict(network, inputs, start, count, piece, engine, cancel);
+            for (int first = start, rows; first < start + count; first += rows)
+            {
+                rows = Math.Min(run, start + count - first);
+                clock.Restart();
+                predictor.PredictRaw(inputs.AsSpan(first, rows), runtime.AsSpan(first, rows), rows, cancel, rowsPerRun: rows);
+                if (rows == run) run = NextRun(run, clock.Elapsed, Math.Max(batchSize, 1));
+            }
             progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
         }
+        return Compare(network, inputs, engine, runtime, cancel);
+    }
+
+    /// <summary>The rows of the next run: as many as <see cref="RunTime"/> allows at the last run's pace, growing at
+    /// most fourfold (a first run may be slowed by one-time work) and shrinking as far as the pace says.</summary>
+    internal static int NextRun(int rows, TimeSpan took, int most)
+    {
+        double perRow = Math.Max(took.TotalSeconds, 1e-4) / rows;
+        return (int)Math.Clamp(Math.Min(RunTime.TotalSeconds / perRow, 4.0 * rows), 1, most);
+    }
+
+    /// <summary>The engine's answers for inputs[start..start+count], in pieces of <paramref name="piece"/> rows over the
+    /// cores (each piece's rows computed as one Predict call groups them); Stop is heard between pieces.</summary>
+    private static void EnginePredict(ParityNetwork network, long[] inputs, int start, int count, int piece, double[] engine, CancellationToken cancel)
+    {
+        int pieces = (count + piece - 1) / piece;
+        try
+        {
+            Parallel.For(0, pieces, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
+            {
+                int first = start + p * piece, rows = Math.Min(piece, start + count - first);
+                network.Predict(inputs.AsSpan(first, rows), engine.AsSpan(first, rows));
+            });
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            throw new OperationCanceledException(cancel);
+        }
+    }
+
+    /// <summary>The differences in input order: the first NaN, or the first past its tolerance, fails the check. Only
+    /// inputs past the floor pay for their own bound (a forward pass with error terms), a slice at a time, in parallel.</summary>
+    private static CrossCheckOutcome Compare(ParityNetwork network, long[] inputs, double[] engine, double[] runtime, CancellationToken cancel)
+    {
+        var candidates = new List<int>();
+        for (int i = 0; i < inputs.Length; i++)
+        {
+            double d = Math.Abs(engine[i] - runtime[i]);
+            if (double.IsNaN(d)) break;
+            if (d > ToleranceFloor) candidates.Add(i);
+        }
+        var bounds = new double[candidates.Count];
+        var numbers = candidates.Select(i => inputs[i]).ToArray();
+        for (int first = 0; first < candidates.Count; first += BoundSlice)
+        {
+            cancel.ThrowIfCancellationRequested();
+            int count = Math.Min(BoundSlice, candidates.Count - first);
+            Float32Bound.For(network, numbers.AsSpan(first, count), bounds.AsSpan(first, count), cancel);
+            bool failed = false;
+            for (int c = first; c < first + count && !failed; c++)
+                failed = !(Math.Abs(engine[candidates[c]] - runtime[candidates[c]]) <= Tolerance(bounds[c]));
+            if (failed) break; // the walk below stops at or before this slice
+        }
         double max = 0, toleranceAtMax = ToleranceFloor;
+        int next = 0;
         for (int i = 0; i < inputs.Length; i++)
         {
             double d = Math.Abs(engine[i] - runtime[i]);
@@ -106,15 +184,15 @@ public static class OnnxExporter
             double tolerance = ToleranceFloor;
             if (d > ToleranceFloor)
             {
-                // Only inputs past the floor pay for their own bound: a forward pass with error terms.
-                cancel.ThrowIfCancellationRequested();
-                tolerance = Math.Min(ToleranceCeiling, Math.Max(ToleranceFloor, Float32Bound.For(network, inputs[i])));
+                tolerance = Tolerance(bounds[next++]);
                 if (!(d <= tolerance)) return new CrossCheckOutcome(inputs.Length, Math.Max(max, d), tolerance, false, inputs[i], d, tolerance);
             }
             if (d > max) { max = d; toleranceAtMax = tolerance; }
         }
         return new CrossCheckOutcome(inputs.Length, max, toleranceAtMax, true, -1, 0, 0);
     }
+
+    private static double Tolerance(double bound) => Math.Min(ToleranceCeiling, Math.Max(ToleranceFloor, bound));
 }
 
 /// <summary>What a cross-check found: inputs compared, the largest difference and the tolerance it was held to;

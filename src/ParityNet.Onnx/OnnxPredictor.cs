@@ -64,8 +64,10 @@ public sealed class OnnxPredictor : IDisposable
     /// <summary>How the model is read, in a sentence (for -Verbose).</summary>
     public string Reading { get; }
 
-    /// <summary>The most multiply-adds one ONNX Runtime run is given: about 20-60 ms here, so that Ctrl+C, which ONNX
-    /// Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away even in a wide model.</summary>
+    /// <summary>The most multiply-adds one ONNX Runtime run of Test-Parity is given: about 20-60 ms here, so that answers
+    /// stream and Ctrl+C, which ONNX Runtime sees between nodes (<see cref="RunOptions.Terminate"/>), is never far away
+    /// even in a wide model. The cross-check starts at this size and then sizes its runs by time
+    /// (<see cref="OnnxExporter.RunTime"/>): a few rows a run streams a wide model's weights from memory every run.</summary>
     public const long MaxRunWork = 1L << 26;
 
     /// <summary>The rows one run takes at most: <see cref="DefaultBatchSize"/>, fewer for wide models (<see cref="MaxRunWork"/>).
@@ -80,11 +82,18 @@ public sealed class OnnxPredictor : IDisposable
     /// (reading, parsing and checking, ONNX Runtime's session), each at most a few seconds for a 1 GiB file.</exception>
     public static OnnxPredictor Open(string path, ForeignOptions? options = null, CancellationToken cancel = default)
     {
-        byte[] bytes = OnnxImporter.ReadFile(path);
-        cancel.ThrowIfCancellationRequested();
-        var model = OnnxImporter.Parse(bytes, path);
-        cancel.ThrowIfCancellationRequested();
-        return FromModel(model, path, options, null, cancel);
+        try
+        {
+            byte[] bytes = OnnxImporter.ReadFile(path);
+            cancel.ThrowIfCancellationRequested();
+            var model = OnnxImporter.Parse(bytes, path);
+            cancel.ThrowIfCancellationRequested();
+            return FromModel(model, path, options, null, cancel);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw OnnxErrors.OutOfMemory(path, "the file could not be read and checked", ex);
+        }
     }
 
     internal static OnnxPredictor FromBytes(byte[] bytes, string source, ForeignOptions? options) =>
@@ -99,7 +108,7 @@ public sealed class OnnxPredictor : IDisposable
             var signature = new OnnxSignature(OnnxFormat.InputName, false, network.Bits, null, OnnxFormat.OutputName, false, 1, "Sigmoid");
             long work = network.Weights.Sum(w => (long)w.Rows * w.Columns);
             cancel.ThrowIfCancellationRequested();
-            return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, signature.InputName), source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
+            return new OnnxPredictor(CreateSession(model, signature.InputName, source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
                 $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
         }
         options ??= new ForeignOptions();
@@ -129,10 +138,12 @@ public sealed class OnnxPredictor : IDisposable
             $"output '{sig.OutputName}' ({columns}) {why}" +
             (sig.FixedBatch is long fixedBatch ? $"; its declared batch of {fixedBatch} is run as the rows at hand (each row of its layers is computed on its own)" : "");
         cancel.ThrowIfCancellationRequested();
-        return new OnnxPredictor(CreateSession(GraphCheck.RunnableBytes(model, sig.InputName), source), sig, workPerRow, null, options.Task, options.BitOrder, kind, source, reading);
+        return new OnnxPredictor(CreateSession(model, sig.InputName, source), sig, workPerRow, null, options.Task, options.BitOrder, kind, source, reading);
     }
 
-    private static InferenceSession CreateSession(byte[] model, string source)
+    /// <summary>ONNX Runtime's session of the checked model (<see cref="GraphCheck.RunnableBytes"/>). Running short of memory
+    /// here, in the model's copy or in ONNX Runtime, is a named error that says so, not an unnamed exception.</summary>
+    private static InferenceSession CreateSession(ModelProto checkedModel, string inputName, string source)
     {
         using var options = new SessionOptions
         {
@@ -141,11 +152,15 @@ public sealed class OnnxPredictor : IDisposable
         };
         try
         {
-            return new InferenceSession(model, options);
+            return new InferenceSession(GraphCheck.RunnableBytes(checkedModel, inputName), options);
         }
         catch (OnnxRuntimeException ex)
         {
             throw OnnxErrors.Runtime(source, ex);
+        }
+        catch (OutOfMemoryException ex)
+        {
+            throw OnnxErrors.OutOfMemory(source, "the checked model could not be copied for ONNX Runtime", ex);
         }
     }
 
@@ -173,7 +188,8 @@ public sealed class OnnxPredictor : IDisposable
 
     /// <summary>The model's answer for each number as it comes, NaN or out of range included: the cross-check compares
     /// these, so that a broken answer fails it rather than being refused as an answer.</summary>
-    internal void PredictRaw(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize, CancellationToken cancel)
+    /// <remarks><paramref name="rowsPerRun"/>, when given, replaces <see cref="RowsPerRun"/>: the cross-check sizes its runs by time.</remarks>
+    internal void PredictRaw(ReadOnlySpan<long> numbers, Span<double> probabilities, int batchSize, CancellationToken cancel, int rowsPerRun = 0)
     {
         if (probabilities.Length < numbers.Length)
             throw new ArgumentException("probabilities is shorter than numbers.", nameof(probabilities));
@@ -184,7 +200,7 @@ public sealed class OnnxPredictor : IDisposable
         int bits = Bits, width = _signature.OutputWidth;
         // The graph was checked to compute each row on its own and given a symbolic batch (GraphCheck.RunnableBytes),
         // so the rows at hand are run, whatever batch the file declares.
-        int capacity = Math.Min(RowsPerRun, Math.Min(batchSize, numbers.Length));
+        int capacity = Math.Min(rowsPerRun > 0 ? rowsPerRun : RowsPerRun, Math.Min(batchSize, numbers.Length));
         long[] shape = { capacity, bits };
         var floats = _signature.InputIsDouble ? null : new float[(long)capacity * bits];
         var doubles = _signature.InputIsDouble ? new double[(long)capacity * bits] : null;

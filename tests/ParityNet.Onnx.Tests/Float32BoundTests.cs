@@ -67,4 +67,64 @@ public class Float32BoundTests
         Assert.Equal(OnnxExporter.ToleranceFloor, small);
         Assert.True(wide > small && deep > wide, $"{small} {wide} {deep}");
     }
+
+    /// <summary>The bound as it was first written, one unit at a time down its inputs: the batched, vectorised
+    /// bound must give the same bits.</summary>
+    private static double ScalarBound(ParityNetwork network, long number)
+    {
+        const double u = 1.0 / (1 << 24);
+        var sizes = network.LayerSizes;
+        var a = new double[sizes[0]];
+        BitEncoding.Encode(number, network.Bits, a);
+        var sigma = new double[sizes[0]];
+        for (int l = 0; l < sizes.Count - 1; l++)
+        {
+            var w = network.Weights[l];
+            var bias = network.Biases[l];
+            var f = l == sizes.Count - 2 ? Activation.Sigmoid : network.Activation;
+            var next = new double[sizes[l + 1]];
+            var nextSigma = new double[sizes[l + 1]];
+            for (int k = 0; k < next.Length; k++)
+            {
+                double z = bias.Length > 0 ? bias[k] : 0, terms = 0, partials = 0, carried = 0;
+                for (int j = 0; j < sizes[l]; j++)
+                {
+                    double term = w[j, k] * a[j], passed = w[j, k] * sigma[j];
+                    z += term;
+                    terms += term * term;
+                    partials += z * z;
+                    carried += passed * passed;
+                }
+                double own = u * Math.Sqrt(terms + partials);
+                double sz = Math.Sqrt(carried + own * own);
+                double y = f switch { Activation.Sigmoid => 1 / (1 + Math.Exp(-z)), Activation.Tanh => Math.Tanh(z), _ => Math.Max(0, z) };
+                double slope = f switch { Activation.Sigmoid => y * (1 - y), Activation.Tanh => 1 - Math.Tanh(z) * Math.Tanh(z), _ => z >= 0 ? 1 : 0 };
+                next[k] = y;
+                nextSigma[k] = slope * sz + (f == Activation.ReLU ? 0 : 2 * u);
+            }
+            a = next;
+            sigma = nextSigma;
+        }
+        return Math.Max(OnnxExporter.ToleranceFloor, 6 * sigma[0]);
+    }
+
+    public static TheoryData<int, int[], Activation, bool> Shapes => new()
+    {
+        { 16, new[] { 37, 29 }, Activation.Tanh, true },   // widths that are no multiple of a vector
+        { 12, new[] { 64, 64, 64 }, Activation.ReLU, true },
+        { 10, new[] { 33 }, Activation.Sigmoid, false },  // no biases
+    };
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void TheBatchedBound_IsTheScalarBound_BitForBit(int bits, int[] hidden, Activation activation, bool bias)
+    {
+        var network = ParityNetwork.Create(new NetworkSpec { Bits = bits, HiddenSizes = hidden, Activation = activation, Seed = 3, HasBias = bias });
+        var numbers = Enumerable.Range(0, 21).Select(i => (long)i * 37 % (1L << bits)).ToArray(); // 21: blocks of 8 and a remainder
+        var bounds = new double[numbers.Length];
+        Float32Bound.For(network, numbers, bounds);
+        for (int i = 0; i < numbers.Length; i++)
+            Assert.Equal(BitConverter.DoubleToInt64Bits(ScalarBound(network, numbers[i])), BitConverter.DoubleToInt64Bits(bounds[i]));
+        Assert.Equal(bounds[5], Float32Bound.For(network, numbers[5]));
+    }
 }
