@@ -117,7 +117,7 @@ Describe 'A sweep on loopback SSH hosts that freeze or die' {
         $session = New-LoopbackSession $hostK
         $file = Join-Path $TestDrive 'abandoned.jsonl'
         $grid = @{ Bits = 4, 10; Seed = 1; HiddenSize = 16 }
-        $fixed = @{ Alpha = 0.5; Epochs = 6000 }
+        $fixed = @{ Alpha = 0.5; Epochs = 60000 }   # the 10-bit point runs for seconds: the kill lands inside it
         try {
             # Only the session works; it is killed once its first point is recorded, during the second.
             $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid $a.Grid -Fixed $a.Fixed -Session $a.Session -ModulePath $a.Module -ThrottleLimit 0 -MaxAttempts 1 -ResultPath $a.File' `

@@ -93,7 +93,7 @@ Describe 'Invoke-ParitySweep on local runspaces' {
     It 'shows progress: points done of the total and the workers' {
         $ps = [powershell]::Create()
         try {
-            $null = $ps.AddScript("Import-Module '$manifest'; Invoke-ParitySweep -Grid @{ Bits = 9; Seed = 1..6 } -Fixed @{ Alpha = 0.5; Epochs = 3000 } -ThrottleLimit 2")
+            $null = $ps.AddScript("Import-Module '$manifest'; Invoke-ParitySweep -Grid @{ Bits = 12; Seed = 1..6 } -Fixed @{ Alpha = 0.5; Epochs = 3000 } -ThrottleLimit 2")
             $out = $ps.Invoke()
             $out | Should -HaveCount 6
             $records = @($ps.Streams.Progress | Where-Object Activity -eq 'Invoke-ParitySweep')

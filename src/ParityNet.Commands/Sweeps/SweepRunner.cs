@@ -104,6 +104,7 @@ internal sealed class SweepRunner : IDisposable
                 {
                     case null when c.Job is null:
                         ready.Add(c.Worker);
+                        lastProgress = TimeSpan.FromSeconds(-1); // a worker more is told at once, not at the next half second
                         yield return new SweepEvent.Verbose($"{c.Worker.Name} is ready{(c.Worker.Version.Length > 0 ? $" (ParityNet {c.Worker.Version})" : "")}.");
                         break;
                     case ParityNetException open when c.Job is null:
