@@ -25,5 +25,5 @@ $result = Invoke-Pester -Configuration $configuration
 [pscustomobject]@{
     Passed  = $result.PassedCount
     Failed  = $result.FailedCount + $result.FailedBlocksCount + $result.FailedContainersCount
-    Skipped = $result.SkippedCount + $result.NotRunCount
+    Skipped = $result.SkippedCount + $result.NotRunCount + $result.InconclusiveCount   # an inconclusive test checked nothing: not a pass
 } | ConvertTo-Json | Set-Content -Path $ResultPath -Encoding utf8

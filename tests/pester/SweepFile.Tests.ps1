@@ -128,25 +128,25 @@ Describe 'Reading a result file' {
             $writer = [IO.StreamWriter]::new($file)
             try { foreach ($i in 1..100) { $writer.Write($block) } } finally { $writer.Dispose() }
         }
-        # The phase is the reading itself, seen from the file's own descriptor in this process (Linux's fdinfo):
-        # stopped once the reader has moved into the file and before it reaches the end.
-        if (-not (Test-Path /proc/self/fdinfo)) { Set-ItResult -Skipped -Because 'this system has no /proc/self/fdinfo to see where a read has got to'; return }
+        # The phase is the reading itself, seen from the bytes this process has read since the command began
+        # (Linux's /proc/self/io; .NET reads files with pread, so a descriptor's offset does not move): stopped
+        # once a sixteenth of the file is read and before half of it is.
+        if (-not (Test-Path /proc/self/io)) { Set-ItResult -Skipped -Because 'this system has no /proc/self/io to see how far a read has got'; return }
         $size = (Get-Item $file).Length
         if (-not $script:fullRead) {
             # How long the whole read takes here, now, under this machine's load: the work a Stop must cut short.
             $script:fullRead = (Measure-Command { Measure-ParitySweep -Path $file -WarningAction SilentlyContinue }).TotalSeconds
         }
-        $seen = @{ At = 0L }
+        $seen = @{ Start = -1L; At = 0L }
         $until = {
             param($run)
-            foreach ($fd in Get-ChildItem /proc/self/fd -ErrorAction Ignore) {
-                if ($fd.LinkTarget -ne $file) { continue }
-                $pos = (Get-Content "/proc/self/fdinfo/$($fd.Name)" -ErrorAction Ignore | Select-String '^pos:\s+(\d+)').Matches.Groups[1].Value
-                if ($pos -and [long]$pos -gt 0 -and [long]$pos -lt $size / 2) { $seen.At = [long]$pos; return $true }
-            }
-            $false
+            $read = [long]((Get-Content /proc/self/io | Select-String '^rchar:\s+(\d+)').Matches.Groups[1].Value)
+            if ($run.Information.Count -eq 0) { return $false }   # the marker just before the command
+            if ($seen.Start -lt 0) { $seen.Start = $read; return $false }
+            $seen.At = $read - $seen.Start
+            $seen.At -ge $size / 16 -and $seen.At -lt $size / 2
         }.GetNewClosure()
-        $run = Stop-When -Script (& $Script $file) -Until $until
+        $run = Stop-When -Script ("Write-Information 'reading'; " + (& $Script $file)) -Until $until
         $left = $script:fullRead * (1 - $seen.At / $size)
         Assert-StoppedEarly $run -SecondsLeft $left
     }

@@ -17,6 +17,7 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     private const string GridSet = "Grid";
     private const string PointSet = "Point";
     private const int ActivityId = 0x5A11;
+    private const int CheckProgressEvery = 2048;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Dictionary<string, object?>> _raw = new();
     private SweepRunner? _runner;
@@ -100,10 +101,11 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
     protected override void EndProcessing()
     {
         IEnumerable<Dictionary<string, object?>> raw = _raw;
+        long count = _raw.Count;
         if (ParameterSetName == GridSet)
         {
             // Counted before anything is made: a grid is untrusted input, and its product can be astronomical.
-            long count = SweepSettings.Count(Grid);
+            count = SweepSettings.Count(Grid);
             if (count > SweepSettings.MaxPoints) ThrowTerminatingError(ErrorRecords.From(TooLarge("more than")));
             raw = SweepSettings.Expand(Grid, Fixed);
         }
@@ -115,6 +117,8 @@ public sealed class InvokeParitySweepCommand : PSCmdlet, IDisposable
         {
             if (_stop.IsCancellationRequested) throw new PipelineStoppedException();
             i++;
+            if (i % CheckProgressEvery == 0) // a large sweep's checking takes seconds: shown, as any long work is
+                WriteProgress(new ProgressRecord(ActivityId, "Invoke-ParitySweep", $"Checking points: {i} of {count}") { PercentComplete = (int)(100L * i / Math.Max(count, 1)) });
             try
             {
                 var point = SweepSettings.Point(i, settings, ErrorRecords.Parameter);
