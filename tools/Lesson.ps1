@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    The README's walk-through "Learn the lesson with ParityNet", runnable as it is: trains the lesson's
+    The walk-through of docs/lesson.md, runnable as it is: trains the lesson's
     network, traces 6 and 7, draws the network, and charts an alpha sweep. The pictures land in -OutputPath
     (docs/lesson in the repository, where the README shows them).
 .EXAMPLE

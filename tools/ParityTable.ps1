@@ -1,6 +1,6 @@
 <#
 .SYNOPSIS
-    The README's N-bit parity table, made with the module's own sweep (Invoke-ParitySweep).
+    The N-bit parity table of docs/parity-table.md, made with the module's own sweep (Invoke-ParitySweep).
 .DESCRIPTION
     Trains N-bit parity (Task BitParity) for N = MinBits … MaxBits on seeds FirstSeed … FirstSeed + Seeds − 1
     with the two recipes of the README, and prints the table: solved seeds (100% accuracy on all 2^N inputs),

@@ -25,7 +25,7 @@ $null = New-Item -ItemType Directory -Force $lesson
 
 Push-Location $lesson
 try {
-    # The README's lesson, command for command.
+    # The lesson of docs/lesson.md, command for command.
     $net = New-ParityNetwork -NoBias | Invoke-NetworkTraining -Alpha 0.5
     $null = $net | Export-NetworkDiagram network.png -Force
     $null = $net | Export-NetworkDiagram six.png -Number 6 -Force

@@ -9,7 +9,7 @@ public class TrainingChartTests
 {
     private const int DefaultWidth = 800, DefaultHeight = 500; // Export-TrainingChart's defaults
 
-    // The README's alpha sweep: the lesson's network, five learning rates, 400 epochs; the large ones leap and
+    // The lesson's alpha sweep (docs/lesson.md): the lesson's network, five learning rates, 400 epochs; the large ones leap and
     // settle, the small one crawls, so the losses span 0 to 0.5 and touch 0.
     private static readonly Lazy<ChartSeries[]> s_sweep = new(() =>
     {

@@ -3,7 +3,7 @@ using System.Text;
 namespace ParityNet.Engine.Tests;
 
 /// <summary>Issue 21: the sweep's result file and summary, without PowerShell: one line a point, read back with
-/// every line it cannot take named, and the summary as the README's parity table counts it.</summary>
+/// every line it cannot take named, and the summary as the parity table (docs/parity-table.md) counts it.</summary>
 public class SweepLogTests
 {
     private static SweepResult Result(long seed, int epochs, double accuracy, double loss = 0.01) =>

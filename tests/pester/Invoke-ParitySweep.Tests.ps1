@@ -297,7 +297,7 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
 }
 
 
-Describe 'The README''s parity table through the module (tools/ParityTable.ps1)' {
+Describe 'The parity table through the module (tools/ParityTable.ps1)' {
     It 'gives the same epochs per seed as the committed held-out table, on a slice: N = 2 … 6, seeds 21 … 25, both recipes' {
         $root = Split-Path $manifest
         $committed = @{}

@@ -39,7 +39,7 @@ Describe 'Parity is findable' {
             $w.Message
         }
         $warnings | Should -Match 'near chance'
-        $recipe = ($warnings -split 'This recipe solves it \(the README''s parity table; full-batch Adam\): ')[1]
+        $recipe = ($warnings -split 'This recipe solves it \(the parity table in docs/parity-table.md; full-batch Adam\): ')[1]
         $recipe | Should -Match '^New-ParityNetwork -Bits 5 -Task BitParity'
         $recipe | Should -Match '-BatchSize 32 '   # the full batch of 2^5
         $solved = Invoke-InFreshRunspace { param($r) (Invoke-Expression $r).History } -ArgumentList $recipe

@@ -1,4 +1,4 @@
-# tools/ParityTable.ps1: the README's parity table by sweep, with what bench/ParityNet.Experiment added to it (the ~4^N
+# tools/ParityTable.ps1: the parity table (docs/parity-table.md) by sweep, with what bench/ParityNet.Experiment added to it (the ~4^N
 # trend, the growth fit per bit, the unsolved seeds, each seed's line), checked against the sweep's own results.
 BeforeAll {
     $script:manifest = $env:PARITYNET_MANIFEST

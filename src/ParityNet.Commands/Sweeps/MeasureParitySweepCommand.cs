@@ -5,8 +5,8 @@ using System.Management.Automation;
 namespace ParityNet.Commands;
 
 /// <summary>
-/// Measure-ParitySweep: a sweep's results grouped by their settings less the seed (-Over), as the README's
-/// parity table reports them: points, solved, the solved fraction, and the median and range of the epochs the
+/// Measure-ParitySweep: a sweep's results grouped by their settings less the seed (-Over), as the
+/// parity table (docs/parity-table.md) reports them: points, solved, the solved fraction, and the median and range of the epochs the
 /// solved points took. From Invoke-ParitySweep's results, live or after a trip through Export-Clixml, a job or a
 /// remote session, or from a result file (-Path) read back later.
 /// </summary>

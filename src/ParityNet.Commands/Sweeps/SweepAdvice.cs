@@ -30,15 +30,15 @@ internal static class SweepAdvice
         public string? NearChance()
         {
             if (_trained == 0 || _best >= NearChanceAccuracy) return null;
-            string all = (_trained == 1 ? "The sweep's one point" : $"Every one of the {_trained} points") + $" ended near chance (the best at {_best:P1} accuracy; chance is 50%): " +
+            string all = (_trained == 1 ? "The sweep's one point" : $"Every one of the {_trained} points") + $" ended near chance (the best at {_best:P1} accuracy; chance is 50 %): " +
                 "none of these settings learned the task, so the sweep says nothing about which are better. ";
             if (!_parity)
                 return all + "Try a larger Alpha, more Epochs or more hidden units (Get-Help Invoke-ParitySweep -Examples shows a grid that solves).";
             return all + "Parity is the classic hard task: every bit matters, and most networks and optimizers never find it. " +
                 (EngineLimits.Enumerable(_bits)
-                    ? $"This recipe solves it (the README's parity table; full-batch Adam): -Fixed @{{ Task = 'BitParity'; HiddenSize = 128; Activation = 'ReLU'; Initialization = 'He'; " +
+                    ? $"This recipe solves it (the parity table in docs/parity-table.md; full-batch Adam): -Fixed @{{ Task = 'BitParity'; HiddenSize = 128; Activation = 'ReLU'; Initialization = 'He'; " +
                       $"Optimizer = 'Adam'; Alpha = 0.01; Loss = 'CrossEntropy'; BatchSize = {1L << _bits}; Epochs = 20000; TargetAccuracy = 1 }} (BatchSize = 2^Bits)."
-                    : $"The README's parity table solves it up to {EngineLimits.MaxEnumerableBits} bits, training on every integer; at {_bits} bits training sees samples, " +
+                    : $"The parity table (docs/parity-table.md) solves it up to {EngineLimits.MaxEnumerableBits} bits, training on every integer; at {_bits} bits training sees samples, " +
                       "and parity this wide takes far more steps than that, with no recipe known to solve it.");
         }
     }

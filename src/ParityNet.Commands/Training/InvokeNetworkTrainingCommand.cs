@@ -162,9 +162,9 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
             string hard = $"BitParity ended at {history.FinalAccuracy:P1} accuracy, near chance (50%). Parity is the classic hard task: every bit matters, and most networks and optimizers never find it. ";
             // The recipe is full-batch over every integer, which the engine does up to MaxEnumerableBits; wider inputs are sampled.
             WriteWarning(EngineLimits.Enumerable(trained.Bits)
-                ? hard + $"This recipe solves it (the README's parity table; full-batch Adam): New-ParityNetwork -Bits {trained.Bits} -Task BitParity -HiddenSize 128 -Activation ReLU -Initialization He | " +
+                ? hard + $"This recipe solves it (the parity table in docs/parity-table.md; full-batch Adam): New-ParityNetwork -Bits {trained.Bits} -Task BitParity -HiddenSize 128 -Activation ReLU -Initialization He | " +
                     $"Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -BatchSize {1L << trained.Bits} -Epochs 20000 -TargetAccuracy 1"
-                : hard + $"The README's parity table solves it up to {EngineLimits.MaxEnumerableBits} bits, training on every integer; at {trained.Bits} bits training sees samples " +
+                : hard + $"The parity table (docs/parity-table.md) solves it up to {EngineLimits.MaxEnumerableBits} bits, training on every integer; at {trained.Bits} bits training sees samples " +
                     $"(-SampleSize, {_options.SampleSize} an epoch here), and parity this wide takes far more steps than that, with no recipe known to solve it.");
         }
         WriteObject(trained);

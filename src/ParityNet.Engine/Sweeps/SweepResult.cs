@@ -4,7 +4,7 @@ namespace ParityNet;
 
 /// <summary>
 /// What one point of a sweep gave: its settings, how its training ended, and where and how long it ran. A point
-/// counts as solved when its final accuracy is 1 (every input right), as in the README's parity table.
+/// counts as solved when its final accuracy is 1 (every input right), as in the parity table (docs/parity-table.md).
 /// </summary>
 public sealed class SweepResult
 {

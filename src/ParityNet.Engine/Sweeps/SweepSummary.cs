@@ -2,7 +2,7 @@ namespace ParityNet;
 
 /// <summary>
 /// A sweep's results grouped by their settings less the ones that only repeat a trial (by default Seed), as the
-/// README's parity table reports them: how many points, how many solved, and the median and range of the
+/// parity table (docs/parity-table.md) reports them: how many points, how many solved, and the median and range of the
 /// epochs the solved ones took.
 /// </summary>
 public sealed class SweepSummary
