@@ -11,7 +11,7 @@ BeforeAll {
 
 Describe 'Untrusted grids, bounds and Stop (issue 26)' {
     It 'a grid past the cap is refused by name at once, before a point is made (10 000 × 10 000 points)' {
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 2; Seed = 1..10000; TrainingSeed = 1..10000 }' -Seconds 60
+        $run = Invoke-InRunspace 'Invoke-ParitySweep -Grid @{ Bits = 2; Seed = 1..10000; TrainingSeed = 1..10000 }' -Seconds 60
         $run.Finished | Should -BeTrue -Because 'the grid is counted, not expanded'
         $run.ErrorIds | Should -HaveCount 1
         $run.ErrorIds[0] | Should -BeLike 'ParityNet.SweepTooLarge,*'
@@ -23,7 +23,7 @@ Describe 'Untrusted grids, bounds and Stop (issue 26)' {
         # 100 000 points are checked before any work, shown as progress; Stop comes once the checking is shown
         # and must not wait for its end.
         $state = @{ Checked = 0; Running = $false }
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 2; Seed = 1..1000; TrainingSeed = 1..100 } -Fixed @{ Epochs = 1 } -ThrottleLimit 1' -Seconds 120 -StopWhen {
+        $run = Invoke-InRunspace 'Invoke-ParitySweep -Grid @{ Bits = 2; Seed = 1..1000; TrainingSeed = 1..100 } -Fixed @{ Epochs = 1 } -ThrottleLimit 1' -Seconds 120 -StopWhen {
             param($ps)
             $progress = $ps.Streams.Progress; $n = $progress.Count   # read by index: the collection is still growing
             if ($n -eq 0 -or $progress[$n - 1].StatusDescription -notmatch '^Checking points: (\d+) of 100000$') { return $false }
@@ -47,7 +47,7 @@ Describe 'Untrusted grids, bounds and Stop (issue 26)' {
     }
 
     It '-ThrottleLimit 256 is served: no unnamed error, and every point runs once on the runspaces that start' {
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1..256 } -Fixed @{ Epochs = 1 } -ThrottleLimit 256 -WarningAction SilentlyContinue' -Seconds 400
+        $run = Invoke-InRunspace 'Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1..256 } -Fixed @{ Epochs = 1 } -ThrottleLimit 256 -WarningAction SilentlyContinue' -Seconds 400
         $run.Finished | Should -BeTrue
         $run.ErrorIds | Should -HaveCount 0
         $run.Output | Should -HaveCount 256
@@ -56,7 +56,7 @@ Describe 'Untrusted grids, bounds and Stop (issue 26)' {
     }
 
     It 'Stop while the runspaces are still starting returns within seconds' {
-        $run = Invoke-Bounded 'Invoke-ParitySweep -Grid @{ Bits = 12; Seed = 1..16 } -Fixed @{ Epochs = 20000 } -ThrottleLimit 8' -Seconds 120 -StopWhen {
+        $run = Invoke-InRunspace 'Invoke-ParitySweep -Grid @{ Bits = 12; Seed = 1..16 } -Fixed @{ Epochs = 20000 } -ThrottleLimit 8' -Seconds 120 -StopWhen {
             param($ps) @($ps.Streams.Progress | Where-Object { $_.Activity -eq 'Invoke-ParitySweep' -and $_.StatusDescription -match 'starting' }).Count -gt 0 }
         $run.Finished | Should -BeTrue
         $run.StopSeconds | Should -BeLessThan 3
@@ -86,7 +86,7 @@ Describe 'A sweep on loopback SSH hosts that freeze or die' {
         $state = @{ Frozen = @() }
         try {
             # The host freezes (sshd, its session's sshd and pwsh) once it has recorded a point, so it is in or between points.
-            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..12; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 5000 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
+            $run = Invoke-InRunspace '$a = $Arguments; Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..12; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 5000 } -Session $a.Session -ModulePath $a.Module -ThrottleLimit 1 -WorkerTimeout 3 -ResultPath $a.File' `
                 -Arguments @{ Session = $session; Module = $manifest; File = $file } -Seconds 180 -StopWhen {
                     $lines = @(Get-Content $file -ErrorAction Ignore)
                     if ($state.Frozen.Count -eq 0 -and @($lines | Where-Object { $_ -match '"worker":\s*"session' }).Count -gt 0) {
@@ -126,7 +126,7 @@ Describe 'A sweep on loopback SSH hosts that freeze or die' {
         $fixed = @{ Alpha = 0.5; Epochs = 60000 }   # the 10-bit point runs for seconds: the kill lands inside it
         try {
             # Only the session works; it is killed once its first point is recorded, during the second.
-            $run = Invoke-Bounded '$a = $Arguments; Invoke-ParitySweep -Grid $a.Grid -Fixed $a.Fixed -Session $a.Session -ModulePath $a.Module -ThrottleLimit 0 -MaxAttempts 1 -ResultPath $a.File' `
+            $run = Invoke-InRunspace '$a = $Arguments; Invoke-ParitySweep -Grid $a.Grid -Fixed $a.Fixed -Session $a.Session -ModulePath $a.Module -ThrottleLimit 0 -MaxAttempts 1 -ResultPath $a.File' `
                 -Arguments @{ Session = $session; Module = $manifest; File = $file; Grid = $grid; Fixed = $fixed } -Seconds 120 -StopWhen {
                     if (@(Get-Content $file -ErrorAction Ignore).Count -ge 1 -and -not $hostK.Process.HasExited) { Start-Sleep -Milliseconds 300; Stop-LoopbackSshd $hostK }
                     $false

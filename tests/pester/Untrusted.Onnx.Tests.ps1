@@ -9,13 +9,8 @@ BeforeAll {
     . "$PSScriptRoot/helpers/Stop.ps1"
     $script:hostile = Join-Path $PSScriptRoot '../ParityNet.Onnx.Tests/corpus/hostile' | Resolve-Path | Select-Object -ExpandProperty Path
     $script:maker = Join-Path $hostile 'make_hostile.py'
-    $script:python = '/usr/bin/python3'
-    $script:noOnnx = $null
-    if (-not (Test-Path $python)) { $script:noOnnx = 'no /usr/bin/python3' }
-    else {
-        & $python -c 'import onnx' 2>$null
-        if ($LASTEXITCODE -ne 0) { $script:noOnnx = 'the onnx package is not installed (apt-get install -y python3-onnx)' }
-    }
+    . "$PSScriptRoot/helpers/Python.ps1"
+    $script:noOnnx = Get-OnnxPythonSkipReason
 
     # Both readers on one model in one child: the error id each ends in ('no error' when it answers), the
     # messages, the answers Test-Parity gave, and the child's peak working set in MiB.

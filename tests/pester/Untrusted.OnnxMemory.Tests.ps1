@@ -6,13 +6,8 @@ BeforeAll {
     Import-Module $env:PARITYNET_MANIFEST
     . "$PSScriptRoot/helpers/Bounded.ps1"
     $script:maker = Join-Path $PSScriptRoot '../ParityNet.Onnx.Tests/corpus/hostile/make_hostile.py'
-    $script:python = '/usr/bin/python3'
-    $script:noOnnx = $null
-    if (-not (Test-Path $python)) { $script:noOnnx = 'no /usr/bin/python3' }
-    else {
-        & $python -c 'import onnx' 2>$null
-        if ($LASTEXITCODE -ne 0) { $script:noOnnx = 'the onnx package is not installed (apt-get install -y python3-onnx)' }
-    }
+    . "$PSScriptRoot/helpers/Python.ps1"
+    $script:noOnnx = Get-OnnxPythonSkipReason
 }
 
 Describe 'A model too large for the memory at hand' {

@@ -3,7 +3,7 @@
 
 # Runs a script (the module imported) in another runspace for at most $Seconds: a hang is a failure, never a
 # stalled test run. Stop after $StopAfter seconds (or once $StopWhen returns true) and time how long Stop takes.
-function Invoke-Bounded([string] $Script, [double] $Seconds, [hashtable] $Arguments = @{}, [double] $StopAfter = -1, [scriptblock] $StopWhen) {
+function Invoke-InRunspace([string] $Script, [double] $Seconds, [hashtable] $Arguments = @{}, [double] $StopAfter = -1, [scriptblock] $StopWhen) {
     $ps = [powershell]::Create()
     $null = $ps.AddScript("param(`$Arguments) Import-Module '$manifest'; $Script").AddArgument($Arguments)
     $clock = [Diagnostics.Stopwatch]::StartNew()
