@@ -81,4 +81,16 @@ public sealed class SweepRunnerTests : IDisposable
         Assert.True(recorded.Count < points.Count, $"the run stopped early, yet the file holds {recorded.Count} of {points.Count} points");
         Assert.Equal(recorded.Count, recorded.Distinct().Count());
     }
+
+    [Fact]
+    public async Task APointGivenTwice_RunsOnce_AndTheRunEnds()
+    {
+        var points = Points(3, 100);
+        var twice = points.Concat(points).ToList();
+        using var runner = Runner(2, keepNetwork: false);
+        var run = Task.Run(() => runner.Run(twice, twice.Count, null, CancellationToken.None).OfType<SweepEvent.Result>().Select(r => r.Value.Key).ToList());
+        // A hang fails the test (a repeated point waited for forever) instead of stalling the run.
+        var keys = await run.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.Equal(points.Select(p => p.Key).Order(), keys.Order());
+    }
 }

@@ -153,6 +153,37 @@ public sealed class SweepFileTests : IDisposable
     }
 
     [Fact]
+    public void ARetryAbandonedAgain_ReplacesTheEarlierFailure_Silently_AndAFailureIsPrintable()
+    {
+        var point = new SweepPoint(1, new Dictionary<string, object> { ["Bits"] = 4, ["Seed"] = 1L });
+        var first = SweepResult.Failed(point, 4, "ssh:a", 3, "ParityNet.SweepPointAbandoned: first");
+        var second = SweepResult.Failed(point, 4, "ssh:b", 3, "ParityNet.SweepPointAbandoned: second\r\u001b[31m");
+        Assert.DoesNotContain('\u001b', second.Failure!);
+        Assert.DoesNotContain('\r', second.Failure!);
+        var read = SweepFileContents.Read(Encoding.UTF8.GetBytes(SweepLog.Format(first) + "\n" + SweepLog.Format(second) + "\n"));
+        Assert.StartsWith("ParityNet.SweepPointAbandoned: second", Assert.Single(read.Finished).Failure);
+        Assert.Empty(read.Problems);
+    }
+
+    [Fact]
+    public void AFileWhoseFirstResultWasTornByACrash_IsRepaired_NotRefusedAsAnotherKindOfFile()
+    {
+        string file = PathOf("torn-first.jsonl");
+        File.WriteAllText(file, Line(1)[..50]); // the crash came while the very first result was written
+        using (var log = SweepLog.Open(file))
+        {
+            Assert.Empty(log.Finished);
+            log.Append(Result(2));
+        }
+        Assert.Equal(Result(2).Key, SweepLog.Parse(Assert.Single(File.ReadAllLines(file))).Key);
+        // A one-line file of something else without a line end is still refused, and left as it was.
+        string csv = PathOf("points.csv");
+        File.WriteAllText(csv, "Bits,Seed");
+        Assert.Equal(ErrorIds.SweepResultLine, ErrorId(() => SweepLog.Open(csv)));
+        Assert.Equal("Bits,Seed", File.ReadAllText(csv));
+    }
+
+    [Fact]
     public void TheSummary_SurvivesEpochsNear2To31_AndWallTimesWhoseSumOverflows()
     {
         var settings = new Dictionary<string, string> { ["Bits"] = "4" };

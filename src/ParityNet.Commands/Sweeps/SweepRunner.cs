@@ -38,6 +38,7 @@ internal sealed class SweepRunner : IDisposable
     /// <exception cref="OperationCanceledException">the token was cancelled; what finished meanwhile is recorded.</exception>
     public IEnumerable<SweepEvent> Run(IReadOnlyList<SweepPoint> todo, int total, SweepLog? log, CancellationToken token)
     {
+        todo = todo.DistinctBy(p => p.Key, StringComparer.Ordinal).ToList(); // a point given twice runs once, and is waited for once
         var queue = new BlockingCollection<SweepJob>(new ConcurrentQueue<SweepJob>());
         foreach (var point in todo)
         {
@@ -79,6 +80,7 @@ internal sealed class SweepRunner : IDisposable
             {
                 // Each worker has a thread of its own (not the thread pool's, whose LongRunning tasks failed unnamed).
                 queue.CompleteAdding();
+                over.Cancel(); // workers already started and still waiting to open never do
                 Stop();
                 throw new ParityNetException(ErrorIds.SweepTooLarge, ParityErrorKind.LimitsExceeded,
                     $"This machine could not start a thread for {worker.Name}, the {_workers.IndexOf(worker) + 1}th of {_workers.Count} workers ({ex.Message}). Nothing more is started; give a smaller ⟦ThrottleLimit⟧.", worker.Name, ex);
@@ -136,7 +138,7 @@ internal sealed class SweepRunner : IDisposable
                         alive.Remove(c.Worker);
                         ready.Remove(c.Worker);
                         lost++;
-                        string why = c.Error.Message.Split('\n')[0].TrimEnd('.');
+                        string why = c.Error.Message.Split('\n')[0].TrimEnd('\r', '.');
                         if (!tries.TryGetValue(job.Point.Key, out var list)) tries[job.Point.Key] = list = new List<string>();
                         list.Add($"{c.Worker.Name}: {why}");
                         if (job.Attempt >= _options.MaxAttempts)

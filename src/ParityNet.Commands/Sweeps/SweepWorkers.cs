@@ -77,11 +77,7 @@ internal abstract class SweepWorker : IDisposable
         var ps = PowerShell.Create();
         ps.Runspace = Runspace;
         ps.AddScript(Script).AddArgument(Module).AddArgument(job.Network).AddArgument(job.Training).AddArgument(Silence is not null);
-        lock (_gate)
-        {
-            if (_stopped) { ps.Dispose(); throw new OperationCanceledException(); }
-            _current = ps;
-        }
+        if (!Track(ps)) { ps.Dispose(); throw new OperationCanceledException(); }
         bool abandoned = false;
         try
         {
@@ -115,10 +111,27 @@ internal abstract class SweepWorker : IDisposable
         }
         finally
         {
-            lock (_gate) _current = null;
+            Untrack();
             // A silent worker's pipeline is left to its transport: disposing it would wait on the silent host.
             if (!abandoned) ps.Dispose();
         }
+    }
+
+    /// <summary>Makes <paramref name="ps"/> the pipeline a Stop stops; false once the worker is stopped.</summary>
+    protected bool Track(PowerShell ps)
+    {
+        lock (_gate)
+        {
+            if (_stopped) return false;
+            _current = ps;
+            return true;
+        }
+    }
+
+    /// <summary>No pipeline of this worker's runs now.</summary>
+    protected void Untrack()
+    {
+        lock (_gate) _current = null;
     }
 
     /// <summary>Runs <paramref name="ps"/>, waiting for it while the worker is heard from within <see cref="Silence"/>
@@ -131,8 +144,17 @@ internal abstract class SweepWorker : IDisposable
         long heard = Stopwatch.GetTimestamp();
         ps.Streams.Progress.DataAdded += (_, _) => Interlocked.Exchange(ref heard, Stopwatch.GetTimestamp());
         var pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
+        bool stopSent = false;
         while (!pending.AsyncWaitHandle.WaitOne(200))
         {
+            // A Stop that came between this pipeline's making and its start found nothing running to stop: sent again.
+            bool stopped;
+            lock (_gate) stopped = _stopped;
+            if (stopped && !stopSent)
+            {
+                stopSent = true;
+                try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
+            }
             if (ps.Streams.Progress.Count > 256) ps.Streams.Progress.Clear(); // heartbeats are only counted
             if (Silence is not TimeSpan silence || Stopwatch.GetElapsedTime(Interlocked.Read(ref heard)) < silence) continue;
             lock (_gate) if (_stopped) break; // Ctrl+C is already stopping it
@@ -219,6 +241,7 @@ internal sealed class RemoteSweepWorker : SweepWorker
         ps.Runspace = Runspace;
         ps.AddScript("param($Module) Import-Module $Module -ErrorAction Stop; (Get-Module ParityNet).Version.ToString()").AddArgument(Module);
         bool abandoned = false;
+        if (!Track(ps)) { ps.Dispose(); throw new OperationCanceledException(); }
         try
         {
             var output = Invoke(ps, out abandoned);
@@ -230,6 +253,11 @@ internal sealed class RemoteSweepWorker : SweepWorker
             throw new ParityNetException(ErrorIds.SweepWorkerFailed, ParityErrorKind.InvalidOperation,
                 $"{Name} {ex.Message} while loading ParityNet. The sweep goes on without this session.", _session.ComputerName, ex);
         }
+        catch (Exception ex) when (ex is PSRemotingDataStructureException or PSInvalidOperationException)
+        {
+            throw new ParityNetException(ErrorIds.SweepWorkerFailed, ParityErrorKind.InvalidOperation,
+                $"{Name} failed while loading ParityNet ({ex.Message.Split('\n')[0].TrimEnd('\r')}). The sweep goes on without this session.", _session.ComputerName, ex);
+        }
         catch (Exception ex) when (ex is RuntimeException or PSRemotingTransportException or InvalidRunspaceStateException)
         {
             throw new ParityNetException(ErrorIds.SweepModuleMissing, ParityErrorKind.NotFound,
@@ -238,6 +266,7 @@ internal sealed class RemoteSweepWorker : SweepWorker
         }
         finally
         {
+            Untrack();
             if (!abandoned) ps.Dispose();
         }
     }

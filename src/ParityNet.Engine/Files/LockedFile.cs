@@ -84,11 +84,22 @@ internal sealed class LockedFile : IDisposable
     }
 
     /// <summary>Writes <paramref name="bytes"/> where the file ends now and flushes them to disk before returning.</summary>
+    /// <exception cref="IOException">the write failed (a full disk); the file is cut back to where it ended, so that
+    /// no fragment is left for the next append to follow.</exception>
     public void Append(ReadOnlySpan<byte> bytes)
     {
         var handle = _stream.SafeFileHandle;
-        RandomAccess.Write(handle, bytes, RandomAccess.GetLength(handle));
-        _stream.Flush(flushToDisk: true);
+        long end = RandomAccess.GetLength(handle);
+        try
+        {
+            RandomAccess.Write(handle, bytes, end);
+            _stream.Flush(flushToDisk: true);
+        }
+        catch (IOException)
+        {
+            try { _stream.SetLength(end); } catch (IOException) { } // best effort: the disk may refuse this too
+            throw;
+        }
     }
 
     /// <inheritdoc/>

@@ -15,6 +15,7 @@ public sealed class SweepFileContents
 
     private const int LinesBetweenChecks = 4096;
     private readonly List<SweepResult> _finished = new();
+    private readonly Dictionary<string, int> _indexOf = new(StringComparer.Ordinal); // key -> its place in _finished
     private readonly List<SweepLogProblem> _problems = new();
     private readonly Dictionary<string, int> _lineOf = new(StringComparer.Ordinal);
     private readonly int[] _counts = new int[Enum.GetValues<SweepLogProblemKind>().Length];
@@ -178,9 +179,10 @@ public sealed class SweepFileContents
         }
         if (_lineOf.TryGetValue(result.Key, out int earlier))
         {
-            // A point recorded as failed and later run with -RetryFailed: its result replaces the failure.
-            int failed = _finished.FindIndex(r => r.Key == result.Key);
-            if (failed >= 0 && _finished[failed].IsFailed && !result.IsFailed)
+            // A point recorded as failed and later run again with -RetryFailed: the later line (a result, or the
+            // failure of that retry) replaces the failure.
+            int failed = _indexOf[result.Key];
+            if (_finished[failed].IsFailed)
             {
                 _finished[failed] = result;
                 _lineOf[result.Key] = number;
@@ -190,6 +192,7 @@ public sealed class SweepFileContents
             return;
         }
         _lineOf[result.Key] = number;
+        _indexOf[result.Key] = _finished.Count;
         _finished.Add(result);
     }
 

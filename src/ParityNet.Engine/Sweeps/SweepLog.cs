@@ -96,7 +96,9 @@ public sealed class SweepLog : IDisposable
         {
             var contents = SweepFileContents.Read(file.ReadFromStart(), path, "ResultPath", cancel);
             // A file with lines and no result in it is some other file given by mistake (points.csv): never touched.
-            if (contents.Finished.Count == 0 && contents.ProblemCount > 0)
+            bool tornFirstResult = contents.ProblemCount == 1 && contents.Problems[0].Kind == SweepLogProblemKind.Unfinished
+                && contents.Problems[0].Text.StartsWith("{\"key\":", StringComparison.Ordinal); // a crash while writing the first result
+            if (contents.Finished.Count == 0 && contents.ProblemCount > 0 && !tornFirstResult)
                 throw new ParityNetException(ErrorIds.SweepResultLine, ParityErrorKind.InvalidArgument,
                     $"'{path}' is not a sweep's result file: none of its {contents.ProblemCount} line(s) is a sweep result (line {contents.Problems[0].Line}: {contents.Problems[0].Text}). " +
                     "It was left as it is. Give ⟦ResultPath⟧ a new file, or the .jsonl file an earlier run of this sweep wrote.", path);

@@ -29,7 +29,7 @@ public sealed class SweepResult
         Finished = finished.Kind == DateTimeKind.Utc ? finished : finished.ToUniversalTime();
         Network = network;
         FromFile = fromFile;
-        Failure = string.IsNullOrEmpty(failure) ? null : failure;
+        Failure = string.IsNullOrEmpty(failure) ? null : ParityNetException.Printable(failure); // it is printed: no control characters
     }
 
     /// <summary>The longest wall time a result may record: ten years.</summary>
