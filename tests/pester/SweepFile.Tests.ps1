@@ -198,7 +198,8 @@ Describe 'What the file holds, checked and told' {
         ($warnings.Message -join "`n") | Should -Not -Match 'run again'
         $out = Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1..6 } -Fixed @{ Epochs = 10 } -ResultPath (Join-Path $TestDrive 'x.jsonl')
         $own = Join-Path $TestDrive 'own.jsonl'
-        $good = @(Get-Content (Join-Path $TestDrive 'x.jsonl'))
+        # In seed order: two workers write their points as each finishes, in either order.
+        $good = @(Get-Content (Join-Path $TestDrive 'x.jsonl') | Sort-Object { [int]([ParityNet.SweepLog]::Parse($_)).Settings['Seed'] })
         Set-Content $own @(($good[0] -replace '"finalAccuracy":[^,]+', '"finalAccuracy":7'), ($good[1] -replace '"epochsRun":[^,]+', '"epochsRun":-5'), $good[2], ($good[2] -replace '"stopReason":[^,]+', '"stopReason":"Exploded"'))
         $rerun = Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 1..3 } -Fixed @{ Epochs = 10 } -ResultPath $own -WarningVariable warnings -WarningAction SilentlyContinue
         @($rerun | Where-Object { -not $_.FromFile }) | Should -HaveCount 2 -Because 'the two points out of range run again'
