@@ -115,7 +115,7 @@ Describe 'Invoke-ParitySweep on local runspaces' {
             $x = Import-Clixml $xml
             $x | ForEach-Object { $_.GetType().FullName; $_.Network.GetType().FullName; ($_.Network.Predict(3)).ToString('R') }
             Invoke-ParitySweep -Grid @{ Bits = 4; Seed = 7 } -Fixed @{ Epochs = 50 } -KeepNetwork
-        } | Wait-Job | Receive-Job
+        } | Receive-Job -Wait -AutoRemoveJob   # removed, not left open: a job left for the GC to close crashed the run later (PowerShell's signal timer)
         $back[0] | Should -Be 'ParityNet.SweepResult'
         $back[1] | Should -Be 'ParityNet.ParityNetwork'
         $back[2] | Should -Be $results[0].Network.Predict(3).ToString('R')
