@@ -41,6 +41,7 @@ internal abstract class SweepWorker : IDisposable
     private readonly object _gate = new();
     private PowerShell? _current;
     private bool _stopped;
+    private bool _running; // _current has been started and not yet abandoned or finished
 
     protected SweepWorker(string name, string module, TimeSpan? silence)
     {
@@ -131,7 +132,11 @@ internal abstract class SweepWorker : IDisposable
     /// <summary>No pipeline of this worker's runs now.</summary>
     protected void Untrack()
     {
-        lock (_gate) _current = null;
+        lock (_gate)
+        {
+            _current = null;
+            _running = false;
+        }
     }
 
     /// <summary>Runs <paramref name="ps"/>, waiting for it while the worker is heard from within <see cref="Silence"/>
@@ -144,22 +149,30 @@ internal abstract class SweepWorker : IDisposable
         long heard = Stopwatch.GetTimestamp();
         ps.Streams.Progress.DataAdded += (_, _) => Interlocked.Exchange(ref heard, Stopwatch.GetTimestamp());
         var pending = ps.BeginInvoke<PSObject, PSObject>(null, output);
-        bool stopSent = false;
+        // Each pipeline is sent one stop at most: by Stop() once it runs, or here when Stop() came before it started
+        // (a stop sent to a pipeline not yet started is lost). A second stop signal to a remote command is never
+        // answered, and PowerShell's timer for it later writes to the closed transport and ends the process.
+        bool stopNow;
+        lock (_gate)
+        {
+            _running = true;
+            stopNow = _stopped;
+        }
+        if (stopNow)
+            try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
         while (!pending.AsyncWaitHandle.WaitOne(200))
         {
-            // A Stop that came between this pipeline's making and its start found nothing running to stop: sent again.
-            bool stopped;
-            lock (_gate) stopped = _stopped;
-            if (stopped && !stopSent)
-            {
-                stopSent = true;
-                try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
-            }
             if (ps.Streams.Progress.Count > 256) ps.Streams.Progress.Clear(); // heartbeats are only counted
             if (Silence is not TimeSpan silence || Stopwatch.GetElapsedTime(Interlocked.Read(ref heard)) < silence) continue;
-            lock (_gate) if (_stopped) break; // Ctrl+C is already stopping it
+            lock (_gate)
+            {
+                if (_stopped) break; // Ctrl+C is already stopping it
+                _running = false;    // abandoned: Stop() must not signal it
+            }
+            // Abandoned without a stop signal: a silent host never answers one, and PowerShell (7.6) then fails the
+            // signal 60 s later by writing to the session's transport, closed by then, which ends this process
+            // (an unhandled ObjectDisposedException). The pipeline goes when the user's session is closed.
             abandoned = true;
-            try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
             throw new SweepWorkerLostException($"stopped answering: nothing was heard from it for {silence.TotalSeconds:0.#} s (-WorkerTimeout)", null);
         }
         if (!pending.IsCompleted)
@@ -184,7 +197,7 @@ internal abstract class SweepWorker : IDisposable
         lock (_gate)
         {
             _stopped = true;
-            current = _current;
+            current = _running ? _current : null; // one not yet started is stopped by Invoke when it starts
         }
         try { current?.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
     }
