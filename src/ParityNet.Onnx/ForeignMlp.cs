@@ -104,8 +104,15 @@ internal static partial class ForeignMlp
 
     /// <summary>The network the graph computes, and whether its output is a logit (no Sigmoid after the last layer).
     /// The network's size is checked against the engine's limits before any weight is read.</summary>
+    /// <summary>SparseParity's labels read the network's support, which a file another tool wrote does not carry.</summary>
+    internal static ParityNetException NoSupport(string source) =>
+        new(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+            $"'{source}' has no ParityNet metadata, so it has no support for the SparseParity task to read (which bits the label is the XOR of). " +
+            "Give ⟦Task⟧ Even or BitParity, or export the network with Export-NetworkOnnx, whose file carries its support.", source);
+
     public static (ParityNetwork Network, bool Logit, string Description) ToNetwork(ModelProto model, string source, OnnxSignature signature, ForeignOptions options)
     {
+        if (options.Task == ParityTask.SparseParity) throw NoSupport(source);
         var layers = Walk(model, source, signature, forRun: false);
         if (layers.Count < 2)
             throw Unsupported(source, $"it has {layers.Count} layer{(layers.Count == 1 ? "" : "s")}; a ParityNet network has at least one hidden layer and an output unit");

@@ -44,8 +44,10 @@ public static class OnnxFormat
     {
         /// <summary>The version of this metadata layout, "1".</summary>
         public const string Format = "paritynet.format";
-        /// <summary>Even or BitParity.</summary>
+        /// <summary>Even, BitParity or SparseParity.</summary>
         public const string Task = "paritynet.task";
+        /// <summary>SparseParity's support: the bits the label reads, 0 the least significant, e.g. "3,17,41".</summary>
+        public const string Support = "paritynet.support";
         /// <summary>The input width.</summary>
         public const string Bits = "paritynet.bits";
         /// <summary>Units per layer, input to output, e.g. "8,4,1".</summary>

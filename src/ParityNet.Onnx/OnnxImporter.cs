@@ -309,7 +309,19 @@ public static class OnnxImporter
             Initialization = metadata.ContainsKey(OnnxFormat.Keys.Initialization) ? EnumValue<Initialization>(source, metadata, OnnxFormat.Keys.Initialization) : Initialization.Uniform,
             HasBias = hasBias,
             Seed = Int64(source, metadata, OnnxFormat.Keys.Seed),
+            Support = Support(source, metadata, task),
         };
+    }
+
+    private static int[]? Support(string source, Dictionary<string, string> metadata, ParityTask task)
+    {
+        if (!metadata.TryGetValue(OnnxFormat.Keys.Support, out var text))
+            return task == ParityTask.SparseParity ? throw OnnxErrors.Unsupported(source, $"its task is SparseParity but it has no '{OnnxFormat.Keys.Support}'") : null;
+        if (task != ParityTask.SparseParity) throw OnnxErrors.Unsupported(source, $"it gives a support ('{OnnxFormat.Keys.Support}') for the {task} task");
+        var bits = text.Split(',');
+        if (bits.Length > EngineLimits.MaxBits) throw OnnxErrors.Unsupported(source, $"its support lists {bits.Length} bits, more than any network has");
+        return bits.Select(b => int.TryParse(b, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int bit) ? bit
+            : throw OnnxErrors.Unsupported(source, $"its support '{(text.Length > 80 ? text[..80] + "…" : text)}' is not a list of bit numbers")).ToArray();
     }
 
     private static TrainingHistory? History(string source, Dictionary<string, string> metadata)

@@ -89,6 +89,7 @@ internal static class OnnxModelBuilder
     {
         yield return (OnnxFormat.Keys.Format, "1");
         yield return (OnnxFormat.Keys.Task, network.Task.ToString());
+        if (network.Support.Count > 0) yield return (OnnxFormat.Keys.Support, string.Join(",", network.Support.Select(b => Text(b))));
         yield return (OnnxFormat.Keys.Bits, Text(network.Bits));
         yield return (OnnxFormat.Keys.LayerSizes, string.Join(",", network.LayerSizes.Select(s => Text(s))));
         yield return (OnnxFormat.Keys.Activation, network.Activation.ToString());

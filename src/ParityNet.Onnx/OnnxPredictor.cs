@@ -112,6 +112,7 @@ public sealed class OnnxPredictor : IDisposable
                 $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
         }
         options ??= new ForeignOptions();
+        if (options.Task == ParityTask.SparseParity) throw ForeignMlp.NoSupport(source);
         var sig = ForeignMlp.Signature(model, source);
         long workPerRow = ForeignMlp.CheckRunnable(model, source, sig);
         OnnxOutputKind kind;
@@ -298,7 +299,7 @@ public sealed class OnnxPredictor : IDisposable
         for (int i = 0; i < numbers.Length; i++)
             result[i] = NotAProbability(numbers[i], p[i]) is { } error
                 ? new OnnxAnswer(null, error)
-                : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source), null);
+                : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source, Network?.Support), null);
         return result;
     }
 

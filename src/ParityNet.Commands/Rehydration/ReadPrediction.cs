@@ -14,7 +14,11 @@ internal static partial class Serialized
         if (!(probability >= 0 && probability <= 1))
             throw Invalid(bag.Path("Probability"), $"is {probability.ToString("R", CultureInfo.InvariantCulture)}, not a probability from 0 to 1");
         string? source = bag.Has("Source") && bag.Value("Source") is { IsNull: false } s ? s.AsString() : null;
-        var prediction = new ParityPrediction(number, bits.Length, bag.Enum<ParityTask>("Task"), probability, bag.Enum<PredictionEngine>("Engine"), source);
+        var task = bag.Enum<ParityTask>("Task");
+        int[]? support = bag.Has("Support") ? bag.Ints("Support") : null;
+        if (task == ParityTask.SparseParity && (support is null || support.Length == 0 || support.Any(b => b < 0 || b >= bits.Length) || support.Distinct().Count() != support.Length))
+            throw Invalid(bag.Path("Support"), $"is not the bits of a {bits.Length}-bit SparseParity network (distinct, 0 to {bits.Length - 1})");
+        var prediction = new ParityPrediction(number, bits.Length, task, probability, bag.Enum<PredictionEngine>("Engine"), source, support);
         bag.Same("Prediction", prediction.Prediction, v => v.AsString());
         bag.Same("Expected", prediction.Expected, v => v.AsString());
         bag.Same("Correct", prediction.Correct, v => v.AsBool());

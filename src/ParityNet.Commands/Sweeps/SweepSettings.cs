@@ -229,6 +229,8 @@ internal static class SweepSettings
             Initialization = Enum.Parse<Initialization>(Get("Initialization", defaults.Initialization.ToString())),
             HasBias = !Get("NoBias", false),
             Seed = Get("Seed", defaults.Seed),
+            Relevant = s.TryGetValue("Relevant", out var k) ? (int)k : null,
+            Support = s.TryGetValue("Support", out var bits) ? (int[])bits : null,
         };
         ParityNetwork.Validate(spec);
         var options = new TrainingOptions

@@ -20,9 +20,19 @@ public sealed class NewParityNetworkCommand : PSCmdlet
     [WholeNumber(Example = "4")]
     public int[] HiddenSize { get; set; } = Defaults.HiddenSizes.ToArray();
 
-    /// <summary>The task: Even (the lesson's) or BitParity.</summary>
+    /// <summary>The task: Even (the lesson's), BitParity, or SparseParity (the XOR of a few bits, -Relevant or -Support).</summary>
     [Parameter]
     public ParityTask Task { get; set; } = Defaults.Task;
+
+    /// <summary>SparseParity: how many bits (k) the label reads, drawn from -Seed.</summary>
+    [Parameter]
+    [WholeNumber(Example = "3")]
+    public int? Relevant { get; set; }
+
+    /// <summary>SparseParity: the bits the label reads, 0 the least significant.</summary>
+    [Parameter]
+    [WholeNumber(Example = "3")]
+    public int[]? Support { get; set; }
 
     /// <summary>The hidden layers' activation: Sigmoid (the lesson's), Tanh or ReLU. The output is always a sigmoid.</summary>
     [Parameter]
@@ -53,11 +63,13 @@ public sealed class NewParityNetworkCommand : PSCmdlet
             Initialization = Initialization,
             HasBias = !NoBias.IsPresent,
             Seed = Seed,
+            Relevant = Relevant,
+            Support = Support is { Length: > 0 } ? Support.ToArray() : null,
         };
         try
         {
             var network = ParityNetwork.Create(spec);
-            WriteVerbose($"Made an untrained {string.Join("-", network.LayerSizes)} network for {spec.Task} ({(spec.Task == ParityTask.Even ? "1 for an even number" : "1 for an odd count of 1 bits")}): " +
+            WriteVerbose($"Made an untrained {string.Join("-", network.LayerSizes)} network for {spec.Task} ({spec.Task switch { ParityTask.Even => "1 for an even number", ParityTask.BitParity => "1 for an odd count of 1 bits", _ => $"1 for an odd count of 1 bits among bits {string.Join(", ", network.Support)}" }}): " +
                 $"{spec.Activation} hidden units, a sigmoid output, weights drawn {spec.Initialization} from seed {spec.Seed}{(spec.HasBias ? ", biases at zero" : ", no biases (the lesson's)")}. Train it with Invoke-NetworkTraining.");
             WriteObject(network);
         }

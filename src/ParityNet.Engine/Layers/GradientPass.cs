@@ -21,6 +21,7 @@ internal sealed class GradientPass
     private readonly int[] _sizes;
     private readonly Activation _activation;
     private readonly ParityTask _task;
+    private readonly long _support; // SparseParity's mask of bits
     private readonly double[] _negExpW, _negExpBias; // e^−w and e^−bias of the first layer, for the product sigmoid
     private double[] _enumeratedLabels = Array.Empty<double>();
 
@@ -31,11 +32,12 @@ internal sealed class GradientPass
         _layers = sizes.Length - 1;
         _activation = network.Activation;
         _task = network.Task;
+        _support = network.SupportMask;
         _negExpW = new double[sizes[0] * sizes[1]];
         _negExpBias = new double[network.HasBias ? sizes[1] : 0];
         int tile = Math.Min(TileRows, maxRows);
         int groups = maxRows >= ParallelRows ? MaxGroups : 1;
-        _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, loss, network.HasBias, tile)).ToArray();
+        _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, network.SupportMask, loss, network.HasBias, tile)).ToArray();
     }
 
     /// <summary>Runs over <paramref name="count"/> rows: the integers 0 … count − 1 when
@@ -89,7 +91,7 @@ internal sealed class GradientPass
     private double[] EnumeratedLabels(int count)
     {
         if (_enumeratedLabels.Length != count)
-            _enumeratedLabels = Enumerable.Range(0, count).Select(i => (double)TaskLabels.Label(_task, i)).ToArray();
+            _enumeratedLabels = Enumerable.Range(0, count).Select(i => (double)TaskLabels.Label(_task, i, _support)).ToArray();
         return _enumeratedLabels;
     }
 
@@ -117,16 +119,18 @@ internal sealed class GradientPass
         private readonly int _layers;
         private readonly Activation _activation;
         private readonly ParityTask _task;
+    private readonly long _support; // SparseParity's mask of bits
         private readonly LossFunction _loss;
         private readonly double[][] _activations, _deltas;
         private readonly double[] _logits, _labels, _slots;
 
-        public Worker(int[] sizes, Activation activation, ParityTask task, LossFunction loss, bool bias, int tile)
+        public Worker(int[] sizes, Activation activation, ParityTask task, long support, LossFunction loss, bool bias, int tile)
         {
             _sizes = sizes;
             _layers = sizes.Length - 1;
             _activation = activation;
             _task = task;
+            _support = support;
             _loss = loss;
             Tile = tile;
             _activations = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray(); // no input matrix: bits are read from the numbers
@@ -173,7 +177,7 @@ internal sealed class GradientPass
             bool enumerated = numbers is null;
             var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers.AsSpan(offset + start, rows));
             var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
-            for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j]);
+            for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j], _support);
 
             LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
             var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,

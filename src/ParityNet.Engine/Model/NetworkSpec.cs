@@ -12,6 +12,15 @@ public sealed record NetworkSpec
     /// <summary>The task the network is for.</summary>
     public ParityTask Task { get; init; } = ParityTask.Even;
 
+    /// <summary>For <see cref="ParityTask.SparseParity"/>: the bits whose XOR is the label, 0 the least significant,
+    /// ascending. Given outright, or drawn from <see cref="Seed"/> when only <see cref="Relevant"/> is given (a
+    /// network's spec always holds the drawn support). Null for the other tasks.</summary>
+    public IReadOnlyList<int>? Support { get; init; }
+
+    /// <summary>For <see cref="ParityTask.SparseParity"/> without a <see cref="Support"/>: how many bits (k) the
+    /// support draws from the seed. A network's spec holds the drawn <see cref="Support"/> instead.</summary>
+    public int? Relevant { get; init; }
+
     /// <summary>The hidden layers' activation.</summary>
     public Activation Activation { get; init; } = Activation.Sigmoid;
 
@@ -26,7 +35,7 @@ public sealed record NetworkSpec
 
     /// <summary>The spec in a line, e.g. "8-4-1 Even, Sigmoid, Uniform, bias, seed 1".</summary>
     public override string ToString() =>
-        $"{Bits}-{string.Join("-", HiddenSizes ?? Array.Empty<int>())}-1 {Task}, {Activation}, {Initialization}, {(HasBias ? "bias" : "no bias")}, seed {Seed}";
+        $"{Bits}-{string.Join("-", HiddenSizes ?? Array.Empty<int>())}-1 {Task}{(Support is { Count: > 0 } s ? $" of bits {string.Join(",", s)}" : "")}, {Activation}, {Initialization}, {(HasBias ? "bias" : "no bias")}, seed {Seed}";
 }
 
 /// <summary>What the engine can hold. Checked before anything is allocated.</summary>

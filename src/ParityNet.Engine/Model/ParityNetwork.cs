@@ -36,6 +36,13 @@ public sealed class ParityNetwork
     /// <summary>The input width.</summary>
     public int Bits => Spec.Bits;
 
+    /// <summary>For <see cref="ParityTask.SparseParity"/>: the bits whose XOR is the label (0 the least significant),
+    /// ascending; empty for the other tasks.</summary>
+    public IReadOnlyList<int> Support => Spec.Support ?? Array.Empty<int>();
+
+    /// <summary>The mask of <see cref="Support"/>, which <see cref="TaskLabels.Label(ParityTask, long, long)"/> reads.</summary>
+    public long SupportMask => TaskLabels.Mask(Spec.Support);
+
     /// <summary>Units per layer from input to output, e.g. 8, 4, 1.</summary>
     public IReadOnlyList<int> LayerSizes { get; }
 
@@ -84,6 +91,7 @@ public sealed class ParityNetwork
     public static ParityNetwork Create(NetworkSpec spec)
     {
         Validate(spec);
+        spec = WithSupport(spec);
         var rng = new SeededRandom(spec.Seed);
         var sizes = Sizes(spec);
         var weights = new double[sizes.Length - 1][];
@@ -103,6 +111,7 @@ public sealed class ParityNetwork
     public static ParityNetwork FromWeights(NetworkSpec spec, IReadOnlyList<double[]> weights, IReadOnlyList<double[]>? biases, TrainingHistory? history = null)
     {
         Validate(spec);
+        spec = WithSupport(spec);
         var sizes = Sizes(spec);
         int layers = sizes.Length - 1;
         if (weights.Count != layers)
@@ -186,11 +195,11 @@ public sealed class ParityNetwork
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
     public ParityPrediction Test(long number) =>
-        new(number, Bits, Task, Predict(number), PredictionEngine.Managed);
+        new(number, Bits, Task, Predict(number), PredictionEngine.Managed, support: Spec.Support);
 
     /// <inheritdoc/>
     public override string ToString() =>
-        $"{Task} {string.Join("-", LayerSizes)} {Activation}{(HasBias ? "" : " no bias")} seed {Seed}{(History is null ? " untrained" : $" trained: {History}")}";
+        $"{Task}{(Support.Count > 0 ? $" of bits {string.Join(",", Support)}" : "")} {string.Join("-", LayerSizes)} {Activation}{(HasBias ? "" : " no bias")} seed {Seed}{(History is null ? " untrained" : $" trained: {History}")}";
 
     internal static int[] Sizes(NetworkSpec spec) => [spec.Bits, .. spec.HiddenSizes, 1];
 
@@ -213,11 +222,71 @@ public sealed class ParityNetwork
                     h);
         if (!Enum.IsDefined(spec.Task))
             throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Task {spec.Task} is unknown. Choose one of {string.Join(", ", Enum.GetNames<ParityTask>())}.", spec.Task);
+        CheckSupport(spec);
         if (!Enum.IsDefined(spec.Activation))
             throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Activation {spec.Activation} is unknown. Choose one of {string.Join(", ", Enum.GetNames<Activation>())}.", spec.Activation);
         if (!Enum.IsDefined(spec.Initialization))
             throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Initialization {spec.Initialization} is unknown. Choose one of {string.Join(", ", Enum.GetNames<Initialization>())}.", spec.Initialization);
         CheckMemory(spec, TrainingOptions.DefaultSampleSize);
+    }
+
+    // The support is drawn from its own stream of the seed, so that a SparseParity network's weights are those of
+    // any other network of the same shape and seed.
+    private const ulong SupportStream = 0x5350_4152_5345_0001; // "SPARSE" 1
+
+    /// <summary>The spec with its support: given, drawn from the seed (k of the bits, by a partial Fisher–Yates shuffle
+    /// of 0 … Bits − 1), sorted; other tasks unchanged.</summary>
+    internal static NetworkSpec WithSupport(NetworkSpec spec)
+    {
+        if (spec.Task != ParityTask.SparseParity) return spec;
+        int[] support;
+        if (spec.Support is { Count: > 0 } given) support = given.Order().ToArray();
+        else
+        {
+            var rng = new SeededRandom(unchecked((long)((ulong)spec.Seed ^ SupportStream)));
+            int[] bits = Enumerable.Range(0, spec.Bits).ToArray();
+            int k = spec.Relevant!.Value;
+            for (int i = 0; i < k; i++)
+            {
+                int j = i + (int)rng.NextInt64(spec.Bits - i);
+                (bits[i], bits[j]) = (bits[j], bits[i]);
+            }
+            support = bits[..k].Order().ToArray();
+        }
+        return spec with { Support = Array.AsReadOnly(support), Relevant = null };
+    }
+
+    private static void CheckSupport(NetworkSpec spec)
+    {
+        if (spec.Task != ParityTask.SparseParity)
+        {
+            if (spec.Support is { Count: > 0 } || spec.Relevant is not null)
+                throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                    $"A support (⟦Support⟧ or ⟦Relevant⟧) belongs to the SparseParity task, not {spec.Task}. Give ⟦Task⟧ SparseParity, or leave the support out.", spec.Task);
+            return;
+        }
+        bool given = spec.Support is { Count: > 0 };
+        if (given == (spec.Relevant is not null))
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                given ? "Give SparseParity its support one way: ⟦Support⟧ (the bits) or ⟦Relevant⟧ (how many, drawn from the seed), not both."
+                      : $"SparseParity needs its support: ⟦Relevant⟧ 3 draws 3 of the {spec.Bits} bits from the seed, or ⟦Support⟧ 0,5,9 names them (0 is the least significant bit).", spec.Task);
+        if (!given)
+        {
+            if (spec.Relevant < 1 || spec.Relevant > spec.Bits)
+                throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                    $"Relevant {spec.Relevant} is outside 1 to {spec.Bits}, the network's bits. Give ⟦Relevant⟧ how many of the {spec.Bits} bits the label reads, such as 3.", spec.Relevant);
+            return;
+        }
+        var seen = new HashSet<int>();
+        foreach (int bit in spec.Support!)
+        {
+            if (bit < 0 || bit >= spec.Bits)
+                throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                    $"Support bit {bit} is outside 0 to {spec.Bits - 1}, the bits of this {spec.Bits}-bit network (0 is the least significant). Give ⟦Support⟧ bits from 0 to {spec.Bits - 1}.", bit);
+            if (!seen.Add(bit))
+                throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                    $"Support bit {bit} is given twice; give each bit of ⟦Support⟧ once.", bit);
+        }
     }
 
     /// <summary>Throws <see cref="ErrorIds.TooLarge"/> when training <paramref name="spec"/> would need more than <see cref="EngineLimits.MaxBytes"/>.</summary>

@@ -13,15 +13,17 @@ public enum PredictionEngine
 public sealed class ParityPrediction
 {
     /// <summary>Creates a prediction of <paramref name="number"/> by a network of <paramref name="bits"/> bits.</summary>
-    public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine, string? source = null)
+    /// <remarks>For <see cref="ParityTask.SparseParity"/> give the network's support (its expected label reads those bits).</remarks>
+    public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine, string? source = null, IReadOnlyList<int>? support = null)
     {
         Source = source;
         Number = number;
         _width = bits;
         Task = task;
+        Support = task == ParityTask.SparseParity ? support?.ToArray() ?? throw new ArgumentException("A SparseParity prediction needs the network's support.", nameof(support)) : Array.Empty<int>();
         Probability = probability;
         Label = TaskLabels.Predicted(probability);
-        ExpectedLabel = TaskLabels.Label(task, number);
+        ExpectedLabel = TaskLabels.Label(task, number, TaskLabels.Mask(Support));
         Engine = engine;
     }
 
@@ -36,6 +38,9 @@ public sealed class ParityPrediction
 
     /// <summary>The task of the network.</summary>
     public ParityTask Task { get; }
+
+    /// <summary>For <see cref="ParityTask.SparseParity"/>, the bits the label reads (0 the least significant); else empty.</summary>
+    public IReadOnlyList<int> Support { get; }
 
     /// <summary>The network's output: the probability of label 1.</summary>
     public double Probability { get; }

@@ -11,6 +11,10 @@ public enum ParityTask
 
     /// <summary>True N-bit parity: label 1 when an odd number of bits are set (XOR of all bits).</summary>
     BitParity,
+
+    /// <summary>(n, k)-sparse parity (Barak et al. 2022): label 1 when an odd number of the k bits of the network's
+    /// support (<see cref="NetworkSpec.Support"/>) are set, the XOR of those bits; the other bits do not matter.</summary>
+    SparseParity,
 }
 
 /// <summary>Labels and their names for each task, and the one rule that turns a probability into a label.</summary>
@@ -30,18 +34,35 @@ public static class TaskLabels
     {
         ParityTask.Even => (number & 1) == 0 ? 1 : 0,
         ParityTask.BitParity => BitOperations.PopCount((ulong)number) & 1,
+        ParityTask.SparseParity => throw new ArgumentException("SparseParity's label needs the network's support: give it (TaskLabels.Label(task, number, support)).", nameof(task)),
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
     };
+
+    /// <summary>The expected label of <paramref name="number"/> for <paramref name="task"/>, where
+    /// <paramref name="support"/> is the mask of the bits SparseParity reads (<see cref="Mask"/>; ignored by the other tasks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int Label(ParityTask task, long number, long support) =>
+        task == ParityTask.SparseParity ? BitOperations.PopCount((ulong)(number & support)) & 1 : Label(task, number);
+
+    /// <summary>The bit mask of a support (bit positions, 0 the least significant); 0 for none.</summary>
+    public static long Mask(IReadOnlyList<int>? support)
+    {
+        long mask = 0;
+        if (support is not null) foreach (int bit in support) mask |= 1L << bit;
+        return mask;
+    }
 
     /// <summary>
     /// A label as a word that says what it means for the task: for <see cref="ParityTask.Even"/> the number is
     /// Even (1) or Odd (0); for <see cref="ParityTask.BitParity"/> its count of 1 bits is odd, OddOnes (1), or even,
-    /// EvenOnes (0), so that 3 (two 1 bits) reads EvenOnes, not "Even".
+    /// EvenOnes (0), so that 3 (two 1 bits) reads EvenOnes, not "Even"; for <see cref="ParityTask.SparseParity"/> the
+    /// count of 1 bits on the support is odd, OddSupport (1), or even, EvenSupport (0).
     /// </summary>
     public static string Name(ParityTask task, int label) => task switch
     {
         ParityTask.Even => label == 1 ? "Even" : "Odd",
         ParityTask.BitParity => label == 1 ? "OddOnes" : "EvenOnes",
+        ParityTask.SparseParity => label == 1 ? "OddSupport" : "EvenSupport",
         _ => throw new ArgumentOutOfRangeException(nameof(task), task, null),
     };
 }

@@ -29,5 +29,5 @@ public sealed class Predictor
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
     public ParityPrediction Test(long number) =>
-        new(number, _network.Bits, _network.Task, Predict(number), PredictionEngine.Managed);
+        new(number, _network.Bits, _network.Task, Predict(number), PredictionEngine.Managed, support: _network.Spec.Support);
 }

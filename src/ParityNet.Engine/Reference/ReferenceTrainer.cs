@@ -154,7 +154,7 @@ public static class ReferenceTrainer
         }
 
         // The output's error and its delta (the lesson's weighted error, sign turned: we descend).
-        double prediction = a[layers][0], label = TaskLabels.Label(shape.Task, number);
+        double prediction = a[layers][0], label = TaskLabels.Label(shape.Task, number, shape.SupportMask);
         double lossValue = Losses.Value(loss, z[layers][0], prediction, label);
         var errors = new double[layers + 1][];
         var deltas = new double[layers + 1][];

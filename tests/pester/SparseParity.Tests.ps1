@@ -1,0 +1,118 @@
+# Issue 28, item 1: (n, k)-sparse parity as a task, through the built module: the label is the XOR of the support's
+# bits; the support travels wherever a network travels (a job's process, Clixml, JSON, ONNX) bit for bit; a sweep
+# takes -Relevant as a setting; every way to give the support wrongly is a named error.
+BeforeAll {
+    Import-Module $env:PARITYNET_MANIFEST
+    $script:foreign = Join-Path $PSScriptRoot '../ParityNet.Onnx.Tests/corpus/foreign/torch-gemm-sigmoid-op17.onnx' | Resolve-Path | Select-Object -ExpandProperty Path
+    function Get-Xor([long] $Number, [int[]] $Support) {
+        $x = 0
+        foreach ($bit in $Support) { $x = $x -bxor (($Number -shr $bit) -band 1) }
+        $x
+    }
+    # The network's weights and biases as hex of their doubles' bytes: equal text is equal bits.
+    function Get-Bytes($Network) {
+        $values = @($Network.WeightValues | ForEach-Object { $_ }) + @($Network.Biases | ForEach-Object { $_ })
+        ($values | ForEach-Object { [Convert]::ToHexString([BitConverter]::GetBytes([double]$_)) }) -join ''
+    }
+}
+
+Describe 'New-ParityNetwork -Task SparseParity' {
+    It 'draws -Relevant bits from the seed, shows them, and labels every number by their XOR' {
+        $net = New-ParityNetwork -Bits 8 -Task SparseParity -Relevant 3 -Seed 5
+        $net.Support | Should -HaveCount 3
+        ($net | Out-String) | Should -Match 'Sparse\(3\)'
+        ($net | Format-List | Out-String) | Should -Match "Support\s+: bits $($net.Support -join ', ') \(0 the least significant\)"
+        $answers = 0..255 | Test-Parity -Network $net
+        foreach ($a in $answers) { $a.ExpectedLabel | Should -Be (Get-Xor $a.Number $net.Support) }
+        ($answers | Where-Object ExpectedLabel -eq 1)[0].Expected | Should -Be 'OddSupport'
+        (New-ParityNetwork -Bits 8 -Task SparseParity -Relevant 3 -Seed 5).Support | Should -Be $net.Support
+    }
+
+    It 'takes -Support outright, and Trace-ParityNetwork expects the same label' {
+        $net = New-ParityNetwork -Bits 6 -Task SparseParity -Support 5, 0 -Seed 2
+        $net.Support | Should -Be @(0, 5)
+        $trace = 33 | Trace-ParityNetwork -Network $net   # 100001: bits 0 and 5 set, an even count on the support
+        $trace.Expected | Should -Be 0
+        $trace.ExpectedName | Should -Be 'EvenSupport'
+    }
+
+    It 'refuses a support given wrongly, by name, saying what to give: <Name>' -ForEach @(
+        @{ Name = 'no support'; Arguments = @{ Task = 'SparseParity' }; Match = 'needs its support: -Relevant 3 .* or -Support' }
+        @{ Name = 'both'; Arguments = @{ Task = 'SparseParity'; Relevant = 2; Support = 1, 2 }; Match = 'one way: -Support .* or -Relevant' }
+        @{ Name = 'a bit outside'; Arguments = @{ Task = 'SparseParity'; Support = 8 }; Match = 'Support bit 8 is outside 0 to 7' }
+        @{ Name = 'another task'; Arguments = @{ Relevant = 2 }; Match = 'belongs to the SparseParity task, not Even' }
+    ) {
+        $err = $null
+        try { New-ParityNetwork -Bits 8 @Arguments } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidArgument,*'
+        $err.Exception.Message | Should -Match $Match
+    }
+}
+
+Describe 'A sparse-parity network travels with its support' {
+    BeforeAll {
+        $script:trained = New-ParityNetwork -Bits 10 -Task SparseParity -Support 2, 7 -HiddenSize 32 -Activation ReLU -Initialization He -Seed 3 |
+            Invoke-NetworkTraining -Optimizer Adam -Alpha 0.01 -Loss CrossEntropy -BatchSize 1024 -Epochs 400 -TargetAccuracy 1
+    }
+
+    It 'learns the task to every input' {
+        $trained.History.FinalAccuracy | Should -Be 1
+        @(0..1023 | Test-Parity -Network $trained | Where-Object { -not $_.Correct }) | Should -HaveCount 0
+    }
+
+    It 'through a job (another process): the same support and the same weights, bit for bit' {
+        $back = Start-Job { param($n) $n } -ArgumentList $trained | Receive-Job -Wait -AutoRemoveJob
+        $live = [ParityNet.ParityNetwork] $back
+        $live.Support | Should -Be @(2, 7)
+        Get-Bytes $live | Should -Be (Get-Bytes $trained)
+        (4 | Test-Parity -Network $back).Expected | Should -Be 'OddSupport'      # 100: bit 2 alone of the support
+        (132 | Test-Parity -Network $back).Expected | Should -Be 'EvenSupport'   # 10000100: bits 2 and 7, both of it
+    }
+
+    It 'through Clixml and JSON: a prediction keeps its support, a network its support and weights' {
+        $file = Join-Path $TestDrive 'sparse.clixml'
+        @($trained, (5 | Test-Parity -Network $trained)) | Export-Clixml $file
+        $net, $prediction = Import-Clixml $file
+        ([ParityNet.ParityNetwork] $net).Support | Should -Be @(2, 7)
+        $live = [ParityNet.ParityPrediction] $prediction
+        $live.Support | Should -Be @(2, 7)
+        $live.ExpectedLabel | Should -Be (Get-Xor 5 @(2, 7))
+        $json = $trained | ConvertTo-Json -Depth 6 | ConvertFrom-Json
+        $fromJson = 0..1023 | Test-Parity -Network $json
+        @($fromJson | Where-Object { $_.ExpectedLabel -ne (Get-Xor $_.Number @(2, 7)) }) | Should -HaveCount 0
+    }
+
+    It 'through ONNX: the file carries its support, and Test-Parity -OnnxPath labels by it' {
+        $file = Join-Path $TestDrive 'sparse.onnx'
+        $null = $trained | Export-NetworkOnnx $file
+        (Import-NetworkOnnx $file).Support | Should -Be @(2, 7)
+        $answers = 0..1023 | Test-Parity -OnnxPath $file
+        @($answers | Where-Object { -not $_.Correct }) | Should -HaveCount 0
+        @($answers | Where-Object { $_.ExpectedLabel -ne (Get-Xor $_.Number @(2, 7)) }) | Should -HaveCount 0
+    }
+
+    It 'a file another tool wrote has no support: -Task SparseParity on it is refused by name' {
+        $err = $null
+        try { 0 | Test-Parity -OnnxPath $foreign -Task SparseParity -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match 'has no ParityNet metadata, so it has no support for the SparseParity task'
+        $err = $null
+        try { Import-NetworkOnnx $foreign -Task SparseParity -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match 'no support for the SparseParity task'
+    }
+}
+
+Describe 'Sparse parity in a sweep' {
+    It '-Relevant is a setting: a grid over k, and a CSV row naming the support' {
+        $out = Invoke-ParitySweep -Grid @{ Bits = 8; Task = 'SparseParity'; Relevant = 1, 2; Seed = 1, 2 } -Fixed @{ Epochs = 5 } -ThrottleLimit 2 -KeepNetwork -WarningAction SilentlyContinue
+        $out | Should -HaveCount 4
+        foreach ($r in $out) { $r.Network.Support | Should -HaveCount ([int]$r.Settings.Relevant) }
+        $row = [pscustomobject]@{ Bits = 8; Task = 'SparseParity'; Support = '1,6'; Epochs = 5 }
+        $one = $row | Invoke-ParitySweep -ThrottleLimit 1 -KeepNetwork -WarningAction SilentlyContinue
+        $one.Network.Support | Should -Be @(1, 6)
+        $one.Key | Should -Match 'Support=1,6'
+        $err = $null
+        try { Invoke-ParitySweep -Grid @{ Bits = 8; Task = 'SparseParity'; Seed = 1 } } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParityNet.SweepInvalidPoint,*'
+        $err.Exception.Message | Should -Match 'needs its support'
+    }
+}
