@@ -7,7 +7,7 @@ BeforeAll {
 
 Describe 'Tab completion of enum-like parameters' {
     It '<Line> completes to <Expected>' -TestCases @(
-        @{ Line = 'New-ParityNetwork -Task '; Expected = @('BitParity', 'Even') }
+        @{ Line = 'New-ParityNetwork -Task '; Expected = @('BitParity', 'Even', 'SparseParity') }
         @{ Line = 'New-ParityNetwork -Activation '; Expected = @('ReLU', 'Sigmoid', 'Tanh') }
         @{ Line = 'New-ParityNetwork -Initialization '; Expected = @('He', 'Uniform', 'Xavier') }
         @{ Line = 'Invoke-NetworkTraining -Optimizer '; Expected = @('AdaGrad', 'Adam', 'GradientDescent', 'Momentum', 'Sgd') }

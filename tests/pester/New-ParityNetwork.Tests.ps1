@@ -71,7 +71,7 @@ Describe 'New-ParityNetwork: depth' {
     }
 
     It 'completes <Parameter> with its values' -ForEach @(
-        @{ Parameter = 'Task'; Values = @('BitParity', 'Even') }
+        @{ Parameter = 'Task'; Values = @('BitParity', 'Even', 'SparseParity') }
         @{ Parameter = 'Activation'; Values = @('ReLU', 'Sigmoid', 'Tanh') }
         @{ Parameter = 'Initialization'; Values = @('He', 'Uniform', 'Xavier') }
     ) {

@@ -169,7 +169,7 @@ Describe 'Test-Parity''s parameters as laid out for speed (issue 22): same answe
 
     It 'predictions keep every property and value through Export-Clixml' {
         $predictions = 0..9 | Test-Parity -Network $net8
-        @($predictions[0].PSObject.Properties.Name) | Should -Be @('Number', 'Bits', 'Task', 'Probability', 'Label', 'ExpectedLabel', 'Prediction', 'Expected', 'Correct', 'Engine', 'Source')
+        @($predictions[0].PSObject.Properties.Name) | Should -Be @('Number', 'Bits', 'Task', 'Support', 'Probability', 'Label', 'ExpectedLabel', 'Prediction', 'Expected', 'Correct', 'Engine', 'Source')
         $file = Join-Path $TestDrive 'predictions.xml'
         $predictions | Export-Clixml $file
         $back = @(Import-Clixml $file)
