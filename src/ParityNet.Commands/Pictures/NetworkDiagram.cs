@@ -17,6 +17,7 @@ internal static class NetworkDiagram
 
     private static readonly Color Positive = Color.FromHex("#1f77b4");
     private static readonly Color Negative = Color.FromHex("#d62728");
+    private static readonly Color SupportRing = Color.FromHex("#2ca02c");
 
     public static bool AsHeatmaps(ParityNetwork network) => network.LayerSizes.Max() > MaxUnitsAsCircles;
 
@@ -36,11 +37,15 @@ internal static class NetworkDiagram
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
 
-    private static string DefaultTitle(ParityNetwork network, NumberTrace? trace)
+    internal static string DefaultTitle(ParityNetwork network, NumberTrace? trace)
     {
-        string shape = $"{string.Join("-", network.LayerSizes)} {network.Task} network, {network.Activation} hidden units";
+        string task = network.Support.Count > 0 ? $"{network.Task} (bits {string.Join(", ", network.Support)})" : network.Task.ToString();
+        // A sparse network's title names its support instead of its activation (the hidden column's header says it),
+        // so that it fits the default width.
+        string shape = network.Support.Count > 0 ? $"{string.Join("-", network.LayerSizes)} {task} network"
+            : $"{string.Join("-", network.LayerSizes)} {task} network, {network.Activation} hidden units";
         if (AsHeatmaps(network))
-            return $"{string.Join("-", network.LayerSizes)} {network.Task} network: its weight matrices, blue positive, red negative";
+            return $"{string.Join("-", network.LayerSizes)} {task} network: its weight matrices, blue positive, red negative";
         return trace is null
             ? $"{shape}: blue synapses positive, red negative, wider = larger"
             : $"{shape}: {trace.Number} ({trace.Bits}) gives p = {trace.Prediction.ToString("0.000", CultureInfo.InvariantCulture)}, expected {trace.Expected}";
@@ -86,8 +91,10 @@ internal static class NetworkDiagram
                 var circle = plot.Add.Circle(X(l), Y(l, u), radius);
                 double a = values is null ? 0 : Math.Clamp(values[u], 0, 1);
                 circle.FillColor = values is null ? Colors.White : Mix(Color.FromHex("#f4f4f4"), Color.FromHex("#ffb000"), a);
-                circle.LineColor = Colors.Black;
-                circle.LineWidth = 1.5f;
+                // SparseParity's support, the bits the label reads, ringed: a learner sees which inputs should matter.
+                bool support = l == 0 && network.Support.Contains(sizes[0] - 1 - u);
+                circle.LineColor = support ? SupportRing : Colors.Black;
+                circle.LineWidth = support ? 4f : 1.5f;
                 if (values is not null)
                 {
                     var text = plot.Add.Text(l == 0 ? values[u].ToString("0", CultureInfo.InvariantCulture) : values[u].ToString("0.00", CultureInfo.InvariantCulture), X(l), Y(l, u));
@@ -95,7 +102,7 @@ internal static class NetworkDiagram
                     text.LabelAlignment = Alignment.MiddleCenter;
                 }
             }
-            string name = l == 0 ? "l0: the bits" : l == sizes.Count - 1 ? $"l{l}: output" : $"l{l}: {network.Activation}";
+            string name = l == 0 ? (network.Support.Count > 0 ? "l0: the bits (support ringed)" : "l0: the bits") : l == sizes.Count - 1 ? $"l{l}: output" : $"l{l}: {network.Activation}";
             var header = plot.Add.Text(name, X(l), (tallest - 1) / 2.0 + 1.1);
             header.LabelFontSize = 14;
             header.LabelBold = true;
