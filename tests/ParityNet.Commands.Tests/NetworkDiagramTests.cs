@@ -24,4 +24,15 @@ public class NetworkDiagramTests
         Assert.NotEqual(sparsePng, titled);
         Assert.Equal(NetworkDiagram.RenderPng(sparse, null, 400, 300, title: null), titled); // drawn the same way twice
     }
+
+    [Fact]
+    public void AWideSparseNetwork_DrawnAsHeatmaps_MarksItsSupportRows()
+    {
+        var spec = new NetworkSpec { Bits = 20, HiddenSizes = new[] { 128 }, Task = ParityTask.SparseParity, Relevant = 3, Seed = 1 };
+        var sparse = ParityNetwork.Create(spec);
+        var parity = ParityNetwork.Create(spec with { Task = ParityTask.BitParity, Relevant = null });
+        Assert.True(NetworkDiagram.AsHeatmaps(sparse));
+        Assert.NotEqual(NetworkDiagram.RenderPng(parity, null, 500, 350, title: "t"), NetworkDiagram.RenderPng(sparse, null, 500, 350, title: "t"));
+        Assert.Contains($"SparseParity (bits {string.Join(", ", sparse.Support)}) network: its weight matrices", NetworkDiagram.DefaultTitle(sparse, null));
+    }
 }

@@ -152,6 +152,16 @@ internal static class NetworkDiagram
                     cells[i, j] = strongest;
                 }
             }
+            if (l == 0)
+                foreach (int bit in network.Support)
+                {
+                    // SparseParity's support: a green mark beside its row (row r is input r, most significant first).
+                    int block = (w.Rows - 1 - bit) / rowStep;
+                    var mark = plot.Add.Text("▶", left - 0.01, 1 - (block + 0.5) / rows);
+                    mark.LabelFontColor = SupportRing;
+                    mark.LabelFontSize = 12;
+                    mark.LabelAlignment = Alignment.MiddleRight;
+                }
             var map = plot.Add.Heatmap(cells);
             map.Colormap = new ScottPlot.Colormaps.Reversed(new ScottPlot.Colormaps.Balance()); // blue positive, red negative, as the synapses
             map.ManualRange = new ScottPlot.Range(-largest, largest);
@@ -163,7 +173,8 @@ internal static class NetworkDiagram
             label.LabelAlignment = Alignment.LowerCenter;
             // Neighbouring captions alternate in height, so that a narrow matrix's caption never runs into the next.
             double captionY = -0.03 - (l % 2) * 0.09;
-            var shape = plot.Add.Text($"{w.Rows} inputs × {w.Columns} units", left + width / 2, captionY);
+            string caption = $"{w.Rows} inputs × {w.Columns} units" + (l == 0 && network.Support.Count > 0 ? "; ▶ the support's bits" : "");
+            var shape = plot.Add.Text(caption, left + width / 2, captionY);
             shape.LabelFontSize = 11;
             shape.LabelAlignment = Alignment.UpperCenter;
             if (rowStep * columnStep > 1)
@@ -181,6 +192,6 @@ internal static class NetworkDiagram
             var bar = plot.Add.ColorBar(any);
             bar.Label = "weight";
         }
-        plot.Axes.SetLimits(-0.3, left + 0.2, -0.25, 1.15);
+        plot.Axes.SetLimits(network.Support.Count > 0 ? -0.4 : -0.3, left + 0.2, -0.25, 1.15);
     }
 }
