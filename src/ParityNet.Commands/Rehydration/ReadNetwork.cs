@@ -31,8 +31,8 @@ internal static partial class Serialized
         bag.Same("HasBias", spec.HasBias, v => v.AsBool());
         bag.Same("Seed", spec.Seed, v => v.AsLong());
         bag.Same("Task", spec.Task, v => v.AsEnum<ParityTask>());
-        if (bag.Has("Support") && !bag.Ints("Support").SequenceEqual(spec.Support ?? Array.Empty<int>()))
-            throw Invalid(bag.Path("Support"), $"is {string.Join(",", bag.Ints("Support"))} but the spec's is {string.Join(",", spec.Support ?? Array.Empty<int>())}");
+        if (bag.Has("Support") && bag.Ints("Support") is var shown && !shown.SequenceEqual(spec.Support ?? Array.Empty<int>()))
+            throw Invalid(bag.Path("Support"), $"is {string.Join(",", shown)} but the spec's is {string.Join(",", spec.Support ?? Array.Empty<int>())}");
         bag.Same("Activation", spec.Activation, v => v.AsEnum<Activation>());
         int[] sizes = ParityNetwork.Sizes(spec);
         if (bag.Has("LayerSizes"))

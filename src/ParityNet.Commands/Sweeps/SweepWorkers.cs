@@ -158,8 +158,7 @@ internal abstract class SweepWorker : IDisposable
             _running = true;
             stopNow = _stopped;
         }
-        if (stopNow)
-            try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
+        if (stopNow) SendStop(ps);
         while (!pending.AsyncWaitHandle.WaitOne(200))
         {
             if (ps.Streams.Progress.Count > 256) ps.Streams.Progress.Clear(); // heartbeats are only counted
@@ -199,7 +198,13 @@ internal abstract class SweepWorker : IDisposable
             _stopped = true;
             current = _running ? _current : null; // one not yet started is stopped by Invoke when it starts
         }
-        try { current?.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
+        if (current is not null) SendStop(current);
+    }
+
+    // The one stop signal a pipeline gets; one already ended or disposed needs none.
+    private static void SendStop(PowerShell ps)
+    {
+        try { ps.BeginStop(null, null); } catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException or PSInvalidOperationException) { }
     }
 
     /// <inheritdoc/>
