@@ -181,7 +181,7 @@ public class ReLUBlockTests
         {
             expectedLoss += Losses.Value(LossFunction.CrossEntropy, z[i], p[i], y[i]);
             if (TaskLabels.Predicted(p[i]) == y[i]) expectedCorrect++;
-            Assert.Equal(Bits(1.0 / n * Losses.OutputGradient(LossFunction.CrossEntropy, p[i], y[i])), Bits(delta[i]));
+            Assert.Equal(Bits(1.0 / n * Losses.OutputGradient(LossFunction.CrossEntropy, z[i], p[i], y[i])), Bits(delta[i]));
         }
         Assert.Equal(expectedCorrect, correct);
         Assert.Equal(expectedLoss, loss, expectedLoss * 1e-15);

@@ -45,7 +45,7 @@ internal sealed class GradientPass
     /// With gradient buffers, they receive the gradients of the objective averaged over the rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
-        double[][]? gradWeights = null, double[][]? gradBiases = null)
+        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null)
     {
         int tile = _workers[0].Tile;
         int tiles = (count + tile - 1) / tile;
@@ -53,7 +53,8 @@ internal sealed class GradientPass
         double scale = 1.0 / count;
         bool backward = gradWeights is not null;
         var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias);
-        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases);
+        if (randomLabelSeed is not null && numbers is null) throw new ArgumentException("random labels need the numbers.", nameof(randomLabelSeed));
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
 
@@ -97,7 +98,7 @@ internal sealed class GradientPass
 
     /// <summary>What every group of one pass reads.</summary>
     private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, LayerStack.Plan Plan,
-        double[][]? GradWeights, double[][]? GradBiases);
+        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -119,7 +120,7 @@ internal sealed class GradientPass
         private readonly int _layers;
         private readonly Activation _activation;
         private readonly ParityTask _task;
-    private readonly long _support; // SparseParity's mask of bits
+        private readonly long _support; // SparseParity's mask of bits
         private readonly LossFunction _loss;
         private readonly double[][] _activations, _deltas;
         private readonly double[] _logits, _labels, _slots;
@@ -177,7 +178,10 @@ internal sealed class GradientPass
             bool enumerated = numbers is null;
             var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers.AsSpan(offset + start, rows));
             var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
-            for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j], _support);
+            if (shared.RandomLabelSeed is long randomSeed)
+                for (int j = 0; j < rows; j++) _labels[j] = TaskLabels.RandomLabel(randomSeed, tile.Numbers[j]);
+            else
+                for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j], _support);
 
             LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
             var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,

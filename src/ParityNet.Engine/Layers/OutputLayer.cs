@@ -27,7 +27,7 @@ internal static class OutputLayer
             double p = probabilities[j], y = labels[j];
             lossSum += Losses.Value(loss, logits[j], p, y);
             if (TaskLabels.Predicted(p) == y) correct++;
-            delta[j] = scale * Losses.OutputGradient(loss, p, y);
+            delta[j] = scale * Losses.OutputGradient(loss, logits[j], p, y);
         }
         return (lossSum, correct);
     }

@@ -9,6 +9,9 @@ public enum Initialization
     Xavier,
     /// <summary>He uniform: ±√(6 / fan_in); suits ReLU.</summary>
     He,
+    /// <summary>PyTorch's default for nn.Linear: weights and biases uniform in ±1/√fan_in (kaiming_uniform with a = √5).
+    /// The only one that draws the biases too.</summary>
+    PyTorch,
 }
 
 /// <summary>The range of each initialization.</summary>
@@ -20,6 +23,7 @@ public static class Initializations
         Initialization.Uniform => 1.0,
         Initialization.Xavier => Math.Sqrt(6.0 / (fanIn + fanOut)),
         Initialization.He => Math.Sqrt(6.0 / fanIn),
+        Initialization.PyTorch => 1.0 / Math.Sqrt(fanIn),
         _ => throw new ArgumentOutOfRangeException(nameof(initialization), initialization, null),
     };
 }

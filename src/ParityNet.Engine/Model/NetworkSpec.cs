@@ -27,6 +27,11 @@ public sealed record NetworkSpec
     /// <summary>How the initial weights are drawn.</summary>
     public Initialization Initialization { get; init; } = Initialization.Uniform;
 
+    /// <summary>Whether the input units carry ±1 instead of 0/1: a bit b enters as 2b − 1, as in Barak et al. (2022), where
+    /// x is uniform on {±1}^n. Numbers and labels are unchanged: only what the first layer multiplies. Needs biases
+    /// (the engine computes x·W + b as bits·(2W) + (b − ΣW), on its bit kernels).</summary>
+    public bool SignedInputs { get; init; }
+
     /// <summary>Whether every layer has a bias. The lesson has none.</summary>
     public bool HasBias { get; init; } = true;
 
@@ -35,7 +40,7 @@ public sealed record NetworkSpec
 
     /// <summary>The spec in a line, e.g. "8-4-1 Even, Sigmoid, Uniform, bias, seed 1".</summary>
     public override string ToString() =>
-        $"{Bits}-{string.Join("-", HiddenSizes ?? Array.Empty<int>())}-1 {Task}{(Support is { Count: > 0 } s ? $" of bits {string.Join(",", s)}" : "")}, {Activation}, {Initialization}, {(HasBias ? "bias" : "no bias")}, seed {Seed}";
+        $"{Bits}-{string.Join("-", HiddenSizes ?? Array.Empty<int>())}-1 {Task}{(Support is { Count: > 0 } s ? $" of bits {string.Join(",", s)}" : "")}, {Activation}, {Initialization}, {(SignedInputs ? "±1 inputs, " : "")}{(HasBias ? "bias" : "no bias")}, seed {Seed}";
 }
 
 /// <summary>What the engine can hold. Checked before anything is allocated.</summary>

@@ -52,6 +52,9 @@ public sealed class ParityNetwork
     /// <summary>The hidden layers' activation; the output is a sigmoid.</summary>
     public Activation Activation => Spec.Activation;
 
+    /// <summary>Whether the inputs enter as ±1 (a bit b as 2b − 1) instead of 0/1.</summary>
+    public bool SignedInputs => Spec.SignedInputs;
+
     /// <summary>Whether the layers have biases.</summary>
     public bool HasBias => Spec.HasBias;
 
@@ -87,7 +90,7 @@ public sealed class ParityNetwork
 
     /// <summary>A new network with weights drawn from <see cref="NetworkSpec.Seed"/> layer by layer, row-major,
     /// uniform in [−limit, limit) (the lesson's <c>2*random((rows, cols)) - 1</c> for <see cref="Initialization.Uniform"/>),
-    /// and zero biases.</summary>
+    /// and zero biases (<see cref="Initialization.PyTorch"/>: biases drawn from the same range after each layer's weights).</summary>
     public static ParityNetwork Create(NetworkSpec spec)
     {
         Validate(spec);
@@ -102,6 +105,8 @@ public sealed class ParityNetwork
             double limit = Initializations.Limit(spec.Initialization, sizes[l], sizes[l + 1]);
             for (int i = 0; i < weights[l].Length; i++) weights[l][i] = rng.NextUniform(-limit, limit);
             biases[l] = spec.HasBias ? new double[sizes[l + 1]] : Array.Empty<double>();
+            if (spec.Initialization == Initialization.PyTorch) // PyTorch draws the bias too, from the same range, after the weights
+                for (int i = 0; i < biases[l].Length; i++) biases[l][i] = rng.NextUniform(-limit, limit);
         }
         return new ParityNetwork(spec, weights, biases, null);
     }
@@ -171,7 +176,7 @@ public sealed class ParityNetwork
         for (int start = 0; start < numbers.Length; start += chunk)
         {
             int count = Math.Min(chunk, numbers.Length - start);
-            forward.Run(numbers.Slice(start, count), _weights, _biases, Factors).CopyTo(probabilities.Slice(start, count));
+            forward.Run(numbers.Slice(start, count), PassWeights, PassBiases, Factors).CopyTo(probabilities.Slice(start, count));
         }
     }
 
@@ -184,7 +189,7 @@ public sealed class ParityNetwork
             var factors = Volatile.Read(ref _factors);
             if (factors is null)
             {
-                factors = FirstLayerFactors.Of(_weights[0], _biases[0], Bits, LayerSizes[1], Activation);
+                factors = FirstLayerFactors.Of(PassWeights[0], PassBiases[0], Bits, LayerSizes[1], Activation);
                 Volatile.Write(ref _factors, factors); // a race makes the same values twice
             }
             return factors;
@@ -192,6 +197,32 @@ public sealed class ParityNetwork
     }
 
     private FirstLayerFactors? _factors;
+
+    /// <summary>The parameters the engine's forward passes run on over 0/1 bits: the network's own, or with
+    /// <see cref="SignedInputs"/> the first layer folded (<see cref="ParityNet.SignedInputs.Fold"/>), made on first use.</summary>
+    internal double[][] PassWeights => SignedInputs ? Folded().Weights : _weights;
+
+    /// <inheritdoc cref="PassWeights"/>
+    internal double[][] PassBiases => SignedInputs ? Folded().Biases : _biases;
+
+    private (double[][] Weights, double[][] Biases) Folded()
+    {
+        var folded = Volatile.Read(ref _folded);
+        if (folded is null)
+        {
+            var w = (double[][])_weights.Clone();
+            var b = (double[][])_biases.Clone();
+            w[0] = new double[_weights[0].Length];
+            b[0] = new double[_biases[0].Length];
+            ParityNet.SignedInputs.Fold(_weights[0], _biases[0], Bits, LayerSizes[1], w[0], b[0]);
+            folded = new FoldedLayers(w, b);
+            Volatile.Write(ref _folded, folded); // a race makes the same values twice
+        }
+        return (folded.Weights, folded.Biases);
+    }
+
+    private sealed record FoldedLayers(double[][] Weights, double[][] Biases);
+    private FoldedLayers? _folded;
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
     public ParityPrediction Test(long number) =>
@@ -227,6 +258,9 @@ public sealed class ParityNetwork
             throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Activation {spec.Activation} is unknown. Choose one of {string.Join(", ", Enum.GetNames<Activation>())}.", spec.Activation);
         if (!Enum.IsDefined(spec.Initialization))
             throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, $"Initialization {spec.Initialization} is unknown. Choose one of {string.Join(", ", Enum.GetNames<Initialization>())}.", spec.Initialization);
+        if (spec.SignedInputs && !spec.HasBias)
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                "Signed (±1) inputs need biases: the engine runs x·W + b as bits·(2W) + (b − ΣW). Drop ⟦NoBias⟧, or drop ⟦SignedInputs⟧.", spec.SignedInputs);
         CheckMemory(spec, TrainingOptions.DefaultSampleSize);
     }
 

@@ -44,6 +44,20 @@ public static class TaskLabels
     public static int Label(ParityTask task, long number, long support) =>
         task == ParityTask.SparseParity ? BitOperations.PopCount((ulong)(number & support)) & 1 : Label(task, number);
 
+    /// <summary>A control run's label of <paramref name="number"/>: 0 or 1 with even odds, fixed by <paramref name="seed"/>
+    /// and the number, unrelated to any task (<see cref="TrainingOptions.RandomLabels"/>).</summary>
+    public static int RandomLabel(long seed, long number)
+    {
+        // SplitMix64's finaliser of (seed, number): a fixed random function of the integer, the same in every pass.
+        ulong z = unchecked((ulong)seed * 0x9E3779B97F4A7C15UL ^ (ulong)number) + 0xD1B54A32D192ED03UL;
+        z = unchecked((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL);
+        z = unchecked((z ^ (z >> 27)) * 0x94D049BB133111EBUL);
+        return (int)((z ^ (z >> 31)) >> 63);
+    }
+
+    /// <summary>The seed of a run's random labels (<see cref="TrainingOptions.RandomLabels"/>), from the run's seed.</summary>
+    internal static long RandomLabelSeed(long runSeed) => unchecked(runSeed * 31 + 0x52414E44); // "RAND"
+
     /// <summary>The bit mask of a support (bit positions, 0 the least significant); 0 for none.</summary>
     public static long Mask(IReadOnlyList<int>? support)
     {

@@ -24,7 +24,7 @@ public sealed class Predictor
     public double Predict(long number)
     {
         _network.CheckNumber(number);
-        return _forward.Run(new ReadOnlySpan<long>(in number), _network.WeightArrays, _network.BiasArrays, _network.Factors)[0];
+        return _forward.Run(new ReadOnlySpan<long>(in number), _network.PassWeights, _network.PassBiases, _network.Factors)[0];
     }
 
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>

@@ -16,15 +16,21 @@ public static class ReferenceTrainer
     /// trainer does with <see cref="OptimizerKind.GradientDescent"/> (<paramref name="batchSize"/> null: one step per epoch
     /// on every integer) or <see cref="OptimizerKind.Sgd"/> (batches of the integers, reshuffled each epoch from
     /// <paramref name="seed"/>, the network's by default). Wide inputs (over 16 bits) train on the engine's seeded samples
-    /// of <paramref name="sampleSize"/> and are measured on its held-out one. Each epoch measures the loss first, as the trainer does.</summary>
+    /// of <paramref name="sampleSize"/> and are measured on its held-out one (of <paramref name="heldOutSize"/> when given; with
+    /// <paramref name="checkEvery"/>, an epoch is that many fresh batches). Each epoch measures the loss first, as the trainer does.
+    /// <paramref name="weightDecay"/> adds λ·p to each gradient (PyTorch's weight_decay); <paramref name="randomLabels"/> trains on
+    /// the control run's random labels. Signed networks multiply ±1 inputs directly.</summary>
     public static Result Train(ParityNetwork start, double alpha, int epochs, LossFunction loss = LossFunction.MeanSquaredError,
-        int? batchSize = null, long? seed = null, int sampleSize = TrainingOptions.DefaultSampleSize)
+        int? batchSize = null, long? seed = null, int sampleSize = TrainingOptions.DefaultSampleSize,
+        double weightDecay = 0, int? heldOutSize = null, int? checkEvery = null, bool randomLabels = false)
     {
         ArgumentNullException.ThrowIfNull(start);
         var w = start.Weights.Select(m => m.AsSpan().ToArray()).ToArray();
         var b = start.Biases.Select(v => (double[])v.Clone()).ToArray();
         long runSeed = seed ?? start.Seed;
-        var set = new TrainingSet(start.Bits, sampleSize, runSeed);
+        int trainRows = checkEvery is int every ? every * (batchSize ?? TrainingOptions.DefaultBatchSize) : sampleSize;
+        var set = new TrainingSet(start.Bits, trainRows, heldOutSize ?? sampleSize, runSeed);
+        long? labelSeed = randomLabels ? TaskLabels.RandomLabelSeed(runSeed) : null;
         long[] all = set.Enumerated ? Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray() : set.EvalNumbers!;
         long[] order = (long[])all.Clone();
         var shuffle = MiniBatchOrder.Random(runSeed);
@@ -42,11 +48,11 @@ public static class ReferenceTrainer
             if (set.Enumerated && batch < numbers.Length) MiniBatchOrder.Shuffle(order, shuffle);
             for (int first = 0; first < numbers.Length; first += batch)
             {
-                var (_, gw, gb) = Gradients(start, w, b, loss, numbers.AsSpan(first, Math.Min(batch, numbers.Length - first)).ToArray());
+                var (_, gw, gb) = Gradients(start, w, b, loss, numbers.AsSpan(first, Math.Min(batch, numbers.Length - first)).ToArray(), labelSeed);
                 for (int l = 0; l < w.Length; l++)
                 {
-                    for (int i = 0; i < w[l].Length; i++) w[l][i] -= alpha * gw[l][i];
-                    for (int i = 0; i < b[l].Length; i++) b[l][i] -= alpha * gb[l][i];
+                    for (int i = 0; i < w[l].Length; i++) w[l][i] -= alpha * (gw[l][i] + weightDecay * w[l][i]);
+                    for (int i = 0; i < b[l].Length; i++) b[l][i] -= alpha * (gb[l][i] + weightDecay * b[l][i]);
                 }
             }
         }
@@ -54,9 +60,10 @@ public static class ReferenceTrainer
     }
 
     /// <summary>The loss summed over <paramref name="numbers"/>, and the gradient of the mean objective (½·mean squared
-    /// error, or mean cross-entropy) with respect to every weight and bias.</summary>
+    /// error, mean cross-entropy or mean hinge) with respect to every weight and bias; with <paramref name="randomLabelSeed"/>,
+    /// against the control run's random labels (<see cref="TaskLabels.RandomLabel"/>) instead of the task's.</summary>
     public static (double LossSum, double[][] WeightGradients, double[][] BiasGradients) Gradients(
-        ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long[] numbers)
+        ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long[] numbers, long? randomLabelSeed = null)
     {
         int[] sizes = shape.LayerSizes.ToArray();
         var gw = weights.Select(m => new double[m.Length]).ToArray();
@@ -64,7 +71,7 @@ public static class ReferenceTrainer
         double lossSum = 0;
         foreach (long number in numbers)
         {
-            var pass = Pass(shape, weights, biases, loss, number, numbers.Length);
+            var pass = Pass(shape, weights, biases, loss, number, numbers.Length, randomLabelSeed);
             lossSum += pass.Loss;
             // Each synapse's share is its input times the delta of the layer it feeds.
             for (int l = 0; l < weights.Length; l++)
@@ -128,7 +135,8 @@ public static class ReferenceTrainer
     /// (the gradient's sign); errors are what each layer receives from the one above before its derivative.</summary>
     private sealed record PassValues(double[][] PreActivations, double[][] Outputs, double[][] Errors, double[][] Deltas, double Label, double Loss);
 
-    private static PassValues Pass(ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long number, int n)
+    private static PassValues Pass(ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long number, int n,
+        long? randomLabelSeed = null)
     {
         int[] sizes = shape.LayerSizes.ToArray();
         int layers = sizes.Length - 1;
@@ -139,6 +147,7 @@ public static class ReferenceTrainer
         z[0] = Array.Empty<double>();
         a[0] = new double[sizes[0]];
         BitEncoding.Encode(number, shape.Bits, a[0]);
+        if (shape.SignedInputs) for (int i = 0; i < a[0].Length; i++) a[0][i] = 2 * a[0][i] - 1; // ±1 inputs: bit b enters as 2b − 1
         for (int l = 0; l < layers; l++)
         {
             z[l + 1] = new double[sizes[l + 1]];
@@ -154,12 +163,13 @@ public static class ReferenceTrainer
         }
 
         // The output's error and its delta (the lesson's weighted error, sign turned: we descend).
-        double prediction = a[layers][0], label = TaskLabels.Label(shape.Task, number, shape.SupportMask);
+        double prediction = a[layers][0];
+        double label = randomLabelSeed is long labelSeed ? TaskLabels.RandomLabel(labelSeed, number) : TaskLabels.Label(shape.Task, number, shape.SupportMask);
         double lossValue = Losses.Value(loss, z[layers][0], prediction, label);
         var errors = new double[layers + 1][];
         var deltas = new double[layers + 1][];
         errors[layers] = new[] { prediction - label };
-        deltas[layers] = new[] { Losses.OutputGradient(loss, prediction, label) / n };
+        deltas[layers] = new[] { Losses.OutputGradient(loss, z[layers][0], prediction, label) / n };
 
         // Backward: the error passes down through W; each layer's delta is its error times the derivative.
         for (int l = layers - 1; l >= 1; l--)

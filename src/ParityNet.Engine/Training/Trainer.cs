@@ -23,13 +23,16 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         ParityNetwork.Validate(network.Spec);
-        ParityNetwork.CheckMemory(network.Spec, options.SampleSize);
+        CheckSampledOnly(network, options);
+        int batch = BatchSizeFor(network, options);
+        int trainRows = options.CheckEvery is int every ? every * batch : options.SampleSize;
+        ParityNetwork.CheckMemory(network.Spec, Math.Max(trainRows, options.EffectiveHeldOutSize));
         long seed = options.Seed ?? network.Seed;
-        int epochRows = (int)EngineLimits.TrainingRows(network.Bits, options.SampleSize);
-        int batch = BatchSize(options, epochRows);
 
         var clock = Stopwatch.StartNew();
-        var run = new Run(network, options, new TrainingSet(network.Bits, options.SampleSize, seed), batch, seed);
+        var set = new TrainingSet(network.Bits, trainRows, options.EffectiveHeldOutSize, seed);
+        var run = new Run(network, options, set, batch, seed);
+        var measures = new HiddenProgress.Recorder(network.LayerWeights(0), network.Bits, network.LayerSizes[1], network.Support, network.Seed);
         var recordedEpochs = new List<int>();
         var lossRecord = new List<double>();
         var accuracyRecord = new List<double>();
@@ -76,7 +79,7 @@ public static class Trainer
         if (recordedEpochs.Count == 0 || recordedEpochs[^1] != epoch) Record(epoch, loss, accuracy);
 
         var history = new TrainingHistory(options.Optimizer.ToString(), options, epoch, recordedEpochs, lossRecord, accuracyRecord,
-            loss, accuracy, clock.Elapsed, reason, batch, !run.Set.Enumerated);
+            loss, accuracy, clock.Elapsed, reason, batch, !run.Set.Enumerated, run.StepsPerEpoch, measures.Result());
         return network.With(run.Weights, run.Biases, history);
 
         void Record(int e, double lo, double ac)
@@ -84,12 +87,26 @@ public static class Trainer
             recordedEpochs.Add(e);
             lossRecord.Add(lo);
             accuracyRecord.Add(ac);
+            measures.Record(run.Weights[0]);
         }
     }
 
     /// <summary>The rows per update a run of <paramref name="options"/> on <paramref name="network"/> takes.</summary>
     public static int BatchSizeFor(ParityNetwork network, TrainingOptions options) =>
-        BatchSize(options, (int)EngineLimits.TrainingRows(network.Bits, options.SampleSize));
+        options.CheckEvery is not null ? options.BatchSize ?? TrainingOptions.DefaultBatchSize
+            : BatchSize(options, (int)EngineLimits.TrainingRows(network.Bits, options.SampleSize));
+
+    /// <summary>The options that only apply to sampled inputs (wider than <see cref="EngineLimits.MaxEnumerableBits"/>)
+    /// are refused for a network that trains on every integer, naming the option.</summary>
+    private static void CheckSampledOnly(ParityNetwork network, TrainingOptions options)
+    {
+        if (!EngineLimits.Enumerable(network.Bits)) return;
+        string? name = options.CheckEvery is not null ? "CheckEvery" : options.HeldOutSize is not null ? "HeldOutSize" : options.RandomLabels ? "RandomLabels" : null;
+        if (name is not null)
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                $"{name} applies to sampled inputs, but this {network.Bits}-bit network trains on all {1 << network.Bits} integers every epoch. " +
+                $"Leave ⟦{name}⟧ out, or make a network wider than {EngineLimits.MaxEnumerableBits} bits.", name);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int BatchSize(TrainingOptions options, int rows)
@@ -112,6 +129,11 @@ public static class Trainer
         private readonly long[]? _order;
         private readonly SeededRandom _shuffle;
         private readonly Optimizer _optimizer;
+        private readonly double _weightDecay;
+        private readonly bool _signed;
+        private readonly int _bits, _units;
+        private readonly double[][] _passWeights, _passBiases; // what the passes read: the parameters, or for signed inputs the first layer folded
+        private readonly long? _randomLabelSeed;
 
         public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
         {
@@ -134,6 +156,32 @@ public static class Trainer
             var slots = new List<int>();
             for (int l = 0; l < _layers; l++) { slots.Add(Weights[l].Length); slots.Add(Biases[l].Length); }
             _optimizer = Optimizer.Create(options, slots);
+            _weightDecay = options.WeightDecay;
+            _signed = network.SignedInputs;
+            _bits = network.Bits;
+            _units = network.LayerSizes[1];
+            _passWeights = (double[][])Weights.Clone();
+            _passBiases = (double[][])Biases.Clone();
+            if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
+            _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
+            StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
+        }
+
+        /// <summary>Updates per epoch (with CheckEvery: per check).</summary>
+        public int StepsPerEpoch { get; }
+
+        // Before a pass: for signed inputs, the first layer folded into the 0/1 form the bit kernels run (SignedInputs.Fold).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void PreparePass()
+        {
+            if (_signed) SignedInputs.Fold(Weights[0], Biases[0], _bits, _units, _passWeights[0], _passBiases[0]);
+        }
+
+        // After a pass with gradients: those of the folded layer turned into those of the parameters.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void FinishGradients()
+        {
+            if (_signed) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
         }
 
         public TrainingSet Set { get; }
@@ -146,9 +194,12 @@ public static class Trainer
         public (double Loss, double Accuracy) Evaluate(bool willStep)
         {
             int n = Set.EvalRows;
-            var (lossSum, correct) = _stepFromMeasuringPass && willStep
-                ? _pass.Run(null, 0, n, Weights, Biases, _gradWeights, _gradBiases)
-                : _pass.Run(Set.EvalNumbers, 0, n, Weights, Biases);
+            PreparePass();
+            bool gradients = _stepFromMeasuringPass && willStep;
+            var (lossSum, correct) = gradients
+                ? _pass.Run(null, 0, n, _passWeights, _passBiases, _gradWeights, _gradBiases)
+                : _pass.Run(Set.EvalNumbers, 0, n, _passWeights, _passBiases);
+            if (gradients) FinishGradients();
             return (lossSum / n, correct / (double)n);
         }
 
@@ -179,7 +230,9 @@ public static class Trainer
             if (_order is not null && _batch < rows) MiniBatchOrder.Shuffle(_order, _shuffle);
             for (int start = 0; start < rows; start += _batch)
             {
-                _pass.Run(numbers, start, Math.Min(_batch, rows - start), Weights, Biases, _gradWeights, _gradBiases);
+                PreparePass();
+                _pass.Run(numbers, start, Math.Min(_batch, rows - start), _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed);
+                FinishGradients();
                 if (!Step()) return false;
             }
             return true;
@@ -189,6 +242,12 @@ public static class Trainer
         private bool Step()
         {
             _optimizer.BeginUpdate();
+            if (_weightDecay != 0)
+                for (int l = 0; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
+                {
+                    Kernels.MultiplyAddAndCheck(Weights[l], _weightDecay, _gradWeights[l]);
+                    if (Biases[l].Length > 0) Kernels.MultiplyAddAndCheck(Biases[l], _weightDecay, _gradBiases[l]);
+                }
             bool finite = true;
             for (int l = 0; l < _layers; l++)
             {

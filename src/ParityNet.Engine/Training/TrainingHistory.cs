@@ -20,8 +20,10 @@ public sealed class TrainingHistory
 {
     internal TrainingHistory(string optimizer, TrainingOptions options, int epochsRun, IList<int> epochs,
         IList<double> loss, IList<double> accuracy, double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason,
-        int? batchSize = null, bool sampled = false)
+        int? batchSize = null, bool sampled = false, int? stepsPerEpoch = null, HiddenProgress? hiddenProgress = null)
     {
+        StepsPerEpoch = stepsPerEpoch;
+        HiddenProgress = hiddenProgress;
         Optimizer = optimizer;
         Settings = options;
         Alpha = options.EffectiveAlpha;
@@ -55,7 +57,8 @@ public sealed class TrainingHistory
     /// <see cref="ArgumentException.ParamName"/> names it.</exception>
     public static TrainingHistory Restore(string optimizer, TrainingOptions settings, int epochsRun,
         IReadOnlyList<int> recordedEpochs, IReadOnlyList<double> loss, IReadOnlyList<double> accuracy,
-        double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason, int? batchSize, bool sampled)
+        double finalLoss, double finalAccuracy, TimeSpan wallTime, StopReason stopReason, int? batchSize, bool sampled,
+        int? stepsPerEpoch = null, HiddenProgress? hiddenProgress = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(optimizer);
         ArgumentNullException.ThrowIfNull(settings);
@@ -96,9 +99,27 @@ public sealed class TrainingHistory
             throw new ArgumentOutOfRangeException(nameof(stopReason), stopReason, "unknown stop reason.");
         if (batchSize is < 1)
             throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "a batch holds at least one row.");
+        if (stepsPerEpoch is < 1)
+            throw new ArgumentOutOfRangeException(nameof(stepsPerEpoch), stepsPerEpoch, "an epoch takes at least one step.");
+        if (hiddenProgress is not null && hiddenProgress.DriftMax.Count != recordedEpochs.Count)
+            throw new ArgumentException($"{hiddenProgress.DriftMax.Count} hidden-progress records for {recordedEpochs.Count} recorded epochs.", nameof(hiddenProgress));
         return new TrainingHistory(optimizer, settings, epochsRun, recordedEpochs.ToArray(), loss.ToArray(), accuracy.ToArray(),
-            finalLoss, finalAccuracy, wallTime, stopReason, batchSize, sampled);
+            finalLoss, finalAccuracy, wallTime, stopReason, batchSize, sampled, stepsPerEpoch, hiddenProgress);
     }
+
+    /// <summary>Updates (steps) per epoch: 1 for full-batch gradient descent, one per mini-batch otherwise, and with
+    /// CheckEvery the steps between checks. Null when not known (a history kept by an older version).</summary>
+    public int? StepsPerEpoch { get; }
+
+    /// <summary>How many updates (steps) ran: <see cref="EpochsRun"/> × <see cref="StepsPerEpoch"/>.</summary>
+    public long? StepsRun => StepsPerEpoch is int s ? (long)EpochsRun * s : null;
+
+    /// <summary>The step of each recorded value: <see cref="RecordedEpochs"/> × <see cref="StepsPerEpoch"/> (empty when not known).</summary>
+    public IReadOnlyList<long> RecordedSteps => StepsPerEpoch is int s ? RecordedEpochs.Select(e => (long)e * s).ToArray() : Array.Empty<long>();
+
+    /// <summary>The first layer's hidden-progress measures at each recorded epoch (see <see cref="ParityNet.HiddenProgress"/>);
+    /// null when not known (a history from an ONNX file or an older version).</summary>
+    public HiddenProgress? HiddenProgress { get; }
 
     /// <summary>The optimizer, e.g. GradientDescent.</summary>
     public string Optimizer { get; }

@@ -69,6 +69,27 @@ public sealed record TrainingOptions
     /// <summary>For inputs wider than <see cref="EngineLimits.MaxEnumerableBits"/>: integers drawn per epoch, and held out for measuring.</summary>
     public int SampleSize { get; init; } = DefaultSampleSize;
 
+    /// <summary>For sampled inputs: how many held-out integers each check measures on (null: <see cref="SampleSize"/>).
+    /// Barak et al. (2022) check on 8,192 fresh samples.</summary>
+    public int? HeldOutSize { get; init; }
+
+    /// <summary>The held-out size in force.</summary>
+    public int EffectiveHeldOutSize => HeldOutSize ?? SampleSize;
+
+    /// <summary>For sampled inputs and the mini-batch optimizers: measure every this many steps (updates). Each
+    /// "epoch" is then this many fresh batches, so <see cref="Epochs"/> counts checks, and training runs
+    /// <see cref="Epochs"/> × CheckEvery steps at most. Null: an epoch is <see cref="SampleSize"/> fresh integers.</summary>
+    public int? CheckEvery { get; init; }
+
+    /// <summary>PyTorch SGD's weight_decay λ, for every optimizer: each gradient g of a parameter p becomes g + λ·p
+    /// before the optimizer's step (biases included, as torch.optim applies it). 0: none.</summary>
+    public double WeightDecay { get; init; }
+
+    /// <summary>The control run of Barak et al. (2022): training batches get random labels (a fixed random 0/1 for each
+    /// integer, from the run's seed) instead of the task's; checks still measure the task's labels, so accuracy stays
+    /// at chance while the weights move. Sampled inputs only.</summary>
+    public bool RandomLabels { get; init; }
+
     /// <summary>Stop as soon as the accuracy (0 to 1) reaches this.</summary>
     public double? TargetAccuracy { get; init; }
 
@@ -83,13 +104,17 @@ public sealed record TrainingOptions
     public override string ToString()
     {
         var c = System.Globalization.CultureInfo.InvariantCulture;
-        var parts = new List<string> { Optimizer.ToString(), $"alpha {EffectiveAlpha.ToString(c)}", Loss.ToString(), $"{Epochs} epochs" };
+        var parts = new List<string> { Optimizer.ToString(), $"alpha {EffectiveAlpha.ToString(c)}", Loss.ToString(),
+            CheckEvery is int every ? $"{(long)Epochs * every} steps, checked every {every}" : $"{Epochs} epochs" };
         if (BatchSize is int b) parts.Add($"batches of {b}");
         if (Optimizer == OptimizerKind.Momentum) parts.Add($"momentum {Momentum.ToString(c)}{(Nesterov ? ", Nesterov" : "")}");
         if (Optimizer == OptimizerKind.Adam) { parts.Add($"beta1 {Beta1.ToString(c)}"); parts.Add($"beta2 {Beta2.ToString(c)}"); }
         if (Optimizer is OptimizerKind.Adam or OptimizerKind.AdaGrad) parts.Add($"epsilon {EffectiveEpsilon.ToString(c)}");
         if (Seed is long s) parts.Add($"seed {s}");
-        if (SampleSize != DefaultSampleSize) parts.Add($"samples of {SampleSize}");
+        if (SampleSize != DefaultSampleSize && CheckEvery is null) parts.Add($"samples of {SampleSize}");
+        if (HeldOutSize is int h) parts.Add($"{h} held out");
+        if (WeightDecay != 0) parts.Add($"weight decay {WeightDecay.ToString(c)}");
+        if (RandomLabels) parts.Add("random labels");
         if (TargetAccuracy is double ta) parts.Add($"target accuracy {ta.ToString(c)}");
         if (TargetLoss is double tl) parts.Add($"target loss {tl.ToString(c)}");
         return string.Join(", ", parts);
@@ -122,6 +147,20 @@ public sealed record TrainingOptions
             throw Bad(ErrorIds.InvalidArgument, $"Epsilon {EffectiveEpsilon} is not a small positive number. Give a value such as 1e-8.", EffectiveEpsilon);
         if (SampleSize < 1 || SampleSize > EngineLimits.MaxSampleSize)
             throw Bad(ErrorIds.InvalidArgument, $"SampleSize {SampleSize} is outside 1 to {EngineLimits.MaxSampleSize}. Give a size such as {DefaultSampleSize}.", SampleSize);
+        if (HeldOutSize is int held && (held < 1 || held > EngineLimits.MaxSampleSize))
+            throw Bad(ErrorIds.InvalidArgument, $"HeldOutSize {held} is outside 1 to {EngineLimits.MaxSampleSize}. Give a size such as 8192.", held);
+        if (CheckEvery is int every)
+        {
+            if (every < 1)
+                throw Bad(ErrorIds.InvalidArgument, $"CheckEvery {every} is not positive. Give ⟦CheckEvery⟧ a number of steps such as 100.", every);
+            if (Optimizer == OptimizerKind.GradientDescent)
+                throw Bad(ErrorIds.InvalidArgument, $"CheckEvery {every} counts mini-batch steps, but GradientDescent takes one full-batch step per epoch. Use ⟦Optimizer⟧ Sgd (or Momentum, AdaGrad, Adam).", every);
+            long rows = (long)every * (BatchSize ?? DefaultBatchSize);
+            if (rows > EngineLimits.MaxSampleSize)
+                throw Bad(ErrorIds.InvalidArgument, $"CheckEvery {every} steps of {BatchSize ?? DefaultBatchSize} rows draws {rows} integers between checks, more than {EngineLimits.MaxSampleSize}. Check more often (a smaller ⟦CheckEvery⟧).", every);
+        }
+        if (!(WeightDecay >= 0) || !double.IsFinite(WeightDecay))
+            throw Bad(ErrorIds.InvalidArgument, $"WeightDecay {WeightDecay} is not a finite number ≥ 0. Give ⟦WeightDecay⟧ a small value such as 0.0001, or 0 for none.", WeightDecay);
         if (TargetAccuracy is double a && !(a > 0 && a <= 1))
             throw Bad(ErrorIds.InvalidTarget, $"TargetAccuracy {a} is outside (0, 1]. Give a fraction such as 1 (every input right) or 0.95.", a);
         if (TargetLoss is double l && !(l >= 0 && double.IsFinite(l)))
@@ -133,7 +172,7 @@ public sealed record TrainingOptions
 }
 
 /// <summary>A snapshot of a running training, reported a few times a second at most.</summary>
-/// <param name="Epoch">Epochs finished so far.</param>
+/// <param name="Epoch">Epochs (with CheckEvery: check intervals) finished so far.</param>
 /// <param name="Epochs">The most epochs the run will take.</param>
 /// <param name="Loss">The loss at the last finished epoch.</param>
 /// <param name="Accuracy">The accuracy at the last finished epoch.</param>

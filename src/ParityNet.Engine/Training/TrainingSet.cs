@@ -12,7 +12,10 @@ internal sealed class TrainingSet
     private readonly HashSet<long>? _heldOut;
     private readonly SeededRandom _sampler;
 
-    public TrainingSet(int bits, int sampleSize, long seed)
+    public TrainingSet(int bits, int sampleSize, long seed) : this(bits, sampleSize, sampleSize, seed) { }
+
+    /// <summary>For wide inputs, <paramref name="trainRows"/> fresh integers per epoch and <paramref name="heldOutRows"/> held out.</summary>
+    public TrainingSet(int bits, int trainRows, int heldOutRows, long seed)
     {
         _bits = bits;
         _sampler = new SeededRandom(unchecked(seed * 31 + 0x5A3F1E));
@@ -23,15 +26,19 @@ internal sealed class TrainingSet
             return;
         }
         var heldOutRng = new SeededRandom(unchecked(seed * 31 + 0x7E1D));
-        _heldOut = new HashSet<long>(sampleSize);
-        EvalNumbers = new long[sampleSize];
-        while (_heldOut.Count < sampleSize)
+        if (heldOutRows > 1L << (bits - 1))
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                $"HeldOutSize {heldOutRows} would hold out more than half of the {1L << bits} {bits}-bit integers. Give a smaller ⟦HeldOutSize⟧.", heldOutRows);
+        _heldOut = new HashSet<long>(heldOutRows);
+        EvalNumbers = new long[heldOutRows];
+        while (_heldOut.Count < heldOutRows)
         {
             long x = heldOutRng.NextInt64(1L << bits);
             if (_heldOut.Add(x)) EvalNumbers[_heldOut.Count - 1] = x;
         }
-        EvalRows = TrainRows = sampleSize;
-        TrainNumbers = new long[sampleSize];
+        EvalRows = heldOutRows;
+        TrainRows = trainRows;
+        TrainNumbers = new long[trainRows];
     }
 
     /// <summary>Whether training sees every integer.</summary>
