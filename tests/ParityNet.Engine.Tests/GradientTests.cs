@@ -3,7 +3,7 @@ namespace ParityNet.Tests;
 /// <summary>
 /// Analytic gradients against central finite differences (h = 1e-5) of the objective, for every
 /// activation × loss × depth, with and without bias. The objective is ½·mean((y − p)²) for MSE and
-/// mean(−y·log p − (1 − y)·log(1 − p)) for cross-entropy, computed here from the public forward pass.
+/// mean(−y·log p − (1 − y)·log(1 − p)) for cross-entropy, mean(max(0, 1 − y±·z)) for the hinge, computed here from the public forward pass.
 /// One gradient-descent step of alpha gives the analytic gradient as −Δθ/alpha.
 /// Tolerance: relative error ≤ 1e-6, magnitudes floored at 1e-5: the finite difference itself carries a rounding error of about ε·L/h ≈ 1e-11,
 /// so a vanishing gradient may differ by that much.
@@ -41,14 +41,14 @@ public class GradientTests
             {
                 double analytic = -(stepped.Weights[l].AsSpan()[i] - weights[l][i]) / alpha;
                 double numeric = Numeric(spec, loss, weights, bias ? biases : null, l, i, isBias: false);
-                AssertClose(numeric, analytic, $"weight {l}[{i}]");
+                AssertClose(numeric, analytic, $"weight {l}[{i}]", Floor(loss));
             }
             if (!bias) continue;
             for (int j = 0; j < biases[l].Length; j++)
             {
                 double analytic = -(stepped.Biases[l][j] - biases[l][j]) / alpha;
                 double numeric = Numeric(spec, loss, weights, biases, l, j, isBias: true);
-                AssertClose(numeric, analytic, $"bias {l}[{j}]");
+                AssertClose(numeric, analytic, $"bias {l}[{j}]", Floor(loss));
             }
         }
     }
@@ -70,18 +70,26 @@ public class GradientTests
             foreach (long x in numbers)
             {
                 double y = TaskLabels.Label(spec.Task, x);
-                sum += loss == LossFunction.MeanSquaredError
-                    ? 0.5 * (y - p[x]) * (y - p[x])
-                    : -(y * Math.Log(p[x]) + (1 - y) * Math.Log(1 - p[x]));
+                sum += loss switch
+                {
+                    LossFunction.MeanSquaredError => 0.5 * (y - p[x]) * (y - p[x]),
+                    LossFunction.CrossEntropy => -(y * Math.Log(p[x]) + (1 - y) * Math.Log(1 - p[x])),
+                    // the hinge on the logit, recovered from p (these small networks keep p well inside (0, 1))
+                    _ => Math.Max(0, 1 - (2 * y - 1) * Math.Log(p[x] / (1 - p[x]))),
+                };
             }
             return sum / n;
         }
         return (Objective(h) - Objective(-h)) / (2 * h);
     }
 
-    private static void AssertClose(double expected, double actual, string what)
+    // The hinge's objective reads the logit back from p as log(p / (1 − p)), which adds a rounding error of about
+    // ε/(p(1 − p)) ≈ 1e-15 per row to the objective, 1e-10 to its finite difference: its magnitudes are floored at 1e-4.
+    private static double Floor(LossFunction loss) => loss == LossFunction.Hinge ? 1e-4 : 1e-5;
+
+    private static void AssertClose(double expected, double actual, string what, double floor = 1e-5)
     {
-        double scale = Math.Max(Math.Abs(expected) + Math.Abs(actual), 1e-5);
+        double scale = Math.Max(Math.Abs(expected) + Math.Abs(actual), floor);
         double relative = Math.Abs(expected - actual) / scale;
         Assert.True(relative <= 1e-6, $"{what}: finite difference {expected:R}, analytic {actual:R}, relative error {relative:E2}");
     }

@@ -22,7 +22,31 @@ internal static partial class Serialized
             TargetAccuracy = s.NullableDouble("TargetAccuracy"),
             TargetLoss = s.NullableDouble("TargetLoss"),
             ReportInterval = s.Value("ReportInterval").AsTimeSpan(),
+            // Settings added with issue 28; a history kept by an older version has none of them.
+            HeldOutSize = s.Has("HeldOutSize") && s.Value("HeldOutSize") is { IsNull: false } held ? held.AsInt() : null,
+            CheckEvery = s.Has("CheckEvery") && s.Value("CheckEvery") is { IsNull: false } every ? every.AsInt() : null,
+            WeightDecay = s.Has("WeightDecay") ? s.Double("WeightDecay") : 0,
+            RandomLabels = s.Has("RandomLabels") && s.Bool("RandomLabels"),
         };
+        int? stepsPerEpoch = bag.Has("StepsPerEpoch") && bag.Value("StepsPerEpoch") is { IsNull: false } spe ? spe.AsInt() : null;
+        HiddenProgress? progress = null;
+        int records = bag.List("RecordedEpochs").Count;
+        if (bag.Has("HiddenProgress") && bag.Value("HiddenProgress") is { IsNull: false } hp)
+        {
+            if (hp.IsText) throw Invalid(bag.Path("HiddenProgress"), "is cut to text; use ConvertTo-Json -Depth 6");
+            var h = hp.AsBag();
+            try
+            {
+                progress = HiddenProgress.Restore(records, h.Ints("SupportBits"), h.Ints("ControlBits"), h.Doubles("DriftMax"), h.Doubles("DriftSum"),
+                    h.Doubles("SupportWeightMax"), h.Doubles("OtherWeightMax"), h.Doubles("SupportMovement"), h.Doubles("ControlMovement"));
+            }
+            catch (ArgumentException ex)
+            {
+                string field = ex.ParamName is { Length: > 0 } name ? char.ToUpperInvariant(name[0]) + name[1..] : "";
+                int cut = ex.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+                throw Invalid(h.Path(field), cut > 0 ? ex.Message[..cut] : ex.Message);
+            }
+        }
         TrainingHistory history;
         try
         {
@@ -34,7 +58,7 @@ internal static partial class Serialized
                 bag.Double("FinalLoss"), bag.Double("FinalAccuracy"), bag.Value("WallTime").AsTimeSpan(),
                 bag.Enum<StopReason>("StopReason"),
                 bag.Value("BatchSize") is { IsNull: false } batch ? batch.AsInt() : null,
-                bag.Bool("Sampled"));
+                bag.Bool("Sampled"), stepsPerEpoch, progress);
         }
         catch (ArgumentException ex)
         {
@@ -46,6 +70,7 @@ internal static partial class Serialized
         bag.Same("Alpha", history.Alpha, v => v.AsDouble());
         bag.Same("LossFunction", history.LossFunction, v => v.AsEnum<LossFunction>());
         bag.Same("EpochsRequested", history.EpochsRequested, v => v.AsInt());
+        if (bag.Has("StepsRun")) bag.Same("StepsRun", history.StepsRun, v => v.IsNull ? null : v.AsLong());
         return history;
     }
 }

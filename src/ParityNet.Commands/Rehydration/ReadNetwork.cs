@@ -15,6 +15,7 @@ internal static partial class Serialized
             Activation = specBag.Enum<Activation>("Activation"),
             Initialization = specBag.Enum<Initialization>("Initialization"),
             HasBias = specBag.Bool("HasBias"),
+            SignedInputs = specBag.Has("SignedInputs") && specBag.Bool("SignedInputs"), // added with issue 28
             Seed = specBag.Long("Seed"),
             Support = specBag.Has("Support") && specBag.Value("Support") is { IsNull: false } ? specBag.Ints("Support") : null,
         };
@@ -29,6 +30,7 @@ internal static partial class Serialized
         // The flat fields a view shows must say the same as the spec, else the object was edited.
         bag.Same("Bits", spec.Bits, v => v.AsInt());
         bag.Same("HasBias", spec.HasBias, v => v.AsBool());
+        if (bag.Has("SignedInputs")) bag.Same("SignedInputs", spec.SignedInputs, v => v.AsBool());
         bag.Same("Seed", spec.Seed, v => v.AsLong());
         bag.Same("Task", spec.Task, v => v.AsEnum<ParityTask>());
         if (bag.Has("Support") && bag.Ints("Support") is var shown && !shown.SequenceEqual(spec.Support ?? Array.Empty<int>()))

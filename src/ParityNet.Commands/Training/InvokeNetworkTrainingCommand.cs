@@ -74,6 +74,30 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     [WholeNumber(Example = "4096")]
     public int SampleSize { get; set; } = TrainingOptions.DefaultSampleSize;
 
+    /// <summary>For inputs wider than 16 bits: how many held-out integers each check measures on (default: -SampleSize).</summary>
+    [Parameter]
+    [WholeNumber(Example = "8192")]
+    public int? HeldOutSize { get; set; }
+
+    /// <summary>For inputs wider than 16 bits and the mini-batch optimizers: check every this many steps, each on a fresh batch.</summary>
+    [Parameter]
+    [WholeNumber(Example = "100")]
+    public int? CheckEvery { get; set; }
+
+    /// <summary>With -CheckEvery: the most steps (updates) to take, a multiple of -CheckEvery; instead of -Epochs.</summary>
+    [Parameter]
+    [WholeNumber(Example = "200000")]
+    public int? Steps { get; set; }
+
+    /// <summary>PyTorch's weight_decay: each gradient g of a parameter p becomes g + WeightDecay·p (default 0).</summary>
+    [Parameter]
+    [RealNumber(Example = "0.0001")]
+    public double WeightDecay { get; set; }
+
+    /// <summary>The control run: train on random labels (checks still measure the task). Wider than 16 bits only.</summary>
+    [Parameter]
+    public SwitchParameter RandomLabels { get; set; }
+
     /// <summary>Stop once this accuracy (0 to 1) is reached.</summary>
     [Parameter]
     [RealNumber(Example = "1")]
@@ -88,12 +112,27 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
     protected override void BeginProcessing()
     {
         NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network");
+        int epochs = Epochs;
+        if (Steps is int steps)
+        {
+            string? problem = CheckEvery is not int every ? "-Steps counts steps between checks, so it needs -CheckEvery (for example -CheckEvery 100)."
+                : MyInvocation.BoundParameters.ContainsKey(nameof(Epochs)) ? "-Steps and -Epochs both say how long to train; give one of them."
+                : steps < 1 || steps % every != 0 ? $"-Steps {steps} is not a positive multiple of -CheckEvery {every}. Give a multiple such as {Math.Max(1, steps / every) * every}."
+                : null;
+            if (problem is not null)
+                ThrowTerminatingError(ErrorRecords.From(new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, problem, steps)));
+            epochs = steps / CheckEvery!.Value;
+        }
         _options = new TrainingOptions
         {
             Optimizer = Optimizer,
             Alpha = Alpha,
             Loss = Loss,
-            Epochs = Epochs,
+            Epochs = epochs,
+            HeldOutSize = HeldOutSize,
+            CheckEvery = CheckEvery,
+            WeightDecay = WeightDecay,
+            RandomLabels = RandomLabels.IsPresent,
             BatchSize = BatchSize,
             Momentum = Momentum,
             Nesterov = Nesterov.IsPresent,
@@ -123,12 +162,15 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         int batch;
         try { batch = Trainer.BatchSizeFor(network, _options); }
         catch (ParityNetException ex) { ThrowTerminatingError(ErrorRecords.From(ex)); return; }
-        long rows = EngineLimits.TrainingRows(network.Bits, _options.SampleSize);
-        WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, at most {_options.Epochs} epochs, "
-            + (batch >= rows ? $"the full batch of {rows} rows per step" : $"batches of {batch} rows ({(rows + batch - 1) / batch} steps an epoch)")
+        long rows = _options.CheckEvery is int every ? (long)every * batch : EngineLimits.TrainingRows(network.Bits, _options.SampleSize);
+        WriteVerbose($"Training with {_options.Optimizer}, alpha {_options.EffectiveAlpha}, loss {_options.Loss}, "
+            + (_options.CheckEvery is int check ? $"at most {(long)_options.Epochs * check} steps of {batch} fresh integers, checked every {check} steps"
+                : $"at most {_options.Epochs} epochs, " + (batch >= rows ? $"the full batch of {rows} rows per step" : $"batches of {batch} rows ({(rows + batch - 1) / batch} steps an epoch)"))
+            + (_options.WeightDecay != 0 ? $", weight decay {_options.WeightDecay}" : "")
             + (_options.TargetAccuracy is { } ta ? $", stopping at accuracy {ta}" : "") + (_options.TargetLoss is { } tl ? $", stopping at loss {tl}" : "")
-            + (!EngineLimits.Enumerable(network.Bits) ? $"; {network.Bits} bits is too wide to enumerate, so each epoch draws {_options.SampleSize} seeded samples and measures on {_options.SampleSize} held out." : $"; on all {1L << network.Bits} integers."));
-        var progress = new TrainingProgressBridge(this, $"Training {network}");
+            + (_options.RandomLabels ? ", on RANDOM labels (a control run: checks still measure the task)" : "")
+            + (!EngineLimits.Enumerable(network.Bits) ? $"; {network.Bits} bits is too wide to enumerate, so training draws seeded samples ({rows} between checks) and measures on {_options.EffectiveHeldOutSize} held out." : $"; on all {1L << network.Bits} integers."));
+        var progress = new TrainingProgressBridge(this, $"Training {network}", _options.CheckEvery);
         ParityNetwork trained;
         try
         {
@@ -148,7 +190,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         {
             // The pipeline is stopping: its streams take nothing more, so the warning goes to the host.
             // The work is kept all the same.
-            string message = $"Training stopped at epoch {history.EpochsRun}; that network (accuracy {history.FinalAccuracy:P1}) is now the current one: Get-ParityNetwork returns it.";
+            string message = $"Training stopped at {(_options.CheckEvery is null ? $"epoch {history.EpochsRun}" : $"step {history.StepsRun}")}; that network (accuracy {history.FinalAccuracy:P1}) is now the current one: Get-ParityNetwork returns it.";
             try { Host?.UI?.WriteWarningLine(message); }
             catch (Exception ex) when (ex is PipelineStoppedException or NotImplementedException or InvalidOperationException) { }
             return;
@@ -156,7 +198,7 @@ public sealed class InvokeNetworkTrainingCommand : PSCmdlet
         progress.Complete();
         if (history.StopReason == StopReason.Diverged)
             WriteWarning($"Training diverged after {history.EpochsRun} epochs (the loss stopped being finite); the last finite weights were kept. Try a smaller -Alpha than {_options.EffectiveAlpha}.");
-        WriteVerbose($"Stopped: {history.StopReason} after {history.EpochsRun} epochs in {history.WallTime.TotalMilliseconds:0} ms; loss {history.FinalLoss:0.######}, accuracy {history.FinalAccuracy:P1}.");
+        WriteVerbose($"Stopped: {history.StopReason} after {history.EpochsRun} epochs ({history.StepsRun} steps) in {history.WallTime.TotalMilliseconds:0} ms; loss {history.FinalLoss:0.######}, accuracy {history.FinalAccuracy:P1}.");
         if (trained.Task == ParityTask.BitParity && history.FinalAccuracy < 0.75 && history.StopReason != StopReason.Diverged)
         {
             string hard = $"BitParity ended at {history.FinalAccuracy:P1} accuracy, near chance (50%). Parity is the classic hard task: every bit matters, and most networks and optimizers never find it. ";

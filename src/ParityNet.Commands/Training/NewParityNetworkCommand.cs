@@ -38,7 +38,7 @@ public sealed class NewParityNetworkCommand : PSCmdlet
     [Parameter]
     public Activation Activation { get; set; } = Defaults.Activation;
 
-    /// <summary>How initial weights are drawn: Uniform in [-1, 1) (the lesson's), Xavier or He.</summary>
+    /// <summary>How initial weights are drawn: Uniform in [-1, 1) (the lesson's), Xavier, He, or PyTorch (nn.Linear's default, biases too).</summary>
     [Parameter]
     public Initialization Initialization { get; set; } = Defaults.Initialization;
 
@@ -46,6 +46,10 @@ public sealed class NewParityNetworkCommand : PSCmdlet
     [Parameter]
     [WholeNumber(long.MinValue, long.MaxValue, Example = "42")]
     public long Seed { get; set; } = Defaults.Seed;
+
+    /// <summary>Inputs enter as ±1 (a bit b as 2b − 1) instead of 0/1, as in Barak et al. (2022).</summary>
+    [Parameter]
+    public SwitchParameter SignedInputs { get; set; }
 
     /// <summary>No biases, exactly as in the lesson.</summary>
     [Parameter]
@@ -62,6 +66,7 @@ public sealed class NewParityNetworkCommand : PSCmdlet
             Activation = Activation,
             Initialization = Initialization,
             HasBias = !NoBias.IsPresent,
+            SignedInputs = SignedInputs.IsPresent,
             Seed = Seed,
             Relevant = Relevant,
             Support = Support is { Length: > 0 } ? Support.ToArray() : null,
@@ -70,7 +75,7 @@ public sealed class NewParityNetworkCommand : PSCmdlet
         {
             var network = ParityNetwork.Create(spec);
             WriteVerbose($"Made an untrained {string.Join("-", network.LayerSizes)} network for {spec.Task} ({spec.Task switch { ParityTask.Even => "1 for an even number", ParityTask.BitParity => "1 for an odd count of 1 bits", _ => $"1 for an odd count of 1 bits among bits {string.Join(", ", network.Support)}" }}): " +
-                $"{spec.Activation} hidden units, a sigmoid output, weights drawn {spec.Initialization} from seed {spec.Seed}{(spec.HasBias ? ", biases at zero" : ", no biases (the lesson's)")}. Train it with Invoke-NetworkTraining.");
+                $"{spec.Activation} hidden units, a sigmoid output, {(spec.SignedInputs ? "inputs as ±1 (bit b enters as 2b − 1), " : "")}weights drawn {spec.Initialization} from seed {spec.Seed}{(!spec.HasBias ? ", no biases (the lesson's)" : spec.Initialization == Initialization.PyTorch ? ", biases drawn too" : ", biases at zero")}. Train it with Invoke-NetworkTraining.");
             WriteObject(network);
         }
         catch (ParityNetException ex)
