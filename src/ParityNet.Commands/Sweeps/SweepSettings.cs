@@ -228,17 +228,33 @@ internal static class SweepSettings
             Activation = Enum.Parse<Activation>(Get("Activation", defaults.Activation.ToString())),
             Initialization = Enum.Parse<Initialization>(Get("Initialization", defaults.Initialization.ToString())),
             HasBias = !Get("NoBias", false),
+            SignedInputs = Get("SignedInputs", false),
             Seed = Get("Seed", defaults.Seed),
             Relevant = s.TryGetValue("Relevant", out var k) ? (int)k : null,
             Support = s.TryGetValue("Support", out var bits) ? (int[])bits : null,
         };
         ParityNetwork.Validate(spec);
+        int? checkEvery = s.TryGetValue("CheckEvery", out var ce) ? (int)ce : null;
+        int epochs = Get("Epochs", TrainingOptions.DefaultEpochs);
+        if (s.TryGetValue("Steps", out var st))
+        {
+            int steps = (int)st;
+            string? problem = checkEvery is not int every ? "Steps counts steps between checks, so it needs CheckEvery (for example CheckEvery = 100)"
+                : s.ContainsKey("Epochs") ? "Steps and Epochs both say how long to train; give one of them"
+                : steps < 1 || steps % every != 0 ? $"Steps {steps} is not a positive multiple of CheckEvery {every}" : null;
+            if (problem is not null) throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument, problem + ".", steps);
+            epochs = steps / checkEvery!.Value;
+        }
         var options = new TrainingOptions
         {
             Optimizer = Enum.Parse<OptimizerKind>(Get("Optimizer", OptimizerKind.GradientDescent.ToString())),
             Alpha = s.TryGetValue("Alpha", out var a) ? (double)a : null,
             Loss = Enum.Parse<LossFunction>(Get("Loss", LossFunction.MeanSquaredError.ToString())),
-            Epochs = Get("Epochs", TrainingOptions.DefaultEpochs),
+            Epochs = epochs,
+            CheckEvery = checkEvery,
+            HeldOutSize = s.TryGetValue("HeldOutSize", out var ho) ? (int)ho : null,
+            WeightDecay = Get("WeightDecay", 0.0),
+            RandomLabels = Get("RandomLabels", false),
             BatchSize = s.TryGetValue("BatchSize", out var b) ? (int)b : null,
             Momentum = Get("Momentum", 0.9),
             Nesterov = Get("Nesterov", false),
@@ -251,7 +267,10 @@ internal static class SweepSettings
             TargetLoss = s.TryGetValue("TargetLoss", out var tl) ? (double)tl : null,
         };
         options.Validate();
-        long rows = EngineLimits.TrainingRows(spec.Bits, options.SampleSize);
+        if (EngineLimits.Enumerable(spec.Bits) && (options.CheckEvery is not null || options.HeldOutSize is not null || options.RandomLabels))
+            throw new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                $"CheckEvery, HeldOutSize and RandomLabels apply to sampled inputs, but a {spec.Bits}-bit network trains on every integer. Leave them out, or give Bits above {EngineLimits.MaxEnumerableBits}.", spec.Bits);
+        long rows = options.CheckEvery is int check ? (long)check * (options.BatchSize ?? TrainingOptions.DefaultBatchSize) : EngineLimits.TrainingRows(spec.Bits, options.SampleSize);
         if (options.Optimizer != OptimizerKind.GradientDescent && (options.BatchSize ?? 1) > rows)
             throw new ParityNetException(ErrorIds.InvalidBatchSize, ParityErrorKind.InvalidArgument,
                 $"BatchSize {options.BatchSize} is larger than the {rows} rows of each epoch. Give ⟦BatchSize⟧ from 1 to {rows}.", options.BatchSize);

@@ -48,6 +48,8 @@ public sealed class SweepResult
         if (Setting("Bits") is int given && given != bits) return $"Bits {bits} is not the point's own Bits, {given}";
         if (epochsRun < 0) return $"EpochsRun {epochsRun} is negative";
         if (Setting("Epochs") is int most && epochsRun > most) return $"EpochsRun {epochsRun} is more than the point's Epochs, {most}";
+        if (Setting("Steps") is int steps && Setting("CheckEvery") is int every && every > 0 && (long)epochsRun * every > steps)
+            return $"EpochsRun {epochsRun} is more than the point's Steps, {steps}, allow at CheckEvery {every}";
         if (!Enum.IsDefined(stopReason)) return $"StopReason {(int)stopReason} is not one of {string.Join(", ", Enum.GetNames<StopReason>())}";
         if (finalLoss < 0) return $"FinalLoss {finalLoss.ToString("R", c)} is negative"; // NaN and +∞ are a diverged run's
         if (!(finalAccuracy >= 0 && finalAccuracy <= 1)) return $"FinalAccuracy {finalAccuracy.ToString("R", c)} is outside 0 to 1";
@@ -101,6 +103,11 @@ public sealed class SweepResult
 
     /// <summary>Epochs the training ran.</summary>
     public int EpochsRun { get; }
+
+    /// <summary>Steps (updates) the training ran, for a point with CheckEvery (each epoch is that many steps):
+    /// EpochsRun × CheckEvery; null otherwise.</summary>
+    public long? StepsRun => Settings.TryGetValue("CheckEvery", out var text) && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int every)
+        ? (long)EpochsRun * every : null;
 
     /// <summary>Why the training stopped.</summary>
     public StopReason StopReason { get; }
