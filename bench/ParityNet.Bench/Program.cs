@@ -79,6 +79,7 @@ if (onlyCase is null || onlyCase.Contains('p')) TorchBench.Run(root, quick); // 
 if (onlyCase is null || onlyCase.Contains('m')) SmallBatchBench.Run(root, quick); // --case m: small batches on wide inputs, and PyTorch's same loop
 if (onlyCase is null || onlyCase.Contains('r')) // --case r: sparse parity, the same computation as PyTorch float64
     if (!SparseSameBench.Run(root, quick)) Environment.ExitCode = 1;
+if (onlyCase is null || onlyCase.Contains('w')) SparseSolveBench.Run(root, quick); // --case w: wall time to solve sparse parity, against PyTorch
 if (onlyCase is not null && onlyCase.Contains('f')) Console.WriteLine($"The floors' {PeakProbe.Measured}."); // --case f: the machine's measured peak alone (p and m print it too)
 if (onlyCase is not null && onlyCase.Contains('s')) SolveBench.Run(root, args); // --case s: epochs to solve on both sides (long: asked for only)
 return 0;
