@@ -74,12 +74,15 @@ internal static class Float32Bound
         var sizes = network.LayerSizes;
         int rows = numbers.Length, layers = sizes.Count - 1;
         var a = new double[rows][];
-        var sigma = new double[rows][]; // the bits are exact in float32
+        var sigma = new double[rows][]; // the bits are exact in float32, and so is the prelude's 2b − 1 of ±1 inputs
         for (int r = 0; r < rows; r++)
         {
             a[r] = new double[sizes[0]];
             sigma[r] = new double[sizes[0]];
             BitEncoding.Encode(numbers[r], network.Bits, a[r]);
+            // ONNX Runtime sums the ±1 values times the weights as they are; the engine's fold (b·2W + bias − ΣW) is float64
+            // and differs from that sum by far less than float32's rounding.
+            if (network.SignedInputs) for (int p = 0; p < a[r].Length; p++) a[r][p] = 2 * a[r][p] - 1;
         }
         for (int l = 0; l < layers; l++)
         {

@@ -13,7 +13,7 @@ internal static class OnnxErrors
     public static ParityNetException Unsupported(string path, string why) =>
         new(ErrorIds.UnsupportedGraph, ParityErrorKind.InvalidData,
             $"'{path}' is ONNX with ParityNet metadata, but not the graph ParityNet's export (⟦ExportCommand⟧) writes: {why}. That graph is input '{OnnxFormat.InputName}' float[N, Bits]; " +
-            $"per layer MatMul, Add when there are biases, then Sigmoid, Tanh or Relu (Sigmoid for the output); output '{OnnxFormat.OutputName}' float[N, 1].",
+            $"for ±1 inputs ('{OnnxFormat.Keys.Inputs}' = '{OnnxFormat.SignedInputs}') Add({OnnxFormat.InputName}, {OnnxFormat.InputName}) then Add(·, −1); per layer MatMul, Add when there are biases, then Sigmoid, Tanh or Relu (Sigmoid for the output); output '{OnnxFormat.OutputName}' float[N, 1].",
             path);
 
     public static ParityNetException Runtime(string path, Exception inner) =>

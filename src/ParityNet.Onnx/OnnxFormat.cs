@@ -5,7 +5,9 @@ namespace ParityNet;
 /// bits, most significant first, as 0 or 1) with the symbolic batch dimension <see cref="BatchDimension"/>;
 /// output <see cref="OutputName"/> is float[N, 1], the probability of label 1. Per layer l the graph is
 /// MatMul(x, layer{l}.weight) → Add(·, layer{l}.bias) (only with biases) → the activation: the hidden layers'
-/// (Sigmoid, Tanh or Relu), Sigmoid for the output.
+/// (Sigmoid, Tanh or Relu), Sigmoid for the output. A network with signed (±1) inputs takes the same 0/1 input and
+/// maps it first, in the graph: Add(bits, bits) → Add(·, <see cref="MinusOneName"/>), that is 2b − 1, exact in
+/// float32, before layer 0's MatMul; its metadata says so (<see cref="Keys.Inputs"/> = <see cref="SignedInputs"/>).
 /// </summary>
 public static class OnnxFormat
 {
@@ -33,6 +35,18 @@ public static class OnnxFormat
     /// <summary>ONNX's code for float32 tensors.</summary>
     internal const int FloatType = 1;
 
+    /// <summary>The ±1 prelude's constant: float32 [1], −1, added to the doubled bits.</summary>
+    public const string MinusOneName = "inputs.minus_one";
+
+    /// <summary>The ±1 prelude's first output, the bits doubled (Add(bits, bits)).</summary>
+    public const string DoubledName = "inputs.doubled";
+
+    /// <summary>The ±1 prelude's output, 2b − 1, which layer 0's MatMul reads.</summary>
+    public const string SignedName = "inputs.signed";
+
+    /// <summary>The value of <see cref="Keys.Inputs"/> for a network whose inputs are ±1.</summary>
+    public const string SignedInputs = "signed";
+
     /// <summary>The initializer holding layer <paramref name="layer"/>'s weights (inputs × units).</summary>
     public static string WeightName(int layer) => $"layer{layer}.weight";
 
@@ -56,6 +70,9 @@ public static class OnnxFormat
         public const string Activation = "paritynet.activation";
         /// <summary>"true" or "false".</summary>
         public const string HasBias = "paritynet.has_bias";
+        /// <summary>"signed" when the network's inputs are ±1 (bit b enters as 2b − 1, computed by the graph's prelude);
+        /// absent when they are the bits as 0/1, as in every file written before it.</summary>
+        public const string Inputs = "paritynet.inputs";
         /// <summary>How the initial weights were drawn (optional on import: Uniform).</summary>
         public const string Initialization = "paritynet.initialization";
         /// <summary>The loss function trained on (optional on import: MeanSquaredError).</summary>
@@ -84,9 +101,21 @@ public static class OnnxFormat
         public const string FinalLoss = "paritynet.training.final_loss";
         /// <summary>The final accuracy.</summary>
         public const string FinalAccuracy = "paritynet.training.final_accuracy";
+        /// <summary>Held-out integers each check measured on, when given (optional on import: none given).</summary>
+        public const string HeldOutSize = "paritynet.training.held_out_size";
+        /// <summary>Steps between checks, when given (optional on import: none given).</summary>
+        public const string CheckEvery = "paritynet.training.check_every";
+        /// <summary>The weight decay λ, when not 0 (optional on import: 0).</summary>
+        public const string WeightDecay = "paritynet.training.weight_decay";
+        /// <summary>"true" for a random-label control run (optional on import: false).</summary>
+        public const string RandomLabels = "paritynet.training.random_labels";
+        /// <summary>"true" when training drew samples rather than every integer (optional on import: false).</summary>
+        public const string Sampled = "paritynet.training.sampled";
+        /// <summary>Updates per epoch, when known (optional on import: unknown).</summary>
+        public const string StepsPerEpoch = "paritynet.training.steps_per_epoch";
         /// <summary>Why training stopped.</summary>
         public const string StopReason = "paritynet.training.stop_reason";
-        /// <summary>The training's wall time in milliseconds.</summary>
+        /// <summary>The training's wall time in milliseconds; written last, so that a file cut short on a field boundary lacks it.</summary>
         public const string WallTimeMs = "paritynet.training.wall_time_ms";
     }
 }

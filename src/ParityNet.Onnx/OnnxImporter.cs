@@ -194,7 +194,8 @@ public static class OnnxImporter
             if (!initializers.TryAdd(t.Name, t))
                 throw OnnxErrors.Unsupported(source, $"the initializer '{t.Name}' appears twice");
 
-        // Walk the nodes: per layer MatMul(x, W) [→ Add(·, b)] → activation (the output's is Sigmoid).
+        // Walk the nodes: for ±1 inputs the prelude, then per layer MatMul(x, W) [→ Add(·, b)] → activation (the output's is Sigmoid).
+        bool signedInputs = SignedInputs(source, metadata);
         var weightTensors = new List<TensorProto>();
         var biasTensors = new List<TensorProto>();
         var sizes = new List<int> { bits };
@@ -203,6 +204,16 @@ public static class OnnxImporter
         string x = OnnxFormat.InputName;
         int i = 0;
         var nodes = graph.Node;
+        var preludeTensors = new List<string>();
+        if (signedInputs)
+        {
+            (x, string constant) = Prelude(source, nodes, initializers);
+            i = 2;
+            preludeTensors.Add(constant);
+        }
+        else if (nodes.Count > 0 && nodes[0].OpType == "Add")
+            throw OnnxErrors.Unsupported(source, $"its graph starts with Add, as the ±1 prelude of a network with signed inputs does, but its metadata does not say '{OnnxFormat.Keys.Inputs}' = '{OnnxFormat.SignedInputs}': " +
+                "a graph of 0/1 inputs starts with layer 0's MatMul");
         while (i < nodes.Count)
         {
             int layer = weightTensors.Count;
@@ -254,11 +265,16 @@ public static class OnnxImporter
         var hiddenOps = activationOps.Take(activationOps.Count - 1).Distinct().ToList();
         if (hiddenOps.Count != 1)
             throw OnnxErrors.Unsupported(source, $"its hidden layers mix activations ({string.Join(", ", hiddenOps)})");
-        if (initializers.Count != weightTensors.Count + biasTensors.Count)
-            throw OnnxErrors.Unsupported(source, $"it has {initializers.Count} initializers but its layers use {weightTensors.Count + biasTensors.Count}");
+        // Each initializer read once: a tensor read twice (the prelude's −1 as the output's bias, say) would leave another
+        // unread while the counts still matched.
+        var read = preludeTensors.Concat(weightTensors.Concat(biasTensors).Select(t => t.Name)).ToList();
+        if (read.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(n => n.Count() > 1) is { } twice)
+            throw OnnxErrors.Unsupported(source, $"the initializer '{Clip(twice.Key)}' is read by {twice.Count()} nodes; each layer{(signedInputs ? " and the prelude" : "")} reads its own");
+        if (initializers.Count != read.Count)
+            throw OnnxErrors.Unsupported(source, $"it has {initializers.Count} initializers but its {(signedInputs ? "prelude and " : "")}layers use {read.Count}");
 
         // The shape is known: check it against the metadata and the engine's limits before allocating.
-        var spec = Spec(source, metadata, sizes, hasBias == true);
+        var spec = Spec(source, metadata, sizes, hasBias == true, signedInputs);
         if (OnnxModelBuilder.ActivationOp(spec.Activation) != hiddenOps[0])
             throw OnnxErrors.Unsupported(source, $"its metadata gives the activation {spec.Activation}, its graph {hiddenOps[0]}");
         ParityNetwork.Validate(spec);
@@ -274,6 +290,41 @@ public static class OnnxImporter
         }
     }
 
+    /// <summary>Whether the metadata says the inputs are ±1 (<see cref="OnnxFormat.Keys.Inputs"/>); absent, they are the bits as 0/1.</summary>
+    private static bool SignedInputs(string source, Dictionary<string, string> metadata)
+    {
+        if (!metadata.TryGetValue(OnnxFormat.Keys.Inputs, out var value)) return false;
+        if (value == OnnxFormat.SignedInputs) return true;
+        throw OnnxErrors.Unsupported(source, $"its metadata '{OnnxFormat.Keys.Inputs}' is '{Clip(value)}'; this version knows '{OnnxFormat.SignedInputs}' (±1 inputs), or no such key (the bits as 0/1)");
+    }
+
+    /// <summary>Checks that the graph opens with the ±1 prelude exactly as <see cref="OnnxModelBuilder"/> writes it,
+    /// Add(bits, bits) → Add(·, c) with c a float32 [1] holding −1, and returns the name layer 0's MatMul must read, and the constant's.
+    /// Anything else (no prelude, other operands, another constant) would compute other inputs than the ±1 the
+    /// metadata promises, and the network read from the file would not be the one the file runs.</summary>
+    private static (string Output, string Constant) Prelude(string source, IList<NodeProto> nodes, Dictionary<string, TensorProto> initializers)
+    {
+        string claim = $"its metadata says '{OnnxFormat.Keys.Inputs}' = '{OnnxFormat.SignedInputs}' (bit b enters as 2b − 1)";
+        if (nodes.Count == 0 || nodes[0].OpType != "Add")
+            throw OnnxErrors.Unsupported(source, $"{claim}, but its graph has no ±1 prelude: {(nodes.Count == 0 ? "it has no nodes" : $"node 0 is {nodes[0].OpType}")} where " +
+                $"Add('{OnnxFormat.InputName}', '{OnnxFormat.InputName}') → Add(·, −1) belongs, before layer 0's MatMul");
+        var doubled = Expect(source, nodes, 0, "Add", 2);
+        if (doubled.Input[0] != OnnxFormat.InputName || doubled.Input[1] != OnnxFormat.InputName)
+            throw OnnxErrors.Unsupported(source, $"{claim}, but its prelude's node 0 (Add) reads '{Clip(doubled.Input[0])}' and '{Clip(doubled.Input[1])}', not '{OnnxFormat.InputName}' twice (b + b)");
+        var shifted = Expect(source, nodes, 1, "Add", 2);
+        if (shifted.Input[0] != doubled.Output[0])
+            throw OnnxErrors.Unsupported(source, $"{claim}, but its prelude's node 1 (Add) reads '{Clip(shifted.Input[0])}' instead of '{Clip(doubled.Output[0])}'");
+        var constant = Initializer(source, initializers, shifted.Input[1], 1);
+        if (constant.Dims[0] != 1)
+            throw OnnxErrors.Unsupported(source, $"{claim}, but its prelude's constant '{Clip(constant.Name)}' has {constant.Dims[0]} values, not the one −1");
+        double value = ReadFloats(source, constant)[0];
+        if (BitConverter.DoubleToInt64Bits(value) != BitConverter.DoubleToInt64Bits(-1.0))
+            throw OnnxErrors.Unsupported(source, $"{claim}, but its prelude adds {value.ToString("R", CultureInfo.InvariantCulture)} to the doubled bits, not −1, so the graph's inputs are not ±1");
+        return (shifted.Output[0], constant.Name);
+    }
+
+    private static string Clip(string text) => text.Length > 80 ? text[..80] + "…" : text;
+
     private static Dictionary<string, string> ReadMetadata(ModelProto model, string source)
     {
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -283,7 +334,7 @@ public static class OnnxImporter
         return metadata;
     }
 
-    private static NetworkSpec Spec(string source, Dictionary<string, string> metadata, List<int> sizes, bool hasBias)
+    private static NetworkSpec Spec(string source, Dictionary<string, string> metadata, List<int> sizes, bool hasBias, bool signedInputs)
     {
         if (!metadata.TryGetValue(OnnxFormat.Keys.Format, out var format))
             throw OnnxErrors.Unsupported(source, $"it has no ParityNet metadata ('{OnnxFormat.Keys.Format}'), so its task is unknown");
@@ -298,6 +349,8 @@ public static class OnnxImporter
             throw OnnxErrors.Unsupported(source, $"its metadata gives {metadata[OnnxFormat.Keys.Bits]} bits, its graph {sizes[0]}");
         if (Required(source, metadata, OnnxFormat.Keys.HasBias) != (hasBias ? "true" : "false"))
             throw OnnxErrors.Unsupported(source, $"its metadata says has_bias {metadata[OnnxFormat.Keys.HasBias]}, its graph {(hasBias ? "has" : "has no")} bias");
+        if (signedInputs && !hasBias)
+            throw OnnxErrors.Unsupported(source, "its metadata says its inputs are ±1, but its graph has no biases: a network with ±1 inputs always has them");
         if (metadata.TryGetValue(OnnxFormat.Keys.BitOrder, out var order) && order != "msb-first")
             throw OnnxErrors.Unsupported(source, $"its bit order is '{order}', not msb-first");
         return new NetworkSpec
@@ -308,20 +361,31 @@ public static class OnnxImporter
             Activation = activation,
             Initialization = metadata.ContainsKey(OnnxFormat.Keys.Initialization) ? EnumValue<Initialization>(source, metadata, OnnxFormat.Keys.Initialization) : Initialization.Uniform,
             HasBias = hasBias,
+            SignedInputs = signedInputs,
             Seed = Int64(source, metadata, OnnxFormat.Keys.Seed),
-            Support = Support(source, metadata, task),
+            Support = Support(source, metadata, task, sizes[0]),
         };
     }
 
-    private static int[]? Support(string source, Dictionary<string, string> metadata, ParityTask task)
+    /// <summary>SparseParity's support from the metadata: bit numbers from 0 to bits − 1, each once; named as the file's
+    /// problem (<see cref="ErrorIds.UnsupportedGraph"/>), not as a parameter the caller gave.</summary>
+    private static int[]? Support(string source, Dictionary<string, string> metadata, ParityTask task, int bits)
     {
         if (!metadata.TryGetValue(OnnxFormat.Keys.Support, out var text))
             return task == ParityTask.SparseParity ? throw OnnxErrors.Unsupported(source, $"its task is SparseParity but it has no '{OnnxFormat.Keys.Support}'") : null;
         if (task != ParityTask.SparseParity) throw OnnxErrors.Unsupported(source, $"it gives a support ('{OnnxFormat.Keys.Support}') for the {task} task");
-        var bits = text.Split(',');
-        if (bits.Length > EngineLimits.MaxBits) throw OnnxErrors.Unsupported(source, $"its support lists {bits.Length} bits, more than any network has");
-        return bits.Select(b => int.TryParse(b, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int bit) ? bit
-            : throw OnnxErrors.Unsupported(source, $"its support '{(text.Length > 80 ? text[..80] + "…" : text)}' is not a list of bit numbers")).ToArray();
+        int count = text.AsSpan().Count(',') + 1; // counted before splitting: a key of a gigabyte of "1," is not split
+        if (count > bits) throw OnnxErrors.Unsupported(source, $"its support lists {count} bits, more than the {bits} of its input");
+        var items = text.Split(',');
+        var support = items.Select(b => int.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out int bit) ? bit
+            : throw OnnxErrors.Unsupported(source, $"its support '{Clip(text)}' is not a list of bit numbers")).ToArray();
+        var seen = new HashSet<int>();
+        foreach (int bit in support)
+        {
+            if (bit >= bits) throw OnnxErrors.Unsupported(source, $"its support names bit {bit}, outside 0 to {bits - 1}, the bits of its input");
+            if (!seen.Add(bit)) throw OnnxErrors.Unsupported(source, $"its support names bit {bit} twice");
+        }
+        return support;
     }
 
     private static TrainingHistory? History(string source, Dictionary<string, string> metadata)
@@ -329,24 +393,36 @@ public static class OnnxImporter
         string trained = Required(source, metadata, OnnxFormat.Keys.Trained);
         if (trained == "false") return null;
         if (trained != "true") throw OnnxErrors.Unsupported(source, $"'{OnnxFormat.Keys.Trained}' is '{trained}', not true or false");
+        var optimizer = Enum.TryParse<OptimizerKind>(Required(source, metadata, OnnxFormat.Keys.Optimizer), out var kind) ? kind : OptimizerKind.GradientDescent;
+        // The rows per update: gradient descent's full batch is no setting; a mini-batch optimizer's is the one asked for
+        // (or its default), which CheckEvery's limit on the rows between checks is measured by.
+        int? batch = metadata.ContainsKey(OnnxFormat.Keys.BatchSize) ? Int32(source, metadata, OnnxFormat.Keys.BatchSize) : null;
         var options = new TrainingOptions
         {
-            Optimizer = Enum.TryParse<OptimizerKind>(Required(source, metadata, OnnxFormat.Keys.Optimizer), out var optimizer) ? optimizer : OptimizerKind.GradientDescent,
+            Optimizer = optimizer,
             Loss = metadata.ContainsKey(OnnxFormat.Keys.Loss) ? EnumValue<LossFunction>(source, metadata, OnnxFormat.Keys.Loss) : LossFunction.MeanSquaredError,
             Alpha = Double(source, metadata, OnnxFormat.Keys.Alpha),
-            Epochs = checked((int)Int64(source, metadata, OnnxFormat.Keys.EpochsRequested)),
+            Epochs = Int32(source, metadata, OnnxFormat.Keys.EpochsRequested),
+            BatchSize = optimizer == OptimizerKind.GradientDescent ? null : batch,
             TargetAccuracy = metadata.ContainsKey(OnnxFormat.Keys.TargetAccuracy) ? Double(source, metadata, OnnxFormat.Keys.TargetAccuracy) : null,
             TargetLoss = metadata.ContainsKey(OnnxFormat.Keys.TargetLoss) ? Double(source, metadata, OnnxFormat.Keys.TargetLoss) : null,
+            // Settings added with issue 28; a file written before has none of them, and gets their defaults.
+            HeldOutSize = metadata.ContainsKey(OnnxFormat.Keys.HeldOutSize) ? Int32(source, metadata, OnnxFormat.Keys.HeldOutSize) : null,
+            CheckEvery = metadata.ContainsKey(OnnxFormat.Keys.CheckEvery) ? Int32(source, metadata, OnnxFormat.Keys.CheckEvery) : null,
+            WeightDecay = metadata.ContainsKey(OnnxFormat.Keys.WeightDecay) ? Double(source, metadata, OnnxFormat.Keys.WeightDecay) : 0,
+            RandomLabels = Flag(source, metadata, OnnxFormat.Keys.RandomLabels),
         };
+        int epochsRun = Int32(source, metadata, OnnxFormat.Keys.EpochsRun);
+        double finalLoss = Double(source, metadata, OnnxFormat.Keys.FinalLoss), finalAccuracy = Double(source, metadata, OnnxFormat.Keys.FinalAccuracy);
         try
         {
-            return TrainingHistory.FromSummary(
-                Required(source, metadata, OnnxFormat.Keys.Optimizer), options,
-                checked((int)Int64(source, metadata, OnnxFormat.Keys.EpochsRun)),
-                Double(source, metadata, OnnxFormat.Keys.FinalLoss),
-                Double(source, metadata, OnnxFormat.Keys.FinalAccuracy),
+            return TrainingHistory.Restore(
+                Required(source, metadata, OnnxFormat.Keys.Optimizer), options, epochsRun,
+                new[] { epochsRun }, new[] { finalLoss }, new[] { finalAccuracy }, finalLoss, finalAccuracy,
                 TimeSpan.FromMilliseconds(Double(source, metadata, OnnxFormat.Keys.WallTimeMs)),
-                EnumValue<StopReason>(source, metadata, OnnxFormat.Keys.StopReason));
+                EnumValue<StopReason>(source, metadata, OnnxFormat.Keys.StopReason),
+                batch, Flag(source, metadata, OnnxFormat.Keys.Sampled),
+                metadata.ContainsKey(OnnxFormat.Keys.StepsPerEpoch) ? Int32(source, metadata, OnnxFormat.Keys.StepsPerEpoch) : null);
         }
         catch (Exception ex) when (ex is ArgumentException or OverflowException)
         {
@@ -360,6 +436,17 @@ public static class OnnxImporter
     private static long Int64(string source, Dictionary<string, string> metadata, string key) =>
         long.TryParse(Required(source, metadata, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out long v)
             ? v : throw OnnxErrors.Unsupported(source, $"its metadata '{key}' is '{metadata[key]}', not an integer");
+
+    private static int Int32(string source, Dictionary<string, string> metadata, string key) =>
+        int.TryParse(Required(source, metadata, key), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)
+            ? v : throw OnnxErrors.Unsupported(source, $"its metadata '{key}' is '{Clip(metadata[key])}', not an integer from {int.MinValue} to {int.MaxValue}");
+
+    /// <summary>An optional "true" or "false"; absent is false.</summary>
+    private static bool Flag(string source, Dictionary<string, string> metadata, string key) =>
+        !metadata.TryGetValue(key, out var text) ? false
+            : text == "true" ? true
+            : text == "false" ? false
+            : throw OnnxErrors.Unsupported(source, $"its metadata '{key}' is '{Clip(text)}', not true or false");
 
     private static double Double(string source, Dictionary<string, string> metadata, string key) =>
         double.TryParse(Required(source, metadata, key), NumberStyles.Float, CultureInfo.InvariantCulture, out double v)

@@ -5,7 +5,8 @@ using ParityNet.Onnx.Proto;
 
 namespace ParityNet;
 
-/// <summary>Turns a network into an ONNX model: per layer MatMul, Add (with biases), Sigmoid; float32 initializers.</summary>
+/// <summary>Turns a network into an ONNX model: for ±1 inputs the prelude 2b − 1, then per layer MatMul, Add (with biases),
+/// the activation; float32 initializers.</summary>
 internal static class OnnxModelBuilder
 {
     public static ModelProto Build(ParityNetwork network)
@@ -15,7 +16,8 @@ internal static class OnnxModelBuilder
         {
             Name = "ParityNet",
             DocString = $"{network.Task} network {string.Join("-", network.LayerSizes)} ({(network.HasBias ? "with" : "no")} bias). " +
-                        $"Input '{OnnxFormat.InputName}': the integer's {network.Bits} bits, most significant first, as 0/1; " +
+                        $"Input '{OnnxFormat.InputName}': the integer's {network.Bits} bits, most significant first, as 0/1" +
+                        (network.SignedInputs ? ", mapped to ±1 (2b − 1) by the first two nodes" : "") + "; " +
                         $"output '{OnnxFormat.OutputName}': the probability of label 1.",
         };
         graph.Input.Add(TensorInfo(OnnxFormat.InputName, network.Bits));
@@ -23,6 +25,15 @@ internal static class OnnxModelBuilder
 
         string activationOp = ActivationOp(network.Activation);
         string x = OnnxFormat.InputName;
+        if (network.SignedInputs)
+        {
+            // The input stays the bits as 0/1, so every consumer feeds the file as it feeds any other; b + b − 1 is
+            // 2b − 1 exactly in float32, with operators every reader of ParityNet's files already runs.
+            graph.Initializer.Add(FloatTensor(OnnxFormat.MinusOneName, new[] { -1.0 }, 1));
+            graph.Node.Add(Node("inputs/Double", "Add", [x, x], OnnxFormat.DoubledName));
+            graph.Node.Add(Node("inputs/Signed", "Add", [OnnxFormat.DoubledName, OnnxFormat.MinusOneName], OnnxFormat.SignedName));
+            x = OnnxFormat.SignedName;
+        }
         int layers = network.Weights.Count;
         for (int l = 0; l < layers; l++)
         {
@@ -95,6 +106,7 @@ internal static class OnnxModelBuilder
         yield return (OnnxFormat.Keys.Activation, network.Activation.ToString());
         yield return (OnnxFormat.Keys.Initialization, network.Spec.Initialization.ToString());
         yield return (OnnxFormat.Keys.HasBias, network.HasBias ? "true" : "false");
+        if (network.SignedInputs) yield return (OnnxFormat.Keys.Inputs, OnnxFormat.SignedInputs); // before 'trained': a cut file cannot lose it unseen
         yield return (OnnxFormat.Keys.Seed, Text(network.Seed));
         yield return (OnnxFormat.Keys.BitOrder, "msb-first");
         yield return (OnnxFormat.Keys.Trained, network.History is null ? "false" : "true");
@@ -110,7 +122,15 @@ internal static class OnnxModelBuilder
         yield return (OnnxFormat.Keys.FinalLoss, Text(h.FinalLoss));
         yield return (OnnxFormat.Keys.FinalAccuracy, Text(h.FinalAccuracy));
         yield return (OnnxFormat.Keys.StopReason, h.StopReason.ToString());
-        yield return (OnnxFormat.Keys.WallTimeMs, Text(h.WallTime.TotalMilliseconds));
+        // Added with issue 28: each setting only when it differs from its default, the steps per epoch when known.
+        var settings = h.Settings;
+        if (settings.HeldOutSize is int held) yield return (OnnxFormat.Keys.HeldOutSize, Text(held));
+        if (settings.CheckEvery is int every) yield return (OnnxFormat.Keys.CheckEvery, Text(every));
+        if (settings.WeightDecay != 0) yield return (OnnxFormat.Keys.WeightDecay, Text(settings.WeightDecay));
+        if (settings.RandomLabels) yield return (OnnxFormat.Keys.RandomLabels, "true");
+        if (h.Sampled) yield return (OnnxFormat.Keys.Sampled, "true");
+        if (h.StepsPerEpoch is int steps) yield return (OnnxFormat.Keys.StepsPerEpoch, Text(steps));
+        yield return (OnnxFormat.Keys.WallTimeMs, Text(h.WallTime.TotalMilliseconds)); // last: the importer's sign of a whole file
     }
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);

@@ -109,7 +109,7 @@ public sealed class OnnxPredictor : IDisposable
             long work = network.Weights.Sum(w => (long)w.Rows * w.Columns);
             cancel.ThrowIfCancellationRequested();
             return new OnnxPredictor(CreateSession(model, signature.InputName, source), signature, work, network, network.Task, BitOrder.MsbFirst, OnnxOutputKind.Probability, source,
-                $"a ParityNet file: task {network.Task}, bits most significant first, output the probability of label 1");
+                $"a ParityNet file: task {network.Task}, bits most significant first{(network.SignedInputs ? " (fed as 0/1; the graph makes them ±1)" : "")}, output the probability of label 1");
         }
         options ??= new ForeignOptions();
         if (options.Task == ParityTask.SparseParity) throw ForeignMlp.NoSupport(source);

@@ -93,3 +93,50 @@ Describe 'Import-NetworkOnnx' {
         $failures | Should -HaveCount 1
     }
 }
+
+Describe 'Import-NetworkOnnx of a network with ±1 inputs' {
+    It 'round-trips New-ParityNetwork -SignedInputs through Export-NetworkOnnx, and Test-Parity answers alike from the engine and ONNX Runtime' {
+        # Barak et al.'s regime, a few checks of it: made and trained in a fresh runspace, as the other trainings here.
+        $net = Invoke-InFreshRunspace {
+            New-ParityNetwork -Bits 20 -HiddenSize 16 -Task SparseParity -Relevant 3 -Activation ReLU -Initialization PyTorch -SignedInputs -Seed 28 |
+                Invoke-NetworkTraining -Optimizer Sgd -Alpha 0.1 -Loss Hinge -BatchSize 8 -CheckEvery 5 -HeldOutSize 64 -WeightDecay 0.0001 -Epochs 3
+        }
+        $net.SignedInputs | Should -BeTrue
+        $path = Join-Path $TestDrive 'signed.onnx'
+        $export = $net | Export-NetworkOnnx $path
+        $export.InputsCompared | Should -Be 16384
+        $back = $export | Import-NetworkOnnx
+
+        $back.SignedInputs | Should -BeTrue
+        $back.Support | Should -Be $net.Support
+        $back.Spec.Initialization | Should -Be 'PyTorch'
+        $back.Activation | Should -Be 'ReLU'
+        # Bit for bit: the float32 rounding of each weight and bias, as the file holds them ('R' text round-trips a double).
+        $text = { param($values, [switch] $AsFloat) ($values | ForEach-Object { $_ } | ForEach-Object { $(if ($AsFloat) { [double][float]$_ } else { $_ }).ToString('R') }) -join ',' }
+        for ($l = 0; $l -lt 2; $l++) {
+            & $text $back.Weights[$l].Values | Should -Be (& $text $net.Weights[$l].Values -AsFloat)
+            & $text $back.Biases[$l] | Should -Be (& $text $net.Biases[$l] -AsFloat)
+        }
+        $back.History.LossFunction | Should -Be 'Hinge'
+        $back.History.Settings.CheckEvery | Should -Be 5
+        $back.History.Settings.HeldOutSize | Should -Be 64
+        $back.History.Settings.WeightDecay | Should -Be 0.0001
+        $back.History.StepsRun | Should -Be $net.History.StepsRun
+
+        $random = [Random]::new(28)
+        $numbers = @(0, 1, ((1 -shl 20) - 1)) + @(1..200 | ForEach-Object { [long]$random.Next(1 -shl 20) })
+        $trained = $numbers | Test-Parity -Network $net
+        $imported = $numbers | Test-Parity -Network $back
+        $onnx = $numbers | Test-Parity -OnnxPath $path
+        $onnx | Should -HaveCount $numbers.Count
+        for ($i = 0; $i -lt $numbers.Count; $i++) {
+            $onnx[$i].Engine | Should -Be 'OnnxRuntime'
+            $onnx[$i].Number | Should -Be $numbers[$i]
+            $imported[$i].Label | Should -Be $trained[$i].Label
+            $onnx[$i].Label | Should -Be $trained[$i].Label
+            $onnx[$i].ExpectedLabel | Should -Be $trained[$i].ExpectedLabel
+            [math]::Abs($imported[$i].Probability - $trained[$i].Probability) | Should -BeLessOrEqual 1e-6
+            [math]::Abs($onnx[$i].Probability - $trained[$i].Probability) | Should -BeLessOrEqual 1e-6
+        }
+    }
+}
