@@ -82,6 +82,7 @@ $loadBefore = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split 
 
 $commit = (& git -C $repo rev-parse --short=12 HEAD).Trim()
 $dirty = @(& git -C $repo status --porcelain -- src ParityNet.psd1 Directory.Build.props).Count -gt 0
+$srcCommit = (& git -C $repo log -1 --format=%h --abbrev=12 -- src ParityNet.psd1 Directory.Build.props).Trim()
 if (-not $ResultPath) { $ResultPath = Join-Path $repo "bench/results/barak-sweep-$commit.jsonl" }
 if (-not $ReportPath) { $ReportPath = [IO.Path]::ChangeExtension($ResultPath, '.md') }
 $ResultPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ResultPath)
@@ -257,11 +258,14 @@ if ($torchRows) {
     $null = $plot.Add.HorizontalSpan([math]::Log10(62), [math]::Log10($nMax * 1.15), [ScottPlot.Colors]::Gray.WithAlpha(0.12))
 }
 $kIndex = 0
-foreach ($k in $nRows.K | Sort-Object -Unique) {
-    $color = $palette.GetColor($kIndex++)
+$ks = @($nRows.K | Sort-Object -Unique)
+foreach ($k in $ks) {
+    $color = $palette.GetColor($kIndex)
+    # Each k's points nudged sideways (in log10 n) so that equal medians at one n do not hide each other.
+    $nudge = 0.012 * ($kIndex++ - ($ks.Count - 1) / 2)
     $series = @($nRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
     if (-not $series) { continue }
-    $xs = [double[]]@($series | ForEach-Object { [math]::Log10($_.N) })
+    $xs = [double[]]@($series | ForEach-Object { [math]::Log10($_.N) + $nudge })
     $ys = [double[]]@($series | ForEach-Object { [math]::Log10($_.Median) })
     $bars = $plot.Add.ErrorBar($xs, $ys, [double[]]::new($xs.Count))
     $bars.YErrorPositive = [double[]]@($series | ForEach-Object { [math]::Log10($_.Q3) - [math]::Log10($_.Median) })
@@ -281,7 +285,7 @@ foreach ($k in $nRows.K | Sort-Object -Unique) {
     $fine = @($fineRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
     $fineFit = $fineFits | Where-Object K -eq $k
     if ($fine) {
-        $fx = [double[]]@($fine | ForEach-Object { [math]::Log10($_.N) }); $fy = [double[]]@($fine | ForEach-Object { [math]::Log10($_.Median) })
+        $fx = [double[]]@($fine | ForEach-Object { [math]::Log10($_.N) + $nudge }); $fy = [double[]]@($fine | ForEach-Object { [math]::Log10($_.Median) })
         $fineMarks = $plot.Add.Markers($fx, $fy, [ScottPlot.MarkerShape]::OpenCircle, 11, $color)
         $fineMarks.LegendText = "k = ${k}, checked every $FineCheckEvery steps: median$(if ($fineFit) { '; fit steps ∝ n^' + $fineFit.Slope.ToString('0.00', $invariant) })"
         if ($fineFit) {
@@ -317,7 +321,7 @@ $plot.SavePng($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromP
 
 # Steps against width.
 if ($widthRows) {
-    $plot = New-Chart "($WidthBits, $WidthRelevant)-sparse parity: steps to converge against network width" 'hidden units (log scale)' 'steps to converge (log scale)'
+    $plot = New-Chart "($WidthBits, $WidthRelevant)-sparse parity: steps to converge against network width" 'hidden ReLU units, the network''s width (log scale)' 'SGD steps to converge (batches of 32; log scale)'
     $wY = [Collections.Generic.List[double]]::new()
     $seedMarks = $null; $capMarks = $null
     foreach ($row in $widthRows) {
@@ -328,7 +332,7 @@ if ($widthRows) {
         if ($solvedRuns) {
             $m = $plot.Add.Markers([double[]]@($solvedRuns | ForEach-Object { & $spread ([int]$_.Settings.Seed) }), [double[]]@($solvedRuns | ForEach-Object { [math]::Log10($_.StepsRun) }),
                 [ScottPlot.MarkerShape]::FilledCircle, 5, [ScottPlot.Colors]::SteelBlue.WithAlpha(0.55))
-            if (-not $seedMarks) { $seedMarks = $m; $m.LegendText = 'one seed (spread sideways by seed)' }
+            if (-not $seedMarks) { $seedMarks = $m; $m.LegendText = "one converged seed ($Seeds seeds a width, spread sideways by seed)" }
             foreach ($r in $solvedRuns) { $wY.Add($r.StepsRun) }
         }
         $capped = @($runs | Where-Object { -not $_.Solved })
@@ -384,11 +388,12 @@ $report.Add("# (n, k)-sparse parity through ParityNet: Barak et al.'s sweep")
 $report.Add('')
 $report.Add("Made by ``$command`` (from the repository root, after ``dotnet tool restore && dotnet pwsh -NoProfile -File ./build.ps1 Build``).")
 $report.Add('')
-$report.Add("- Module: ParityNet $($module.Version), built from commit $commit$(if ($dirty) { ' **with uncommitted changes under src/**' }) (the file name's commit); PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), $([Runtime.InteropServices.RuntimeInformation]::OSDescription).")
-$report.Add("- Machine: $cpu, ``nproc`` $nproc; sweep on $ThrottleLimit local runspace(s). Load average (1, 5, 15 min) $($loadBefore -join ' ') at the start and $($loadAfter -join ' ') at the end: the machine is shared, so the times below are those of a busy machine; the steps are not affected.")
-$report.Add("- Date: $($started.ToString('yyyy-MM-dd HH:mm', $invariant)) UTC (this report); $($results.Count) runs, $fromFile of them read back from the result file (trained by an earlier invocation of the same command), $($results.Count - $fromFile) trained now.")
+$report.Add("- Module: ParityNet $($module.Version), as built in this working tree (``./build.ps1 Build``); HEAD $commit when this report was written$(if ($dirty) { ', **with uncommitted changes under src/**' }); the module's sources (src/, ParityNet.psd1, Directory.Build.props) last changed in commit ${srcCommit}, so every commit since builds the same module. The result file's name carries HEAD at the sweep's first run. PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), $([Runtime.InteropServices.RuntimeInformation]::OSDescription).")
+$report.Add("- Machine: $cpu, ``nproc`` $nproc; sweep on $ThrottleLimit local runspace(s). Load average (1, 5, 15 min) $($loadBefore -join ' ') at the start of this invocation and $($loadAfter -join ' ') at its end: the machine is shared with other work, so the times below are those of a busy machine; the steps do not depend on it.")
+$finished = @($results | ForEach-Object { $_.Finished.ToUniversalTime() } | Sort-Object)
+$report.Add("- Date: the runs finished between $($finished[0].ToString('yyyy-MM-dd HH:mm', $invariant)) and $($finished[-1].ToString('yyyy-MM-dd HH:mm', $invariant)) UTC; this report was written at $($started.ToString('yyyy-MM-dd HH:mm', $invariant)) UTC. $($results.Count) runs, $fromFile of them read back from the result file (trained by an earlier invocation of the same command), $($results.Count - $fromFile) trained by this one.")
 $report.Add("- Time: $($trainingTotal.TotalMinutes.ToString('0.0', $invariant)) min of training summed over all $($results.Count) runs (each run's own wall time); this invocation took $($clock.Elapsed.TotalMinutes.ToString('0.0', $invariant)) min.")
-$report.Add("- Raw results: ``$(& $relative $ResultPath)``, one JSON line per run (Invoke-ParitySweep's format: settings, epochs run, where an epoch is $($fixed.CheckEvery) steps, stop reason, final held-out loss and accuracy, wall time).")
+$report.Add("- Raw results: ``$(& $relative $ResultPath)``, one JSON line per run (Invoke-ParitySweep's format: settings, epochs run, where an epoch is one check interval of CheckEvery steps, stop reason, final held-out loss and accuracy, wall time).")
 $report.Add('')
 $report.Add('## Settings')
 $report.Add('')
