@@ -34,7 +34,7 @@
     (./build.ps1 Build), so that the file's name says what trained it.
 .EXAMPLE
     ./tools/BarakSweep.ps1
-    The full sweep of issue 28 item 4 (about 25 minutes on one core of this 2-core machine), its report and charts.
+    The full sweep of issue 28 item 4 (400 runs, about 7 minutes on one core of this 2-core machine), its report and charts.
 .EXAMPLE
     ./tools/BarakSweep.ps1 -Bits 20, 30 -Relevant 3 -Seeds 5 -Cell @() -Widths @() -ResultPath ./small.jsonl -ReportPath ./small.md -ChartPath ./small.png
     A small slice, in a minute.
