@@ -7,7 +7,9 @@
     docs/lesson/six.png       $net | Export-NetworkDiagram six.png -Number 6       1000 x 700 (the default)
     docs/lesson/alpha-sweep.png  $runs | Export-TrainingChart alpha-sweep.png -Label ... -Title ...  800 x 500 (the default)
     where $net is the lesson's network (New-ParityNetwork -NoBias | Invoke-NetworkTraining -Alpha 0.5) and $runs that
-    network's start trained with five learning rates for 400 epochs. Outputs each picture's path, width and height.
+    network's start trained with five learning rates for 400 epochs.
+    docs/hidden-progress/chart.png  made by tools/HiddenProgressChart.ps1 (see there)  800 x 900 (the view's default)
+    Outputs each picture's path, width and height.
 .EXAMPLE
     dotnet pwsh -NoProfile -File ./tools/Pictures.ps1
     Remakes the pictures in docs/ from the module built in this repository (./build.ps1 Build first).
@@ -45,3 +47,6 @@ foreach ($name in 'network.png', 'six.png', 'alpha-sweep.png') {
     $be = { param($at) ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3] }
     [pscustomobject]@{ Path = "docs/lesson/$name"; Width = & $be 16; Height = & $be 20; Bytes = $bytes.Length }
 }
+
+# Issue 28's hidden progress, from a script of its own.
+& (Join-Path $PSScriptRoot 'HiddenProgressChart.ps1') -ManifestPath $ManifestPath -DocsPath $DocsPath

@@ -113,3 +113,107 @@ Describe 'Export-TrainingChart output reads like Get-Item''s' {
         $shown | Should -Match ([regex]::Escape("$($file.Length)"))
     }
 }
+
+# Issue 28: steps on the horizontal axis (a log scale too), and the hidden-progress view.
+Describe 'Export-TrainingChart on a step axis, and -Show HiddenProgress' {
+    BeforeAll {
+        $sparse = New-ParityNetwork -Bits 20 -HiddenSize 32 -Task SparseParity -Relevant 3 -Activation ReLU -Initialization PyTorch -SignedInputs -Seed 5
+        $sgd = @{ Optimizer = 'Sgd'; Alpha = 0.1; Loss = 'Hinge'; BatchSize = 32; CheckEvery = 100; HeldOutSize = 1024 }
+        $script:run = $sparse | Invoke-NetworkTraining @sgd -Steps 2000
+        $script:control = $sparse | Invoke-NetworkTraining @sgd -Steps 1000 -RandomLabels
+        # A history that knows no steps and no measures, as one read from an ONNX file.
+        $script:bare = [ParityNet.TrainingHistory]::FromSummary('GradientDescent', [ParityNet.TrainingOptions]::new(), 100, 0.01, 1.0, [timespan]::FromSeconds(1), 'EpochsDone')
+
+        function Get-Verbose([scriptblock] $Script) { (& $Script 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" }
+    }
+
+    It 'draws a run trained with -CheckEvery against steps by default, and against epochs with -XAxis Epochs' {
+        $script:run.History.StepsRun | Should -Be 2000
+        Get-Verbose { $script:run | Export-TrainingChart (Join-Path $TestDrive 'steps.png') -Verbose } |
+            Should -Match 'The horizontal axis: step \(every run was trained with -CheckEvery\)'
+        Get-Verbose { $script:run | Export-TrainingChart (Join-Path $TestDrive 'epochs.png') -XAxis Epochs -Verbose } |
+            Should -Match 'The horizontal axis: epoch\.'
+        Get-Verbose { $script:gd | Export-TrainingChart (Join-Path $TestDrive 'lesson.png') -Verbose } |
+            Should -Match 'The horizontal axis: epoch\.' -Because 'a run without -CheckEvery keeps its epochs'
+        (Get-FileHash (Join-Path $TestDrive 'steps.png')).Hash | Should -Not -Be (Get-FileHash (Join-Path $TestDrive 'epochs.png')).Hash
+    }
+
+    It 'draws steps on a log scale with -LogSteps, step 0 left out' {
+        $path = Join-Path $TestDrive 'log.png'
+        Get-Verbose { $script:run, $script:control | Export-TrainingChart $path -LogSteps -Verbose } |
+            Should -Match 'step \(log scale; step 0, before training, is not drawn\)'
+        (Get-PngSize $path).Width | Should -Be 800
+        (Get-FileHash $path).Hash | Should -Not -Be (Get-FileHash (Join-Path $TestDrive 'steps.png')).Hash
+    }
+
+    It 'refuses <Named> for a history without steps (ParityNet.ChartNoSteps), naming the run and the switch, and writes nothing' -ForEach @(
+        @{ Switch = @{ LogSteps = $true }; Named = '-LogSteps' }
+        @{ Switch = @{ XAxis = 'Steps' }; Named = '-XAxis Steps' }
+    ) {
+        $path = Join-Path $TestDrive 'nosteps.png'
+        $script:bare | Export-TrainingChart $path @Switch -Label 'from onnx' -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.ChartNoSteps,*'
+        $problems[0].Exception.Message | Should -Match "'from onnx' has no steps recorded"
+        $problems[0].Exception.Message | Should -Match ([regex]::Escape($Named))
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'refuses -LogSteps with -XAxis Epochs (ParityNet.ChartAxisConflict), and writes nothing' {
+        $path = Join-Path $TestDrive 'conflict.png'
+        $script:run | Export-TrainingChart $path -XAxis Epochs -LogSteps -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.ChartAxisConflict,*'
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'draws a run and its random-label control with -Show HiddenProgress, 800 x 900 by default, the same bytes each time' {
+        $a = Join-Path $TestDrive 'hp-a.png'
+        $b = Join-Path $TestDrive 'hp-b.png'
+        $verbose = Get-Verbose { $script:run, $script:control | Export-TrainingChart $a -Show HiddenProgress -Label 'run', 'control' -Verbose -WarningVariable warned }
+        $verbose | Should -Match "titled 'Hidden progress of 2 runs: run, control'"
+        $warned | Should -BeNullOrEmpty
+        $size = Get-PngSize $a
+        $size.Width, $size.Height | Should -Be 800, 900
+        $size.Length | Should -BeGreaterThan 20000
+        $null = $script:run, $script:control | Export-TrainingChart $b -Show HiddenProgress -Label 'run', 'control'
+        (Get-FileHash $a).Hash | Should -Be (Get-FileHash $b).Hash
+    }
+
+    It 'draws DriftMax alone for a run without a support, and on a log step axis' {
+        $path = Join-Path $TestDrive 'hp-lesson.png'
+        $null = $script:gd | Export-TrainingChart $path -Show HiddenProgress
+        (Get-PngSize $path).Height | Should -Be 900
+        $null = $script:run | Export-TrainingChart (Join-Path $TestDrive 'hp-log.png') -Show HiddenProgress -LogSteps -LogLoss -Width 1000 -Height 800
+        (Get-PngSize (Join-Path $TestDrive 'hp-log.png')).Width | Should -Be 1000
+    }
+
+    It 'leaves the caption out of a picture too small for it, and says so' {
+        $path = Join-Path $TestDrive 'hp-small.png'
+        $null = $script:run | Export-TrainingChart $path -Show HiddenProgress -Height 300 -WarningVariable warned -WarningAction SilentlyContinue
+        $warned[0].Message | Should -Match 'no room for the caption'
+        (Get-PngSize $path).Height | Should -Be 300
+    }
+
+    It 'refuses -Show HiddenProgress for a history without the measures (ParityNet.ChartNoHiddenProgress), and writes nothing' {
+        $path = Join-Path $TestDrive 'hp-bare.png'
+        $script:bare | Export-TrainingChart $path -Show HiddenProgress -ErrorVariable problems -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'ParityNet.ChartNoHiddenProgress,*'
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'writes nothing with -WhatIf' {
+        $path = Join-Path $TestDrive 'hp-whatif.png'
+        $script:run, $script:control | Export-TrainingChart $path -Show HiddenProgress -LogSteps -WhatIf | Should -BeNullOrEmpty
+        Test-Path $path | Should -BeFalse
+    }
+
+    It 'draws a run that came back from Export-Clixml as it drew the run itself' {
+        $xml = Join-Path $TestDrive 'run.xml'
+        $script:run, $script:control | Export-Clixml $xml
+        $back = Import-Clixml $xml
+        $fresh = Join-Path $TestDrive 'hp-fresh.png'
+        $again = Join-Path $TestDrive 'hp-again.png'
+        $null = $script:run, $script:control | Export-TrainingChart $fresh -Show HiddenProgress -LogSteps -Label 'run', 'control'
+        $null = $back | Export-TrainingChart $again -Show HiddenProgress -LogSteps -Label 'run', 'control'
+        (Get-FileHash $again).Hash | Should -Be (Get-FileHash $fresh).Hash
+    }
+}

@@ -3,8 +3,9 @@ using System.Management.Automation;
 namespace ParityNet.Commands;
 
 /// <summary>
-/// Export-TrainingChart: draws loss and accuracy against epoch for one or more trained networks (or
-/// their histories) to a PNG; several piped in share one chart with a legend.
+/// Export-TrainingChart: draws loss and accuracy against epoch or step for one or more trained networks (or
+/// their histories) to a PNG, or with -Show HiddenProgress the first layer's hidden-progress measures under
+/// them; several piped in share one chart with a legend.
 /// </summary>
 [Cmdlet(VerbsData.Export, "TrainingChart", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(FileInfo))]
@@ -33,13 +34,23 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     [Parameter]
     public object[]? Label { get; set; }
 
-    /// <summary>What to draw: Both (loss solid on the left axis, accuracy dashed on the right), Loss or Accuracy.</summary>
+    /// <summary>What to draw: Both (loss solid on the left axis, accuracy dashed on the right), Loss, Accuracy, or
+    /// HiddenProgress (loss and accuracy above the first layer's hidden-progress measures, on one axis).</summary>
     [Parameter]
     public ChartCurves Show { get; set; } = ChartCurves.Both;
 
     /// <summary>Draw the loss on a log scale, where small losses still differ.</summary>
     [Parameter]
     public SwitchParameter LogLoss { get; set; }
+
+    /// <summary>What the horizontal axis counts: Epochs or Steps (weight updates). By default Steps when every run
+    /// was trained with -CheckEvery, Epochs otherwise.</summary>
+    [Parameter]
+    public ChartXAxis XAxis { get; set; }
+
+    /// <summary>Draw the step axis on a log scale (implies -XAxis Steps); step 0 is not drawn.</summary>
+    [Parameter]
+    public SwitchParameter LogSteps { get; set; }
 
     /// <summary>The chart's title.</summary>
     [Parameter]
@@ -51,7 +62,7 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
     [WholeNumber(Example = "800")]
     public int Width { get; set; } = 800;
 
-    /// <summary>The image height in pixels.</summary>
+    /// <summary>The image height in pixels: by default 500, and 900 with -Show HiddenProgress.</summary>
     [Parameter]
     [ValidateRange(100, 10000)]
     [WholeNumber(Example = "500")]
@@ -119,6 +130,15 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
                 ErrorIds.ChartLabelCount, ErrorCategory.InvalidArgument, Label));
             return;
         }
+        if (Axis() is not { } axis) return;
+        if (Show == ChartCurves.HiddenProgress && _series.FirstOrDefault(s => s.History.HiddenProgress is null) is { } bare)
+        {
+            WriteError(new ErrorRecord(new ArgumentException(
+                $"Cannot draw -Show HiddenProgress: the run '{bare.Label}' has no hidden-progress measures (a history read from an ONNX file, or kept by an older ParityNet). Train it again with Invoke-NetworkTraining, or draw it with -Show Both."),
+                ErrorIds.ChartNoHiddenProgress, ErrorCategory.InvalidArgument, bare.History));
+            return;
+        }
+        int height = Show == ChartCurves.HiddenProgress && !MyInvocation.BoundParameters.ContainsKey(nameof(Height)) ? HiddenProgressChart.DefaultHeight : Height;
         string path, target;
         try
         {
@@ -131,13 +151,21 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
             return;
         }
         string shown = target == path ? path : $"{path} (a link to {target})";
-        if (!ShouldProcess(shown, $"Draw {_series.Count} training run(s) to a {Width}x{Height} PNG"))
+        if (!ShouldProcess(shown, $"Draw {_series.Count} training run(s) to a {Width}x{height} PNG"))
             return;
 
         byte[] png;
         try
         {
-            png = TrainingChart.RenderPng(_series, Width, Height, TextLimits.Picture(this, Title, "-Title"), Show, LogLoss.IsPresent, _stop.Token);
+            string? title = TextLimits.Picture(this, Title, "-Title");
+            if (Show == ChartCurves.HiddenProgress)
+            {
+                var drawn = HiddenProgressChart.Render(_series, Width, height, title, axis, LogLoss.IsPresent, _stop.Token);
+                png = drawn.Png;
+                if (drawn.CaptionLeftOut)
+                    WriteWarning($"A {Width}x{height} picture has no room for the caption that says what to look for; it is left out. Give a larger -Height (the default is {HiddenProgressChart.DefaultHeight}).");
+            }
+            else png = TrainingChart.RenderPng(_series, Width, height, title, Show, LogLoss.IsPresent, axis, _stop.Token);
         }
         catch (OperationCanceledException)
         {
@@ -169,6 +197,32 @@ public sealed class ExportTrainingChartCommand : PSCmdlet
         WriteVerbose($"Drew {_series.Count} run(s) ({string.Join("; ", _series.Select(s => s.Label))}) titled '{Title ?? TrainingChart.DefaultTitle(_series, Show)}' to '{path}', {png.Length} bytes.");
         // Through the FileSystem provider, as Get-Item gives it, so that its view shows mode, size and owner.
         WriteObject(InvokeProvider.Item.Get(new[] { path }, false, true), enumerateCollection: true);
+    }
+
+    /// <summary>The horizontal axis asked for, or by default (<see cref="ChartAxis.DefaultUnit"/>); null, with the error
+    /// written, when it cannot be drawn.</summary>
+    private ChartAxis? Axis()
+    {
+        bool given = MyInvocation.BoundParameters.ContainsKey(nameof(XAxis));
+        if (given && XAxis == ChartXAxis.Epochs && LogSteps.IsPresent)
+        {
+            WriteError(new ErrorRecord(new ArgumentException(
+                "-LogSteps draws a step axis on a log scale, and -XAxis Epochs asks for epochs. Give one of them (-LogSteps alone draws steps)."),
+                ErrorIds.ChartAxisConflict, ErrorCategory.InvalidArgument, XAxis));
+            return null;
+        }
+        var unit = given ? XAxis : LogSteps.IsPresent ? ChartXAxis.Steps : ChartAxis.DefaultUnit(_series.Select(s => s.History));
+        if (unit == ChartXAxis.Steps && _series.FirstOrDefault(s => s.History.StepsPerEpoch is null) is { } bare)
+        {
+            string asked = LogSteps.IsPresent ? "-LogSteps" : "-XAxis Steps";
+            WriteError(new ErrorRecord(new ArgumentException(
+                $"Cannot draw a step axis ({asked}): the run '{bare.Label}' has no steps recorded (a history read from an ONNX file, or kept by an older ParityNet). Leave out {asked} to draw epochs."),
+                ErrorIds.ChartNoSteps, ErrorCategory.InvalidArgument, bare.History));
+            return null;
+        }
+        var axis = new ChartAxis(unit, LogSteps.IsPresent);
+        WriteVerbose($"The horizontal axis: {axis.Title}{(given || LogSteps.IsPresent ? "" : unit == ChartXAxis.Steps ? " (every run was trained with -CheckEvery)" : "")}.");
+        return axis;
     }
 
     private void Add(TrainingHistory history, object? input)

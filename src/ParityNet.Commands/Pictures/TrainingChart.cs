@@ -14,9 +14,12 @@ public enum ChartCurves
     Loss,
     /// <summary>Only the accuracy.</summary>
     Accuracy,
+    /// <summary>The hidden-progress view (<see cref="HiddenProgressChart"/>): loss and accuracy above, the first
+    /// layer's measures below, on one horizontal axis.</summary>
+    HiddenProgress,
 }
 
-/// <summary>Draws loss (left axis) and accuracy (right axis, 0 to 1) against epoch with ScottPlot, to PNG bytes.
+/// <summary>Draws loss (left axis) and accuracy (right axis, 0 to 1) against epoch or step with ScottPlot, to PNG bytes.
 /// Knows nothing of PowerShell.</summary>
 internal static class TrainingChart
 {
@@ -29,9 +32,9 @@ internal static class TrainingChart
     internal const double Margin = 0.05;
 
     public static byte[] RenderPng(IReadOnlyList<ChartSeries> series, int width, int height, string? title,
-        ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default)
+        ChartCurves curves = ChartCurves.Both, bool logLoss = false, ChartAxis? axis = null, CancellationToken cancel = default)
     {
-        var plot = Build(series, title, curves, logLoss, cancel);
+        var plot = Build(series, title, curves, logLoss, axis, cancel);
         FitTitle(plot, width);
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
@@ -41,11 +44,13 @@ internal static class TrainingChart
 
     /// <summary>Makes the title fit <paramref name="width"/> pixels, less a margin: a smaller font, then, at
     /// <see cref="SmallestTitle"/>, the title cut. The default title of several runs names them all and can be long.</summary>
-    internal static void FitTitle(Plot plot, int width)
+    internal static void FitTitle(Plot plot, int width) => FitText(plot.Axes.Title.Label, width - 20);
+
+    /// <summary>Makes <paramref name="label"/> at most <paramref name="room"/> pixels wide: a smaller font down to
+    /// <see cref="SmallestTitle"/>, then the text cut with an ellipsis.</summary>
+    internal static void FitText(LabelStyle label, float room)
     {
-        var label = plot.Axes.Title.Label;
         using var paint = Paint.NewDisposablePaint();
-        float room = width - 20;
         while (label.FontSize > SmallestTitle && label.Measure(paint).Width > room) label.FontSize = Math.Max(SmallestTitle, label.FontSize - 1);
         string text = label.Text;
         while (text.Length > 1 && label.Measure(paint).Width > room)
@@ -57,8 +62,10 @@ internal static class TrainingChart
 
     /// <summary>The chart as a ScottPlot plot, before it is drawn at a size.</summary>
     internal static Plot Build(IReadOnlyList<ChartSeries> series, string? title,
-        ChartCurves curves = ChartCurves.Both, bool logLoss = false, CancellationToken cancel = default)
+        ChartCurves curves = ChartCurves.Both, bool logLoss = false, ChartAxis? axis = null, CancellationToken cancel = default)
     {
+        if (curves == ChartCurves.HiddenProgress) throw new ArgumentException("the hidden-progress view is drawn by HiddenProgressChart.", nameof(curves));
+        axis ??= ChartAxis.Epochs;
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         bool showLoss = curves != ChartCurves.Accuracy, showAccuracy = curves != ChartCurves.Loss;
@@ -67,14 +74,14 @@ internal static class TrainingChart
         {
             cancel.ThrowIfCancellationRequested();
             var (label, history) = (series[i].Label, series[i].History);
-            double[] epochs = history.RecordedEpochs.Select(e => (double)e).ToArray();
+            var (epochs, from) = axis.Positions(history);
             var color = palette.GetColor(i);
             // One legend entry per run, its colour: which curve is the loss and which the accuracy the axis
             // labels say (solid, dashed), so the legend stays narrow beside the data.
             bool legend = true;
             if (showLoss)
             {
-                double[] values = history.Loss.Select(v => logLoss ? Math.Log10(Math.Max(v, LogFloor)) : v).ToArray();
+                double[] values = logLoss ? LogLoss(history.Loss.Skip(from)) : history.Loss.Skip(from).ToArray();
                 foreach (var (loss, first) in Pieces(plot, epochs, values, cancel))
                 {
                     loss.Color = color;
@@ -84,7 +91,7 @@ internal static class TrainingChart
             }
             if (showAccuracy)
             {
-                foreach (var (accuracy, first) in Pieces(plot, epochs, history.Accuracy.ToArray(), cancel))
+                foreach (var (accuracy, first) in Pieces(plot, epochs, history.Accuracy.Skip(from).ToArray(), cancel))
                 {
                     accuracy.Color = color;
                     accuracy.LineWidth = showLoss ? 1.5f : 2;
@@ -95,21 +102,14 @@ internal static class TrainingChart
             }
         }
         plot.Title(title ?? DefaultTitle(series, curves));
-        plot.XLabel("epoch");
-        var (firstEpoch, lastEpoch) = EpochRange(series);
-        plot.Axes.SetLimitsX(firstEpoch, lastEpoch, plot.Axes.Bottom);
+        axis.Apply(plot, series);
         if (showLoss)
         {
             string lossName = string.Join(", ", series.Select(s => s.History.LossFunction).Distinct());
             string style = showAccuracy ? ", solid" : "";
             plot.YLabel(logLoss ? $"loss ({lossName}, log scale{style})" : $"loss ({lossName}{style})");
             if (logLoss)
-                plot.Axes.Left.TickGenerator = new ScottPlot.TickGenerators.NumericAutomatic
-                {
-                    IntegerTicksOnly = true,
-                    MinorTickGenerator = new ScottPlot.TickGenerators.LogMinorTickGenerator(),
-                    LabelFormatter = y => Math.Pow(10, y).ToString("0.#####E+0", System.Globalization.CultureInfo.InvariantCulture),
-                };
+                plot.Axes.Left.TickGenerator = LogLossTicks();
             else
             {
                 var (bottom, top) = Limits(HighestLoss(series));
@@ -128,6 +128,13 @@ internal static class TrainingChart
         return plot;
     }
 
+    /// <summary>The loss drawn as log10 of itself (<see cref="LogFloor"/> for 0), as the log-scale loss axis takes it.</summary>
+    internal static double[] LogLoss(IEnumerable<double> loss) => loss.Select(v => Math.Log10(Math.Max(v, LogFloor))).ToArray();
+
+    /// <summary>The ticks of a log-scale loss axis: 1E-3, 1E-2, ...</summary>
+    internal static ITickGenerator LogLossTicks() =>
+        ChartAxis.PowersOfTen(v => v.ToString("0.#####E+0", System.Globalization.CultureInfo.InvariantCulture));
+
     /// <summary>A vertical axis from 0 to <paramref name="highest"/>, with <see cref="Margin"/> of room on both sides.</summary>
     internal static (double Bottom, double Top) Limits(double highest)
     {
@@ -143,16 +150,6 @@ internal static class TrainingChart
             foreach (double v in s.History.Loss)
                 if (double.IsFinite(v) && v > highest) highest = v;
         return highest;
-    }
-
-    // The recorded epochs, first to last: no room for epochs before the first, which no run has.
-    private static (double First, double Last) EpochRange(IReadOnlyList<ChartSeries> series)
-    {
-        int first = int.MaxValue, last = int.MinValue;
-        foreach (var s in series)
-            foreach (int e in s.History.RecordedEpochs) { first = Math.Min(first, e); last = Math.Max(last, e); }
-        if (first > last) (first, last) = (0, 1);
-        return first == last ? (first - 1, last + 1) : (first, last);
     }
 
     /// <summary>ScottPlot's automatic ticks without those below zero: the margin under zero is room for the curves,
@@ -178,8 +175,9 @@ internal static class TrainingChart
 
     /// <summary>One curve as lines of at most <see cref="PointsPerPiece"/> points, each sharing its last point with the
     /// next so that the curve is unbroken, each followed by a checkpoint; the first carries the legend.</summary>
-    private static IEnumerable<(ScottPlot.Plottables.Scatter Line, bool First)> Pieces(Plot plot, double[] xs, double[] ys, CancellationToken cancel)
+    internal static IEnumerable<(ScottPlot.Plottables.Scatter Line, bool First)> Pieces(Plot plot, double[] xs, double[] ys, CancellationToken cancel)
     {
+        if (xs.Length == 0) yield break; // a run whose only record is at step 0, on a log step axis
         for (int start = 0; start == 0 || start < xs.Length - 1; start += PointsPerPiece - 1)
         {
             int count = Math.Min(PointsPerPiece, xs.Length - start);
@@ -192,7 +190,13 @@ internal static class TrainingChart
     /// <summary>What is compared: the one run's label, or the runs' labels.</summary>
     internal static string DefaultTitle(IReadOnlyList<ChartSeries> series, ChartCurves curves = ChartCurves.Both)
     {
-        string what = curves switch { ChartCurves.Loss => "Loss", ChartCurves.Accuracy => "Accuracy", _ => "Loss and accuracy" };
+        string what = curves switch
+        {
+            ChartCurves.Loss => "Loss",
+            ChartCurves.Accuracy => "Accuracy",
+            ChartCurves.HiddenProgress => "Hidden progress",
+            _ => "Loss and accuracy",
+        };
         return series.Count == 1 ? $"{what} while training: {series[0].Label}"
             : $"{what} of {series.Count} runs: {string.Join(", ", series.Select(s => s.Label))}";
     }

@@ -190,6 +190,12 @@ public static class ErrorIds
     public const string ChartNothingToDraw = "ParityNet.ChartNothingToDraw";
     /// <summary>Export-TrainingChart's -Label gives a number of labels that does not match the runs.</summary>
     public const string ChartLabelCount = "ParityNet.ChartLabelCount";
+    /// <summary>Export-TrainingChart was asked for a step axis (-XAxis Steps, -LogSteps) for a run whose steps are not known.</summary>
+    public const string ChartNoSteps = "ParityNet.ChartNoSteps";
+    /// <summary>Export-TrainingChart was given -LogSteps with -XAxis Epochs.</summary>
+    public const string ChartAxisConflict = "ParityNet.ChartAxisConflict";
+    /// <summary>Export-TrainingChart -Show HiddenProgress was given a run without hidden-progress measures.</summary>
+    public const string ChartNoHiddenProgress = "ParityNet.ChartNoHiddenProgress";
     /// <summary>Drawing a chart failed.</summary>
     public const string ChartRenderFailed = "ParityNet.ChartRenderFailed";
 }
