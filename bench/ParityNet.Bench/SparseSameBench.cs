@@ -97,7 +97,6 @@ internal static class SparseSameBench
 
     private static void WriteInput(string path, ParityNetwork net, TrainingOptions options, TrainingStreamSample stream)
     {
-        string Hex(long x) => x.ToString("x", CultureInfo.InvariantCulture);
         var json = new Dictionary<string, object?>
         {
             ["bits"] = net.Bits,
@@ -113,9 +112,9 @@ internal static class SparseSameBench
             ["b0"] = net.Biases[0],
             ["w1"] = net.Weights[1].AsSpan().ToArray(),
             ["b1"] = net.Biases[1],
-            ["heldOut"] = stream.HeldOut.Select(Hex).ToArray(),
+            ["heldOut"] = Enumerable.Range(0, stream.HeldOutRows).Select(stream.HeldOutHex).ToArray(),
             ["heldOutLabels"] = stream.HeldOutLabels,
-            ["training"] = stream.Training.Select(Hex).ToArray(),
+            ["training"] = Enumerable.Range(0, stream.TrainingRows).Select(stream.TrainingHex).ToArray(),
             ["trainingLabels"] = stream.TrainingLabels,
         };
         // System.Text.Json writes doubles in their shortest round-trip form: the same bits come back in Python.

@@ -58,7 +58,8 @@ public static class OnnxExporter
     /// <summary>The inputs the cross-check runs: all 2^Bits, or a seeded sample (with 0 and the maximum) when that is too much work.</summary>
     internal static long[] CrossCheckInputs(ParityNetwork network)
     {
-        long all = 1L << network.Bits;
+        // Past 62 bits the inputs a long can give: the cross-check then holds the bits above 62 at 0.
+        long all = network.Bits >= 63 ? long.MaxValue : 1L << network.Bits;
         long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
         if (all <= SampleSize || EngineLimits.Enumerable(network.Bits) && all * weights <= MaxCrossCheckWork)
         {
@@ -100,7 +101,7 @@ public static class OnnxExporter
         long work = inputs.Length * weights;
         var engine = new double[inputs.Length];
         var runtime = new double[inputs.Length];
-        bool all = inputs.Length == (1L << network.Bits);
+        bool all = network.Bits < 63 && inputs.Length == (1L << network.Bits);
         int cores = Math.Max(1, Environment.ProcessorCount);
         int piece = (int)Math.Clamp(PieceWork / weights, 1, 256);
         // A chunk (what progress is told of) gives every core a few pieces, and is at most a sixteenth of the check so

@@ -169,7 +169,7 @@ public sealed class OnnxPredictor : IDisposable
     public void CheckNumber(long number)
     {
         if (Network is not null) { Network.CheckNumber(number); return; }
-        long max = (1L << Bits) - 1;
+        long max = Bits >= 63 ? long.MaxValue : (1L << Bits) - 1;
         if (number < 0 || number > max)
             throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
                 $"{number} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to {max}.", number);

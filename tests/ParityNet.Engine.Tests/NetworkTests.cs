@@ -4,15 +4,15 @@ public class NetworkTests
 {
     [Theory]
     [InlineData(0)]
-    [InlineData(63)]
-    [InlineData(64)]
+    [InlineData(1025)]
+    [InlineData(4096)]
     [InlineData(-1)]
     public void Bits_OutsideTheRange_AreRejected(int bits)
     {
         var ex = Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { Bits = bits }));
         Assert.Equal(ErrorIds.BitsOutOfRange, ex.ErrorId);
         Assert.Contains(bits.ToString(), ex.Message);
-        Assert.Contains("1 to 62", ex.Message);
+        Assert.Contains("1 to 1024", ex.Message);
     }
 
     [Theory]
@@ -154,7 +154,7 @@ public class EngineMessageTests
         { "Alpha", () => Assert.Throws<ParityNetException>(() => new TrainingOptions { Alpha = 0 }.Validate()) },
         { "Epochs", () => Assert.Throws<ParityNetException>(() => new TrainingOptions { Epochs = 0 }.Validate()) },
         { "Optimizer", () => Assert.Throws<ParityNetException>(() => new TrainingOptions { BatchSize = 4 }.Validate()) },
-        { "Bits", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { Bits = 70 })) },
+        { "Bits", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { Bits = 1070 })) },
         { "HiddenSizes", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { HiddenSizes = new[] { 0 } })) },
         { "NetworkBits", () => Assert.Throws<ParityNetException>(() => ParityNetwork.Create(new NetworkSpec { Bits = 4 }).CheckNumber(99)) },
     };

@@ -9,9 +9,9 @@ Describe 'Tab completion of enum-like parameters' {
     It '<Line> completes to <Expected>' -TestCases @(
         @{ Line = 'New-ParityNetwork -Task '; Expected = @('BitParity', 'Even', 'SparseParity') }
         @{ Line = 'New-ParityNetwork -Activation '; Expected = @('ReLU', 'Sigmoid', 'Tanh') }
-        @{ Line = 'New-ParityNetwork -Initialization '; Expected = @('He', 'Uniform', 'Xavier') }
+        @{ Line = 'New-ParityNetwork -Initialization '; Expected = @('He', 'PyTorch', 'Uniform', 'Xavier') }
         @{ Line = 'Invoke-NetworkTraining -Optimizer '; Expected = @('AdaGrad', 'Adam', 'GradientDescent', 'Momentum', 'Sgd') }
-        @{ Line = 'Invoke-NetworkTraining -Loss '; Expected = @('CrossEntropy', 'MeanSquaredError') }
+        @{ Line = 'Invoke-NetworkTraining -Loss '; Expected = @('CrossEntropy', 'Hinge', 'MeanSquaredError') }
     ) {
         param($Line, $Expected)
         @(Get-Completions $Line | Sort-Object) | Should -Be $Expected

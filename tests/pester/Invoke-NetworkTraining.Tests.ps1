@@ -208,7 +208,7 @@ Describe 'Invoke-NetworkTraining: optimizers, losses, wide inputs' {
 
     It 'completes <Parameter> with its values' -ForEach @(
         @{ Parameter = 'Optimizer'; Values = @('AdaGrad', 'Adam', 'GradientDescent', 'Momentum', 'Sgd') }
-        @{ Parameter = 'Loss'; Values = @('CrossEntropy', 'MeanSquaredError') }
+        @{ Parameter = 'Loss'; Values = @('CrossEntropy', 'Hinge', 'MeanSquaredError') }
     ) {
         $line = "Invoke-NetworkTraining -$Parameter "
         $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText

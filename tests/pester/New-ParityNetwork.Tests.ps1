@@ -52,7 +52,7 @@ Describe 'New-ParityNetwork' {
     }
 
     It 'names the bad value and the valid range' {
-        { New-ParityNetwork -Bits 63 } | Should -Throw -ExpectedMessage '*Bits 63*1 to 62*'
+        { New-ParityNetwork -Bits 1025 } | Should -Throw -ExpectedMessage '*Bits 1025*1 to 1024*'
     }
 }
 
@@ -65,15 +65,20 @@ Describe 'New-ParityNetwork: depth' {
         $net.Weights[0].Values | ForEach-Object { $_ } | ForEach-Object { [math]::Abs($_) | Should -BeLessOrEqual $limit }
     }
 
-    It 'makes networks up to 62 bits wide' {
+    It 'makes networks up to 62 bits wide, and wider ones that answer any long' {
         $net = New-ParityNetwork -Bits 62
         $net.MaxNumber | Should -Be ([long]::MaxValue -shr 1)
+        $wide = New-ParityNetwork -Bits 200 -HiddenSize 8 -Task SparseParity -Support 1, 150, 199
+        $wide.MaxNumber | Should -Be ([long]::MaxValue)
+        $answer = Test-Parity -Number ([long]::MaxValue) -Network $wide
+        $answer.ExpectedLabel | Should -Be 1     # bit 1 is set; bits 150 and 199 of any long are 0
+        $answer.Bits.Length | Should -Be 200
     }
 
     It 'completes <Parameter> with its values' -ForEach @(
         @{ Parameter = 'Task'; Values = @('BitParity', 'Even', 'SparseParity') }
         @{ Parameter = 'Activation'; Values = @('ReLU', 'Sigmoid', 'Tanh') }
-        @{ Parameter = 'Initialization'; Values = @('He', 'Uniform', 'Xavier') }
+        @{ Parameter = 'Initialization'; Values = @('He', 'PyTorch', 'Uniform', 'Xavier') }
     ) {
         $line = "New-ParityNetwork -$Parameter "
         $completions = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText

@@ -39,7 +39,7 @@ internal static class FirstLayer
     /// (NaN, or anything, for non-sigmoid units).</summary>
     public static FirstLayerKind Choose(Activation activation, int layers, int bits, int hidden, bool consecutive, int tileRows, double bound)
     {
-        if (activation != Activation.Sigmoid || !(bound <= ProductLimit)) return FirstLayerKind.SummedBits;
+        if (activation != Activation.Sigmoid || !(bound <= ProductLimit) || bits > WideNumbers.ChunkBits) return FirstLayerKind.SummedBits; // wide inputs: the general path
         bool lessonShape = consecutive && layers == 2 && bits >= 2 && LessonShapeLayer.Fits(tileRows, hidden);
         return lessonShape && bound <= FourRowLimit ? FirstLayerKind.LessonShape : FirstLayerKind.ProductSigmoid;
     }

@@ -9,6 +9,8 @@ internal sealed class ForwardPass
     private readonly Activation _activation;
     private readonly double[][] _activations; // per layer; [0], the input, stays empty: bits are read from the numbers
     private readonly double[] _logits;        // the output unit's pre-activation
+    private readonly long[] _wide;            // past 62 bits: the numbers as rows of chunks (WideNumbers)
+    private readonly int _chunks;
 
     public ForwardPass(ParityNetwork network, int capacity)
     {
@@ -16,6 +18,8 @@ internal sealed class ForwardPass
         _activation = network.Activation;
         _activations = _sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[(long)s * capacity]).ToArray();
         _logits = new double[capacity];
+        _chunks = WideNumbers.Chunks(_sizes[0]);
+        _wide = _chunks > 1 ? new long[(long)capacity * _chunks] : Array.Empty<long>();
     }
 
     /// <summary>The activations of layer <paramref name="layer"/> (1 … output) from the last run.</summary>
@@ -34,7 +38,12 @@ internal sealed class ForwardPass
     {
         var kind = FirstLayer.Choose(_activation, _sizes.Length - 1, _sizes[0], _sizes[1], consecutive: false, tileRows: 0, factors.Bound);
         var plan = new LayerStack.Plan(_sizes, _activation, kind, factors.NegExpW, factors.NegExpBias);
-        LayerStack.Forward(plan, new LayerStack.Rows(numbers), weights, biases, _activations, _logits, Array.Empty<double>());
+        if (_chunks == 1) LayerStack.Forward(plan, new LayerStack.Rows(numbers), weights, biases, _activations, _logits, Array.Empty<double>());
+        else
+        {
+            for (int i = 0; i < numbers.Length; i++) WideNumbers.FromLong(numbers[i], _wide.AsSpan(i * _chunks, _chunks));
+            LayerStack.Forward(plan, new LayerStack.Rows(_wide.AsSpan(0, numbers.Length * _chunks), _chunks), weights, biases, _activations, _logits, Array.Empty<double>());
+        }
         return Activations(_sizes.Length - 1, numbers.Length);
     }
 }

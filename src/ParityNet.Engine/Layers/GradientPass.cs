@@ -24,6 +24,7 @@ internal sealed class GradientPass
     private readonly long _support; // SparseParity's mask of bits
     private readonly double[] _negExpW, _negExpBias; // e^−w and e^−bias of the first layer, for the product sigmoid
     private double[] _enumeratedLabels = Array.Empty<double>();
+    private readonly int _chunks; // longs a row: 1 up to 62 bits (WideNumbers)
 
     public GradientPass(ParityNetwork network, LossFunction loss, int maxRows)
     {
@@ -37,11 +38,14 @@ internal sealed class GradientPass
         _negExpBias = new double[network.HasBias ? sizes[1] : 0];
         int tile = Math.Min(TileRows, maxRows);
         int groups = maxRows >= ParallelRows ? MaxGroups : 1;
-        _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, network.SupportMask, loss, network.HasBias, tile)).ToArray();
+        _chunks = WideNumbers.Chunks(sizes[0]);
+        var masks = WideNumbers.Masks(network.Support, sizes[0]);
+        _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, network.SupportMask, masks, loss, network.HasBias, tile)).ToArray();
     }
 
     /// <summary>Runs over <paramref name="count"/> rows: the integers 0 … count − 1 when
-    /// <paramref name="numbers"/> is null (count a power of two), else numbers[offset …].
+    /// <paramref name="numbers"/> is null (count a power of two), else the rows from row <paramref name="offset"/> of
+    /// numbers (one long a row up to 62 bits, <see cref="WideNumbers.Chunks"/> past it).
     /// With gradient buffers, they receive the gradients of the objective averaged over the rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
@@ -54,7 +58,7 @@ internal sealed class GradientPass
         bool backward = gradWeights is not null;
         var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias);
         if (randomLabelSeed is not null && numbers is null) throw new ArgumentException("random labels need the numbers.", nameof(randomLabelSeed));
-        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed);
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, _chunks);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
 
@@ -98,7 +102,7 @@ internal sealed class GradientPass
 
     /// <summary>What every group of one pass reads.</summary>
     private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, LayerStack.Plan Plan,
-        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed);
+        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed, int Chunks);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -125,8 +129,11 @@ internal sealed class GradientPass
         private readonly double[][] _activations, _deltas;
         private readonly double[] _logits, _labels, _slots;
 
-        public Worker(int[] sizes, Activation activation, ParityTask task, long support, LossFunction loss, bool bias, int tile)
+        private readonly long[] _masks; // the support's mask per chunk, for wide rows
+
+        public Worker(int[] sizes, Activation activation, ParityTask task, long support, long[] masks, LossFunction loss, bool bias, int tile)
         {
+            _masks = masks;
             _sizes = sizes;
             _layers = sizes.Length - 1;
             _activation = activation;
@@ -156,7 +163,7 @@ internal sealed class GradientPass
             LossSum = 0;
             Correct = 0;
             // Over any numbers, the fused ReLU path writes the gradients of the first tile instead of adding them: no zeroing pass.
-            bool written = shared.Backward && numbers is not null && LayerStack.WritesGradientsOverAny(shared.Plan);
+            bool written = shared.Backward && numbers is not null && shared.Chunks == 1 && LayerStack.WritesGradientsOverAny(shared.Plan);
             if (shared.Backward)
             {
                 // The first group sums into the caller's buffers, the others into their own.
@@ -176,12 +183,17 @@ internal sealed class GradientPass
         private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh)
         {
             bool enumerated = numbers is null;
-            var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers.AsSpan(offset + start, rows));
+            int chunks = shared.Chunks;
+            var tile = enumerated ? new LayerStack.Rows(start, rows)
+                : chunks == 1 ? new LayerStack.Rows(numbers.AsSpan(offset + start, rows))
+                : new LayerStack.Rows(numbers.AsSpan((offset + start) * chunks, rows * chunks), chunks);
             var labels = enumerated ? shared.Labels.AsSpan(start, rows) : _labels.AsSpan(0, rows);
             if (shared.RandomLabelSeed is long randomSeed)
-                for (int j = 0; j < rows; j++) _labels[j] = TaskLabels.RandomLabel(randomSeed, tile.Numbers[j]);
-            else
+                for (int j = 0; j < rows; j++) _labels[j] = WideNumbers.RandomLabel(randomSeed, tile.Numbers.Slice(j * chunks, chunks));
+            else if (chunks == 1)
                 for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j], _support);
+            else
+                for (int j = 0; j < rows; j++) _labels[j] = WideNumbers.Label(_task, tile.Numbers.Slice(j * chunks, chunks), _masks);
 
             LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
             var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,

@@ -15,12 +15,16 @@ internal static class LayerStack
     /// <see cref="Consecutive"/>, else the integers in <see cref="Numbers"/>.</summary>
     public readonly ref struct Rows
     {
-        public Rows(long start, int count) { Start = start; Count = count; Consecutive = true; Numbers = default; }
-        public Rows(ReadOnlySpan<long> numbers) { Start = 0; Count = numbers.Length; Consecutive = false; Numbers = numbers; }
+        public Rows(long start, int count) { Start = start; Count = count; Consecutive = true; Numbers = default; Chunks = 1; }
+        public Rows(ReadOnlySpan<long> numbers) { Start = 0; Count = numbers.Length; Consecutive = false; Numbers = numbers; Chunks = 1; }
+        /// <summary>Rows of an input wider than 62 bits: <paramref name="chunks"/> longs a row (<see cref="WideNumbers"/>).</summary>
+        public Rows(ReadOnlySpan<long> numbers, int chunks) { Start = 0; Count = numbers.Length / chunks; Consecutive = false; Numbers = numbers; Chunks = chunks; }
         public long Start { get; }
         public int Count { get; }
         public bool Consecutive { get; }
         public ReadOnlySpan<long> Numbers { get; }
+        /// <summary>Longs a row: 1 up to 62 bits, more past it, where only the general path serves (<see cref="WideBitsLayer"/>).</summary>
+        public int Chunks { get; }
     }
 
     /// <summary>Layer sizes, hidden activation, first-layer path and factors: what the loop reads of a network and a pass.</summary>
@@ -34,7 +38,7 @@ internal static class LayerStack
     /// take it for tiles of a power of two from eight rows, the others for any rows.
     /// The same bits as the general path either way.</summary>
     internal static bool FusedReLU(in Plan plan, in Rows rows) =>
-        WritesGradientsOverAny(plan) && (!rows.Consecutive || ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]));
+        WritesGradientsOverAny(plan) && rows.Chunks == 1 && (!rows.Consecutive || ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]));
 
     /// <summary>Whether <see cref="Backward"/> over any numbers (not consecutive) goes through <see cref="ReLUBlockLayer.BackwardAny"/>,
     /// which can write every gradient buffer instead of adding to it.</summary>
@@ -76,6 +80,7 @@ internal static class LayerStack
                 break;
             default:
                 if (rows.Consecutive) SummedBitsLayer.ForwardBlock(rows.Start, n, bits, weights[0], m, hidden);
+                else if (rows.Chunks > 1) WideBitsLayer.ForwardAny(rows.Numbers, rows.Chunks, bits, weights[0], m, hidden);
                 else SummedBitsLayer.ForwardAny(rows.Numbers, bits, weights[0], m, hidden);
                 Kernels.AddBias(hidden, biases[0], n, m);
                 if (last == 0) hidden.CopyTo(logits);
@@ -127,6 +132,7 @@ internal static class LayerStack
             else ProductSigmoidLayer.BackwardAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
         }
         else if (rows.Consecutive) SummedBitsLayer.BackwardBlock(rows.Start, n, bits, first, m, gradWeights[0], gradBiases[0]);
+        else if (rows.Chunks > 1) WideBitsLayer.BackwardAny(rows.Numbers, rows.Chunks, bits, first, m, gradWeights[0], gradBiases[0]);
         else SummedBitsLayer.BackwardAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
     }
 }

@@ -8,10 +8,10 @@ public static class BitEncoding
     /// <exception cref="ArgumentException">destination is shorter than <paramref name="bits"/>.</exception>
     public static void Encode(long value, int bits, Span<double> destination)
     {
-        if ((uint)bits > 63) throw new ArgumentOutOfRangeException(nameof(bits), bits, "bits must be 0 to 63.");
+        if (bits < 0 || bits > EngineLimits.MaxBits) throw new ArgumentOutOfRangeException(nameof(bits), bits, $"bits must be 0 to {EngineLimits.MaxBits}.");
         if (destination.Length < bits) throw new ArgumentException("destination is shorter than bits.", nameof(destination));
         for (int i = 0; i < bits; i++)
-            destination[i] = (value >> (bits - 1 - i)) & 1;
+            destination[i] = bits - 1 - i > 62 ? 0 : (value >> (bits - 1 - i)) & 1; // past bit 62 a non-negative long is 0
     }
 
     /// <summary>The bits of <paramref name="value"/> as text, e.g. 5 at 4 bits is "0101".</summary>
@@ -20,7 +20,7 @@ public static class BitEncoding
         return string.Create(bits, value, static (chars, v) =>
         {
             for (int i = 0; i < chars.Length; i++)
-                chars[i] = ((v >> (chars.Length - 1 - i)) & 1) == 1 ? '1' : '0';
+                chars[i] = chars.Length - 1 - i <= 62 && ((v >> (chars.Length - 1 - i)) & 1) == 1 ? '1' : '0';
         });
     }
 }

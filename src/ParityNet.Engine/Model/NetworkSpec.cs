@@ -49,8 +49,9 @@ public static class EngineLimits
     /// <summary>The widest input the engine trains on by enumerating every integer; wider ones are sampled.</summary>
     public const int MaxEnumerableBits = 16;
 
-    /// <summary>The widest input: numbers up to 2^62 − 1.</summary>
-    public const int MaxBits = 62;
+    /// <summary>The widest input. Up to 62 bits an input is one integer; wider inputs are read in chunks of 62 bits
+    /// (<see cref="WideNumbers"/>), trained on seeded samples, and answer the integers a <c>long</c> holds.</summary>
+    public const int MaxBits = 1024;
 
     /// <summary>The largest sample drawn per epoch for wide inputs.</summary>
     public const int MaxSampleSize = 1 << 20;
@@ -105,6 +106,6 @@ public static class EngineLimits
         foreach (int h in spec.HiddenSizes) { units += h; parameters += (long)previous * h + h; previous = h; }
         parameters += previous + 1;
         long rows = TrainingRows(spec.Bits, sampleSize);
-        return checked(8 * (workers * (tile * units * 2 + parameters) + 2 * rows + parameters * 5));
+        return checked(8 * (workers * (tile * units * 2 + parameters) + 2 * rows * WideNumbers.Chunks(spec.Bits) + parameters * 5));
     }
 }

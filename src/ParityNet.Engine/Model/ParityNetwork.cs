@@ -78,7 +78,7 @@ public sealed class ParityNetwork
     public bool IsTrained => History is not null;
 
     /// <summary>The largest number the network answers for.</summary>
-    public long MaxNumber => (1L << Bits) - 1;
+    public long MaxNumber => Bits >= 63 ? long.MaxValue : (1L << Bits) - 1; // past 62 bits: the largest integer a long holds
 
     internal ReadOnlySpan<double> LayerWeights(int layer) => _weights[layer];
 
@@ -240,7 +240,7 @@ public sealed class ParityNetwork
         ArgumentNullException.ThrowIfNull(spec);
         if (spec.Bits < 1 || spec.Bits > EngineLimits.MaxBits)
             throw new ParityNetException(ErrorIds.BitsOutOfRange, ParityErrorKind.InvalidArgument,
-                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxBits}: numbers are 64-bit integers below 2^62. Choose ⟦Bits⟧ from 1 to {EngineLimits.MaxBits} (up to {EngineLimits.MaxEnumerableBits} trains on every integer; wider trains on seeded samples).",
+                $"Bits {spec.Bits} is outside 1 to {EngineLimits.MaxBits}. Choose ⟦Bits⟧ from 1 to {EngineLimits.MaxBits} (up to {EngineLimits.MaxEnumerableBits} trains on every integer; wider trains on seeded samples).",
                 spec.Bits);
         if (spec.HiddenSizes is null || spec.HiddenSizes.Count == 0 || spec.HiddenSizes.Count > EngineLimits.MaxHiddenLayers)
             throw new ParityNetException(ErrorIds.InvalidHiddenSize, ParityErrorKind.InvalidArgument,

@@ -62,7 +62,7 @@ public static class TaskLabels
     public static long Mask(IReadOnlyList<int>? support)
     {
         long mask = 0;
-        if (support is not null) foreach (int bit in support) mask |= 1L << bit;
+        if (support is not null) foreach (int bit in support) if (bit < 63) mask |= 1L << bit; // a long's bits: higher ones are 0 in any long
         return mask;
     }
 

@@ -39,16 +39,17 @@ public static class ReferenceTrainer
         for (int epoch = 0; ; epoch++)
         {
             var (lossSum, _, _) = Gradients(start, w, b, loss, all);
-            measured = lossSum / all.Length;
+            measured = lossSum / (all.Length / set.Chunks);
             if (epoch == epochs) break;
 
             set.NextEpoch();
             long[] numbers = set.Enumerated ? order : set.TrainNumbers!;
-            int batch = batchSize ?? numbers.Length;
-            if (set.Enumerated && batch < numbers.Length) MiniBatchOrder.Shuffle(order, shuffle);
-            for (int first = 0; first < numbers.Length; first += batch)
+            int chunks = set.Chunks, rows = numbers.Length / chunks; // a row is one integer, or its chunks past 62 bits
+            int batch = batchSize ?? rows;
+            if (set.Enumerated && batch < rows) MiniBatchOrder.Shuffle(order, shuffle);
+            for (int first = 0; first < rows; first += batch)
             {
-                var (_, gw, gb) = Gradients(start, w, b, loss, numbers.AsSpan(first, Math.Min(batch, numbers.Length - first)).ToArray(), labelSeed);
+                var (_, gw, gb) = Gradients(start, w, b, loss, numbers.AsSpan(first * chunks, Math.Min(batch, rows - first) * chunks).ToArray(), labelSeed);
                 for (int l = 0; l < w.Length; l++)
                 {
                     for (int i = 0; i < w[l].Length; i++) w[l][i] -= alpha * (gw[l][i] + weightDecay * w[l][i]);
@@ -61,7 +62,8 @@ public static class ReferenceTrainer
 
     /// <summary>The loss summed over <paramref name="numbers"/>, and the gradient of the mean objective (½·mean squared
     /// error, mean cross-entropy or mean hinge) with respect to every weight and bias; with <paramref name="randomLabelSeed"/>,
-    /// against the control run's random labels (<see cref="TaskLabels.RandomLabel"/>) instead of the task's.</summary>
+    /// against the control run's random labels (<see cref="TaskLabels.RandomLabel"/>) instead of the task's. Past 62 bits
+    /// each row of <paramref name="numbers"/> is <see cref="WideNumbers.Chunks"/> longs.</summary>
     public static (double LossSum, double[][] WeightGradients, double[][] BiasGradients) Gradients(
         ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long[] numbers, long? randomLabelSeed = null)
     {
@@ -69,9 +71,10 @@ public static class ReferenceTrainer
         var gw = weights.Select(m => new double[m.Length]).ToArray();
         var gb = biases.Select(v => new double[v.Length]).ToArray();
         double lossSum = 0;
-        foreach (long number in numbers)
+        int chunks = WideNumbers.Chunks(shape.Bits), rows = numbers.Length / chunks;
+        for (int r = 0; r < rows; r++)
         {
-            var pass = Pass(shape, weights, biases, loss, number, numbers.Length, randomLabelSeed);
+            var pass = Pass(shape, weights, biases, loss, numbers.AsSpan(r * chunks, chunks), rows, randomLabelSeed);
             lossSum += pass.Loss;
             // Each synapse's share is its input times the delta of the layer it feeds.
             for (int l = 0; l < weights.Length; l++)
@@ -98,7 +101,9 @@ public static class ReferenceTrainer
         var w = network.Weights.Select(m => m.AsSpan().ToArray()).ToArray();
         var b = network.Biases.Select(v => (double[])v.Clone()).ToArray();
         cancel.ThrowIfCancellationRequested();
-        var pass = Pass(network, w, b, loss, number, 1);
+        var row = new long[WideNumbers.Chunks(network.Bits)];
+        WideNumbers.FromLong(number, row);
+        var pass = Pass(network, w, b, loss, row, 1);
         cancel.ThrowIfCancellationRequested();
         int[] sizes = network.LayerSizes.ToArray();
         int layers = sizes.Length - 1;
@@ -135,7 +140,7 @@ public static class ReferenceTrainer
     /// (the gradient's sign); errors are what each layer receives from the one above before its derivative.</summary>
     private sealed record PassValues(double[][] PreActivations, double[][] Outputs, double[][] Errors, double[][] Deltas, double Label, double Loss);
 
-    private static PassValues Pass(ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, long number, int n,
+    private static PassValues Pass(ParityNetwork shape, double[][] weights, double[][] biases, LossFunction loss, ReadOnlySpan<long> number, int n,
         long? randomLabelSeed = null)
     {
         int[] sizes = shape.LayerSizes.ToArray();
@@ -146,7 +151,7 @@ public static class ReferenceTrainer
         var a = new double[layers + 1][];
         z[0] = Array.Empty<double>();
         a[0] = new double[sizes[0]];
-        BitEncoding.Encode(number, shape.Bits, a[0]);
+        WideNumbers.Encode(number, shape.Bits, a[0]); // one integer, or past 62 bits its chunks
         if (shape.SignedInputs) for (int i = 0; i < a[0].Length; i++) a[0][i] = 2 * a[0][i] - 1; // ±1 inputs: bit b enters as 2b − 1
         for (int l = 0; l < layers; l++)
         {
@@ -164,7 +169,8 @@ public static class ReferenceTrainer
 
         // The output's error and its delta (the lesson's weighted error, sign turned: we descend).
         double prediction = a[layers][0];
-        double label = randomLabelSeed is long labelSeed ? TaskLabels.RandomLabel(labelSeed, number) : TaskLabels.Label(shape.Task, number, shape.SupportMask);
+        double label = randomLabelSeed is long labelSeed ? WideNumbers.RandomLabel(labelSeed, number)
+            : WideNumbers.Label(shape.Task, number, WideNumbers.Masks(shape.Support, shape.Bits));
         double lossValue = Losses.Value(loss, z[layers][0], prediction, label);
         var errors = new double[layers + 1][];
         var deltas = new double[layers + 1][];

@@ -1,8 +1,22 @@
 namespace ParityNet;
 
 /// <summary>The integers a sampled run trains and checks on, with their labels: what <see cref="Trainer.Train"/> draws
-/// for <paramref name="HeldOut"/> and for its first epochs, in order (step s takes Training[s·BatchSize …]).</summary>
-public sealed record TrainingStreamSample(long[] HeldOut, int[] HeldOutLabels, long[] Training, int[] TrainingLabels, int BatchSize, int StepsPerEpoch);
+/// for <paramref name="HeldOut"/> and for its first epochs, in order (step s takes Training[s·BatchSize …]).
+/// Past 62 bits each row is <paramref name="Chunks"/> longs (<see cref="WideNumbers"/>).</summary>
+public sealed record TrainingStreamSample(long[] HeldOut, int[] HeldOutLabels, long[] Training, int[] TrainingLabels, int BatchSize, int StepsPerEpoch, int Chunks = 1)
+{
+    /// <summary>The number of held-out rows.</summary>
+    public int HeldOutRows => HeldOut.Length / Chunks;
+
+    /// <summary>Held-out row <paramref name="i"/> as hexadecimal (all of its bits).</summary>
+    public string HeldOutHex(int i) => WideNumbers.ToHex(HeldOut.AsSpan(i * Chunks, Chunks));
+
+    /// <summary>The number of training rows.</summary>
+    public int TrainingRows => Training.Length / Chunks;
+
+    /// <summary>Training row <paramref name="i"/> as hexadecimal.</summary>
+    public string TrainingHex(int i) => WideNumbers.ToHex(Training.AsSpan(i * Chunks, Chunks));
+}
 
 /// <summary>
 /// The training stream of a run, for handing to another implementation of the same loop (the Bench's PyTorch
@@ -27,16 +41,21 @@ public static class TrainingStream
         long seed = options.Seed ?? network.Seed;
         var set = new TrainingSet(network.Bits, trainRows, options.EffectiveHeldOutSize, seed);
         long labelSeed = TaskLabels.RandomLabelSeed(seed);
-        var training = new long[checked((long)trainRows * epochs)];
+        int chunks = set.Chunks;
+        var training = new long[checked((long)trainRows * epochs * chunks)];
         for (int e = 0; e < epochs; e++)
         {
             set.NextEpoch();
-            set.TrainNumbers!.CopyTo(training, (long)e * trainRows);
+            set.TrainNumbers!.CopyTo(training, (long)e * trainRows * chunks);
         }
         var heldOut = (long[])set.EvalNumbers!.Clone();
-        int Label(long x) => TaskLabels.Label(network.Task, x, network.SupportMask);
-        return new TrainingStreamSample(heldOut, heldOut.Select(Label).ToArray(), training,
-            training.Select(x => options.RandomLabels ? TaskLabels.RandomLabel(labelSeed, x) : Label(x)).ToArray(),
-            batch, (trainRows + batch - 1) / batch);
+        var masks = WideNumbers.Masks(network.Support, network.Bits);
+        int[] Labels(long[] rows, bool random) => Enumerable.Range(0, rows.Length / chunks).Select(i =>
+        {
+            var row = rows.AsSpan(i * chunks, chunks);
+            return random ? WideNumbers.RandomLabel(labelSeed, row) : WideNumbers.Label(network.Task, row, masks);
+        }).ToArray();
+        return new TrainingStreamSample(heldOut, Labels(heldOut, false), training, Labels(training, options.RandomLabels),
+            batch, (trainRows + batch - 1) / batch, chunks);
     }
 }

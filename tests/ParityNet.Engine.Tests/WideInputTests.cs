@@ -1,0 +1,129 @@
+using System.Numerics;
+
+namespace ParityNet.Engine.Tests;
+
+/// <summary>Issue 28: inputs wider than 62 bits (Barak et al.'s n = 100 and 200). A row is read in chunks of 62 bits;
+/// the engine's passes over chunked rows are held to the reference trainer, which encodes every bit and multiplies the
+/// dense way; labels are held to the XOR of the support's bits computed on a BigInteger.</summary>
+public sealed class WideInputTests
+{
+    private static NetworkSpec Wide(int bits, int[]? support = null, int hidden = 12, bool signed = true, Activation activation = Activation.ReLU) => new()
+    {
+        Bits = bits, HiddenSizes = new[] { hidden }, Task = ParityTask.SparseParity, Support = support ?? new[] { 3, 70, 99 }, Seed = 9,
+        Activation = activation, Initialization = Initialization.PyTorch, SignedInputs = signed,
+    };
+
+    [Theory]
+    [InlineData(62, 1)]
+    [InlineData(63, 2)]
+    [InlineData(124, 2)]
+    [InlineData(125, 3)]
+    [InlineData(200, 4)]
+    public void AWideRow_IsChunksOf62Bits_MostSignificantInputFirst(int bits, int chunks)
+    {
+        Assert.Equal(chunks, WideNumbers.Chunks(bits));
+        // Every input row of the first layer is read by exactly one bit of exactly one chunk.
+        var seen = new bool[bits];
+        for (int c = 0; c < chunks; c++)
+            for (int q = 0; q < WideNumbers.ChunkWidth(bits, c); q++)
+            {
+                int p = WideNumbers.FirstRow(bits, c) + q, bit = c * 62 + WideNumbers.ChunkWidth(bits, c) - 1 - q;
+                Assert.Equal(bits - 1 - p, bit);
+                Assert.False(seen[p]);
+                seen[p] = true;
+            }
+        Assert.All(seen, Assert.True);
+    }
+
+    [Fact]
+    public void TheStream_LabelsEveryWideRow_ByTheXorOfItsSupportBits()
+    {
+        var net = ParityNetwork.Create(Wide(200, new[] { 0, 61, 62, 123, 124, 199 }));
+        var options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, BatchSize = 32, CheckEvery = 10, HeldOutSize = 500, Epochs = 2 };
+        var stream = TrainingStream.Take(net, options, 2);
+        Assert.Equal(4, stream.Chunks);
+        Assert.Equal(640, stream.TrainingRows);
+        int ones = 0;
+        for (int i = 0; i < stream.TrainingRows; i++)
+        {
+            var value = BigInteger.Parse("0" + stream.TrainingHex(i), System.Globalization.NumberStyles.HexNumber);
+            Assert.True(value < BigInteger.One << 200);
+            int xor = net.Support.Aggregate(0, (x, bit) => x ^ (int)((value >> bit) & 1));
+            Assert.Equal(xor, stream.TrainingLabels[i]);
+            ones += xor;
+        }
+        Assert.InRange(ones, 200, 440); // the bits are drawn uniformly: about half the labels are 1
+        // The highest chunk's bits are drawn too: some rows have bits above 186 set.
+        Assert.Contains(Enumerable.Range(0, stream.TrainingRows), i => BigInteger.Parse("0" + stream.TrainingHex(i), System.Globalization.NumberStyles.HexNumber) >> 186 != 0);
+        var held = Enumerable.Range(0, stream.HeldOutRows).Select(stream.HeldOutHex).ToHashSet();
+        Assert.Equal(500, held.Count);
+        Assert.DoesNotContain(Enumerable.Range(0, stream.TrainingRows).Select(stream.TrainingHex), held.Contains);
+    }
+
+    [Theory]
+    [InlineData(100, true, Activation.ReLU, LossFunction.Hinge)]
+    [InlineData(130, false, Activation.ReLU, LossFunction.CrossEntropy)]
+    [InlineData(70, true, Activation.Sigmoid, LossFunction.MeanSquaredError)]
+    [InlineData(200, true, Activation.Tanh, LossFunction.Hinge)]
+    public void TrainingWideInputs_MatchesTheReference(int bits, bool signed, Activation activation, LossFunction loss)
+    {
+        var net = ParityNetwork.Create(Wide(bits, new[] { 3, 65, bits - 1 }, signed: signed, activation: activation));
+        var options = new TrainingOptions { Optimizer = OptimizerKind.Sgd, Alpha = 0.1, Loss = loss, BatchSize = 8, CheckEvery = 4, HeldOutSize = 300, Epochs = 3, WeightDecay = 0.001 };
+        var trained = Trainer.Train(net, options);
+        var reference = ReferenceTrainer.Train(net, 0.1, 3, loss, 8, weightDecay: 0.001, heldOutSize: 300, checkEvery: 4);
+        for (int l = 0; l < 2; l++)
+        {
+            var ours = trained.Weights[l].AsSpan().ToArray();
+            for (int i = 0; i < ours.Length; i++)
+                Assert.True(Math.Abs(ours[i] - reference.Weights[l][i]) <= 1e-12 * Math.Max(1, Math.Abs(ours[i])), $"W{l}[{i}] {ours[i]:R} vs {reference.Weights[l][i]:R}");
+            for (int i = 0; i < reference.Biases[l].Length; i++)
+                Assert.True(Math.Abs(trained.Biases[l][i] - reference.Biases[l][i]) <= 1e-12 * Math.Max(1, Math.Abs(reference.Biases[l][i])));
+        }
+        Assert.Equal(reference.Loss, trained.History!.FinalLoss, 1e-12);
+        Assert.NotEqual(net.Weights[0].AsSpan().ToArray(), trained.Weights[0].AsSpan().ToArray());
+    }
+
+    [Fact]
+    public void AWideNetwork_AnswersAnyLong_AsItsBitsMultiplyOut()
+    {
+        var net = ParityNetwork.Create(Wide(100, hidden: 5));
+        Assert.Equal(long.MaxValue, net.MaxNumber);
+        var w = net.Weights[0].AsSpan().ToArray();
+        foreach (long number in new[] { 0L, 1L, (1L << 62) - 1, 1L << 62, long.MaxValue, 0x5DEECE66DL })
+        {
+            double z = net.Biases[1][0];
+            for (int j = 0; j < 5; j++)
+            {
+                double h = net.Biases[0][j];
+                for (int p = 0; p < 100; p++)
+                {
+                    int bit = 99 - p;
+                    int b = bit <= 62 ? (int)((number >> bit) & 1) : 0;
+                    h += (2 * b - 1) * w[p * 5 + j];
+                }
+                z += Math.Max(h, 0) * net.Weights[1].AsSpan()[j];
+            }
+            Assert.Equal(1 / (1 + Math.Exp(-z)), net.Predict(number), 1e-12);
+            Assert.Equal((int)(((number >> 3) & 1) ^ 0 ^ 0), net.Test(number).ExpectedLabel); // bits 70 and 99 of a long are 0
+        }
+    }
+
+    [Fact]
+    public void Barak_100_3_IsSolved_InTheirRegime()
+    {
+        var net = ParityNetwork.Create(new NetworkSpec
+        {
+            Bits = 100, HiddenSizes = new[] { 1000 }, Task = ParityTask.SparseParity, Relevant = 3, Seed = 5,
+            Activation = Activation.ReLU, Initialization = Initialization.PyTorch, SignedInputs = true,
+        });
+        var trained = Trainer.Train(net, new TrainingOptions
+        {
+            Optimizer = OptimizerKind.Sgd, Alpha = 0.1, Loss = LossFunction.Hinge, BatchSize = 32, CheckEvery = 100,
+            HeldOutSize = 8192, Epochs = 300, TargetAccuracy = 1,
+        });
+        Assert.Equal(StopReason.TargetReached, trained.History!.StopReason);
+        Assert.InRange(trained.History.StepsRun!.Value, 2000, 20_000);
+        var hp = trained.History.HiddenProgress!;
+        Assert.True(hp.SupportWeightMax[^1] > 2 * hp.OtherWeightMax[^1]);
+    }
+}
