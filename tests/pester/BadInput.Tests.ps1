@@ -18,7 +18,7 @@ Describe 'Bad values for every parameter' {
         # New-ParityNetwork
         @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = 0; Shown = '0'; Id = 'ParityNet.BitsOutOfRange'; Category = 'InvalidArgument' }
         @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = -1; Shown = '-1'; Id = 'ParityNet.BitsOutOfRange'; Category = 'InvalidArgument' }
-        @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = 64; Shown = '64'; Id = 'ParityNet.BitsOutOfRange'; Category = 'InvalidArgument' }
+        @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = 1025; Shown = '1025'; Id = 'ParityNet.BitsOutOfRange'; Category = 'InvalidArgument' }
         @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = [bigint]::Pow(2, 63); Shown = '9223372036854775808'; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData' }
         @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = [double]::NaN; Shown = 'NaN'; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData' }
         @{ Command = 'New-ParityNetwork'; Parameter = 'Bits'; Value = 3.5; Shown = '3.5'; Id = 'ParameterArgumentTransformationError'; Category = 'InvalidData' }

@@ -40,7 +40,7 @@ Describe 'New-ParityNetwork' {
 
     It 'rejects <Name> with <Id> before any work' -ForEach @(
         @{ Name = 'zero bits'; Arguments = @{ Bits = 0 }; Id = 'ParityNet.BitsOutOfRange' }
-        @{ Name = '64 bits'; Arguments = @{ Bits = 64 }; Id = 'ParityNet.BitsOutOfRange' }
+        @{ Name = '1025 bits'; Arguments = @{ Bits = 1025 }; Id = 'ParityNet.BitsOutOfRange' }
         @{ Name = 'zero hidden units'; Arguments = @{ HiddenSize = 0 }; Id = 'ParityNet.InvalidHiddenSize' }
         @{ Name = 'a negative hidden size'; Arguments = @{ HiddenSize = 4, -2 }; Id = 'ParityNet.InvalidHiddenSize' }
         @{ Name = 'an absurd network'; Arguments = @{ Bits = 20; HiddenSize = 65536, 65536 }; Id = 'ParityNet.NetworkTooLarge' }

@@ -11,12 +11,13 @@ internal static partial class Serialized
     /// The most list entries one input reads: what the largest network the engine accepts holds when written
     /// out whole, with room to spare, so that no network ParityNet makes is refused. Its weights twice (the
     /// Weights matrices and WeightValues) and its biases once, at most 2 × <see cref="EngineLimits.MaxParameters"/>;
-    /// an entry per row of each matrix, at most the inputs of every layer; three curves of
-    /// <see cref="EngineLimits.MaxRecordedEpochs"/>; and 4096 for the short lists and field look-ups. About 83.7 million.
+    /// an entry per row of each matrix, at most the inputs of every layer; the support and control bits, at most the
+    /// inputs twice more; nine lists of <see cref="EngineLimits.MaxRecordedEpochs"/> (three curves and six hidden-progress
+    /// measures); and 4096 for the short lists and field look-ups. About 83.7 million.
     /// </summary>
     public const long MaxEntries = 2 * EngineLimits.MaxParameters
-        + EngineLimits.MaxBits + (long)EngineLimits.MaxHiddenLayers * EngineLimits.MaxHiddenSize
-        + 3L * EngineLimits.MaxRecordedEpochs
+        + 3L * EngineLimits.MaxBits + (long)EngineLimits.MaxHiddenLayers * EngineLimits.MaxHiddenSize
+        + 9L * EngineLimits.MaxRecordedEpochs
         + 4096;
 
     /// <summary>Lists longer than this join the readings that read them into one input. The only list PowerShell's

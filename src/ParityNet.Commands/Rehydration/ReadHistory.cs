@@ -29,32 +29,19 @@ internal static partial class Serialized
             RandomLabels = s.Has("RandomLabels") && s.Bool("RandomLabels"),
         };
         int? stepsPerEpoch = bag.Has("StepsPerEpoch") && bag.Value("StepsPerEpoch") is { IsNull: false } spe ? spe.AsInt() : null;
-        HiddenProgress? progress = null;
-        int records = bag.List("RecordedEpochs").Count;
-        if (bag.Has("HiddenProgress") && bag.Value("HiddenProgress") is { IsNull: false } hp)
-        {
-            if (hp.IsText) throw Invalid(bag.Path("HiddenProgress"), "is cut to text; use ConvertTo-Json -Depth 6");
-            var h = hp.AsBag();
-            try
-            {
-                progress = HiddenProgress.Restore(records, h.Ints("SupportBits"), h.Ints("ControlBits"), h.Doubles("DriftMax"), h.Doubles("DriftSum"),
-                    h.Doubles("SupportWeightMax"), h.Doubles("OtherWeightMax"), h.Doubles("SupportMovement"), h.Doubles("ControlMovement"));
-            }
-            catch (ArgumentException ex)
-            {
-                string field = ex.ParamName is { Length: > 0 } name ? char.ToUpperInvariant(name[0]) + name[1..] : "";
-                int cut = ex.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
-                throw Invalid(h.Path(field), cut > 0 ? ex.Message[..cut] : ex.Message);
-            }
-        }
+        // The curves first: reading them counts against the input's budget before anything is checked against them.
+        var recordedEpochs = bag.Ints("RecordedEpochs");
+        var lossCurve = bag.Doubles("Loss");
+        var accuracyCurve = bag.Doubles("Accuracy");
+        var progress = ReadHiddenProgress(bag, recordedEpochs.Length);
         TrainingHistory history;
         try
         {
             history = TrainingHistory.Restore(
                 bag.String("Optimizer"), settings, bag.Int("EpochsRun"),
-                bag.Ints("RecordedEpochs"),
-                bag.Doubles("Loss"),
-                bag.Doubles("Accuracy"),
+                recordedEpochs,
+                lossCurve,
+                accuracyCurve,
                 bag.Double("FinalLoss"), bag.Double("FinalAccuracy"), bag.Value("WallTime").AsTimeSpan(),
                 bag.Enum<StopReason>("StopReason"),
                 bag.Value("BatchSize") is { IsNull: false } batch ? batch.AsInt() : null,
@@ -72,5 +59,27 @@ internal static partial class Serialized
         bag.Same("EpochsRequested", history.EpochsRequested, v => v.AsInt());
         if (bag.Has("StepsRun")) bag.Same("StepsRun", history.StepsRun, v => v.IsNull ? null : v.AsLong());
         return history;
+    }
+
+    // A history's hidden-progress measures (issue 28): absent in one kept by an older version, and left out, not refused,
+    // when ConvertTo-Json's depth cut every one of its lists to text (the default depth of 2 does; -Depth 6 keeps them).
+    private static HiddenProgress? ReadHiddenProgress(Bag bag, int records)
+    {
+        if (!bag.Has("HiddenProgress") || bag.Value("HiddenProgress") is not { IsNull: false } hp) return null;
+        if (hp.IsText) return null;
+        var h = hp.AsBag();
+        string[] lists = ["SupportBits", "ControlBits", "DriftMax", "DriftSum", "SupportWeightMax", "OtherWeightMax", "SupportMovement", "ControlMovement"];
+        if (lists.All(name => h.Has(name) && h.Value(name).IsText)) return null;
+        try
+        {
+            return HiddenProgress.Restore(records, h.Ints("SupportBits"), h.Ints("ControlBits"), h.Doubles("DriftMax"), h.Doubles("DriftSum"),
+                h.Doubles("SupportWeightMax"), h.Doubles("OtherWeightMax"), h.Doubles("SupportMovement"), h.Doubles("ControlMovement"));
+        }
+        catch (ArgumentException ex)
+        {
+            string field = ex.ParamName is { Length: > 0 } name ? char.ToUpperInvariant(name[0]) + name[1..] : "";
+            int cut = ex.Message.IndexOf(" (Parameter '", StringComparison.Ordinal);
+            throw Invalid(h.Path(field), cut > 0 ? ex.Message[..cut] : ex.Message);
+        }
     }
 }
