@@ -30,6 +30,9 @@
       -ChartPath          log-log chart of median steps (IQR bars) against n, one series per k, fitted slope in the
                           legend; with the PyTorch reference runs committed in bench/results for k = 3
       -WidthChartPath     steps against width for the width sweep: every seed, and the median with its IQR
+    With -DrawOnly it trains nothing and writes no report: it reads every run from -ResultPath (a copy of it, so the
+    file is never touched), refuses if one is missing, and draws the two charts; tools/Pictures.ps1 remakes
+    docs/sparse-parity/*.png this way from the committed results.
     The commit is the repository's HEAD when the script starts: build the module from that commit first
     (./build.ps1 Build), so that the file's name says what trained it.
 .EXAMPLE
@@ -38,6 +41,9 @@
 .EXAMPLE
     ./tools/BarakSweep.ps1 -Bits 20, 30 -Relevant 3 -Seeds 5 -Cell @() -Widths @() -ResultPath ./small.jsonl -ReportPath ./small.md -ChartPath ./small.png
     A small slice, in a minute.
+.EXAMPLE
+    ./tools/BarakSweep.ps1 -DrawOnly -ResultPath bench/results/barak-sweep-ab766dcf805a.jsonl -ChartPath ./n.png -WidthChartPath ./width.png
+    The committed sweep's two charts again, from its result file, in seconds.
 #>
 [CmdletBinding()]
 param(
@@ -63,6 +69,8 @@ param(
     # Local runspaces training at once; 1 leaves the other core to other work.
     [int] $ThrottleLimit = 1,
     [string] $ResultPath,
+    # Train nothing, write no report: draw the charts from the runs in -ResultPath (every point must be there).
+    [switch] $DrawOnly,
     [string] $ReportPath,
     [string] $ChartPath = (Join-Path $PSScriptRoot '../docs/sparse-parity/steps-vs-n.png'),
     [string] $WidthChartPath = (Join-Path $PSScriptRoot '../docs/sparse-parity/steps-vs-width.png'),
@@ -83,11 +91,12 @@ $loadBefore = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split 
 $commit = (& git -C $repo rev-parse --short=12 HEAD).Trim()
 $dirty = @(& git -C $repo status --porcelain -- src ParityNet.psd1 Directory.Build.props).Count -gt 0
 $srcCommit = (& git -C $repo log -1 --format=%h --abbrev=12 -- src ParityNet.psd1 Directory.Build.props).Trim()
+if ($DrawOnly -and -not ($ResultPath -and (Test-Path -LiteralPath $ResultPath -PathType Leaf))) { throw "-DrawOnly draws from the runs in -ResultPath: give an existing result file ('$ResultPath' is not one)." }
 if (-not $ResultPath) { $ResultPath = Join-Path $repo "bench/results/barak-sweep-$commit.jsonl" }
 if (-not $ReportPath) { $ReportPath = [IO.Path]::ChangeExtension($ResultPath, '.md') }
 $ResultPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ResultPath)
 $ReportPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ReportPath)
-foreach ($path in $ResultPath, $ReportPath, $ChartPath, $WidthChartPath) {
+foreach ($path in @(if (-not $DrawOnly) { $ResultPath, $ReportPath }) + $ChartPath, $WidthChartPath) {
     $folder = Split-Path -Parent $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($path)
     if ($folder) { $null = New-Item -ItemType Directory -Force $folder }
 }
@@ -124,9 +133,27 @@ foreach ($width in $Widths) {
     }
 }
 
-Write-Host "BarakSweep: $($points.Count) runs at commit $commit$(if ($dirty) { ' (uncommitted changes under src)' }), results in $ResultPath"
+$sweepPath = $ResultPath
+if ($DrawOnly) {
+    # Invoke-ParitySweep's key of a point: its settings and the fixed ones, by name (ordinal), as name=value, values in
+    # the invariant culture, booleans in lower case, as the result file holds them. A point not in the file would train.
+    $have = [Collections.Generic.HashSet[string]]::new([string[]]@(Get-Content -LiteralPath $ResultPath | Where-Object { $_.Trim() } | ForEach-Object { ($_ | ConvertFrom-Json).key }), [StringComparer]::Ordinal)
+    $missing = @(foreach ($point in $points) {
+        $merged = [ordered]@{}
+        foreach ($e in $fixed.GetEnumerator()) { $merged[$e.Key] = $e.Value }
+        foreach ($e in $point.GetEnumerator()) { $merged[$e.Key] = $e.Value }
+        $names = [string[]]@($merged.Keys); [Array]::Sort($names, [StringComparer]::Ordinal)
+        $key = @(foreach ($name in $names) {
+            $v = $merged[$name]; "$name=$(if ($v -is [bool]) { "$v".ToLowerInvariant() } else { [Convert]::ToString($v, $invariant) })" }) -join ';'
+        if (-not $have.Contains($key)) { $key }
+    })
+    if ($missing) { throw "-DrawOnly trains nothing, but $($missing.Count) of the $($points.Count) runs are not in $ResultPath (the first: $($missing[0])). Give the parameters the sweep was run with." }
+    $sweepPath = Join-Path ([IO.Path]::GetTempPath()) "barak-sweep-draw-$([guid]::NewGuid().ToString('N')).jsonl"
+    Copy-Item -LiteralPath $ResultPath $sweepPath
+}
+Write-Host "BarakSweep: $($points.Count) runs at commit $commit$(if ($dirty) { ' (uncommitted changes under src)' }), results in $ResultPath$(if ($DrawOnly) { ' (drawing only)' })"
 $clock = [Diagnostics.Stopwatch]::StartNew()
-$results = @($points | Invoke-ParitySweep -Fixed $fixed -ResultPath $ResultPath -ThrottleLimit $ThrottleLimit | ForEach-Object {
+$results = @($points | Invoke-ParitySweep -Fixed $fixed -ResultPath $sweepPath -ThrottleLimit $ThrottleLimit | ForEach-Object {
     $s = $_.Settings
     Write-Information ('[n={0} k={1} width={2} check every {9} seed {3}] {4} at step {5}, accuracy {6}, {7} s{8}' -f $s.Bits, $s.Relevant, $s.HiddenSize, $s.Seed,
         $(if ($_.Solved) { 'solved' } else { 'not solved' }), $_.StepsRun, $_.FinalAccuracy.ToString('P2', $invariant),
@@ -134,6 +161,11 @@ $results = @($points | Invoke-ParitySweep -Fixed $fixed -ResultPath $ResultPath 
     $_
 })
 $clock.Stop()
+if ($DrawOnly) {
+    $trained = @($results | Where-Object { -not $_.FromFile }).Count
+    Remove-Item -LiteralPath $sweepPath
+    if ($trained) { throw "-DrawOnly trained $trained run(s) that the key check let through: a bug in this script." }
+}
 $loadAfter = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3 } else { $null }
 $failed = @($results | Where-Object IsFailed)
 if ($failed) { Write-Warning "$($failed.Count) run(s) failed (lost workers); they are left out of every statistic below." }
@@ -372,6 +404,11 @@ try {
 finally {
     [ScottPlot.Fonts]::Default = $fontsBefore.Default
     [ScottPlot.Fonts]::DefaultFontStyle = $fontsBefore.DefaultFontStyle
+}
+
+if ($DrawOnly) {
+    Write-Host "Charts: $ChartPath, $WidthChartPath (from $($results.Count) runs in $ResultPath)"
+    return
 }
 
 # ---- The report ---------------------------------------------------------------------------------------------------
