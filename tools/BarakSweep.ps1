@@ -30,6 +30,9 @@
       -ChartPath          log-log chart of median steps (IQR bars) against n, one series per k, fitted slope in the
                           legend; with the PyTorch reference runs committed in bench/results for k = 3
       -WidthChartPath     steps against width for the width sweep: every seed, and the median with its IQR
+    With -DrawOnly it trains nothing and writes no report: it reads every run from -ResultPath (a copy of it, so the
+    file is never touched), refuses if one is missing, and draws the two charts; tools/Pictures.ps1 remakes
+    docs/sparse-parity/*.png this way from the committed results.
     The commit is the repository's HEAD when the script starts: build the module from that commit first
     (./build.ps1 Build), so that the file's name says what trained it.
 .EXAMPLE
@@ -38,6 +41,9 @@
 .EXAMPLE
     ./tools/BarakSweep.ps1 -Bits 20, 30 -Relevant 3 -Seeds 5 -Cell @() -Widths @() -ResultPath ./small.jsonl -ReportPath ./small.md -ChartPath ./small.png
     A small slice, in a minute.
+.EXAMPLE
+    ./tools/BarakSweep.ps1 -DrawOnly -ResultPath bench/results/barak-sweep-ab766dcf805a.jsonl -ChartPath ./n.png -WidthChartPath ./width.png
+    The committed sweep's two charts again, from its result file, in seconds.
 #>
 [CmdletBinding()]
 param(
@@ -63,6 +69,8 @@ param(
     # Local runspaces training at once; 1 leaves the other core to other work.
     [int] $ThrottleLimit = 1,
     [string] $ResultPath,
+    # Train nothing, write no report: draw the charts from the runs in -ResultPath (every point must be there).
+    [switch] $DrawOnly,
     [string] $ReportPath,
     [string] $ChartPath = (Join-Path $PSScriptRoot '../docs/sparse-parity/steps-vs-n.png'),
     [string] $WidthChartPath = (Join-Path $PSScriptRoot '../docs/sparse-parity/steps-vs-width.png'),
@@ -83,11 +91,12 @@ $loadBefore = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split 
 $commit = (& git -C $repo rev-parse --short=12 HEAD).Trim()
 $dirty = @(& git -C $repo status --porcelain -- src ParityNet.psd1 Directory.Build.props).Count -gt 0
 $srcCommit = (& git -C $repo log -1 --format=%h --abbrev=12 -- src ParityNet.psd1 Directory.Build.props).Trim()
+if ($DrawOnly -and -not ($ResultPath -and (Test-Path -LiteralPath $ResultPath -PathType Leaf))) { throw "-DrawOnly draws from the runs in -ResultPath: give an existing result file ('$ResultPath' is not one)." }
 if (-not $ResultPath) { $ResultPath = Join-Path $repo "bench/results/barak-sweep-$commit.jsonl" }
 if (-not $ReportPath) { $ReportPath = [IO.Path]::ChangeExtension($ResultPath, '.md') }
 $ResultPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ResultPath)
 $ReportPath = $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ReportPath)
-foreach ($path in $ResultPath, $ReportPath, $ChartPath, $WidthChartPath) {
+foreach ($path in @(if (-not $DrawOnly) { $ResultPath, $ReportPath }) + $ChartPath, $WidthChartPath) {
     $folder = Split-Path -Parent $ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($path)
     if ($folder) { $null = New-Item -ItemType Directory -Force $folder }
 }
@@ -124,9 +133,27 @@ foreach ($width in $Widths) {
     }
 }
 
-Write-Host "BarakSweep: $($points.Count) runs at commit $commit$(if ($dirty) { ' (uncommitted changes under src)' }), results in $ResultPath"
+$sweepPath = $ResultPath
+if ($DrawOnly) {
+    # Invoke-ParitySweep's key of a point: its settings and the fixed ones, by name (ordinal), as name=value, values in
+    # the invariant culture, booleans in lower case, as the result file holds them. A point not in the file would train.
+    $have = [Collections.Generic.HashSet[string]]::new([string[]]@(Get-Content -LiteralPath $ResultPath | Where-Object { $_.Trim() } | ForEach-Object { ($_ | ConvertFrom-Json).key }), [StringComparer]::Ordinal)
+    $missing = @(foreach ($point in $points) {
+        $merged = [ordered]@{}
+        foreach ($e in $fixed.GetEnumerator()) { $merged[$e.Key] = $e.Value }
+        foreach ($e in $point.GetEnumerator()) { $merged[$e.Key] = $e.Value }
+        $names = [string[]]@($merged.Keys); [Array]::Sort($names, [StringComparer]::Ordinal)
+        $key = @(foreach ($name in $names) {
+            $v = $merged[$name]; "$name=$(if ($v -is [bool]) { "$v".ToLowerInvariant() } else { [Convert]::ToString($v, $invariant) })" }) -join ';'
+        if (-not $have.Contains($key)) { $key }
+    })
+    if ($missing) { throw "-DrawOnly trains nothing, but $($missing.Count) of the $($points.Count) runs are not in $ResultPath (the first: $($missing[0])). Give the parameters the sweep was run with." }
+    $sweepPath = Join-Path ([IO.Path]::GetTempPath()) "barak-sweep-draw-$([guid]::NewGuid().ToString('N')).jsonl"
+    Copy-Item -LiteralPath $ResultPath $sweepPath
+}
+Write-Host "BarakSweep: $($points.Count) runs at commit $commit$(if ($dirty) { ' (uncommitted changes under src)' }), results in $ResultPath$(if ($DrawOnly) { ' (drawing only)' })"
 $clock = [Diagnostics.Stopwatch]::StartNew()
-$results = @($points | Invoke-ParitySweep -Fixed $fixed -ResultPath $ResultPath -ThrottleLimit $ThrottleLimit | ForEach-Object {
+$results = @($points | Invoke-ParitySweep -Fixed $fixed -ResultPath $sweepPath -ThrottleLimit $ThrottleLimit | ForEach-Object {
     $s = $_.Settings
     Write-Information ('[n={0} k={1} width={2} check every {9} seed {3}] {4} at step {5}, accuracy {6}, {7} s{8}' -f $s.Bits, $s.Relevant, $s.HiddenSize, $s.Seed,
         $(if ($_.Solved) { 'solved' } else { 'not solved' }), $_.StepsRun, $_.FinalAccuracy.ToString('P2', $invariant),
@@ -134,6 +161,11 @@ $results = @($points | Invoke-ParitySweep -Fixed $fixed -ResultPath $ResultPath 
     $_
 })
 $clock.Stop()
+if ($DrawOnly) {
+    $trained = @($results | Where-Object { -not $_.FromFile }).Count
+    Remove-Item -LiteralPath $sweepPath
+    if ($trained) { throw "-DrawOnly trained $trained run(s) that the key check let through: a bug in this script." }
+}
 $loadAfter = if (Test-Path /proc/loadavg) { (Get-Content /proc/loadavg) -split ' ' | Select-Object -First 3 } else { $null }
 $failed = @($results | Where-Object IsFailed)
 if ($failed) { Write-Warning "$($failed.Count) run(s) failed (lost workers); they are left out of every statistic below." }
@@ -249,120 +281,134 @@ function New-Chart([string] $title, [string] $xLabel, [string] $yLabel) {
 }
 $palette = [ScottPlot.Palettes.Category10]::new()
 
-# Steps against n.
-$plot = New-Chart "(n, k)-sparse parity, $($HiddenSize.ToString('N0', $invariant)) hidden ReLU units: SGD steps until every held-out answer is right" 'n, the input''s width in bits (log scale)' 'SGD steps to converge (batches of 32; log scale)'
-$allY = [Collections.Generic.List[double]]::new()
-$nMax = ($nRows.N + $torchRows.N | Measure-Object -Maximum).Maximum
-$nMin = ($nRows.N | Measure-Object -Minimum).Minimum
-if ($torchRows) {
-    $null = $plot.Add.HorizontalSpan([math]::Log10(62), [math]::Log10($nMax * 1.15), [ScottPlot.Colors]::Gray.WithAlpha(0.12))
-}
-$kIndex = 0
-$ks = @($nRows.K | Sort-Object -Unique)
-foreach ($k in $ks) {
-    $color = $palette.GetColor($kIndex)
-    # Each k's points nudged sideways (in log10 n) so that equal medians at one n do not hide each other.
-    $nudge = 0.012 * ($kIndex++ - ($ks.Count - 1) / 2)
-    $series = @($nRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
-    if (-not $series) { continue }
-    $xs = [double[]]@($series | ForEach-Object { [math]::Log10($_.N) + $nudge })
-    $ys = [double[]]@($series | ForEach-Object { [math]::Log10($_.Median) })
-    $bars = $plot.Add.ErrorBar($xs, $ys, [double[]]::new($xs.Count))
-    $bars.YErrorPositive = [double[]]@($series | ForEach-Object { [math]::Log10($_.Q3) - [math]::Log10($_.Median) })
-    $bars.YErrorNegative = [double[]]@($series | ForEach-Object { [math]::Log10($_.Median) - [math]::Log10($_.Q1) })
-    $bars.Color = $color; $bars.LineWidth = 2; $bars.CapSize = 8
-    $marks = $plot.Add.Markers($xs, $ys, [ScottPlot.MarkerShape]::FilledCircle, 10, $color)
-    $fit = $fits | Where-Object K -eq $k
-    if ($fit) {
-        $x0 = [math]::Log10(($fit.Ns | Measure-Object -Minimum).Minimum); $x1 = [math]::Log10(($fit.Ns | Measure-Object -Maximum).Maximum)
-        # The fit is in natural logs; ln y = a + b ln n, so log10 y = a / ln 10 + b log10 n.
-        $line = $plot.Add.Line($x0, ($fit.Intercept / [math]::Log(10) + $fit.Slope * $x0), $x1, ($fit.Intercept / [math]::Log(10) + $fit.Slope * $x1))
-        $line.Color = $color; $line.LineWidth = 1.5; $line.LinePattern = [ScottPlot.LinePattern]::Dashed
-        $marks.LegendText = "k = ${k}: median and IQR; fit steps ∝ n^$($fit.Slope.ToString('0.00', $invariant))"
+# FontStyler.Set (in New-Chart) sets ScottPlot's static default font too, which every plot made later in this process
+# would inherit (the module's own pictures among them, when this script runs in a session that draws): put it back.
+$fontsBefore = @{ Default = [ScottPlot.Fonts]::Default; DefaultFontStyle = [ScottPlot.Fonts]::DefaultFontStyle }
+try {
+    # Steps against n.
+    $plot = New-Chart "(n, k)-sparse parity, $($HiddenSize.ToString('N0', $invariant)) hidden ReLU units: SGD steps until every held-out answer is right" 'n, the input''s width in bits (log scale)' 'SGD steps to converge (batches of 32; log scale)'
+    $allY = [Collections.Generic.List[double]]::new()
+    $nMax = ($nRows.N + $torchRows.N | Measure-Object -Maximum).Maximum
+    $nMin = ($nRows.N | Measure-Object -Minimum).Minimum
+    if ($torchRows) {
+        $null = $plot.Add.HorizontalSpan([math]::Log10(62), [math]::Log10($nMax * 1.15), [ScottPlot.Colors]::Gray.WithAlpha(0.12))
     }
-    else { $marks.LegendText = "k = ${k}: median and IQR (n = $($series.N -join ', ') only)" }
-    foreach ($row in $series) { $allY.Add($row.Q1); $allY.Add($row.Q3) }
-    $fine = @($fineRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
-    $fineFit = $fineFits | Where-Object K -eq $k
-    if ($fine) {
-        $fx = [double[]]@($fine | ForEach-Object { [math]::Log10($_.N) + $nudge }); $fy = [double[]]@($fine | ForEach-Object { [math]::Log10($_.Median) })
-        $fineMarks = $plot.Add.Markers($fx, $fy, [ScottPlot.MarkerShape]::OpenCircle, 11, $color)
-        $fineMarks.LegendText = "k = ${k}, checked every $FineCheckEvery steps: median$(if ($fineFit) { '; fit steps ∝ n^' + $fineFit.Slope.ToString('0.00', $invariant) })"
-        if ($fineFit) {
-            $x0 = [math]::Log10(($fineFit.Ns | Measure-Object -Minimum).Minimum); $x1 = [math]::Log10(($fineFit.Ns | Measure-Object -Maximum).Maximum)
-            $line = $plot.Add.Line($x0, ($fineFit.Intercept / [math]::Log(10) + $fineFit.Slope * $x0), $x1, ($fineFit.Intercept / [math]::Log(10) + $fineFit.Slope * $x1))
-            $line.Color = $color; $line.LineWidth = 1; $line.LinePattern = [ScottPlot.LinePattern]::Dotted
-        }
-        foreach ($row in $fine) { $allY.Add($row.Median) }
-    }
-}
-if ($torchRows) {
-    $tx = [double[]]@($torchRows | ForEach-Object { [math]::Log10($_.N) })
-    $ty = [double[]]@($torchRows | ForEach-Object { [math]::Log10($_.Median) })
-    $ref = $plot.Add.ScatterLine($tx, $ty, [ScottPlot.Colors]::Black)
-    $ref.LinePattern = [ScottPlot.LinePattern]::Dotted; $ref.LineWidth = 1
-    $refMarks = $plot.Add.Markers($tx, $ty, [ScottPlot.MarkerShape]::OpenSquare, 9, [ScottPlot.Colors]::Black)
-    $refMarks.LegendText = "k = 3, PyTorch reference run (median of $(($torchRows.Runs | Measure-Object -Minimum).Minimum)–$(($torchRows.Runs | Measure-Object -Maximum).Maximum) seeds)"
-    foreach ($row in $torchRows) { $allY.Add($row.Median) }
-}
-$yLow = [math]::Pow(10, [math]::Floor([math]::Log10(($allY | Measure-Object -Minimum).Minimum * 0.8) * 4) / 4)
-$yHigh = [math]::Pow(10, [math]::Ceiling([math]::Log10(($allY | Measure-Object -Maximum).Maximum * 1.25) * 4) / 4)
-Set-LogTicks $plot.Axes.Left $yLow $yHigh ${function:Format-Steps}
-Set-LogTicks $plot.Axes.Bottom ($nMin * 0.9) ($nMax * 1.1) { param($v) $v.ToString('0', $invariant) } @(20, 30, 40, 50, 62, 100, 200)
-$plot.Axes.SetLimitsX([math]::Log10($nMin * 0.9), [math]::Log10($nMax * 1.15))
-$plot.Axes.SetLimitsY([math]::Log10($yLow), [math]::Log10($yHigh))
-if ($torchRows) {
-    $note = $plot.Add.Text("n > 62: past ParityNet's`n62-bit inputs (PyTorch only)", [math]::Log10(66), [math]::Log10($yLow) + 0.03)
-    $note.LabelFontSize = 13; $note.LabelFontColor = [ScottPlot.Colors]::DimGray; $note.LabelAlignment = [ScottPlot.Alignment]::LowerLeft
-}
-$plot.Legend.FontSize = 13
-$plot.ShowLegend([ScottPlot.Edge]::Bottom) | Out-Null
-$plot.SavePng($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ChartPath), 1000, 720) | Out-Null
-
-# Steps against width.
-if ($widthRows) {
-    $plot = New-Chart "($WidthBits, $WidthRelevant)-sparse parity: steps to converge against network width" 'hidden ReLU units, the network''s width (log scale)' 'SGD steps to converge (batches of 32; log scale)'
-    $wY = [Collections.Generic.List[double]]::new()
-    $seedMarks = $null; $capMarks = $null
-    foreach ($row in $widthRows) {
-        # Each seed: a small dot, spread sideways by seed so equal steps stay visible.
-        $runs = @($results | Where-Object { -not $_.IsFailed -and [int]$_.Settings.Bits -eq $row.N -and [int]$_.Settings.Relevant -eq $row.K -and [int]$_.Settings.HiddenSize -eq $row.Width })
-        $spread = { param($seed) [math]::Log10($row.Width) + 0.12 * (($seed - 1) / [math]::Max(1, $Seeds - 1) - 0.5) }
-        $solvedRuns = @($runs | Where-Object Solved)
-        if ($solvedRuns) {
-            $m = $plot.Add.Markers([double[]]@($solvedRuns | ForEach-Object { & $spread ([int]$_.Settings.Seed) }), [double[]]@($solvedRuns | ForEach-Object { [math]::Log10($_.StepsRun) }),
-                [ScottPlot.MarkerShape]::FilledCircle, 5, [ScottPlot.Colors]::SteelBlue.WithAlpha(0.55))
-            if (-not $seedMarks) { $seedMarks = $m; $m.LegendText = "one converged seed ($Seeds seeds a width, spread sideways by seed)" }
-            foreach ($r in $solvedRuns) { $wY.Add($r.StepsRun) }
-        }
-        $capped = @($runs | Where-Object { -not $_.Solved })
-        if ($capped) {
-            $m = $plot.Add.Markers([double[]]@($capped | ForEach-Object { & $spread ([int]$_.Settings.Seed) }), [double[]]@($capped | ForEach-Object { [math]::Log10($Steps) }),
-                [ScottPlot.MarkerShape]::Eks, 8, [ScottPlot.Colors]::Crimson)
-            if (-not $capMarks) { $capMarks = $m; $m.LegendText = "not converged by the cap ($($Steps.ToString('N0', $invariant)) steps)" }
-            $wY.Add($Steps)
-        }
-    }
-    $med = @($widthRows | Where-Object { $null -ne $_.Median })
-    if ($med) {
-        $xs = [double[]]@($med | ForEach-Object { [math]::Log10($_.Width) }); $ys = [double[]]@($med | ForEach-Object { [math]::Log10($_.Median) })
+    $kIndex = 0
+    $ks = @($nRows.K | Sort-Object -Unique)
+    foreach ($k in $ks) {
+        $color = $palette.GetColor($kIndex)
+        # Each k's points nudged sideways (in log10 n) so that equal medians at one n do not hide each other.
+        $nudge = 0.012 * ($kIndex++ - ($ks.Count - 1) / 2)
+        $series = @($nRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
+        if (-not $series) { continue }
+        $xs = [double[]]@($series | ForEach-Object { [math]::Log10($_.N) + $nudge })
+        $ys = [double[]]@($series | ForEach-Object { [math]::Log10($_.Median) })
         $bars = $plot.Add.ErrorBar($xs, $ys, [double[]]::new($xs.Count))
-        $bars.YErrorPositive = [double[]]@($med | ForEach-Object { [math]::Log10($_.Q3) - [math]::Log10($_.Median) })
-        $bars.YErrorNegative = [double[]]@($med | ForEach-Object { [math]::Log10($_.Median) - [math]::Log10($_.Q1) })
-        $bars.Color = [ScottPlot.Colors]::Black; $bars.LineWidth = 2; $bars.CapSize = 14
-        $m = $plot.Add.Markers($xs, $ys, [ScottPlot.MarkerShape]::FilledDiamond, 13, [ScottPlot.Colors]::Black)
-        $m.LegendText = 'median of the converged seeds, with IQR'
+        $bars.YErrorPositive = [double[]]@($series | ForEach-Object { [math]::Log10($_.Q3) - [math]::Log10($_.Median) })
+        $bars.YErrorNegative = [double[]]@($series | ForEach-Object { [math]::Log10($_.Median) - [math]::Log10($_.Q1) })
+        $bars.Color = $color; $bars.LineWidth = 2; $bars.CapSize = 8
+        $marks = $plot.Add.Markers($xs, $ys, [ScottPlot.MarkerShape]::FilledCircle, 10, $color)
+        $fit = $fits | Where-Object K -eq $k
+        if ($fit) {
+            $x0 = [math]::Log10(($fit.Ns | Measure-Object -Minimum).Minimum); $x1 = [math]::Log10(($fit.Ns | Measure-Object -Maximum).Maximum)
+            # The fit is in natural logs; ln y = a + b ln n, so log10 y = a / ln 10 + b log10 n.
+            $line = $plot.Add.Line($x0, ($fit.Intercept / [math]::Log(10) + $fit.Slope * $x0), $x1, ($fit.Intercept / [math]::Log(10) + $fit.Slope * $x1))
+            $line.Color = $color; $line.LineWidth = 1.5; $line.LinePattern = [ScottPlot.LinePattern]::Dashed
+            $marks.LegendText = "k = ${k}: median and IQR; fit steps ∝ n^$($fit.Slope.ToString('0.00', $invariant))"
+        }
+        else { $marks.LegendText = "k = ${k}: median and IQR (n = $($series.N -join ', ') only)" }
+        foreach ($row in $series) { $allY.Add($row.Q1); $allY.Add($row.Q3) }
+        $fine = @($fineRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
+        $fineFit = $fineFits | Where-Object K -eq $k
+        if ($fine) {
+            $fx = [double[]]@($fine | ForEach-Object { [math]::Log10($_.N) + $nudge }); $fy = [double[]]@($fine | ForEach-Object { [math]::Log10($_.Median) })
+            $fineMarks = $plot.Add.Markers($fx, $fy, [ScottPlot.MarkerShape]::OpenCircle, 11, $color)
+            $fineMarks.LegendText = "k = ${k}, checked every $FineCheckEvery steps: median$(if ($fineFit) { '; fit steps ∝ n^' + $fineFit.Slope.ToString('0.00', $invariant) })"
+            if ($fineFit) {
+                $x0 = [math]::Log10(($fineFit.Ns | Measure-Object -Minimum).Minimum); $x1 = [math]::Log10(($fineFit.Ns | Measure-Object -Maximum).Maximum)
+                $line = $plot.Add.Line($x0, ($fineFit.Intercept / [math]::Log(10) + $fineFit.Slope * $x0), $x1, ($fineFit.Intercept / [math]::Log(10) + $fineFit.Slope * $x1))
+                $line.Color = $color; $line.LineWidth = 1; $line.LinePattern = [ScottPlot.LinePattern]::Dotted
+            }
+            foreach ($row in $fine) { $allY.Add($row.Median) }
+        }
     }
-    $wLow = [math]::Pow(10, [math]::Floor([math]::Log10(($wY | Measure-Object -Minimum).Minimum * 0.8) * 4) / 4)
-    $wHigh = [math]::Pow(10, [math]::Ceiling([math]::Log10(($wY | Measure-Object -Maximum).Maximum * 1.3) * 4) / 4)
-    Set-LogTicks $plot.Axes.Left $wLow $wHigh ${function:Format-Steps}
-    $wMin = ($Widths | Measure-Object -Minimum).Minimum; $wMax = ($Widths | Measure-Object -Maximum).Maximum
-    Set-LogTicks $plot.Axes.Bottom ($wMin * 0.6) ($wMax * 1.6) { param($v) $v.ToString('N0', $invariant) } ([double[]]$Widths)
-    $plot.Axes.SetLimitsX([math]::Log10($wMin * 0.6), [math]::Log10($wMax * 1.6))
-    $plot.Axes.SetLimitsY([math]::Log10($wLow), [math]::Log10($wHigh))
+    if ($torchRows) {
+        $tx = [double[]]@($torchRows | ForEach-Object { [math]::Log10($_.N) })
+        $ty = [double[]]@($torchRows | ForEach-Object { [math]::Log10($_.Median) })
+        $ref = $plot.Add.ScatterLine($tx, $ty, [ScottPlot.Colors]::Black)
+        $ref.LinePattern = [ScottPlot.LinePattern]::Dotted; $ref.LineWidth = 1
+        $refMarks = $plot.Add.Markers($tx, $ty, [ScottPlot.MarkerShape]::OpenSquare, 9, [ScottPlot.Colors]::Black)
+        $refMarks.LegendText = "k = 3, PyTorch reference run (median of $(($torchRows.Runs | Measure-Object -Minimum).Minimum)–$(($torchRows.Runs | Measure-Object -Maximum).Maximum) seeds)"
+        foreach ($row in $torchRows) { $allY.Add($row.Median) }
+    }
+    $yLow = [math]::Pow(10, [math]::Floor([math]::Log10(($allY | Measure-Object -Minimum).Minimum * 0.8) * 4) / 4)
+    $yHigh = [math]::Pow(10, [math]::Ceiling([math]::Log10(($allY | Measure-Object -Maximum).Maximum * 1.25) * 4) / 4)
+    Set-LogTicks $plot.Axes.Left $yLow $yHigh ${function:Format-Steps}
+    Set-LogTicks $plot.Axes.Bottom ($nMin * 0.9) ($nMax * 1.1) { param($v) $v.ToString('0', $invariant) } @(20, 30, 40, 50, 62, 100, 200)
+    $plot.Axes.SetLimitsX([math]::Log10($nMin * 0.9), [math]::Log10($nMax * 1.15))
+    $plot.Axes.SetLimitsY([math]::Log10($yLow), [math]::Log10($yHigh))
+    if ($torchRows) {
+        $note = $plot.Add.Text("n > 62: past ParityNet's`n62-bit inputs (PyTorch only)", [math]::Log10(66), [math]::Log10($yLow) + 0.03)
+        $note.LabelFontSize = 13; $note.LabelFontColor = [ScottPlot.Colors]::DimGray; $note.LabelAlignment = [ScottPlot.Alignment]::LowerLeft
+    }
     $plot.Legend.FontSize = 13
     $plot.ShowLegend([ScottPlot.Edge]::Bottom) | Out-Null
-    $plot.SavePng($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($WidthChartPath), 900, 620) | Out-Null
+    $plot.SavePng($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ChartPath), 1000, 720) | Out-Null
+
+    # Steps against width.
+    if ($widthRows) {
+        $plot = New-Chart "($WidthBits, $WidthRelevant)-sparse parity: steps to converge against network width" 'hidden ReLU units, the network''s width (log scale)' 'SGD steps to converge (batches of 32; log scale)'
+        $wY = [Collections.Generic.List[double]]::new()
+        $seedMarks = $null; $capMarks = $null
+        foreach ($row in $widthRows) {
+            # Each seed: a small dot, spread sideways by seed so equal steps stay visible.
+            $runs = @($results | Where-Object { -not $_.IsFailed -and [int]$_.Settings.Bits -eq $row.N -and [int]$_.Settings.Relevant -eq $row.K -and [int]$_.Settings.HiddenSize -eq $row.Width })
+            $spread = { param($seed) [math]::Log10($row.Width) + 0.12 * (($seed - 1) / [math]::Max(1, $Seeds - 1) - 0.5) }
+            $solvedRuns = @($runs | Where-Object Solved)
+            if ($solvedRuns) {
+                $m = $plot.Add.Markers([double[]]@($solvedRuns | ForEach-Object { & $spread ([int]$_.Settings.Seed) }), [double[]]@($solvedRuns | ForEach-Object { [math]::Log10($_.StepsRun) }),
+                    [ScottPlot.MarkerShape]::FilledCircle, 5, [ScottPlot.Colors]::SteelBlue.WithAlpha(0.55))
+                if (-not $seedMarks) { $seedMarks = $m; $m.LegendText = "one converged seed ($Seeds seeds a width, spread sideways by seed)" }
+                foreach ($r in $solvedRuns) { $wY.Add($r.StepsRun) }
+            }
+            $capped = @($runs | Where-Object { -not $_.Solved })
+            if ($capped) {
+                $m = $plot.Add.Markers([double[]]@($capped | ForEach-Object { & $spread ([int]$_.Settings.Seed) }), [double[]]@($capped | ForEach-Object { [math]::Log10($Steps) }),
+                    [ScottPlot.MarkerShape]::Eks, 8, [ScottPlot.Colors]::Crimson)
+                if (-not $capMarks) { $capMarks = $m; $m.LegendText = "not converged by the cap ($($Steps.ToString('N0', $invariant)) steps)" }
+                $wY.Add($Steps)
+            }
+        }
+        $med = @($widthRows | Where-Object { $null -ne $_.Median })
+        if ($med) {
+            $xs = [double[]]@($med | ForEach-Object { [math]::Log10($_.Width) }); $ys = [double[]]@($med | ForEach-Object { [math]::Log10($_.Median) })
+            $bars = $plot.Add.ErrorBar($xs, $ys, [double[]]::new($xs.Count))
+            $bars.YErrorPositive = [double[]]@($med | ForEach-Object { [math]::Log10($_.Q3) - [math]::Log10($_.Median) })
+            $bars.YErrorNegative = [double[]]@($med | ForEach-Object { [math]::Log10($_.Median) - [math]::Log10($_.Q1) })
+            $bars.Color = [ScottPlot.Colors]::Black; $bars.LineWidth = 2; $bars.CapSize = 14
+            $m = $plot.Add.Markers($xs, $ys, [ScottPlot.MarkerShape]::FilledDiamond, 13, [ScottPlot.Colors]::Black)
+            $m.LegendText = 'median of the converged seeds, with IQR'
+        }
+        $wLow = [math]::Pow(10, [math]::Floor([math]::Log10(($wY | Measure-Object -Minimum).Minimum * 0.8) * 4) / 4)
+        $wHigh = [math]::Pow(10, [math]::Ceiling([math]::Log10(($wY | Measure-Object -Maximum).Maximum * 1.3) * 4) / 4)
+        Set-LogTicks $plot.Axes.Left $wLow $wHigh ${function:Format-Steps}
+        $wMin = ($Widths | Measure-Object -Minimum).Minimum; $wMax = ($Widths | Measure-Object -Maximum).Maximum
+        Set-LogTicks $plot.Axes.Bottom ($wMin * 0.6) ($wMax * 1.6) { param($v) $v.ToString('N0', $invariant) } ([double[]]$Widths)
+        $plot.Axes.SetLimitsX([math]::Log10($wMin * 0.6), [math]::Log10($wMax * 1.6))
+        $plot.Axes.SetLimitsY([math]::Log10($wLow), [math]::Log10($wHigh))
+        $plot.Legend.FontSize = 13
+        $plot.ShowLegend([ScottPlot.Edge]::Bottom) | Out-Null
+        $plot.SavePng($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($WidthChartPath), 900, 620) | Out-Null
+    }
+}
+finally {
+    [ScottPlot.Fonts]::Default = $fontsBefore.Default
+    [ScottPlot.Fonts]::DefaultFontStyle = $fontsBefore.DefaultFontStyle
+}
+
+if ($DrawOnly) {
+    Write-Host "Charts: $ChartPath, $WidthChartPath (from $($results.Count) runs in $ResultPath)"
+    return
 }
 
 # ---- The report ---------------------------------------------------------------------------------------------------

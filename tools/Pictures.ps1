@@ -9,6 +9,8 @@
     where $net is the lesson's network (New-ParityNetwork -NoBias | Invoke-NetworkTraining -Alpha 0.5) and $runs that
     network's start trained with five learning rates for 400 epochs.
     docs/hidden-progress/chart.png  made by tools/HiddenProgressChart.ps1 (see there)  800 x 900 (the view's default)
+    docs/sparse-parity/steps-vs-n.png, steps-vs-width.png  drawn by tools/BarakSweep.ps1 -DrawOnly from the committed
+                              sweep's result file ($SweepResults below), training nothing   1000 x 720, 900 x 620
     Outputs each picture's path, width and height.
 .EXAMPLE
     dotnet pwsh -NoProfile -File ./tools/Pictures.ps1
@@ -18,7 +20,9 @@
 param(
     [string] $ManifestPath = (Join-Path $PSScriptRoot '../ParityNet.psd1'),
     # The docs folder to write into: the repository's docs/ by default, a temporary folder to compare.
-    [string] $DocsPath = (Join-Path $PSScriptRoot '../docs')
+    [string] $DocsPath = (Join-Path $PSScriptRoot '../docs'),
+    # The committed sweep of docs/sparse-parity.md, made by tools/BarakSweep.ps1 with its defaults.
+    [string] $SweepResults = (Join-Path $PSScriptRoot '../bench/results/barak-sweep-ab766dcf805a.jsonl')
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ManifestPath
@@ -50,3 +54,13 @@ foreach ($name in 'network.png', 'six.png', 'alpha-sweep.png') {
 
 # Issue 28's hidden progress, from a script of its own.
 & (Join-Path $PSScriptRoot 'HiddenProgressChart.ps1') -ManifestPath $ManifestPath -DocsPath $DocsPath
+
+# Barak et al.'s sweep (docs/sparse-parity.md): its charts, drawn again from its committed runs (nothing trains).
+$sparse = Join-Path $DocsPath 'sparse-parity'
+$charts = [ordered]@{ ChartPath = Join-Path $sparse 'steps-vs-n.png'; WidthChartPath = Join-Path $sparse 'steps-vs-width.png' }
+& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts 6>$null
+foreach ($path in $charts.Values) {
+    $bytes = [IO.File]::ReadAllBytes($path)
+    $be = { param($at) ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3] }
+    [pscustomobject]@{ Path = "docs/sparse-parity/$(Split-Path -Leaf $path)"; Width = & $be 16; Height = & $be 20; Bytes = $bytes.Length }
+}

@@ -10,7 +10,12 @@ BeforeAll {
         ResultPath = Join-Path $TestDrive 'slice.jsonl'; ReportPath = Join-Path $TestDrive 'slice.md'
         ChartPath = Join-Path $TestDrive 'n.png'; WidthChartPath = Join-Path $TestDrive 'width.png'
     }
+    # ScottPlot's static default font, which the module's own pictures use: the script must leave it as it found it.
+    Import-Module $manifest
+    Add-Type -Path (Join-Path (Get-Module ParityNet).ModuleBase 'module/bin/ScottPlot.dll')
+    $script:fontBefore = [ScottPlot.Fonts]::Default, [ScottPlot.Fonts]::DefaultFontStyle
     $null = & (Join-Path $root 'tools/BarakSweep.ps1') @arguments 6>$null
+    $script:fontAfter = [ScottPlot.Fonts]::Default, [ScottPlot.Fonts]::DefaultFontStyle
     $script:report = Get-Content $arguments.ReportPath
     $script:runs = @(Get-Content $arguments.ResultPath | ConvertFrom-Json)
 
@@ -61,6 +66,11 @@ Describe 'tools/BarakSweep.ps1' {
             [Net.IPAddress]::NetworkToHostOrder([BitConverter]::ToInt32($bytes, 16)) | Should -Be $chart[1]
             [Net.IPAddress]::NetworkToHostOrder([BitConverter]::ToInt32($bytes, 20)) | Should -Be $chart[2]
         }
+    }
+
+    It 'leaves ScottPlot''s static default font as it found it, for the pictures drawn after it in the same process' {
+        $fontAfter[0] | Should -Be $fontBefore[0]
+        [object]::ReferenceEquals($fontAfter[1], $fontBefore[1]) | Should -BeTrue -Because 'FontStyler.Set replaces Fonts.DefaultFontStyle too'
     }
 
     It 'resumes from its result file: a rerun trains nothing and writes the same tables' {
