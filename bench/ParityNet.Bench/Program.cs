@@ -8,7 +8,7 @@ using ParityNet;
 // run so that machine drift cancels; then ONNX Runtime against the managed engine for inference (i),
 // training beyond the lesson (t), the parity recipe against PyTorch with its floor (p), and small
 // batches on wide inputs against PyTorch's same loop with their floor (m). --case picks sections
-// (e.g. --case mp); --case s (epochs to solve) and f (the measured peak alone) run only when asked.
+// (e.g. --case mp); --case s (epochs to solve), f (the measured peak alone) and r (Barak et al.'s regime; b is the lesson's case b) run only when asked.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -79,6 +79,7 @@ if (onlyCase is null || onlyCase.Contains('p')) TorchBench.Run(root, quick); // 
 if (onlyCase is null || onlyCase.Contains('m')) SmallBatchBench.Run(root, quick); // --case m: small batches on wide inputs, and PyTorch's same loop
 if (onlyCase is not null && onlyCase.Contains('f')) Console.WriteLine($"The floors' {PeakProbe.Measured}."); // --case f: the machine's measured peak alone (p and m print it too)
 if (onlyCase is not null && onlyCase.Contains('s')) SolveBench.Run(root, args); // --case s: epochs to solve on both sides (long: asked for only)
+if (onlyCase is not null && onlyCase.Contains('r')) BarakBench.Run(root, args, quick); // --case r: Barak et al.'s regime, a step, a check, time to solve (asked for only)
 return 0;
 
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)

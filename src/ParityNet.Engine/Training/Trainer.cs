@@ -133,6 +133,12 @@ public static class Trainer
         private readonly bool _signed;
         private readonly int _bits, _units;
         private readonly double[][] _passWeights, _passBiases; // what the passes read: the parameters, or for signed inputs the first layer folded
+        private readonly double _alpha;
+        private readonly bool _stepAndFold; // signed inputs and plain Sgd: the step folds the first layer as it goes (SignedInputs.StepAndFold)
+        private bool _folded; // whether _passWeights[0] and _passBiases[0] are the fold of the current first layer
+        private readonly FirstLayerStep? _inPass; // plain Sgd: the first layer's step, taken in the pass where it can be (GradientPass.StepsInPass)
+        private bool _steppedInPass; // the last pass took the first layer's step
+        private bool _stale; // signed inputs: Weights[0] lags the fold the steps in the pass renewed (W = ½·2W, exactly)
         private readonly long? _randomLabelSeed;
 
         public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
@@ -163,6 +169,10 @@ public static class Trainer
             _passWeights = (double[][])Weights.Clone();
             _passBiases = (double[][])Biases.Clone();
             if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
+            _alpha = options.EffectiveAlpha;
+            _stepAndFold = _signed && _optimizer is PlainStep;
+            if (_optimizer is PlainStep && !_stepFromMeasuringPass && _pass.StepsInPass(batch))
+                _inPass = new FirstLayerStep(_alpha, _weightDecay, _signed, Biases[0]);
             _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
             StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
         }
@@ -170,18 +180,28 @@ public static class Trainer
         /// <summary>Updates per epoch (with CheckEvery: per check).</summary>
         public int StepsPerEpoch { get; }
 
-        // Before a pass: for signed inputs, the first layer folded into the 0/1 form the bit kernels run (SignedInputs.Fold).
+        // Before a pass: for signed inputs, the first layer folded into the 0/1 form the bit kernels run (SignedInputs.Fold),
+        // unless the last step already left it folded.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PreparePass()
         {
-            if (_signed) SignedInputs.Fold(Weights[0], Biases[0], _bits, _units, _passWeights[0], _passBiases[0]);
+            if (_signed && !_folded) SignedInputs.Fold(Weights[0], Biases[0], _bits, _units, _passWeights[0], _passBiases[0]);
+            _folded = _signed;
         }
 
-        // After a pass with gradients: those of the folded layer turned into those of the parameters.
+        // Signed inputs after steps taken in the pass: W from the fold, exactly (it holds 2·W).
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        private void Unstale()
+        {
+            if (_stale) Kernels.Scale(_passWeights[0], 0.5, Weights[0]);
+            _stale = false;
+        }
+
+        // After a pass with gradients: those of the folded layer turned into those of the parameters (StepAndFold does it in its step).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void FinishGradients()
         {
-            if (_signed) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
+            if (_signed && !_stepAndFold && !_steppedInPass) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
         }
 
         public TrainingSet Set { get; }
@@ -194,6 +214,7 @@ public static class Trainer
         public (double Loss, double Accuracy) Evaluate(bool willStep)
         {
             int n = Set.EvalRows;
+            Unstale();
             PreparePass();
             bool gradients = _stepFromMeasuringPass && willStep;
             var (lossSum, correct) = gradients
@@ -217,6 +238,7 @@ public static class Trainer
         public void RestoreLastGood()
         {
             for (int l = 0; l < _layers; l++) { _goodWeights[l].AsSpan().CopyTo(Weights[l]); _goodBiases[l].AsSpan().CopyTo(Biases[l]); }
+            _folded = _stale = false;
         }
 
         /// <summary>One pass over the epoch's rows; false when a parameter stopped being finite.</summary>
@@ -231,7 +253,10 @@ public static class Trainer
             for (int start = 0; start < rows; start += _batch)
             {
                 PreparePass();
-                _pass.Run(numbers, start, Math.Min(_batch, rows - start), _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed);
+                int count = Math.Min(_batch, rows - start);
+                _steppedInPass = _inPass is not null && _pass.StepsInPass(count);
+                if (!_steppedInPass) Unstale();
+                _pass.Run(numbers, start, count, _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed, _steppedInPass ? _inPass : null);
                 FinishGradients();
                 if (!Step()) return false;
             }
@@ -242,14 +267,31 @@ public static class Trainer
         private bool Step()
         {
             _optimizer.BeginUpdate();
+            int first = 0;
+            bool finite = true;
+            if (_steppedInPass)
+            {
+                // The pass took the first layer's step (for signed inputs on the fold, so W itself is renewed at the next check).
+                finite = _inPass!.Finite;
+                first = 1;
+                _stale = _signed;
+                _steppedInPass = false;
+            }
+            else if (_stepAndFold)
+            {
+                // The first layer's unfold, weight decay, step and fold in one pass, the same bits as one after the other.
+                finite = SignedInputs.StepAndFold(Weights[0], Biases[0], _gradWeights[0], _gradBiases[0], _bits, _units, _alpha, _weightDecay,
+                    _passWeights[0], _passBiases[0]);
+                first = 1;
+            }
+            _folded = _stepAndFold || _stale;
             if (_weightDecay != 0)
-                for (int l = 0; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
+                for (int l = first; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
                 {
                     Kernels.MultiplyAddAndCheck(Weights[l], _weightDecay, _gradWeights[l]);
                     if (Biases[l].Length > 0) Kernels.MultiplyAddAndCheck(Biases[l], _weightDecay, _gradBiases[l]);
                 }
-            bool finite = true;
-            for (int l = 0; l < _layers; l++)
+            for (int l = first; l < _layers; l++)
             {
                 finite &= _optimizer.StepAndCheck(2 * l, Weights[l], _gradWeights[l]);
                 if (Biases[l].Length > 0) finite &= _optimizer.StepAndCheck(2 * l + 1, Biases[l], _gradBiases[l]);

@@ -1,0 +1,155 @@
+namespace ParityNet.Tests;
+
+/// <summary>
+/// Issue 28 item 6, Barak et al.'s regime made fast: each fused kernel against the passes it replaces, bit for bit — the
+/// signed layer's step and fold in one pass (<see cref="SignedInputs.StepAndFold"/>), the first layer's Sgd step inside the
+/// backward pass (<see cref="ReLUBlockLayer.BackwardAndStepAny"/>), the check's forward pass without the hidden layer
+/// (<see cref="ReLUBlockLayer.ForwardDotsAny"/>) — and the hinge's vector kernel against its formulas.
+/// </summary>
+public class BarakSpeedTests
+{
+    [Theory]
+    [InlineData(50, 1000, 0.0)]
+    [InlineData(50, 1000, 0.01)]
+    [InlineData(7, 13, 0.0)]   // a tail after the vectors
+    [InlineData(3, 2, 0.5)]    // the tail alone
+    public void StepAndFold_IsUnfoldStepAndFold_BitForBit(int bits, int m, double decay)
+    {
+        var rng = new SeededRandom(bits * 7 + m);
+        double[] Draw(int n, double scale) => Enumerable.Range(0, n).Select(_ => rng.NextUniform(-scale, scale)).ToArray();
+        var w = Draw(bits * m, 0.2);
+        var bias = Draw(m, 0.2);
+        var g = Draw(bits * m, 0.01);
+        var gBias = Draw(m, 0.01);
+        const double alpha = 0.1;
+
+        // The passes one after the other, as the trainer took them before.
+        var (w1, b1, g1, gb1) = ((double[])w.Clone(), (double[])bias.Clone(), (double[])g.Clone(), (double[])gBias.Clone());
+        SignedInputs.Unfold(g1, gb1, bits, m);
+        if (decay != 0) { Kernels.MultiplyAddAndCheck(w1, decay, g1); Kernels.MultiplyAddAndCheck(b1, decay, gb1); }
+        Assert.True(Kernels.MultiplyAddAndCheck(g1, -alpha, w1));
+        Assert.True(Kernels.MultiplyAddAndCheck(gb1, -alpha, b1));
+        var (wf1, bf1) = (new double[bits * m], new double[m]);
+        SignedInputs.Fold(w1, b1, bits, m, wf1, bf1);
+
+        var (w2, b2) = ((double[])w.Clone(), (double[])bias.Clone());
+        var (wf2, bf2) = (new double[bits * m], new double[m]);
+        Assert.True(SignedInputs.StepAndFold(w2, b2, g, gBias, bits, m, alpha, decay, wf2, bf2));
+        Assert.Equal(w1.Select(Bits), w2.Select(Bits));
+        Assert.Equal(b1.Select(Bits), b2.Select(Bits));
+        Assert.Equal(wf1.Select(Bits), wf2.Select(Bits));
+        Assert.Equal(bf1.Select(Bits), bf2.Select(Bits));
+
+        g[^1] = double.MaxValue; // a weight that leaves the finite numbers is seen
+        Assert.False(SignedInputs.StepAndFold(w2, b2, g, gBias, bits, m, 1e10, decay, wf2, bf2));
+    }
+
+    [Vector512Theory]
+    [InlineData(50, 32, 1000, true, 0.0)]   // the regime
+    [InlineData(50, 32, 1000, true, 0.01)]  // with weight decay
+    [InlineData(50, 32, 1000, false, 0.0)]  // 0/1 inputs: the step on the weights themselves
+    [InlineData(20, 7, 72, true, 0.0)]      // rows not in fours, a block of eight units after the sixty-four
+    [InlineData(5, 1, 8, false, 0.001)]
+    public void BackwardAndStepAny_IsBackwardAnyThenTheStep_BitForBit(int bits, int count, int m, bool signed, double decay)
+    {
+        var rng = new SeededRandom(bits * 31 + count);
+        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0L : rng.NextInt64(1L << bits)).ToArray();
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-0.3, 0.3)).ToArray();
+        var bias = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-0.3, 0.3)).ToArray();
+        var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-0.1, 0.1)).ToArray();
+        var d = Enumerable.Range(0, count).Select(i => i % 5 == 2 ? 0.0 : rng.NextUniform(-1, 1) / count).ToArray();
+        const double alpha = 0.1;
+
+        // The pass reads the fold for signed inputs, the layer itself for 0/1 inputs.
+        var (passW, passBias) = signed ? (new double[bits * m], new double[m]) : ((double[])w.Clone(), (double[])bias.Clone());
+        if (signed) SignedInputs.Fold(w, bias, bits, m, passW, passBias);
+        var a = new double[count * m];
+        ReLUBlockLayer.ForwardAny(numbers, bits, passW, passBias, m, a);
+
+        // Before: the gradients, then the trainer's step (for signed inputs: unfold, step, fold).
+        var (g, gBias, gOut, gOutBias) = (new double[bits * m], new double[m], new double[m], new double[1]);
+        ReLUBlockLayer.BackwardAny(numbers, bits, a, d, wOut, gOut, gOutBias, g, gBias, m, new double[count * m], fresh: true);
+        var (w1, b1) = ((double[])w.Clone(), (double[])bias.Clone());
+        var (pw1, pb1) = ((double[])passW.Clone(), (double[])passBias.Clone());
+        if (signed) SignedInputs.StepAndFold(w1, b1, g, gBias, bits, m, alpha, decay, pw1, pb1);
+        else
+        {
+            if (decay != 0) { Kernels.MultiplyAddAndCheck(pw1, decay, g); Kernels.MultiplyAddAndCheck(pb1, decay, gBias); }
+            Kernels.MultiplyAddAndCheck(g, -alpha, pw1);
+            Kernels.MultiplyAddAndCheck(gBias, -alpha, pb1);
+        }
+
+        // After: in one pass; the output layer's gradients written as BackwardAny writes them, over leftovers.
+        var (pw2, b2) = ((double[])passW.Clone(), signed ? (double[])bias.Clone() : (double[])passBias.Clone());
+        var pb2 = signed ? (double[])passBias.Clone() : b2;
+        var (gOut2, gOutBias2) = (Enumerable.Repeat(double.NaN, m).ToArray(), new[] { double.NaN });
+        Assert.True(ReLUBlockLayer.BackwardAndStepAny(numbers, bits, a, d, wOut, gOut2, gOutBias2, pw2, b2, signed ? pb2 : default, m,
+            new double[count * 64], alpha, decay, signed));
+        Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
+        Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
+        Assert.Equal(pw1.Select(Bits), pw2.Select(Bits));
+        Assert.Equal(pb1.Select(Bits), pb2.Select(Bits));
+        if (signed)
+        {
+            Assert.Equal(b1.Select(Bits), b2.Select(Bits));
+            Assert.Equal(w1.Select(Bits), pw2.Select(v => Bits(0.5 * v))); // the fold holds 2·W exactly
+        }
+        Assert.NotEqual(passW.Select(Bits), pw2.Select(Bits)); // it stepped
+
+        var huge = Enumerable.Repeat(1e308, count).ToArray();
+        Assert.False(ReLUBlockLayer.BackwardAndStepAny(numbers, bits, a, huge, Enumerable.Repeat(1e308, m).ToArray(), gOut2, gOutBias2, pw2, b2,
+            signed ? pb2 : default, m, new double[count * 64], alpha, decay, signed));
+    }
+
+    [Vector512Theory]
+    [InlineData(50, 128, 1000)]
+    [InlineData(50, 32, 1000)]
+    [InlineData(10, 7, 64)]
+    [InlineData(20, 130, 72)]
+    [InlineData(5, 1, 8)]
+    public void ForwardDotsAny_IsForwardAnyThenDots_BitForBit(int bits, int count, int m)
+    {
+        var rng = new SeededRandom(bits * 13 + count);
+        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0L : rng.NextInt64(1L << bits)).ToArray();
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var a = new double[count * m];
+        var z = new double[count];
+        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, a);
+        ReLUBlockLayer.Dots(a, wOut, z, count, m);
+        var z2 = new double[count];
+        ReLUBlockLayer.ForwardDotsAny(numbers, bits, w, bias, m, wOut, z2);
+        Assert.Equal(z.Select(Bits), z2.Select(Bits));
+    }
+
+    [Theory]
+    [InlineData(128)]
+    [InlineData(7)]
+    [InlineData(2)]
+    public void HingeOutput_HasTheFormulasDeltaAndAccuracy_AndTheLossWithin1e15(int n)
+    {
+        var rng = new SeededRandom(n + 1);
+        var z = Enumerable.Range(0, n).Select(i => i == 1 ? 1.0 : rng.NextUniform(-3, 3)).ToArray(); // a margin of exactly 1 in one row
+        var p = z.Select(VectorMath.Sigmoid).ToArray();
+        var y = Enumerable.Range(0, n).Select(i => (double)(i * 5 % 3 == 0 ? 1 : 0)).ToArray();
+        y[1] = 1;
+        var delta = new double[n];
+        var (loss, correct) = Kernels.HingeOutput(p, z, y, 1.0 / n, delta);
+        double expectedLoss = 0;
+        int expectedCorrect = 0;
+        for (int i = 0; i < n; i++)
+        {
+            expectedLoss += Losses.Value(LossFunction.Hinge, z[i], p[i], y[i]);
+            if (TaskLabels.Predicted(p[i]) == y[i]) expectedCorrect++;
+            Assert.Equal(Bits(1.0 / n * Losses.OutputGradient(LossFunction.Hinge, z[i], p[i], y[i])), Bits(delta[i]));
+        }
+        Assert.Equal(expectedCorrect, correct);
+        Assert.Equal(expectedLoss, loss, expectedLoss * 1e-15);
+
+        z[0] = double.NaN; // a diverged output is seen in the loss
+        Assert.True(double.IsNaN(Kernels.HingeOutput(p, z, y, 1.0 / n, delta).LossSum));
+    }
+
+    private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
+}
