@@ -3,8 +3,8 @@ namespace ParityNet.Tests;
 /// <summary>
 /// Issue 28 item 6, Barak et al.'s regime made fast: each fused kernel against the passes it replaces, bit for bit — the
 /// signed layer's step and fold in one pass (<see cref="SignedInputs.StepAndFold"/>), the first layer's Sgd step inside the
-/// backward pass (<see cref="ReLUBlockLayer.BackwardAndStepAny"/>), the check's forward pass without the hidden layer
-/// (<see cref="ReLUBlockLayer.ForwardDotsAny"/>) — and the hinge's vector kernel against its formulas.
+/// backward pass (<see cref="ReLUBlockLayer.BackwardAndStepAny"/>) — the check's sums in groups against their definition, and the
+/// hinge's vector kernel against its formulas.
 /// </summary>
 public class BarakSpeedTests
 {
@@ -101,26 +101,58 @@ public class BarakSpeedTests
             signed ? pb2 : default, m, new double[count * 64], alpha, decay, signed));
     }
 
-    [Vector512Theory]
-    [InlineData(50, 128, 1000)]
-    [InlineData(50, 32, 1000)]
-    [InlineData(10, 7, 64)]
-    [InlineData(20, 130, 72)]
-    [InlineData(5, 1, 8)]
-    public void ForwardDotsAny_IsForwardAnyThenDots_BitForBit(int bits, int count, int m)
+    [Theory]
+    [InlineData(50, 1024, 1000, true)]  // the check's shape: a group's eight tiles
+    [InlineData(50, 7, 1000, true)]     // rows not in fours
+    [InlineData(20, 130, 72, false)]    // no bias; a last group of two inputs
+    [InlineData(13, 33, 14, true)]      // units not in eights, nor in fours: every width's columns and the scalar tail
+    [InlineData(5, 1, 3, true)]         // one group, shorter than six; the tail alone
+    [InlineData(62, 40, 16, true)]      // the widest numbers
+    public void GroupedSums_AreTheirDefinition_BitForBit_AndTheSumsInOrderWithinAFewUlp(int bits, int count, int m, bool withBias)
     {
         var rng = new SeededRandom(bits * 13 + count);
-        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0L : rng.NextInt64(1L << bits)).ToArray();
+        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0L : i == 1 ? (1L << bits) - 1 : rng.NextInt64(1L << bits)).ToArray();
         var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
-        var bias = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = withBias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray() : Array.Empty<double>();
         var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
-        var a = new double[count * m];
         var z = new double[count];
-        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, a);
-        ReLUBlockLayer.Dots(a, wOut, z, count, m);
-        var z2 = new double[count];
-        ReLUBlockLayer.ForwardDotsAny(numbers, bits, w, bias, m, wOut, z2);
-        Assert.Equal(z.Select(Bits), z2.Select(Bits));
+        GroupedSumsLayer.ForwardDots(numbers, bits, w, bias, m, wOut, z);
+
+        // The definition, in scalar loops: the bias and group 0's set inputs in order, then each next group's sum from zero added;
+        // ReLU; the products added in four lanes (unit j to lane j mod 4) in order of j; the lanes as ((l0 + l1) + (l2 + l3)).
+        // And the same units summed in order of the set bits (the general path's sums), for the distance.
+        var direct = new double[count * m];
+        SummedBitsLayer.ForwardAny(numbers, bits, w, m, direct);
+        Kernels.AddBias(direct, bias, count, m);
+        Kernels.Activate(direct, Activation.ReLU);
+        var zDirect = new double[count];
+        Kernels.RowDots(direct, wOut, zDirect, count, m);
+        for (int i = 0; i < count; i++)
+        {
+            var lanes = new double[4];
+            double scale = 0;
+            for (int j = 0; j < m; j++)
+            {
+                double h = withBias ? bias[j] : 0;
+                for (int first = 0; first < bits; first += GroupedSumsLayer.GroupBits)
+                {
+                    double group = 0;
+                    for (int p = first; p < Math.Min(first + GroupedSumsLayer.GroupBits, bits); p++)
+                        if (((numbers[i] >> (bits - 1 - p)) & 1) != 0)
+                        {
+                            if (first == 0) h += w[p * m + j];
+                            else group += w[p * m + j];
+                        }
+                    if (first > 0) h += group;
+                }
+                double relu = h > 0 ? h : 0;
+                lanes[j & 3] += relu * wOut[j];
+                scale += Math.Abs(relu * wOut[j]) + (withBias ? Math.Abs(bias[j]) : 0) * Math.Abs(wOut[j]);
+                for (int p = 0; p < bits; p++) scale += Math.Abs(w[p * m + j] * wOut[j]);
+            }
+            Assert.Equal(Bits((lanes[0] + lanes[1]) + (lanes[2] + lanes[3])), Bits(z[i]));
+            Assert.True(Math.Abs(z[i] - zDirect[i]) <= 4 * (bits + 4) * 1.1e-16 * scale, $"row {i}: grouped {z[i]:R}, in order {zDirect[i]:R}");
+        }
     }
 
     [Theory]

@@ -136,6 +136,8 @@ internal sealed class GradientPass
         private readonly LossFunction _loss;
         private readonly double[][] _activations, _deltas;
         private readonly double[] _logits, _labels, _slots;
+        private readonly double[] _grouped; // a measuring pass's output pre-activations by sums in groups, for up to GroupedTiles tiles
+        private const int GroupedTiles = 8;
 
         public Worker(int[] sizes, Activation activation, ParityTask task, long support, LossFunction loss, bool bias, int tile)
         {
@@ -150,6 +152,7 @@ internal sealed class GradientPass
             _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray();
             _logits = new double[tile];
             _labels = new double[tile];
+            _grouped = new double[GroupedTiles * tile];
             _slots = new double[(System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]];
             GradWeights = Enumerable.Range(0, _layers).Select(l => new double[sizes[l] * sizes[l + 1]]).ToArray();
             GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? new double[sizes[l + 1]] : Array.Empty<double>()).ToArray();
@@ -180,12 +183,25 @@ internal sealed class GradientPass
                     if (_gradBiases[l].Length > 0) Kernels.Zero(_gradBiases[l]);
                 }
             }
+            if (!shared.Backward && numbers is not null && LayerStack.SumsInGroups(shared.Plan))
+            {
+                // A measuring pass by sums in groups: their tables made once for up to eight tiles, then each tile's loss as usual.
+                for (int start = first; start < first + count; start += _grouped.Length)
+                {
+                    int rows = Math.Min(_grouped.Length, first + count - start);
+                    GroupedSumsLayer.ForwardDots(numbers.AsSpan(offset + start, rows), _sizes[0], weights[0], biases[0], _sizes[1], weights[1], _grouped);
+                    for (int t = 0; t < rows; t += Tile)
+                        RunTile(numbers, offset, start + t, Math.Min(Tile, rows - t), weights, biases, shared, fresh: false, _grouped.AsSpan(t, Math.Min(Tile, rows - t)));
+                }
+                return;
+            }
             for (int start = first; start < first + count; start += Tile)
                 RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared, fresh: written && start == first);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh)
+        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh,
+            ReadOnlySpan<double> dots = default)
         {
             bool enumerated = numbers is null;
             var tile = enumerated ? new LayerStack.Rows(start, rows) : new LayerStack.Rows(numbers.AsSpan(offset + start, rows));
@@ -195,7 +211,13 @@ internal sealed class GradientPass
             else
                 for (int j = 0; j < rows && !enumerated; j++) _labels[j] = TaskLabels.Label(_task, tile.Numbers[j], _support);
 
-            LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots, keepHidden: shared.Backward);
+            if (!dots.IsEmpty)
+            {
+                var z = _activations[_layers].AsSpan(0, rows);
+                dots.CopyTo(z);
+                LayerStack.OutputFromDots(z, biases[_layers - 1], _logits);
+            }
+            else LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
             var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,
                 shared.Scale, _deltas[_layers].AsSpan(0, rows));
             LossSum += lossSum;

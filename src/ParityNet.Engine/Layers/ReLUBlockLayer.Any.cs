@@ -21,48 +21,20 @@ internal static partial class ReLUBlockLayer
     public static void ForwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
         Span<double> a)
     {
-        if (a.Length < (long)numbers.Length * m) throw new ArgumentException("a does not fit the shape.", nameof(a));
-        Hidden<Keep>(numbers, bits, w, bias, m, a, default, default);
-    }
-
-    /// <summary>z[i] = the output's pre-activation before its bias, as <see cref="ForwardAny"/> then <see cref="Dots"/> give it, bit for
-    /// bit, without keeping the hidden layer: each row's four lanes of the dot product take every block of eight units as it is made.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void ForwardDotsAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
-        ReadOnlySpan<double> wOut, Span<double> z)
-    {
-        if (wOut.Length < m || z.Length < numbers.Length) throw new ArgumentException("wOut or z does not fit the shape.");
-        Hidden<DotOnly>(numbers, bits, w, bias, m, default, wOut, z);
-    }
-
-    // What Hidden does with each block of eight hidden units of a row: keeps it (ForwardAny), or adds its products with the output's
-    // weights to the row's four lanes (ForwardDotsAny). A type argument, so that each is compiled on its own.
-    private interface IHiddenUse { static abstract bool Keeps { get; } }
-    private struct Keep : IHiddenUse { public static bool Keeps => true; }
-    private struct DotOnly : IHiddenUse { public static bool Keeps => false; }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Hidden<TUse>(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
-        Span<double> a, ReadOnlySpan<double> wOut, Span<double> z) where TUse : struct, IHiddenUse
-    {
         BitWalk.CheckNumbers(numbers, bits);
         int count = numbers.Length;
-        if (!FitsAny(m) || w.Length < (long)bits * m || !bias.IsEmpty && bias.Length != m)
-            throw new ArgumentException("w or bias does not fit the shape.");
+        if (!FitsAny(m) || w.Length < (long)bits * m || a.Length < (long)count * m || !bias.IsEmpty && bias.Length != m)
+            throw new ArgumentException("w, bias or a does not fit the shape.");
         bool hasBias = !bias.IsEmpty;
         int[] offsets = System.Buffers.ArrayPool<int>.Shared.Rent(count * (bits + 1));
         double[] packed = System.Buffers.ArrayPool<double>.Shared.Rent(bits * 8 * Width);
-        double[] lanes = System.Buffers.ArrayPool<double>.Shared.Rent(TUse.Keeps ? 0 : count * 4);
         try
         {
             SetBitRows(numbers, bits, offsets);
             ref double wr = ref MemoryMarshal.GetReference(w);
             ref double br = ref MemoryMarshal.GetReference(bias);
             ref double ar = ref MemoryMarshal.GetReference(a);
-            ref double or = ref MemoryMarshal.GetReference(wOut);
             ref double pr = ref MemoryMarshal.GetArrayDataReference(packed);
-            ref double lr = ref MemoryMarshal.GetArrayDataReference(lanes);
-            if (!TUse.Keeps) Kernels.Zero(lanes.AsSpan(0, count * 4));
             for (int c = 0; c < m;)
             {
                 int units = m - c >= 8 * Width ? 8 * Width : Width;
@@ -74,7 +46,6 @@ internal static partial class ReLUBlockLayer
                 {
                     // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
                     int at = i * (bits + 1), set = offsets[at];
-                    ref double lane = ref Unsafe.Add(ref lr, i * 4);
                     if (units == 8 * Width)
                     {
                         Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
@@ -86,53 +57,29 @@ internal static partial class ReLUBlockLayer
                             s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
                             s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
                         }
-                        if (TUse.Keeps)
-                        {
-                            Unit(s0, c, i, count, hasBias, ref br, ref ar);
-                            Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
-                            Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
-                            Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
-                            Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
-                            Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
-                            Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
-                            Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
-                        }
-                        else
-                        {
-                            var d = Vector256.LoadUnsafe(ref lane);
-                            d = DotUnit(d, s0, c, hasBias, ref br, ref or);
-                            d = DotUnit(d, s1, c + Width, hasBias, ref br, ref or);
-                            d = DotUnit(d, s2, c + 2 * Width, hasBias, ref br, ref or);
-                            d = DotUnit(d, s3, c + 3 * Width, hasBias, ref br, ref or);
-                            d = DotUnit(d, s4, c + 4 * Width, hasBias, ref br, ref or);
-                            d = DotUnit(d, s5, c + 5 * Width, hasBias, ref br, ref or);
-                            d = DotUnit(d, s6, c + 6 * Width, hasBias, ref br, ref or);
-                            d = DotUnit(d, s7, c + 7 * Width, hasBias, ref br, ref or);
-                            d.StoreUnsafe(ref lane);
-                        }
+                        Unit(s0, c, i, count, hasBias, ref br, ref ar);
+                        Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
+                        Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
+                        Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
+                        Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
+                        Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
+                        Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
+                        Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
                     }
                     else
                     {
                         var s0 = Vector512<double>.Zero;
                         for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref pr, (nuint)(offsets[at + k] * Width));
-                        if (TUse.Keeps) Unit(s0, c, i, count, hasBias, ref br, ref ar);
-                        else DotUnit(Vector256.LoadUnsafe(ref lane), s0, c, hasBias, ref br, ref or).StoreUnsafe(ref lane);
+                        Unit(s0, c, i, count, hasBias, ref br, ref ar);
                     }
                 }
                 c += units;
             }
-            if (!TUse.Keeps)
-                for (int i = 0; i < count; i++)
-                {
-                    ref double lane = ref Unsafe.Add(ref lr, i * 4);
-                    z[i] = (lane + Unsafe.Add(ref lane, 1)) + (Unsafe.Add(ref lane, 2) + Unsafe.Add(ref lane, 3)); // Dot's order
-                }
         }
         finally
         {
             System.Buffers.ArrayPool<int>.Shared.Return(offsets);
             System.Buffers.ArrayPool<double>.Shared.Return(packed);
-            System.Buffers.ArrayPool<double>.Shared.Return(lanes);
         }
     }
 
@@ -303,16 +250,6 @@ internal static partial class ReLUBlockLayer
             }
             offsets[at] = n;
         }
-    }
-
-    // One block of eight units of a row: bias and ReLU, then its products with the output's weights added to the row's lanes, as
-    // Dots adds them (the lower four, then the upper four).
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<double> DotUnit(Vector256<double> lanes, Vector512<double> sums, int c, bool hasBias, ref double bias, ref double wOut)
-    {
-        if (hasBias) sums += Vector512.LoadUnsafe(ref bias, (nuint)c);
-        var product = ReLU(sums) * Vector512.LoadUnsafe(ref wOut, (nuint)c);
-        return lanes + product.GetLower() + product.GetUpper();
     }
 
     // One block of eight units of row i: bias and ReLU, stored in blocks of eight.
