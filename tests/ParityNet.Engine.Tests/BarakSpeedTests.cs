@@ -183,5 +183,89 @@ public class BarakSpeedTests
         Assert.True(double.IsNaN(Kernels.HingeOutput(p, z, y, 1.0 / n, delta).LossSum));
     }
 
+    // Checks of at least 2,048 held-out numbers run ahead: on a copy, on another thread, while the next epoch trains.
+    private static ParityNetwork Wide(long seed = 3) => ParityNetwork.Create(new NetworkSpec
+    {
+        Bits = 24, HiddenSizes = new[] { 32 }, Task = ParityTask.SparseParity, Relevant = 2, Seed = seed,
+        Activation = Activation.ReLU, Initialization = Initialization.PyTorch, SignedInputs = true,
+    });
+
+    private static TrainingOptions Ahead(int epochs) => new()
+    {
+        Optimizer = OptimizerKind.Sgd, Alpha = 0.1, Loss = LossFunction.Hinge, BatchSize = 16, CheckEvery = 10, HeldOutSize = 2048,
+        Epochs = epochs, ReportInterval = TimeSpan.Zero,
+    };
+
+    // The same weights, final loss and accuracy; and with `curves`, the same recorded curves (runs of very different lengths
+    // record every so many epochs).
+    private static void AssertSameRun(ParityNetwork expected, ParityNetwork actual, bool curves = true)
+    {
+        for (int l = 0; l < 2; l++)
+        {
+            Assert.Equal(expected.Weights[l].AsSpan().ToArray().Select(Bits), actual.Weights[l].AsSpan().ToArray().Select(Bits));
+            Assert.Equal(expected.Biases[l].Select(Bits), actual.Biases[l].Select(Bits));
+        }
+        Assert.Equal(Bits(expected.History!.FinalLoss), Bits(actual.History!.FinalLoss));
+        Assert.Equal(expected.History.FinalAccuracy, actual.History.FinalAccuracy);
+        if (!curves) return;
+        Assert.Equal(expected.History.Loss.Select(Bits), actual.History.Loss.Select(Bits));
+        Assert.Equal(expected.History.Accuracy, actual.History.Accuracy);
+        Assert.Equal(expected.History.HiddenProgress!.DriftSum.Select(Bits), actual.History.HiddenProgress!.DriftSum.Select(Bits));
+    }
+
+    [Fact]
+    public void ChecksAhead_StopAtTheTarget_WithTheWeightsOfThatCheck()
+    {
+        var net = Wide();
+        var stopped = Trainer.Train(net, Ahead(400) with { TargetAccuracy = 1 });
+        Assert.Equal(StopReason.TargetReached, stopped.History!.StopReason);
+        Assert.InRange(stopped.History.EpochsRun, 2, 399);
+        // The epoch trained ahead of the check that stopped the run is not kept: the same as a run of exactly that many epochs.
+        var exact = Trainer.Train(net, Ahead(stopped.History.EpochsRun));
+        Assert.Equal(StopReason.EpochsDone, exact.History!.StopReason);
+        AssertSameRun(exact, stopped);
+    }
+
+    [Fact]
+    public void ChecksAhead_Cancelled_KeepTheWeightsOfTheLastCheck()
+    {
+        var net = Wide(seed: 4);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = Trainer.Train(net, Ahead(100_000) with { ReportInterval = TimeSpan.FromTicks(1) },
+            new Progress(p => { if (p.Epoch == 7) cancel.Cancel(); }), cancel.Token);
+        Assert.Equal(StopReason.Cancelled, cancelled.History!.StopReason);
+        AssertSameRun(Trainer.Train(net, Ahead(cancelled.History.EpochsRun)), cancelled, curves: false);
+
+        // Arriving whenever it does, mid-epoch or not; from a thread of its own (a timer's callback waits for the thread pool,
+        // which the test host may keep busy).
+        using var later = new CancellationTokenSource();
+        var canceller = new Thread(() => { Thread.Sleep(150); later.Cancel(); });
+        canceller.Start();
+        var stopped = Trainer.Train(net, Ahead(100_000), cancellationToken: later.Token);
+        canceller.Join();
+        Assert.Equal(StopReason.Cancelled, stopped.History!.StopReason);
+        AssertSameRun(Trainer.Train(net, Ahead(stopped.History.EpochsRun)), stopped, curves: false);
+    }
+
+    [Fact]
+    public void ChecksAhead_MatchTheReference() // the reference trainer checks in line, on one thread
+    {
+        var net = Wide(seed: 5);
+        var options = Ahead(6) with { WeightDecay = 0.001 };
+        var trained = Trainer.Train(net, options);
+        var reference = ReferenceTrainer.Train(net, options.EffectiveAlpha, options.Epochs, options.Loss, options.BatchSize,
+            sampleSize: options.SampleSize, weightDecay: options.WeightDecay, heldOutSize: options.HeldOutSize, checkEvery: options.CheckEvery);
+        for (int l = 0; l < 2; l++)
+            for (int i = 0; i < reference.Weights[l].Length; i++)
+                Assert.Equal(reference.Weights[l][i], trained.Weights[l].AsSpan()[i], 1e-12);
+        Assert.Equal(reference.Loss, trained.History!.FinalLoss, 1e-12);
+    }
+
+    // A progress that reports on the training thread, as the trainer calls it (Progress<T> would post to the thread pool).
+    private sealed class Progress(Action<TrainingProgress> report) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => report(value);
+    }
+
     private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
 }

@@ -14,7 +14,7 @@ internal sealed class GradientPass
 {
     public const int TileRows = 128;
     private const int MaxGroups = 8;
-    private const int ParallelRows = 2048; // below this a pass takes microseconds: one thread, no overhead
+    internal const int ParallelRows = 2048; // below this a pass takes microseconds: one thread, no overhead
 
     private readonly Worker[] _workers;
     private readonly int _layers;
@@ -44,10 +44,11 @@ internal sealed class GradientPass
     /// <paramref name="numbers"/> is null (count a power of two), else numbers[offset …].
     /// With gradient buffers, they receive the gradients of the objective averaged over the rows; with <paramref name="step"/>
     /// as well (only where <see cref="StepsInPass"/>), the first layer takes plain Sgd's step in the pass, and its gradient
-    /// buffers are left as they were.</summary>
+    /// buffers are left as they were. Without <paramref name="parallel"/>, a large pass's groups run one after the other on this
+    /// thread (the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
-        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, FirstLayerStep? step = null)
+        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, FirstLayerStep? step = null, bool parallel = true)
     {
         int tile = _workers[0].Tile;
         int tiles = (count + tile - 1) / tile;
@@ -60,7 +61,13 @@ internal sealed class GradientPass
             throw new ArgumentException("the first layer's step is taken in the pass only for one tile of any numbers on the fused ReLU path.", nameof(step));
         var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, step);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
-        else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
+        else if (parallel) RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
+        else
+            for (int g = 0; g < groups; g++)
+            {
+                var (first, last) = GroupRows(g, groups, tiles, tile, count);
+                _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared, intoCaller: g == 0);
+            }
 
         double lossSum = 0;
         int correct = 0;
@@ -119,11 +126,14 @@ internal sealed class GradientPass
     {
         Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, g =>
         {
-            int first = (int)((long)tiles * g / groups) * tile;
-            int last = Math.Min(count, (int)((long)tiles * (g + 1) / groups) * tile);
+            var (first, last) = GroupRows(g, groups, tiles, tile, count);
             _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared, intoCaller: g == 0);
         });
     }
+
+    // The rows [first, last) of group g: whole tiles, split evenly.
+    private static (int First, int Last) GroupRows(int g, int groups, int tiles, int tile, int count) =>
+        ((int)((long)tiles * g / groups) * tile, Math.Min(count, (int)((long)tiles * (g + 1) / groups) * tile));
 
     /// <summary>One group's buffers: a tile of activations and deltas, and its partial sums.</summary>
     private sealed class Worker

@@ -32,7 +32,7 @@ internal static partial class ReLUBlockLayer
     /// chain rule (<see cref="SignedInputs.StepAndFold"/>, whose operations these are, in its order: the same bits as
     /// <see cref="BackwardAny"/>, <see cref="SignedInputs.Unfold"/>, the step and <see cref="SignedInputs.Fold"/>; W itself is
     /// 0.5·w, exactly). Without, <paramref name="passBias"/> is not touched (the pass reads <paramref name="bias"/> itself).
-    /// Returns whether every weight and bias of the layer is finite. <paramref name="scratch"/> holds 64·count values.</summary>
+    /// Returns whether every weight and bias of the layer is finite. <paramref name="scratch"/> holds count·min(64, m) values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool BackwardAndStepAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> wOut,
         Span<double> gOut, Span<double> gOutBias, Span<double> w, Span<double> bias, Span<double> passBias, int m, Span<double> scratch,
@@ -41,7 +41,7 @@ internal static partial class ReLUBlockLayer
         BitWalk.CheckNumbers(numbers, bits);
         int count = numbers.Length;
         if (!FitsAny(m) || a.Length < (long)count * m || d.Length < count || wOut.Length < m || gOut.Length < m || w.Length < (long)bits * m
-            || bias.Length != m || signed && passBias.Length != m || scratch.Length < (long)count * 8 * Width)
+            || bias.Length != m || signed && passBias.Length != m || scratch.Length < (long)count * Math.Min(8 * Width, m))
             throw new ArgumentException("a, d, wOut, gOut, w, bias, passBias or scratch does not fit the shape.");
         ref double ar = ref MemoryMarshal.GetReference(a);
         ref double dr = ref MemoryMarshal.GetReference(d);

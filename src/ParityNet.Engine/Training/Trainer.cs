@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Diagnostics;
 
 namespace ParityNet;
@@ -44,7 +45,11 @@ public static class Trainer
         StopReason reason;
         while (true)
         {
-            var (newLoss, newAccuracy) = run.Evaluate(willStep: epoch < options.Epochs);
+            // Where the check is large, it measures a copy of these weights on another thread while this one trains the next
+            // epoch, which is kept only if the check does not stop the run: the same run, in less time.
+            bool ahead = run.ChecksAhead && epoch < options.Epochs && !cancellationToken.IsCancellationRequested;
+            bool trained = true;
+            var (newLoss, newAccuracy) = ahead ? run.EvaluateWhileTraining(out trained) : run.Evaluate(willStep: epoch < options.Epochs);
             if (!double.IsFinite(newLoss))
             {
                 // These weights no longer give a finite loss: keep those of the epoch before.
@@ -58,11 +63,20 @@ public static class Trainer
             run.SaveLastGood();
 
             if (options.TargetAccuracy is double ta && accuracy >= ta || options.TargetLoss is double tl && loss <= tl)
-            { reason = StopReason.TargetReached; break; }
+            {
+                if (ahead) run.RestoreLastGood(); // the epoch trained ahead is not kept
+                reason = StopReason.TargetReached;
+                break;
+            }
             if (epoch == options.Epochs) { reason = StopReason.EpochsDone; break; }
-            if (cancellationToken.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                if (ahead) run.RestoreLastGood();
+                reason = StopReason.Cancelled;
+                break;
+            }
 
-            if (!run.TrainEpoch())
+            if (!(ahead ? trained : run.TrainEpoch()))
             {
                 run.RestoreLastGood();
                 reason = StopReason.Diverged;
@@ -87,7 +101,7 @@ public static class Trainer
             recordedEpochs.Add(e);
             lossRecord.Add(lo);
             accuracyRecord.Add(ac);
-            measures.Record(run.Weights[0]);
+            measures.Record(run.CheckedWeights[0]);
         }
     }
 
@@ -139,6 +153,10 @@ public static class Trainer
         private readonly FirstLayerStep? _inPass; // plain Sgd: the first layer's step, taken in the pass where it can be (GradientPass.StepsInPass)
         private bool _steppedInPass; // the last pass took the first layer's step
         private bool _stale; // signed inputs: Weights[0] lags the fold the steps in the pass renewed (W = ½·2W, exactly)
+        private readonly GradientPass? _checkPass; // ChecksAhead: the check's own pass, and the copy of the parameters it measures
+        private readonly double[][] _checkedWeights = Array.Empty<double[]>(), _checkedBiases = Array.Empty<double[]>();
+        private readonly double[][] _checkedPassWeights = Array.Empty<double[]>(), _checkedPassBiases = Array.Empty<double[]>();
+        private bool _checkedAhead; // the last check measured the copy while the live parameters trained on
         private readonly long? _randomLabelSeed;
 
         public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
@@ -156,7 +174,18 @@ public static class Trainer
             _goodBiases = Biases.Select(b => new double[b.Length]).ToArray();
             _gradWeights = Weights.Select(w => new double[w.Length]).ToArray();
             _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
-            _pass = new GradientPass(network, options.Loss, Math.Max(set.EvalRows, batch));
+            // A check of at least GradientPass.ParallelRows sampled numbers runs ahead on its own pass, on another thread.
+            ChecksAhead = !set.Enumerated && set.EvalRows >= GradientPass.ParallelRows;
+            _pass = new GradientPass(network, options.Loss, ChecksAhead ? batch : Math.Max(set.EvalRows, batch));
+            if (ChecksAhead)
+            {
+                _checkPass = new GradientPass(network, options.Loss, set.EvalRows);
+                _checkedWeights = Weights.Select(w => new double[w.Length]).ToArray();
+                _checkedBiases = Biases.Select(b => new double[b.Length]).ToArray();
+                _checkedPassWeights = (double[][])_checkedWeights.Clone();
+                _checkedPassBiases = (double[][])_checkedBiases.Clone();
+                if (network.SignedInputs) { _checkedPassWeights[0] = new double[Weights[0].Length]; _checkedPassBiases[0] = new double[Biases[0].Length]; }
+            }
             if (set.Enumerated && !_stepFromMeasuringPass) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
             _shuffle = MiniBatchOrder.Random(seed);
             var slots = new List<int>();
@@ -208,18 +237,50 @@ public static class Trainer
         public double[][] Weights { get; }
         public double[][] Biases { get; }
 
+        /// <summary>Whether checks measure a copy of the parameters on another thread while the next epoch trains
+        /// (<see cref="EvaluateWhileTraining"/>): sampled inputs with a held-out set large enough to pay for it.</summary>
+        public bool ChecksAhead { get; }
+
+        /// <summary>The weights the last check measured.</summary>
+        public double[][] CheckedWeights => _checkedAhead ? _checkedWeights : Weights;
+
+        /// <summary><see cref="Evaluate"/> of the current parameters, on a copy on another thread, while this thread takes the next
+        /// epoch's steps (<see cref="TrainEpoch"/>, whose result is <paramref name="trained"/>). The caller keeps the epoch, or
+        /// goes back to the measured parameters with <see cref="SaveLastGood"/> then <see cref="RestoreLastGood"/>.</summary>
+        public (double Loss, double Accuracy) EvaluateWhileTraining(out bool trained)
+        {
+            Unstale();
+            PreparePass();
+            for (int l = 0; l < _layers; l++)
+            {
+                Weights[l].AsSpan().CopyTo(_checkedWeights[l]);
+                Biases[l].AsSpan().CopyTo(_checkedBiases[l]);
+            }
+            if (_signed) { _passWeights[0].AsSpan().CopyTo(_checkedPassWeights[0]); _passBiases[0].AsSpan().CopyTo(_checkedPassBiases[0]); }
+            int n = Set.EvalRows;
+            var check = Task.Run(() => _checkPass!.Run(Set.EvalNumbers, 0, n, _checkedPassWeights, _checkedPassBiases, parallel: false));
+            ExceptionDispatchInfo? failure = null;
+            try { trained = TrainEpoch(); }
+            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); trained = false; }
+            var (lossSum, correct) = check.GetAwaiter().GetResult(); // the copy is not touched once this returns
+            failure?.Throw();
+            _checkedAhead = true;
+            return (lossSum / n, correct / (double)n);
+        }
+
         /// <summary>Loss and accuracy of the current weights on the measuring rows. When training is
         /// taken from this pass, also the gradients for the next step (if <paramref name="willStep"/>).</summary>
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public (double Loss, double Accuracy) Evaluate(bool willStep)
         {
             int n = Set.EvalRows;
+            _checkedAhead = false;
             Unstale();
             PreparePass();
             bool gradients = _stepFromMeasuringPass && willStep;
             var (lossSum, correct) = gradients
                 ? _pass.Run(null, 0, n, _passWeights, _passBiases, _gradWeights, _gradBiases)
-                : _pass.Run(Set.EvalNumbers, 0, n, _passWeights, _passBiases);
+                : (_checkPass ?? _pass).Run(Set.EvalNumbers, 0, n, _passWeights, _passBiases);
             if (gradients) FinishGradients();
             return (lossSum / n, correct / (double)n);
         }
@@ -227,10 +288,11 @@ public static class Trainer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SaveLastGood()
         {
+            var (weights, biases) = _checkedAhead ? (_checkedWeights, _checkedBiases) : (Weights, Biases);
             for (int l = 0; l < _layers; l++)
             {
-                Weights[l].AsSpan().CopyTo(_goodWeights[l]);
-                if (Biases[l].Length > 0) Biases[l].AsSpan().CopyTo(_goodBiases[l]);
+                weights[l].AsSpan().CopyTo(_goodWeights[l]);
+                if (biases[l].Length > 0) biases[l].AsSpan().CopyTo(_goodBiases[l]);
             }
         }
 
