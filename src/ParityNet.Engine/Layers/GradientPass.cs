@@ -42,13 +42,11 @@ internal sealed class GradientPass
 
     /// <summary>Runs over <paramref name="count"/> rows: the integers 0 … count − 1 when
     /// <paramref name="numbers"/> is null (count a power of two), else numbers[offset …].
-    /// With gradient buffers, they receive the gradients of the objective averaged over the rows; with <paramref name="step"/>
-    /// as well (only where <see cref="StepsInPass"/>), the first layer takes plain Sgd's step in the pass, and its gradient
-    /// buffers are left as they were. Without <paramref name="parallel"/>, a large pass's groups run one after the other on this
-    /// thread (the same bits).</summary>
+    /// With gradient buffers, they receive the gradients of the objective averaged over the rows. Without
+    /// <paramref name="parallel"/>, a large pass's groups run one after the other on this thread (the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
-        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, FirstLayerStep? step = null, bool parallel = true)
+        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, bool parallel = true)
     {
         int tile = _workers[0].Tile;
         int tiles = (count + tile - 1) / tile;
@@ -57,9 +55,7 @@ internal sealed class GradientPass
         bool backward = gradWeights is not null;
         var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias);
         if (randomLabelSeed is not null && numbers is null) throw new ArgumentException("random labels need the numbers.", nameof(randomLabelSeed));
-        if (step is not null && !(backward && numbers is not null && count <= tile && LayerStack.StepsInBackward(plan)))
-            throw new ArgumentException("the first layer's step is taken in the pass only for one tile of any numbers on the fused ReLU path.", nameof(step));
-        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, step);
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else if (parallel) RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
         else
@@ -87,14 +83,6 @@ internal sealed class GradientPass
         return (lossSum, correct);
     }
 
-    /// <summary>Whether a pass with gradients over <paramref name="count"/> sampled or shuffled numbers can take the first layer's plain
-    /// Sgd step itself (<see cref="Run"/>'s step): one tile, on the fused ReLU path (<see cref="LayerStack.StepsInBackward"/>), which
-    /// serves ReLU networks bits → hidden → 1 with hidden units in eights where 512-bit vectors are accelerated. Either way the
-    /// weights come out the same bits.</summary>
-    public bool StepsInPass(int count) =>
-        count <= _workers[0].Tile && LayerStack.StepsInBackward(new LayerStack.Plan(_sizes, _activation, FirstLayer.Choose(_activation, _layers, _sizes[0], _sizes[1],
-            consecutive: false, _workers[0].Tile, double.NaN), _negExpW, _negExpBias));
-
     /// <summary>The first layer's path for this pass (<see cref="FirstLayer.Choose"/>), and, for the product paths,
     /// e^−w and e^−bias of the first layer, made here once for all groups.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -117,7 +105,7 @@ internal sealed class GradientPass
 
     /// <summary>What every group of one pass reads.</summary>
     private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, LayerStack.Plan Plan,
-        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed, FirstLayerStep? Step);
+        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -232,9 +220,7 @@ internal sealed class GradientPass
                 shared.Scale, _deltas[_layers].AsSpan(0, rows));
             LossSum += lossSum;
             Correct += correct;
-            if (shared.Step is not null)
-                LayerStack.BackwardAndStep(shared.Plan, tile, weights, biases, _activations, _deltas, _gradWeights, _gradBiases, shared.Step);
-            else if (shared.Backward)
+            if (shared.Backward)
                 LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases, fresh);
         }
     }

@@ -142,21 +142,4 @@ internal static class LayerStack
         else if (rows.Consecutive) SummedBitsLayer.BackwardBlock(rows.Start, n, bits, first, m, gradWeights[0], gradBiases[0]);
         else SummedBitsLayer.BackwardAny(rows.Numbers, bits, first, m, gradWeights[0], gradBiases[0]);
     }
-    /// <summary>Whether <see cref="BackwardAndStep"/> serves a pass with this plan: where the fused ReLU path serves any numbers.</summary>
-    internal static bool StepsInBackward(in Plan plan) => WritesGradientsOverAny(plan);
-
-    /// <summary><see cref="Backward"/> with fresh gradient buffers over one batch of any numbers, with plain Sgd's step of the first
-    /// layer taken in the same pass (<see cref="ReLUBlockLayer.BackwardAndStepAny"/>): the output layer's gradients go to
-    /// gradWeights[1] and gradBiases[1], the first layer's never leave the pass. weights[0] and biases[0] are what the pass
-    /// read (for signed inputs the fold, which the step renews); <paramref name="step"/> holds the rest and receives whether every
-    /// parameter stepped is finite. Only where <see cref="StepsInBackward"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void BackwardAndStep(in Plan plan, in Rows rows, double[][] weights, double[][] biases, double[][] activations, double[][] deltas,
-        double[][] gradWeights, double[][] gradBiases, FirstLayerStep step)
-    {
-        if (!StepsInBackward(plan) || rows.Consecutive) throw new InvalidOperationException("the first layer's step is taken in the pass only on the fused ReLU path over any numbers.");
-        int n = rows.Count, m = plan.Sizes[1];
-        step.Finite = ReLUBlockLayer.BackwardAndStepAny(rows.Numbers, plan.Sizes[0], activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-            gradWeights[1], gradBiases[1], weights[0], step.Bias, step.Signed ? biases[0] : default, m, deltas[1], step.Alpha, step.WeightDecay, step.Signed);
-    }
 }

@@ -14,9 +14,9 @@ internal static partial class ReLUBlockLayer
 
     /// <summary>a[count×m] = ReLU(bits of numbers[i] · w + bias) — the sums of
     /// <see cref="SummedBitsLayer.ForwardAny"/>, then <see cref="Kernels.AddBias"/> and ReLU — kept in blocks of eight units as
-    /// <see cref="Forward"/> keeps them. Sixty-four units at a time, their weight rows first copied side by side so that they
-    /// stay in the first-level cache while every row is made, eight sums in flight per row. <see cref="Dots"/> then gives the
-    /// output's pre-activations.</summary>
+    /// <see cref="Forward"/> keeps them. Sixty-four units at a time, so that their weight rows stay in
+    /// the first-level cache while every row is made, eight sums in flight per row. <see cref="Dots"/> then gives the output's
+    /// pre-activations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
         Span<double> a)
@@ -27,59 +27,48 @@ internal static partial class ReLUBlockLayer
             throw new ArgumentException("w, bias or a does not fit the shape.");
         bool hasBias = !bias.IsEmpty;
         int[] offsets = System.Buffers.ArrayPool<int>.Shared.Rent(count * (bits + 1));
-        double[] packed = System.Buffers.ArrayPool<double>.Shared.Rent(bits * 8 * Width);
         try
         {
-            SetBitRows(numbers, bits, offsets);
+            SetBitRows(numbers, bits, m, offsets);
             ref double wr = ref MemoryMarshal.GetReference(w);
             ref double br = ref MemoryMarshal.GetReference(bias);
             ref double ar = ref MemoryMarshal.GetReference(a);
-            ref double pr = ref MemoryMarshal.GetArrayDataReference(packed);
-            for (int c = 0; c < m;)
-            {
-                int units = m - c >= 8 * Width ? 8 * Width : Width;
-                // These units' weight rows side by side: bits × units values, in the first-level cache and spread over its sets.
-                for (int p = 0; p < bits; p++)
-                    for (int u = 0; u < units; u += Width)
-                        Vector512.LoadUnsafe(ref wr, (nuint)(p * m + c + u)).StoreUnsafe(ref pr, (nuint)(p * units + u));
+            int c = 0;
+            for (; c <= m - 8 * Width; c += 8 * Width)
                 for (int i = 0; i < count; i++)
                 {
                     // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
                     int at = i * (bits + 1), set = offsets[at];
-                    if (units == 8 * Width)
+                    Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                    for (int k = 1; k <= set; k++)
                     {
-                        Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-                        for (int k = 1; k <= set; k++)
-                        {
-                            ref double x = ref Unsafe.Add(ref pr, offsets[at + k] * (8 * Width));
-                            s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
-                            s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
-                            s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
-                            s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
-                        }
-                        Unit(s0, c, i, count, hasBias, ref br, ref ar);
-                        Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
-                        Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
-                        Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
-                        Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
-                        Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
-                        Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
-                        Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
+                        ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
+                        s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
+                        s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
+                        s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
+                        s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
                     }
-                    else
-                    {
-                        var s0 = Vector512<double>.Zero;
-                        for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref pr, (nuint)(offsets[at + k] * Width));
-                        Unit(s0, c, i, count, hasBias, ref br, ref ar);
-                    }
+                    Unit(s0, c, i, count, hasBias, ref br, ref ar);
+                    Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
+                    Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
                 }
-                c += units;
-            }
+            for (; c < m; c += Width)
+                for (int i = 0; i < count; i++)
+                {
+                    int at = i * (bits + 1), set = offsets[at];
+                    var s0 = Vector512<double>.Zero;
+                    for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref wr, (nuint)(offsets[at + k] + c));
+                    Unit(s0, c, i, count, hasBias, ref br, ref ar);
+                }
         }
         finally
         {
             System.Buffers.ArrayPool<int>.Shared.Return(offsets);
-            System.Buffers.ArrayPool<double>.Shared.Return(packed);
         }
     }
 
@@ -236,8 +225,24 @@ internal static partial class ReLUBlockLayer
         }
     }
 
-    // For each row i, at offsets[i·(bits + 1)]: how many bits its number has set, then those bits' weight rows p, most significant first.
-    private static void SetBitRows(ReadOnlySpan<long> numbers, int bits, int[] offsets)
+    // For each bit p, at rows[p·(count + 1)]: how many rows have it set, then those rows in order.
+    private static void RowsOfBits(ReadOnlySpan<long> numbers, int bits, int[] rows)
+    {
+        int count = numbers.Length;
+        for (int p = 0; p < bits; p++)
+        {
+            int n = 0, at = p * (count + 1) + 1;
+            for (int i = 0; i < count; i++)
+            {
+                rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
+                n += (int)((numbers[i] >> (bits - 1 - p)) & 1);
+            }
+            rows[at - 1] = n;
+        }
+    }
+
+    // For each row i, at offsets[i·(bits + 1)]: how many bits its number has set, then the weight-row offsets of those bits, most significant first.
+    private static void SetBitRows(ReadOnlySpan<long> numbers, int bits, int m, int[] offsets)
     {
         for (int i = 0; i < numbers.Length; i++)
         {
@@ -245,7 +250,7 @@ internal static partial class ReLUBlockLayer
             long v = numbers[i];
             for (int p = 0; p < bits; p++)
             {
-                offsets[at + 1 + n] = p; // written always, kept when the bit is set: no branch to mispredict
+                offsets[at + 1 + n] = p * m; // written always, kept when the bit is set: no branch to mispredict
                 n += (int)((v >> (bits - 1 - p)) & 1);
             }
             offsets[at] = n;

@@ -150,9 +150,6 @@ public static class Trainer
         private readonly double _alpha;
         private readonly bool _stepAndFold; // signed inputs and plain Sgd: the step folds the first layer as it goes (SignedInputs.StepAndFold)
         private bool _folded; // whether _passWeights[0] and _passBiases[0] are the fold of the current first layer
-        private readonly FirstLayerStep? _inPass; // plain Sgd: the first layer's step, taken in the pass where it can be (GradientPass.StepsInPass)
-        private bool _steppedInPass; // the last pass took the first layer's step
-        private bool _stale; // signed inputs: Weights[0] lags the fold the steps in the pass renewed (W = ½·2W, exactly)
         private readonly GradientPass? _checkPass; // ChecksAhead: the check's own pass, and the copy of the parameters it measures
         private readonly double[][] _checkedWeights = Array.Empty<double[]>(), _checkedBiases = Array.Empty<double[]>();
         private readonly double[][] _checkedPassWeights = Array.Empty<double[]>(), _checkedPassBiases = Array.Empty<double[]>();
@@ -200,8 +197,6 @@ public static class Trainer
             if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
             _alpha = options.EffectiveAlpha;
             _stepAndFold = _signed && _optimizer is PlainStep;
-            if (_optimizer is PlainStep && !_stepFromMeasuringPass && _pass.StepsInPass(batch))
-                _inPass = new FirstLayerStep(_alpha, _weightDecay, _signed, Biases[0]);
             _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
             StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
         }
@@ -218,19 +213,11 @@ public static class Trainer
             _folded = _signed;
         }
 
-        // Signed inputs after steps taken in the pass: W from the fold, exactly (it holds 2·W).
-        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void Unstale()
-        {
-            if (_stale) Kernels.Scale(_passWeights[0], 0.5, Weights[0]);
-            _stale = false;
-        }
-
         // After a pass with gradients: those of the folded layer turned into those of the parameters (StepAndFold does it in its step).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void FinishGradients()
         {
-            if (_signed && !_stepAndFold && !_steppedInPass) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
+            if (_signed && !_stepAndFold) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
         }
 
         public TrainingSet Set { get; }
@@ -249,7 +236,6 @@ public static class Trainer
         /// goes back to the measured parameters with <see cref="SaveLastGood"/> then <see cref="RestoreLastGood"/>.</summary>
         public (double Loss, double Accuracy) EvaluateWhileTraining(out bool trained)
         {
-            Unstale();
             PreparePass();
             for (int l = 0; l < _layers; l++)
             {
@@ -275,7 +261,6 @@ public static class Trainer
         {
             int n = Set.EvalRows;
             _checkedAhead = false;
-            Unstale();
             PreparePass();
             bool gradients = _stepFromMeasuringPass && willStep;
             var (lossSum, correct) = gradients
@@ -300,7 +285,7 @@ public static class Trainer
         public void RestoreLastGood()
         {
             for (int l = 0; l < _layers; l++) { _goodWeights[l].AsSpan().CopyTo(Weights[l]); _goodBiases[l].AsSpan().CopyTo(Biases[l]); }
-            _folded = _stale = false;
+            _folded = false;
         }
 
         /// <summary>One pass over the epoch's rows; false when a parameter stopped being finite.</summary>
@@ -315,10 +300,7 @@ public static class Trainer
             for (int start = 0; start < rows; start += _batch)
             {
                 PreparePass();
-                int count = Math.Min(_batch, rows - start);
-                _steppedInPass = _inPass is not null && _pass.StepsInPass(count);
-                if (!_steppedInPass) Unstale();
-                _pass.Run(numbers, start, count, _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed, _steppedInPass ? _inPass : null);
+                _pass.Run(numbers, start, Math.Min(_batch, rows - start), _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed);
                 FinishGradients();
                 if (!Step()) return false;
             }
@@ -331,22 +313,14 @@ public static class Trainer
             _optimizer.BeginUpdate();
             int first = 0;
             bool finite = true;
-            if (_steppedInPass)
-            {
-                // The pass took the first layer's step (for signed inputs on the fold, so W itself is renewed at the next check).
-                finite = _inPass!.Finite;
-                first = 1;
-                _stale = _signed;
-                _steppedInPass = false;
-            }
-            else if (_stepAndFold)
+            if (_stepAndFold)
             {
                 // The first layer's unfold, weight decay, step and fold in one pass, the same bits as one after the other.
                 finite = SignedInputs.StepAndFold(Weights[0], Biases[0], _gradWeights[0], _gradBiases[0], _bits, _units, _alpha, _weightDecay,
                     _passWeights[0], _passBiases[0]);
                 first = 1;
             }
-            _folded = _stepAndFold || _stale;
+            _folded = _stepAndFold;
             if (_weightDecay != 0)
                 for (int l = first; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
                 {
