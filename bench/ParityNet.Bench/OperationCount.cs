@@ -39,13 +39,25 @@ internal static class OperationCount
     public static double WideMeasuredRow(double setBits, int hidden) => (setBits + 4) * hidden;
 
     /// <summary>One Sgd step of <paramref name="batch"/> rows, with its share of the epoch's held-out loss
-    /// (<paramref name="measuredRowsPerStep"/> rows, forward only), and the update of every parameter.</summary>
+    /// (<paramref name="measuredRowsPerStep"/> rows, forward only, by sums in groups, tables included), and the update of every
+    /// parameter.</summary>
     public static double SmallBatchStep(int bits, int hidden, int batch, double setBits, double measuredRowsPerStep) =>
-        batch * WideTrainingRow(setBits, hidden) + measuredRowsPerStep * WideMeasuredRow(setBits, hidden)
+        batch * WideTrainingRow(setBits, hidden)
+        + measuredRowsPerStep * (GroupedMeasuredRow(bits, hidden) + GroupedTables(bits, hidden, 1024) / 1024)
         + SgdPerParameter * Parameters(bits, hidden);
 
     public const string SmallBatchFormula =
-        "per training row, m = 1000 hidden units and s bits set: forward s·m (sums of the set bits' weight rows) + m (bias) + m (ReLU) + 2m (output dot), backward 2m (delta sent back) + 2m (output weights' gradient) + s·m (first layer's gradient) + m (its bias) = (2s + 9)·m; per held-out row (s + 4)·m; a step: 32 training rows + 32 held-out rows (32 000 an epoch over 1000 steps) + 4 × 51 001 parameters (Sgd's multiply-add and finiteness check)";
+        "per training row, m = 1000 hidden units and s bits set: forward s·m (sums of the set bits' weight rows) + m (bias) + m (ReLU) + 2m (output dot), backward 2m (delta sent back) + 2m (output weights' gradient) + s·m (first layer's gradient) + m (its bias) = (2s + 9)·m; per held-out row by sums in groups (⌈n/6⌉ + 2)·m, and 63·⌈n/6⌉·m for the tables of every 1024 rows; a step: 32 training rows + 32 held-out rows (32 000 an epoch over 1000 steps) + 4 × 51 001 parameters (Sgd's multiply-add and finiteness check)";
+
+    /// <summary>One measured row by sums in groups (GroupedSumsLayer): per unit, one table entry for each of the ⌈bits/6⌉ groups
+    /// (the first holds the bias), so ⌈bits/6⌉ − 1 adds, then ReLU and the output's multiply and add: (⌈bits/6⌉ + 2)·m.</summary>
+    public static double GroupedMeasuredRow(int bits, int hidden) => ((bits + 5) / 6 + 2.0) * hidden;
+
+    /// <summary>The tables of a measuring pass of <paramref name="rows"/> rows by sums in groups: for each call of up to 1024 rows
+    /// (eight tiles), each group's 63 sums of its weight rows that are not the first, one add each, for every unit.</summary>
+    public static double GroupedTables(int bits, int hidden, int rows) => Math.Ceiling(rows / 1024.0) * ((bits + 5) / 6) * 63.0 * hidden;
+
+    public const string GroupedFormula = "(⌈n/6⌉ + 2)·m a row (⌈n/6⌉ − 1 adds of table entries, ReLU, the output's multiply and add), plus 63·⌈n/6⌉·m adds of tables for every 1024 rows";
 
     /// <summary>Weights and biases of a bits-hidden-1 network with biases.</summary>
     public static long Parameters(int bits, int hidden) => (long)bits * hidden + hidden + hidden + 1;

@@ -8,7 +8,7 @@ using ParityNet;
 // run so that machine drift cancels; then ONNX Runtime against the managed engine for inference (i),
 // training beyond the lesson (t), the parity recipe against PyTorch with its floor (p), and small
 // batches on wide inputs against PyTorch's same loop with their floor (m). --case picks sections
-// (e.g. --case mp); --case s (epochs to solve) and f (the measured peak alone) run only when asked.
+// (e.g. --case mp); --case s (epochs to solve), f (the measured peak alone) and r (Barak et al.'s regime; b is the lesson's case b) run only when asked.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
 string root = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -79,9 +79,11 @@ if (onlyCase is null || onlyCase.Contains('p')) TorchBench.Run(root, quick); // 
 if (onlyCase is null || onlyCase.Contains('m')) SmallBatchBench.Run(root, quick); // --case m: small batches on wide inputs, and PyTorch's same loop
 if (onlyCase is null || onlyCase.Contains('r')) // --case r: sparse parity, the same computation as PyTorch float64
     if (!SparseSameBench.Run(root, quick)) Environment.ExitCode = 1;
+if (onlyCase is null || onlyCase.Contains('g')) BarakBench.Run(root, args, quick); // --case g: Barak et al.'s regime: a step, a check, their floors, time to solve by seed
 if (onlyCase is null || onlyCase.Contains('w')) SparseSolveBench.Run(root, quick); // --case w: wall time to solve sparse parity, against PyTorch
 if (onlyCase is not null && onlyCase.Contains('f')) Console.WriteLine($"The floors' {PeakProbe.Measured}."); // --case f: the machine's measured peak alone (p and m print it too)
 if (onlyCase is not null && onlyCase.Contains('s')) SolveBench.Run(root, args); // --case s: epochs to solve on both sides (long: asked for only)
+
 return 0;
 
 static (double Seconds, long Bytes) Measure(BenchCase c, bool warmUp)

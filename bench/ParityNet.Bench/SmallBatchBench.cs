@@ -73,7 +73,7 @@ internal static class SmallBatchBench
                     $"| {name} | {steps:N0} ({steps - StepsPerEpoch:N0}) | {TorchBench.Format(median)} | {TorchBench.Flat(perStep, 10):0.00} | {median / mine:0.0}× | {median / floor:0.0}× |"));
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Floor: {TorchBench.Format(floor)} a step = {operations / 1e6:0.00} M operations / the {peak}; on one core's peak {TorchBench.Format(operations / peak.OneCore)} (the engine takes a 32-row step on one thread, the held-out pass on both). Operations {OperationCount.SmallBatchFormula}; s = {setBits:0.00}, the mean set bits of the held-out sample and the first epoch's."));
+                $"Floor: {TorchBench.Format(floor)} a step = {operations / 1e6:0.00} M operations / the {peak}; on one core's peak {TorchBench.Format(operations / peak.OneCore)} (the engine takes a 32-row step on one thread, and measures the held-out numbers on the other while it trains on). Operations {OperationCount.SmallBatchFormula}; s = {setBits:0.00}, the mean set bits of the held-out sample and the first epoch's."));
             if (rows.Count > 1)
             {
                 var float64 = rows.Skip(1).Where(r => r.Name.Contains("float64")).MinBy(r => TorchBench.Median(r.PerStep));

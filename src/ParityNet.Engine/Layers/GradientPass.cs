@@ -14,7 +14,7 @@ internal sealed class GradientPass
 {
     public const int TileRows = 128;
     private const int MaxGroups = 8;
-    private const int ParallelRows = 2048; // below this a pass takes microseconds: one thread, no overhead
+    internal const int ParallelRows = 2048; // below this a pass takes microseconds: one thread, no overhead
 
     private readonly Worker[] _workers;
     private readonly int _layers;
@@ -46,10 +46,11 @@ internal sealed class GradientPass
     /// <summary>Runs over <paramref name="count"/> rows: the integers 0 … count − 1 when
     /// <paramref name="numbers"/> is null (count a power of two), else the rows from row <paramref name="offset"/> of
     /// numbers (one long a row up to 62 bits, <see cref="WideNumbers.Chunks"/> past it).
-    /// With gradient buffers, they receive the gradients of the objective averaged over the rows.</summary>
+    /// With gradient buffers, they receive the gradients of the objective averaged over the rows. Without
+    /// <paramref name="parallel"/>, a large pass's groups run one after the other on this thread (the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
-        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null)
+        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, bool parallel = true)
     {
         int tile = _workers[0].Tile;
         int tiles = (count + tile - 1) / tile;
@@ -60,7 +61,13 @@ internal sealed class GradientPass
         if (randomLabelSeed is not null && numbers is null) throw new ArgumentException("random labels need the numbers.", nameof(randomLabelSeed));
         var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, _chunks);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
-        else RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
+        else if (parallel) RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
+        else
+            for (int g = 0; g < groups; g++)
+            {
+                var (first, last) = GroupRows(g, groups, tiles, tile, count);
+                _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared, intoCaller: g == 0);
+            }
 
         double lossSum = 0;
         int correct = 0;
@@ -111,11 +118,14 @@ internal sealed class GradientPass
     {
         Parallel.For(0, groups, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, g =>
         {
-            int first = (int)((long)tiles * g / groups) * tile;
-            int last = Math.Min(count, (int)((long)tiles * (g + 1) / groups) * tile);
+            var (first, last) = GroupRows(g, groups, tiles, tile, count);
             _workers[g].Run(numbers, offset, first, last - first, weights, biases, shared, intoCaller: g == 0);
         });
     }
+
+    // The rows [first, last) of group g: whole tiles, split evenly.
+    private static (int First, int Last) GroupRows(int g, int groups, int tiles, int tile, int count) =>
+        ((int)((long)tiles * g / groups) * tile, Math.Min(count, (int)((long)tiles * (g + 1) / groups) * tile));
 
     /// <summary>One group's buffers: a tile of activations and deltas, and its partial sums.</summary>
     private sealed class Worker
@@ -128,6 +138,8 @@ internal sealed class GradientPass
         private readonly LossFunction _loss;
         private readonly double[][] _activations, _deltas;
         private readonly double[] _logits, _labels, _slots;
+        private readonly double[] _grouped; // a measuring pass's output pre-activations by sums in groups, for up to GroupedTiles tiles
+        private const int GroupedTiles = 8;
 
         private readonly long[] _masks; // the support's mask per chunk, for wide rows
 
@@ -145,6 +157,7 @@ internal sealed class GradientPass
             _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray();
             _logits = new double[tile];
             _labels = new double[tile];
+            _grouped = new double[GroupedTiles * tile];
             _slots = new double[(System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]];
             GradWeights = Enumerable.Range(0, _layers).Select(l => new double[sizes[l] * sizes[l + 1]]).ToArray();
             GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? new double[sizes[l + 1]] : Array.Empty<double>()).ToArray();
@@ -175,12 +188,25 @@ internal sealed class GradientPass
                     if (_gradBiases[l].Length > 0) Kernels.Zero(_gradBiases[l]);
                 }
             }
+            if (!shared.Backward && numbers is not null && shared.Chunks == 1 && LayerStack.SumsInGroups(shared.Plan)) // one chunk a row: up to 62 bits
+            {
+                // A measuring pass by sums in groups: their tables made once for up to eight tiles, then each tile's loss as usual.
+                for (int start = first; start < first + count; start += _grouped.Length)
+                {
+                    int rows = Math.Min(_grouped.Length, first + count - start);
+                    GroupedSumsLayer.ForwardDots(numbers.AsSpan(offset + start, rows), _sizes[0], weights[0], biases[0], _sizes[1], weights[1], _grouped);
+                    for (int t = 0; t < rows; t += Tile)
+                        RunTile(numbers, offset, start + t, Math.Min(Tile, rows - t), weights, biases, shared, fresh: false, _grouped.AsSpan(t, Math.Min(Tile, rows - t)));
+                }
+                return;
+            }
             for (int start = first; start < first + count; start += Tile)
                 RunTile(numbers, offset, start, Math.Min(Tile, first + count - start), weights, biases, shared, fresh: written && start == first);
         }
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh)
+        private void RunTile(long[]? numbers, int offset, int start, int rows, double[][] weights, double[][] biases, in Shared shared, bool fresh,
+            ReadOnlySpan<double> dots = default)
         {
             bool enumerated = numbers is null;
             int chunks = shared.Chunks;
@@ -195,7 +221,13 @@ internal sealed class GradientPass
             else
                 for (int j = 0; j < rows; j++) _labels[j] = WideNumbers.Label(_task, tile.Numbers.Slice(j * chunks, chunks), _masks);
 
-            LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
+            if (!dots.IsEmpty)
+            {
+                var z = _activations[_layers].AsSpan(0, rows);
+                dots.CopyTo(z);
+                LayerStack.OutputFromDots(z, biases[_layers - 1], _logits);
+            }
+            else LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
             var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,
                 shared.Scale, _deltas[_layers].AsSpan(0, rows));
             LossSum += lossSum;

@@ -45,6 +45,21 @@ internal static class LayerStack
     internal static bool WritesGradientsOverAny(in Plan plan) =>
         plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && ReLUBlockLayer.FitsAny(plan.Sizes[1]);
 
+    /// <summary>Whether a measuring pass (forward only) over any numbers goes through <see cref="GroupedSumsLayer"/>, whose sums are
+    /// grouped: bits → ReLU hidden → one output, on any machine (the pass then never keeps the hidden layer).</summary>
+    internal static bool SumsInGroups(in Plan plan) =>
+        plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && plan.FirstLayer == FirstLayerKind.SummedBits;
+
+    /// <summary>The output unit from z, its pre-activation before the bias (as <see cref="GroupedSumsLayer.ForwardDots"/> and the
+    /// fused ReLU path make it): z += bias, logits = z, and z becomes σ(z) — activations[L] for the rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void OutputFromDots(Span<double> z, double[] outputBias, double[] logits)
+    {
+        Kernels.AddBias(z, outputBias, z.Length, 1);
+        z.CopyTo(logits);
+        DenseLayer.Activate(z, Activation.Sigmoid);
+    }
+
     /// <summary>Fills activations[1 … L] for the rows and logits with the output's pre-activation.
     /// <paramref name="slots"/> is the slot walk's scratch for the product paths over blocks.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -71,9 +86,7 @@ internal static class LayerStack
                     ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden);
                     ReLUBlockLayer.Dots(hidden, weights[1], z, n, m);
                 }
-                Kernels.AddBias(z, biases[1], n, 1);
-                z.CopyTo(logits);
-                DenseLayer.Activate(z, Activation.Sigmoid);
+                OutputFromDots(z, biases[1], logits);
                 return;
             case FirstLayerKind.SummedBits when rows.Consecutive && last > 0 && plan.Activation == Activation.ReLU:
                 SummedBitsLayer.ForwardBlockReLU(rows.Start, n, bits, weights[0], biases[0], m, hidden, slots);

@@ -19,6 +19,8 @@ internal static class OutputLayer
             return Kernels.SquaredErrorOutput(probabilities, labels, scale, delta);
         if (loss == LossFunction.CrossEntropy)
             return Kernels.CrossEntropyOutput(probabilities, logits, labels, scale, delta);
+        if (loss == LossFunction.Hinge)
+            return Kernels.HingeOutput(probabilities, logits, labels, scale, delta);
 
         double lossSum = 0;
         int correct = 0;

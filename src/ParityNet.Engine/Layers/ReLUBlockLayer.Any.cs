@@ -178,16 +178,7 @@ internal static partial class ReLUBlockLayer
         int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
         try
         {
-            for (int p = 0; p < bits; p++)
-            {
-                int n = 0, at = p * (count + 1) + 1;
-                for (int i = 0; i < count; i++)
-                {
-                    rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
-                    n += (int)((numbers[i] >> (bits - 1 - p)) & 1);
-                }
-                rows[at - 1] = n;
-            }
+            RowsOfBits(numbers, bits, rows);
             nuint block = (nuint)(count * Width); // from one block of eight units to the next
             int c = 0;
             for (; c <= m - 8 * Width; c += 8 * Width)
@@ -231,6 +222,22 @@ internal static partial class ReLUBlockLayer
         finally
         {
             System.Buffers.ArrayPool<int>.Shared.Return(rows);
+        }
+    }
+
+    // For each bit p, at rows[p·(count + 1)]: how many rows have it set, then those rows in order.
+    private static void RowsOfBits(ReadOnlySpan<long> numbers, int bits, int[] rows)
+    {
+        int count = numbers.Length;
+        for (int p = 0; p < bits; p++)
+        {
+            int n = 0, at = p * (count + 1) + 1;
+            for (int i = 0; i < count; i++)
+            {
+                rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
+                n += (int)((numbers[i] >> (bits - 1 - p)) & 1);
+            }
+            rows[at - 1] = n;
         }
     }
 

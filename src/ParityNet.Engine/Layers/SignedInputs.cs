@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 namespace ParityNet;
 
 /// <summary>
@@ -34,5 +36,103 @@ internal static class SignedInputs
             Kernels.Scale(row, 2.0, row);
             Kernels.MultiplyAddAndCheck(biasGradient, -1.0, row);
         }
+    }
+
+    /// <summary>Plain Sgd's step of a signed layer from the folded layer's gradients, and the fold of the result, in one
+    /// pass: <see cref="Unfold"/>, weight decay (g += λ·p, λ = <paramref name="weightDecay"/>, when not 0), the step
+    /// p += (−α)·g and <see cref="Fold"/> of the new w and bias into <paramref name="wFolded"/> and <paramref name="biasFolded"/>,
+    /// each value made by the same operations in the same order as those passes one after the other, so the same bits.
+    /// <paramref name="g"/> and <paramref name="gBias"/> (the folded layer's) are left as they were. Returns whether every
+    /// w and bias is still finite.</summary>
+    /// <remarks>Row by row, so that every array streams in order; <paramref name="biasFolded"/> collects its column sums
+    /// in place. Elementwise throughout: the same bits at any vector width, and the scalar loop is its twin.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static bool StepAndFold(Span<double> w, Span<double> bias, ReadOnlySpan<double> g, ReadOnlySpan<double> gBias, int bits, int m,
+        double alpha, double weightDecay, Span<double> wFolded, Span<double> biasFolded)
+    {
+        if (w.Length != bits * m || g.Length < w.Length || wFolded.Length < w.Length || bias.Length != m || gBias.Length != m || biasFolded.Length != m)
+            throw new ArgumentException("w, bias, their gradients or the folded outputs do not fit a bits × m layer with biases.");
+        bool finite = true;
+        // The biases: g = gBias (+ λ·bias), bias += (−α)·g; the folded bias starts from the new bias.
+        for (int j = 0; j < m; j++)
+        {
+            double gj = weightDecay != 0 ? gBias[j] + weightDecay * bias[j] : gBias[j];
+            double b = bias[j] + -alpha * gj;
+            bias[j] = b;
+            biasFolded[j] = b;
+            finite &= double.IsFinite(b);
+        }
+        for (int p = 0; p < bits; p++)
+            finite &= StepRow(w.Slice(p * m, m), g.Slice(p * m, m), gBias, alpha, weightDecay, wFolded.Slice(p * m, m), biasFolded);
+        return finite;
+    }
+
+    // One row p: gw = 2·g' − gBias (+ λ·w), w += (−α)·gw, wFolded = 2·w, biasFolded −= w.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool StepRow(Span<double> w, ReadOnlySpan<double> g, ReadOnlySpan<double> gBias, double alpha, double weightDecay,
+        Span<double> wFolded, Span<double> biasFolded)
+    {
+        int j = 0, m = w.Length;
+        ref double wr = ref MemoryMarshal.GetReference(w);
+        ref double gr = ref MemoryMarshal.GetReference(g);
+        ref double br = ref MemoryMarshal.GetReference(gBias);
+        ref double fr = ref MemoryMarshal.GetReference(wFolded);
+        ref double sr = ref MemoryMarshal.GetReference(biasFolded);
+        bool decay = weightDecay != 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var a = Vector512.Create(-alpha);
+            var l = Vector512.Create(weightDecay);
+            var check = Vector512<double>.Zero; // r − r is 0 for finite r, NaN otherwise
+            for (; j <= m - 8; j += 8)
+            {
+                var wv = Vector512.LoadUnsafe(ref wr, (nuint)j);
+                var gw = Vector512.LoadUnsafe(ref gr, (nuint)j) * 2.0 + -Vector512.LoadUnsafe(ref br, (nuint)j);
+                if (decay) gw += l * wv;
+                wv += a * gw;
+                wv.StoreUnsafe(ref wr, (nuint)j);
+                (wv * 2.0).StoreUnsafe(ref fr, (nuint)j);
+                (Vector512.LoadUnsafe(ref sr, (nuint)j) + -wv).StoreUnsafe(ref sr, (nuint)j);
+                check += wv - wv;
+            }
+            if (!Vector512.EqualsAll(check, Vector512<double>.Zero)) return StepTail(w, g, gBias, alpha, weightDecay, wFolded, biasFolded, j) && false;
+        }
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var a = Vector256.Create(-alpha);
+            var l = Vector256.Create(weightDecay);
+            var check = Vector256<double>.Zero;
+            for (; j <= m - 4; j += 4)
+            {
+                var wv = Vector256.LoadUnsafe(ref wr, (nuint)j);
+                var gw = Vector256.LoadUnsafe(ref gr, (nuint)j) * 2.0 + -Vector256.LoadUnsafe(ref br, (nuint)j);
+                if (decay) gw += l * wv;
+                wv += a * gw;
+                wv.StoreUnsafe(ref wr, (nuint)j);
+                (wv * 2.0).StoreUnsafe(ref fr, (nuint)j);
+                (Vector256.LoadUnsafe(ref sr, (nuint)j) + -wv).StoreUnsafe(ref sr, (nuint)j);
+                check += wv - wv;
+            }
+            if (!Vector256.EqualsAll(check, Vector256<double>.Zero)) return StepTail(w, g, gBias, alpha, weightDecay, wFolded, biasFolded, j) && false;
+        }
+        return StepTail(w, g, gBias, alpha, weightDecay, wFolded, biasFolded, j);
+    }
+
+    // The scalar loop from column `from` on: the vector loops' twin.
+    private static bool StepTail(Span<double> w, ReadOnlySpan<double> g, ReadOnlySpan<double> gBias, double alpha, double weightDecay,
+        Span<double> wFolded, Span<double> biasFolded, int from)
+    {
+        bool finite = true;
+        for (int j = from; j < w.Length; j++)
+        {
+            double gw = g[j] * 2.0 + -gBias[j];
+            if (weightDecay != 0) gw += weightDecay * w[j];
+            double v = w[j] + -alpha * gw;
+            w[j] = v;
+            wFolded[j] = v * 2.0;
+            biasFolded[j] += -v;
+            finite &= double.IsFinite(v);
+        }
+        return finite;
     }
 }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.ExceptionServices;
 using System.Diagnostics;
 
 namespace ParityNet;
@@ -44,7 +45,11 @@ public static class Trainer
         StopReason reason;
         while (true)
         {
-            var (newLoss, newAccuracy) = run.Evaluate(willStep: epoch < options.Epochs);
+            // Where the check is large, it measures a copy of these weights on another thread while this one trains the next
+            // epoch, which is kept only if the check does not stop the run: the same run, in less time.
+            bool ahead = run.ChecksAhead && epoch < options.Epochs && !cancellationToken.IsCancellationRequested;
+            bool trained = true;
+            var (newLoss, newAccuracy) = ahead ? run.EvaluateWhileTraining(out trained) : run.Evaluate(willStep: epoch < options.Epochs);
             if (!double.IsFinite(newLoss))
             {
                 // These weights no longer give a finite loss: keep those of the epoch before.
@@ -58,11 +63,20 @@ public static class Trainer
             run.SaveLastGood();
 
             if (options.TargetAccuracy is double ta && accuracy >= ta || options.TargetLoss is double tl && loss <= tl)
-            { reason = StopReason.TargetReached; break; }
+            {
+                if (ahead) run.RestoreLastGood(); // the epoch trained ahead is not kept
+                reason = StopReason.TargetReached;
+                break;
+            }
             if (epoch == options.Epochs) { reason = StopReason.EpochsDone; break; }
-            if (cancellationToken.IsCancellationRequested) { reason = StopReason.Cancelled; break; }
+            if (cancellationToken.IsCancellationRequested)
+            {
+                if (ahead) run.RestoreLastGood();
+                reason = StopReason.Cancelled;
+                break;
+            }
 
-            if (!run.TrainEpoch())
+            if (!(ahead ? trained : run.TrainEpoch()))
             {
                 run.RestoreLastGood();
                 reason = StopReason.Diverged;
@@ -87,7 +101,7 @@ public static class Trainer
             recordedEpochs.Add(e);
             lossRecord.Add(lo);
             accuracyRecord.Add(ac);
-            measures.Record(run.Weights[0]);
+            measures.Record(run.CheckedWeights[0]);
         }
     }
 
@@ -133,6 +147,13 @@ public static class Trainer
         private readonly bool _signed;
         private readonly int _bits, _units;
         private readonly double[][] _passWeights, _passBiases; // what the passes read: the parameters, or for signed inputs the first layer folded
+        private readonly double _alpha;
+        private readonly bool _stepAndFold; // signed inputs and plain Sgd: the step folds the first layer as it goes (SignedInputs.StepAndFold)
+        private bool _folded; // whether _passWeights[0] and _passBiases[0] are the fold of the current first layer
+        private readonly GradientPass? _checkPass; // ChecksAhead: the check's own pass, and the copy of the parameters it measures
+        private readonly double[][] _checkedWeights = Array.Empty<double[]>(), _checkedBiases = Array.Empty<double[]>();
+        private readonly double[][] _checkedPassWeights = Array.Empty<double[]>(), _checkedPassBiases = Array.Empty<double[]>();
+        private bool _checkedAhead; // the last check measured the copy while the live parameters trained on
         private readonly long? _randomLabelSeed;
 
         public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
@@ -150,7 +171,18 @@ public static class Trainer
             _goodBiases = Biases.Select(b => new double[b.Length]).ToArray();
             _gradWeights = Weights.Select(w => new double[w.Length]).ToArray();
             _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
-            _pass = new GradientPass(network, options.Loss, Math.Max(set.EvalRows, batch));
+            // A check of at least GradientPass.ParallelRows sampled numbers runs ahead on its own pass, on another thread.
+            ChecksAhead = !set.Enumerated && set.EvalRows >= GradientPass.ParallelRows;
+            _pass = new GradientPass(network, options.Loss, ChecksAhead ? batch : Math.Max(set.EvalRows, batch));
+            if (ChecksAhead)
+            {
+                _checkPass = new GradientPass(network, options.Loss, set.EvalRows);
+                _checkedWeights = Weights.Select(w => new double[w.Length]).ToArray();
+                _checkedBiases = Biases.Select(b => new double[b.Length]).ToArray();
+                _checkedPassWeights = (double[][])_checkedWeights.Clone();
+                _checkedPassBiases = (double[][])_checkedBiases.Clone();
+                if (network.SignedInputs) { _checkedPassWeights[0] = new double[Weights[0].Length]; _checkedPassBiases[0] = new double[Biases[0].Length]; }
+            }
             if (set.Enumerated && !_stepFromMeasuringPass) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
             _shuffle = MiniBatchOrder.Random(seed);
             var slots = new List<int>();
@@ -163,6 +195,8 @@ public static class Trainer
             _passWeights = (double[][])Weights.Clone();
             _passBiases = (double[][])Biases.Clone();
             if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
+            _alpha = options.EffectiveAlpha;
+            _stepAndFold = _signed && _optimizer is PlainStep;
             _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
             StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
         }
@@ -170,23 +204,55 @@ public static class Trainer
         /// <summary>Updates per epoch (with CheckEvery: per check).</summary>
         public int StepsPerEpoch { get; }
 
-        // Before a pass: for signed inputs, the first layer folded into the 0/1 form the bit kernels run (SignedInputs.Fold).
+        // Before a pass: for signed inputs, the first layer folded into the 0/1 form the bit kernels run (SignedInputs.Fold),
+        // unless the last step already left it folded.
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void PreparePass()
         {
-            if (_signed) SignedInputs.Fold(Weights[0], Biases[0], _bits, _units, _passWeights[0], _passBiases[0]);
+            if (_signed && !_folded) SignedInputs.Fold(Weights[0], Biases[0], _bits, _units, _passWeights[0], _passBiases[0]);
+            _folded = _signed;
         }
 
-        // After a pass with gradients: those of the folded layer turned into those of the parameters.
+        // After a pass with gradients: those of the folded layer turned into those of the parameters (StepAndFold does it in its step).
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private void FinishGradients()
         {
-            if (_signed) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
+            if (_signed && !_stepAndFold) SignedInputs.Unfold(_gradWeights[0], _gradBiases[0], _bits, _units);
         }
 
         public TrainingSet Set { get; }
         public double[][] Weights { get; }
         public double[][] Biases { get; }
+
+        /// <summary>Whether checks measure a copy of the parameters on another thread while the next epoch trains
+        /// (<see cref="EvaluateWhileTraining"/>): sampled inputs with a held-out set large enough to pay for it.</summary>
+        public bool ChecksAhead { get; }
+
+        /// <summary>The weights the last check measured.</summary>
+        public double[][] CheckedWeights => _checkedAhead ? _checkedWeights : Weights;
+
+        /// <summary><see cref="Evaluate"/> of the current parameters, on a copy on another thread, while this thread takes the next
+        /// epoch's steps (<see cref="TrainEpoch"/>, whose result is <paramref name="trained"/>). The caller keeps the epoch, or
+        /// goes back to the measured parameters with <see cref="SaveLastGood"/> then <see cref="RestoreLastGood"/>.</summary>
+        public (double Loss, double Accuracy) EvaluateWhileTraining(out bool trained)
+        {
+            PreparePass();
+            for (int l = 0; l < _layers; l++)
+            {
+                Weights[l].AsSpan().CopyTo(_checkedWeights[l]);
+                Biases[l].AsSpan().CopyTo(_checkedBiases[l]);
+            }
+            if (_signed) { _passWeights[0].AsSpan().CopyTo(_checkedPassWeights[0]); _passBiases[0].AsSpan().CopyTo(_checkedPassBiases[0]); }
+            int n = Set.EvalRows;
+            var check = Task.Run(() => _checkPass!.Run(Set.EvalNumbers, 0, n, _checkedPassWeights, _checkedPassBiases, parallel: false));
+            ExceptionDispatchInfo? failure = null;
+            try { trained = TrainEpoch(); }
+            catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); trained = false; }
+            var (lossSum, correct) = check.GetAwaiter().GetResult(); // the copy is not touched once this returns
+            failure?.Throw();
+            _checkedAhead = true;
+            return (lossSum / n, correct / (double)n);
+        }
 
         /// <summary>Loss and accuracy of the current weights on the measuring rows. When training is
         /// taken from this pass, also the gradients for the next step (if <paramref name="willStep"/>).</summary>
@@ -194,11 +260,12 @@ public static class Trainer
         public (double Loss, double Accuracy) Evaluate(bool willStep)
         {
             int n = Set.EvalRows;
+            _checkedAhead = false;
             PreparePass();
             bool gradients = _stepFromMeasuringPass && willStep;
             var (lossSum, correct) = gradients
                 ? _pass.Run(null, 0, n, _passWeights, _passBiases, _gradWeights, _gradBiases)
-                : _pass.Run(Set.EvalNumbers, 0, n, _passWeights, _passBiases);
+                : (_checkPass ?? _pass).Run(Set.EvalNumbers, 0, n, _passWeights, _passBiases);
             if (gradients) FinishGradients();
             return (lossSum / n, correct / (double)n);
         }
@@ -206,10 +273,11 @@ public static class Trainer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void SaveLastGood()
         {
+            var (weights, biases) = _checkedAhead ? (_checkedWeights, _checkedBiases) : (Weights, Biases);
             for (int l = 0; l < _layers; l++)
             {
-                Weights[l].AsSpan().CopyTo(_goodWeights[l]);
-                if (Biases[l].Length > 0) Biases[l].AsSpan().CopyTo(_goodBiases[l]);
+                weights[l].AsSpan().CopyTo(_goodWeights[l]);
+                if (biases[l].Length > 0) biases[l].AsSpan().CopyTo(_goodBiases[l]);
             }
         }
 
@@ -217,6 +285,7 @@ public static class Trainer
         public void RestoreLastGood()
         {
             for (int l = 0; l < _layers; l++) { _goodWeights[l].AsSpan().CopyTo(Weights[l]); _goodBiases[l].AsSpan().CopyTo(Biases[l]); }
+            _folded = false;
         }
 
         /// <summary>One pass over the epoch's rows; false when a parameter stopped being finite.</summary>
@@ -242,14 +311,23 @@ public static class Trainer
         private bool Step()
         {
             _optimizer.BeginUpdate();
+            int first = 0;
+            bool finite = true;
+            if (_stepAndFold)
+            {
+                // The first layer's unfold, weight decay, step and fold in one pass, the same bits as one after the other.
+                finite = SignedInputs.StepAndFold(Weights[0], Biases[0], _gradWeights[0], _gradBiases[0], _bits, _units, _alpha, _weightDecay,
+                    _passWeights[0], _passBiases[0]);
+                first = 1;
+            }
+            _folded = _stepAndFold;
             if (_weightDecay != 0)
-                for (int l = 0; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
+                for (int l = first; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
                 {
                     Kernels.MultiplyAddAndCheck(Weights[l], _weightDecay, _gradWeights[l]);
                     if (Biases[l].Length > 0) Kernels.MultiplyAddAndCheck(Biases[l], _weightDecay, _gradBiases[l]);
                 }
-            bool finite = true;
-            for (int l = 0; l < _layers; l++)
+            for (int l = first; l < _layers; l++)
             {
                 finite &= _optimizer.StepAndCheck(2 * l, Weights[l], _gradWeights[l]);
                 if (Biases[l].Length > 0) finite &= _optimizer.StepAndCheck(2 * l + 1, Biases[l], _gradBiases[l]);
