@@ -4,6 +4,7 @@
 BeforeAll {
     Import-Module $env:PARITYNET_MANIFEST
     . "$PSScriptRoot/helpers/Sshd.ps1"
+    . "$PSScriptRoot/helpers/Bounded.ps1"
     $script:manifest = $env:PARITYNET_MANIFEST
 
     # The bits of every prediction of a network: equal lists mean bit-identical networks.
@@ -261,38 +262,61 @@ Describe 'Invoke-ParitySweep on remote sessions: two loopback SSH hosts and loca
 
     It 'a host killed mid-sweep: its point is run again elsewhere, with a warning; every point completes exactly once' {
         if ($skip) { Set-ItResult -Skipped -Because $skip; return }
-        $hostC = Start-LoopbackSshd (Join-Path $TestDrive 'host-c')
-        $sessions = @(New-LoopbackSession $hostC; New-LoopbackSession $hostB)
-        $file = Join-Path $TestDrive 'killed.jsonl'
-        # Host C goes away once four points are recorded, while it runs one.
-        $killer = Start-ThreadJob -ArgumentList $hostC, $file, "$PSScriptRoot/helpers/Sshd.ps1" {
-            param($victim, $file, $helpers)
-            . $helpers
-            $deadline = [DateTime]::UtcNow.AddSeconds(60)
-            while (@(Get-Content $file -ErrorAction Ignore).Count -lt 4 -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 20 }
-            Stop-LoopbackSshd $victim
+        # In a child pwsh of its own: when its SSH connection drops, PowerShell 7.6's SSH client may flush its buffered
+        # input into the dead ssh process from a background thread (SSHClientSessionTransportManager.CloseConnection),
+        # and the IOException it meets there ends the whole process (exit 134, "Broken pipe"). That is PowerShell's
+        # crash, not ParityNet's, and must not take the rest of the suite with it: the child is run again, once, when
+        # it ends so, and the test fails if it ends so twice or any check below fails.
+        $child = @"
+. '$PSScriptRoot/helpers/Sshd.ps1'
+`$hostB = Start-LoopbackSshd (Join-Path '$TestDrive' "host-b2-`$PID")
+`$hostC = Start-LoopbackSshd (Join-Path '$TestDrive' "host-c-`$PID")
+`$sessions = @(New-LoopbackSession `$hostC; New-LoopbackSession `$hostB)
+`$file = Join-Path '$TestDrive' "killed-`$PID.jsonl"
+# Host C goes away once four points are recorded, while it runs one.
+`$killer = Start-ThreadJob -ArgumentList `$hostC, `$file, '$PSScriptRoot/helpers/Sshd.ps1' {
+    param(`$victim, `$file, `$helpers)
+    . `$helpers
+    `$deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (@(Get-Content `$file -ErrorAction Ignore).Count -lt 4 -and [DateTime]::UtcNow -lt `$deadline) { Start-Sleep -Milliseconds 20 }
+    Stop-LoopbackSshd `$victim
+}
+try {
+    `$results = Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..16; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 1500 } -Session `$sessions -ModulePath '$manifest' -ThrottleLimit 1 -ResultPath `$file -WarningVariable warnings -WarningAction SilentlyContinue
+    `$null = `$killer | Wait-Job -Timeout 30
+    `$lost = "session `$(`$sessions[0].Id) (127.0.0.1)"
+    'RESULTS ' + @(`$results).Count + ' ' + @(`$results.Key | Sort-Object -Unique).Count
+    `$lines = @(Get-Content `$file)
+    'LINES ' + `$lines.Count + ' ' + @(`$lines | ForEach-Object { ([ParityNet.SweepLog]::Parse(`$_)).Key } | Sort-Object -Unique).Count
+    'LOSTWARNING ' + [bool]((`$warnings.Message -join "``n") -match [regex]::Escape("`$lost failed during point"))
+    'AGAINWARNING ' + [bool]((`$warnings.Message -join "``n") -match 'the point is run again on another worker')
+    `$redone = @(`$results | Where-Object Attempts -eq 2)
+    'REDONE ' + `$redone.Count + ' ' + [bool](`$redone.Count -eq 1 -and `$redone[0].Worker -ne `$lost)
+    'ONLOST ' + @(`$results | Where-Object Worker -eq `$lost).Count
+}
+finally {
+    `$sessions | Remove-PSSession -ErrorAction Ignore
+    `$killer | Remove-Job -Force
+    Stop-LoopbackSshd `$hostC
+    Stop-LoopbackSshd `$hostB
+}
+"@
+        $run = Invoke-Bounded -TimeoutSeconds 240 -Script $child
+        $crashed = { param($r) $r.ExitCode -eq 134 -and $r.Output -match 'Broken pipe' -and $r.Output -match 'SSHClientSessionTransportManager' }
+        if (& $crashed $run) {
+            Write-Warning "PowerShell's SSH client crashed the child (Broken pipe in SSHClientSessionTransportManager); running it again once."
+            $run = Invoke-Bounded -TimeoutSeconds 240 -Script $child
         }
-        try {
-            $results = Invoke-ParitySweep -Grid @{ Bits = 10; Seed = 1..16; HiddenSize = 16 } -Fixed @{ Alpha = 0.5; Epochs = 1500 } -Session $sessions -ModulePath $manifest -ThrottleLimit 1 -ResultPath $file -WarningVariable warnings -WarningAction SilentlyContinue
-            $null = $killer | Wait-Job -Timeout 30
-            $results | Should -HaveCount 16
-            @($results.Key | Sort-Object -Unique) | Should -HaveCount 16
-            $lines = @(Get-Content $file)
-            $lines | Should -HaveCount 16
-            @($lines | ForEach-Object { ([ParityNet.SweepLog]::Parse($_)).Key } | Sort-Object -Unique) | Should -HaveCount 16
-            $lost = "session $($sessions[0].Id) (127.0.0.1)"
-            ($warnings.Message -join "`n") | Should -Match ([regex]::Escape("$lost failed during point"))
-            ($warnings.Message -join "`n") | Should -Match 'the point is run again on another worker'
-            $redone = @($results | Where-Object Attempts -eq 2)
-            $redone | Should -HaveCount 1
-            $redone[0].Worker | Should -Not -Be $lost
-            @($results | Where-Object Worker -eq $lost).Count | Should -BeLessThan 16
-        }
-        finally {
-            $sessions | Remove-PSSession -ErrorAction Ignore
-            $killer | Remove-Job -Force
-            Stop-LoopbackSshd $hostC
-        }
+        (& $crashed $run) | Should -BeFalse -Because "PowerShell's SSH client crashed the child twice: $($run.Output)"
+        $run.TimedOut | Should -BeFalse -Because $run.Output
+        $lines = $run.Output -split "`r?`n"
+        function Get-Line([string] $Tag) { ($lines | Where-Object { $_ -like "$Tag *" } | Select-Object -First 1) -replace "^$Tag ", '' }
+        Get-Line 'RESULTS' | Should -Be '16 16' -Because $run.Output
+        Get-Line 'LINES' | Should -Be '16 16'
+        Get-Line 'LOSTWARNING' | Should -Be 'True'
+        Get-Line 'AGAINWARNING' | Should -Be 'True'
+        Get-Line 'REDONE' | Should -Be '1 True'
+        [int](Get-Line 'ONLOST') | Should -BeLessThan 16
     }
 }
 
