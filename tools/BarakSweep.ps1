@@ -12,7 +12,7 @@
 
     Two sweeps, one result file:
       n sweep      n in -Bits × k in -Relevant, plus the -Cell extras (n,k), width -HiddenSize, seeds 1 … -Seeds
-                   (at least -MinSeedsAt50x3 seeds at (50, 3))
+                   (at least -MinSeedsAt50x3 seeds at (50, 3); -SeedsAt sets other counts per n or per (n, k))
       width sweep  (-WidthBits, -WidthRelevant) at each of -Widths, the same seeds
     Every point is one Invoke-ParitySweep point, so -ResultPath makes the whole thing resumable: stop it, run the
     same command again, and it trains only what the file does not hold yet.
@@ -37,7 +37,8 @@
     (./build.ps1 Build), so that the file's name says what trained it.
 .EXAMPLE
     ./tools/BarakSweep.ps1
-    The full sweep of issue 28 item 4 (400 runs, about 7 minutes on one core of this 2-core machine), its report and charts.
+    The full sweep of issue 28 item 4, n = 20 … 200 (520 runs; about 80 minutes on one core of this 2-core machine, most
+    of them the 5 seeds of (200, 4)), its report and charts.
 .EXAMPLE
     ./tools/BarakSweep.ps1 -Bits 20, 30 -Relevant 3 -Seeds 5 -Cell @() -Widths @() -ResultPath ./small.jsonl -ReportPath ./small.md -ChartPath ./small.png
     A small slice, in a minute.
@@ -47,7 +48,7 @@
 #>
 [CmdletBinding()]
 param(
-    [int[]] $Bits = @(20, 30, 50),
+    [int[]] $Bits = @(20, 30, 50, 100, 200),
     [int[]] $Relevant = @(2, 3, 4),
     # Extra (n, k) cells of the n sweep, as "n,k".
     [string[]] $Cell = @('30,5'),
@@ -56,7 +57,9 @@ param(
     [ValidateRange(1, 1000)] [int] $Seeds = 25,
     # The brief's minimum at (50, 3); cells get max(Seeds, this) there.
     [ValidateRange(1, 1000)] [int] $MinSeedsAt50x3 = 25,
-    # The cap: a run that has not converged after this many steps counts as unsolved.
+    # Seed counts other than -Seeds, as "n=count" (every cell at that n, the finely checked ones too) or "n,k=count"
+    # (that cell; it wins over "n="). The default: 5 seeds at (200, 4), where one run takes up to ten minutes here.
+    [string[]] $SeedsAt = @('200,4=5'),    # The cap: a run that has not converged after this many steps counts as unsolved.
     [ValidateRange(100, 100000000)] [int] $Steps = 200000,
     [int] $WidthBits = 40,
     [int] $WidthRelevant = 3,
@@ -115,14 +118,26 @@ $fixed = [ordered]@{
 $cells = [Collections.Generic.List[object]]::new()
 foreach ($n in $Bits) { foreach ($k in $Relevant) { $cells.Add(@($n, $k)) } }
 foreach ($c in $Cell) { $nk = $c -split ','; $cells.Add(@([int]$nk[0], [int]$nk[1])) }
+$seedCounts = @{}
+foreach ($entry in $SeedsAt) {
+    if ($entry -notmatch '^\s*(\d+)(\s*,\s*(\d+))?\s*=\s*(\d+)\s*$' -or [int]$Matches[4] -lt 1) { throw "-SeedsAt '$entry' is not ""n=count"" or ""n,k=count"" with a count of at least 1." }
+    $seedCounts[$(if ($Matches[3]) { "$([int]$Matches[1]),$([int]$Matches[3])" } else { "$([int]$Matches[1])" })] = [int]$Matches[4]
+}
+# Seeds 1 … this in the cell (n, k).
+function Get-SeedCount([int] $n, [int] $k) {
+    if ($seedCounts.ContainsKey("$n,$k")) { return $seedCounts["$n,$k"] }
+    if ($seedCounts.ContainsKey("$n")) { return $seedCounts["$n"] }
+    if ($n -eq 50 -and $k -eq 3) { return [math]::Max($Seeds, $MinSeedsAt50x3) }
+    $Seeds
+}
 $points = [Collections.Generic.List[hashtable]]::new()
 foreach ($nk in $cells) {
-    $count = if ($nk[0] -eq 50 -and $nk[1] -eq 3) { [math]::Max($Seeds, $MinSeedsAt50x3) } else { $Seeds }
+    $count = Get-SeedCount $nk[0] $nk[1]
     foreach ($seed in 1..$count) { $points.Add(@{ Bits = $nk[0]; Relevant = $nk[1]; HiddenSize = $HiddenSize; Seed = $seed }) }
 }
 foreach ($n in $Bits) {
     foreach ($k in $FineRelevant) {
-        foreach ($seed in 1..$Seeds) { $points.Add(@{ Bits = $n; Relevant = $k; HiddenSize = $HiddenSize; Seed = $seed; CheckEvery = $FineCheckEvery }) }
+        foreach ($seed in 1..(Get-SeedCount $n $k)) { $points.Add(@{ Bits = $n; Relevant = $k; HiddenSize = $HiddenSize; Seed = $seed; CheckEvery = $FineCheckEvery }) }
     }
 }
 foreach ($width in $Widths) {
@@ -290,9 +305,6 @@ try {
     $allY = [Collections.Generic.List[double]]::new()
     $nMax = ($nRows.N + $torchRows.N | Measure-Object -Maximum).Maximum
     $nMin = ($nRows.N | Measure-Object -Minimum).Minimum
-    if ($torchRows) {
-        $null = $plot.Add.HorizontalSpan([math]::Log10(62), [math]::Log10($nMax * 1.15), [ScottPlot.Colors]::Gray.WithAlpha(0.12))
-    }
     $kIndex = 0
     $ks = @($nRows.K | Sort-Object -Unique)
     foreach ($k in $ks) {
@@ -318,6 +330,11 @@ try {
         }
         else { $marks.LegendText = "k = ${k}: median and IQR (n = $($series.N -join ', ') only)" }
         foreach ($row in $series) { $allY.Add($row.Q1); $allY.Add($row.Q3) }
+    # A median over fewer runs than the cell's: say so beside the point.
+    foreach ($row in @($series | Where-Object { $_.Solved -lt $_.Runs })) {
+        $label = $plot.Add.Text("$($row.Solved) of $($row.Runs) converged", [math]::Log10($row.N) + $nudge + 0.015, [math]::Log10($row.Median))
+        $label.LabelFontSize = 12; $label.LabelFontColor = $color; $label.LabelAlignment = [ScottPlot.Alignment]::MiddleLeft
+    }
         $fine = @($fineRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
         $fineFit = $fineFits | Where-Object K -eq $k
         if ($fine) {
@@ -344,13 +361,9 @@ try {
     $yLow = [math]::Pow(10, [math]::Floor([math]::Log10(($allY | Measure-Object -Minimum).Minimum * 0.8) * 4) / 4)
     $yHigh = [math]::Pow(10, [math]::Ceiling([math]::Log10(($allY | Measure-Object -Maximum).Maximum * 1.25) * 4) / 4)
     Set-LogTicks $plot.Axes.Left $yLow $yHigh ${function:Format-Steps}
-    Set-LogTicks $plot.Axes.Bottom ($nMin * 0.9) ($nMax * 1.1) { param($v) $v.ToString('0', $invariant) } @(20, 30, 40, 50, 62, 100, 200)
+    Set-LogTicks $plot.Axes.Bottom ($nMin * 0.9) ($nMax * 1.1) { param($v) $v.ToString('0', $invariant) } @(20, 30, 40, 50, 100, 200)
     $plot.Axes.SetLimitsX([math]::Log10($nMin * 0.9), [math]::Log10($nMax * 1.15))
     $plot.Axes.SetLimitsY([math]::Log10($yLow), [math]::Log10($yHigh))
-    if ($torchRows) {
-        $note = $plot.Add.Text("n > 62: past ParityNet's`n62-bit inputs (PyTorch only)", [math]::Log10(66), [math]::Log10($yLow) + 0.03)
-        $note.LabelFontSize = 13; $note.LabelFontColor = [ScottPlot.Colors]::DimGray; $note.LabelAlignment = [ScottPlot.Alignment]::LowerLeft
-    }
     $plot.Legend.FontSize = 13
     $plot.ShowLegend([ScottPlot.Edge]::Bottom) | Out-Null
     $plot.SavePng($ExecutionContext.SessionState.Path.GetUnresolvedProviderPathFromPSPath($ChartPath), 1000, 720) | Out-Null
@@ -447,7 +460,9 @@ $report.Add("Every run: ``New-ParityNetwork @point @fixed | Invoke-NetworkTraini
 $report.Add('')
 $report.Add("    `$fixed = @{ $settingText }")
 $report.Add('')
-$report.Add("- n sweep: Bits (n) ∈ {$($Bits -join ', ')} × Relevant (k) ∈ {$($Relevant -join ', ')}$(if ($Cell) { ', plus (n, k) = ' + (($Cell | ForEach-Object { "($_)" }) -join ', ') }); HiddenSize $HiddenSize; Seed 1 … $Seeds (1 … $([math]::Max($Seeds, $MinSeedsAt50x3)) at (50, 3)).")
+$report.Add("- n sweep: Bits (n) ∈ {$($Bits -join ', ')} × Relevant (k) ∈ {$($Relevant -join ', ')}$(if ($Cell) { ', plus (n, k) = ' + (($Cell | ForEach-Object { "($_)" }) -join ', ') }); HiddenSize $HiddenSize; Seed 1 … $Seeds$(
+    $other = @(foreach ($nk in $cells) { $c = Get-SeedCount $nk[0] $nk[1]; if ($c -ne $Seeds) { "1 … $c at ($($nk[0]), $($nk[1]))" } })
+    if ($other) { ' (' + ($other -join '; ') + ')' }); the finely checked cells below have the same seeds as their cells.")
 if ($Widths) { $report.Add("- Width sweep: (n, k) = ($WidthBits, $WidthRelevant), HiddenSize ∈ {$($Widths -join ', ')}, Seed 1 … $Seeds (the same seeds, hence the same support bits and the same stream of training integers, at every width; the initial weights differ, since the shapes do).") }
 $report.Add("- Seed is New-ParityNetwork's: it draws the initial weights, the k support bits (from a stream of their own), and, as the training seed too, the training batches and the held-out set.")
 $report.Add("- A run has converged (""solved"") at the first check, every $($fixed.CheckEvery) steps, at which all $($fixed.HeldOutSize.ToString('N0', $invariant)) held-out integers are classified right; StepsRun is that check's step. A run that has not converged after $($Steps.ToString('N0', $invariant)) steps stops there and counts as unsolved.")

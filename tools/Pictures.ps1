@@ -58,7 +58,8 @@ foreach ($name in 'network.png', 'six.png', 'alpha-sweep.png') {
 # Barak et al.'s sweep (docs/sparse-parity.md): its charts, drawn again from its committed runs (nothing trains).
 $sparse = Join-Path $DocsPath 'sparse-parity'
 $charts = [ordered]@{ ChartPath = Join-Path $sparse 'steps-vs-n.png'; WidthChartPath = Join-Path $sparse 'steps-vs-width.png' }
-& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts 6>$null
+# The ab766dcf805a sweep ran before n = 100 and 200 were in BarakSweep.ps1's defaults.
+& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts -Bits 20, 30, 50 -SeedsAt @() 6>$null
 foreach ($path in $charts.Values) {
     $bytes = [IO.File]::ReadAllBytes($path)
     $be = { param($at) ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3] }
