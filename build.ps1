@@ -180,7 +180,8 @@ function Invoke-Test {
     }
 
     # The engine promises the same bits on every machine: the pinned runs, the fused kernels' tests and the kernels' own
-    # tests again with the runtime's instruction-set switches. Each run states the sets its test host saw, and
+    # tests, and those of Barak et al.'s regime (its fold, sums in groups and wide inputs, against the reference
+    # trainer), again with the runtime's instruction-set switches. Each run states the sets its test host saw, and
     # InstructionSetTests fails it if a switch did not take (.NET 10 ignores DOTNET_EnableAVX512F, for one).
     #   no-avx512  DOTNET_EnableAVX512=0: an AVX2 machine's paths, the 256-bit kernels (the 512-bit block kernel does not serve)
     #   no-avx2    and DOTNET_EnableAVX2=0: an AVX-only machine's; Vector256 and FMA are off, so the scalar loops serve,
@@ -199,7 +200,7 @@ function Invoke-Test {
         try {
             $seen = & $exe @pwshArguments -c '$v = [System.Runtime.Intrinsics.Vector512]::IsHardwareAccelerated, [System.Runtime.Intrinsics.Vector256]::IsHardwareAccelerated, [System.Runtime.Intrinsics.X86.Avx]::IsSupported, [System.Runtime.Intrinsics.X86.Fma]::IsSupported; "Vector512={0} Vector256={1} Avx={2} Fma={3}" -f $v'
             Write-Step "xunit: the same bits with $(($off.Variables | ForEach-Object { "$_=0" }) -join ' '); this runtime then sees $seen"
-            dotnet test $engineTests -c $Configuration --nologo --no-build --filter 'FullyQualifiedName~PinnedBits|FullyQualifiedName~ReLUBlock|FullyQualifiedName~FastKernel|FullyQualifiedName~InstructionSet' `
+            dotnet test $engineTests -c $Configuration --nologo --no-build --filter 'FullyQualifiedName~PinnedBits|FullyQualifiedName~ReLUBlock|FullyQualifiedName~FastKernel|FullyQualifiedName~InstructionSet|FullyQualifiedName~BarakRegime|FullyQualifiedName~BarakSpeed|FullyQualifiedName~WideInput|FullyQualifiedName~GroupedSums' `
                 --logger "trx;LogFileName=$trx" --logger 'console;verbosity=normal' --results-directory $results
         }
         finally {
