@@ -21,7 +21,7 @@ param(
     [string] $ManifestPath = (Join-Path $PSScriptRoot '../ParityNet.psd1'),
     # The docs folder to write into: the repository's docs/ by default, a temporary folder to compare.
     [string] $DocsPath = (Join-Path $PSScriptRoot '../docs'),
-    # The committed sweep of docs/sparse-parity.md, made by tools/BarakSweep.ps1 with its defaults.
+    # The committed sweep of docs/sparse-parity.md, made by tools/BarakSweep.ps1 with the -SeedsAt below.
     [string] $SweepResults = (Join-Path $PSScriptRoot '../bench/results/barak-sweep-105bc5c3a193.jsonl')
 )
 $ErrorActionPreference = 'Stop'
@@ -58,7 +58,7 @@ foreach ($name in 'network.png', 'six.png', 'alpha-sweep.png') {
 # Barak et al.'s sweep (docs/sparse-parity.md): its charts, drawn again from its committed runs (nothing trains).
 $sparse = Join-Path $DocsPath 'sparse-parity'
 $charts = [ordered]@{ ChartPath = Join-Path $sparse 'steps-vs-n.png'; WidthChartPath = Join-Path $sparse 'steps-vs-width.png' }
-# The ab766dcf805a sweep ran before n = 100 and 200 were in BarakSweep.ps1's defaults.
+# The committed sweep's seed counts, not BarakSweep.ps1's default -SeedsAt ('200,4=5').
 & (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts -SeedsAt '200=10', '200,4=2', '100,4=14' 6>$null
 foreach ($path in $charts.Values) {
     $bytes = [IO.File]::ReadAllBytes($path)
