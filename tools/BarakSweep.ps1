@@ -40,8 +40,8 @@
     The full sweep of issue 28 item 4, n = 20 … 200 (580 runs; about 50 minutes on one core of this 2-core machine at
     105bc5c, 22 of them the 5 seeds of (200, 4)), its report and charts.
 .EXAMPLE
-    ./tools/BarakSweep.ps1 -SeedsAt '200=10', '200,4=2', '100,4=14' -ResultPath bench/results/barak-sweep-105bc5c3a193.jsonl
-    The committed sweep of docs/sparse-parity.md (521 runs, 25 minutes of training): with its result file, it trains
+    ./tools/BarakSweep.ps1 -SeedsAt '200=10', '200,4=5', '100,4=14' -ResultPath bench/results/barak-sweep-105bc5c3a193.jsonl
+    The committed sweep of docs/sparse-parity.md (524 runs, 41.5 minutes of training): with its result file, it trains
     nothing and writes its report and charts again.
 .EXAMPLE
     ./tools/BarakSweep.ps1 -Bits 20, 30 -Relevant 3 -Seeds 5 -Cell @() -Widths @() -ResultPath ./small.jsonl -ReportPath ./small.md -ChartPath ./small.png
@@ -334,10 +334,12 @@ try {
         }
         else { $marks.LegendText = "k = ${k}: median and IQR (n = $($series.N -join ', ') only)" }
         foreach ($row in $series) { $allY.Add($row.Q1); $allY.Add($row.Q3) }
-    # A median over fewer runs than the cell's: say so beside the point.
+    # A median over fewer runs than the cell's: say so beside the point (to its left at the largest n, inside the axes).
     foreach ($row in @($series | Where-Object { $_.Solved -lt $_.Runs })) {
-        $label = $plot.Add.Text("$($row.Solved) of $($row.Runs) converged", [math]::Log10($row.N) + $nudge + 0.015, [math]::Log10($row.Median))
-        $label.LabelFontSize = 12; $label.LabelFontColor = $color; $label.LabelAlignment = [ScottPlot.Alignment]::MiddleLeft
+        $left = $row.N -eq $nMax
+        $label = $plot.Add.Text("$($row.Solved) of $($row.Runs) converged", [math]::Log10($row.N) + $nudge + $(if ($left) { -0.015 } else { 0.015 }), [math]::Log10($row.Median))
+        $label.LabelFontSize = 12; $label.LabelFontColor = $color
+        $label.LabelAlignment = if ($left) { [ScottPlot.Alignment]::MiddleRight } else { [ScottPlot.Alignment]::MiddleLeft }
     }
         $fine = @($fineRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
         $fineFit = $fineFits | Where-Object K -eq $k
