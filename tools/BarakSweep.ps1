@@ -37,8 +37,12 @@
     (./build.ps1 Build), so that the file's name says what trained it.
 .EXAMPLE
     ./tools/BarakSweep.ps1
-    The full sweep of issue 28 item 4, n = 20 … 200 (520 runs; about 80 minutes on one core of this 2-core machine, most
-    of them the 5 seeds of (200, 4)), its report and charts.
+    The full sweep of issue 28 item 4, n = 20 … 200 (580 runs; about 50 minutes on one core of this 2-core machine at
+    105bc5c, 22 of them the 5 seeds of (200, 4)), its report and charts.
+.EXAMPLE
+    ./tools/BarakSweep.ps1 -SeedsAt '200=10', '200,4=5', '100,4=14' -ResultPath bench/results/barak-sweep-105bc5c3a193.jsonl
+    The committed sweep of docs/sparse-parity.md (524 runs, 41.5 minutes of training): with its result file, it trains
+    nothing and writes its report and charts again.
 .EXAMPLE
     ./tools/BarakSweep.ps1 -Bits 20, 30 -Relevant 3 -Seeds 5 -Cell @() -Widths @() -ResultPath ./small.jsonl -ReportPath ./small.md -ChartPath ./small.png
     A small slice, in a minute.
@@ -58,7 +62,7 @@ param(
     # The brief's minimum at (50, 3); cells get max(Seeds, this) there.
     [ValidateRange(1, 1000)] [int] $MinSeedsAt50x3 = 25,
     # Seed counts other than -Seeds, as "n=count" (every cell at that n, the finely checked ones too) or "n,k=count"
-    # (that cell; it wins over "n="). The default: 5 seeds at (200, 4), where one run takes up to ten minutes here.
+    # (that cell; it wins over "n="). The default: 5 seeds at (200, 4), where one run takes 4 to 5 minutes here.
     [string[]] $SeedsAt = @('200,4=5'),    # The cap: a run that has not converged after this many steps counts as unsolved.
     [ValidateRange(100, 100000000)] [int] $Steps = 200000,
     [int] $WidthBits = 40,
@@ -330,10 +334,12 @@ try {
         }
         else { $marks.LegendText = "k = ${k}: median and IQR (n = $($series.N -join ', ') only)" }
         foreach ($row in $series) { $allY.Add($row.Q1); $allY.Add($row.Q3) }
-    # A median over fewer runs than the cell's: say so beside the point.
+    # A median over fewer runs than the cell's: say so beside the point (to its left at the largest n, inside the axes).
     foreach ($row in @($series | Where-Object { $_.Solved -lt $_.Runs })) {
-        $label = $plot.Add.Text("$($row.Solved) of $($row.Runs) converged", [math]::Log10($row.N) + $nudge + 0.015, [math]::Log10($row.Median))
-        $label.LabelFontSize = 12; $label.LabelFontColor = $color; $label.LabelAlignment = [ScottPlot.Alignment]::MiddleLeft
+        $left = $row.N -eq $nMax
+        $label = $plot.Add.Text("$($row.Solved) of $($row.Runs) converged", [math]::Log10($row.N) + $nudge + $(if ($left) { -0.015 } else { 0.015 }), [math]::Log10($row.Median))
+        $label.LabelFontSize = 12; $label.LabelFontColor = $color
+        $label.LabelAlignment = if ($left) { [ScottPlot.Alignment]::MiddleRight } else { [ScottPlot.Alignment]::MiddleLeft }
     }
         $fine = @($fineRows | Where-Object { $_.K -eq $k -and $null -ne $_.Median })
         $fineFit = $fineFits | Where-Object K -eq $k
@@ -450,7 +456,7 @@ $report.Add('')
 $report.Add("- Module: ParityNet $($module.Version), as built in this working tree (``./build.ps1 Build``); HEAD $commit when this report was written$(if ($dirty) { ', **with uncommitted changes under src/**' }); the module's sources (src/, ParityNet.psd1, Directory.Build.props) last changed in commit ${srcCommit}, so every commit since builds the same module. The result file's name carries HEAD at the sweep's first run. PowerShell $($PSVersionTable.PSVersion), .NET $([Environment]::Version), $([Runtime.InteropServices.RuntimeInformation]::OSDescription).")
 $report.Add("- Machine: $cpu, ``nproc`` $nproc; sweep on $ThrottleLimit local runspace(s). Load average (1, 5, 15 min) $($loadBefore -join ' ') at the start of this invocation and $($loadAfter -join ' ') at its end: the machine is shared with other work, so the times below are those of a busy machine; the steps do not depend on it.")
 $finished = @($results | ForEach-Object { $_.Finished.ToUniversalTime() } | Sort-Object)
-$report.Add("- Date: the runs finished between $($finished[0].ToString('yyyy-MM-dd HH:mm', $invariant)) and $($finished[-1].ToString('yyyy-MM-dd HH:mm', $invariant)) UTC; this report was written at $($started.ToString('yyyy-MM-dd HH:mm', $invariant)) UTC. $($results.Count) runs, $fromFile of them read back from the result file (trained by an earlier invocation of the same command), $($results.Count - $fromFile) trained by this one.")
+$report.Add("- Date: the runs finished between $($finished[0].ToString('yyyy-MM-dd HH:mm', $invariant)) and $($finished[-1].ToString('yyyy-MM-dd HH:mm', $invariant)) UTC; this invocation started at $($started.ToString('yyyy-MM-dd HH:mm', $invariant)) UTC and wrote this report at $([datetime]::UtcNow.ToString('yyyy-MM-dd HH:mm', $invariant)) UTC. $($results.Count) runs, $fromFile of them read back from the result file (trained by an earlier invocation of the same command), $($results.Count - $fromFile) trained by this one.")
 $report.Add("- Time: $($trainingTotal.TotalMinutes.ToString('0.0', $invariant)) min of training summed over all $($results.Count) runs (each run's own wall time); this invocation took $($clock.Elapsed.TotalMinutes.ToString('0.0', $invariant)) min.")
 $report.Add("- Raw results: ``$(& $relative $ResultPath)``, one JSON line per run (Invoke-ParitySweep's format: settings, epochs run, where an epoch is one check interval of CheckEvery steps, stop reason, final held-out loss and accuracy, wall time).")
 $report.Add('')

@@ -21,7 +21,7 @@ param(
     [string] $ManifestPath = (Join-Path $PSScriptRoot '../ParityNet.psd1'),
     # The docs folder to write into: the repository's docs/ by default, a temporary folder to compare.
     [string] $DocsPath = (Join-Path $PSScriptRoot '../docs'),
-    # The committed sweep of docs/sparse-parity.md, made by tools/BarakSweep.ps1 with its defaults.
+    # The committed sweep of docs/sparse-parity.md, made by tools/BarakSweep.ps1 with the -SeedsAt below.
     [string] $SweepResults = (Join-Path $PSScriptRoot '../bench/results/barak-sweep-105bc5c3a193.jsonl')
 )
 $ErrorActionPreference = 'Stop'
@@ -58,8 +58,8 @@ foreach ($name in 'network.png', 'six.png', 'alpha-sweep.png') {
 # Barak et al.'s sweep (docs/sparse-parity.md): its charts, drawn again from its committed runs (nothing trains).
 $sparse = Join-Path $DocsPath 'sparse-parity'
 $charts = [ordered]@{ ChartPath = Join-Path $sparse 'steps-vs-n.png'; WidthChartPath = Join-Path $sparse 'steps-vs-width.png' }
-# The ab766dcf805a sweep ran before n = 100 and 200 were in BarakSweep.ps1's defaults.
-& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts -SeedsAt '200=10', '200,4=2', '100,4=14' 6>$null
+# The committed sweep's seed counts (BarakSweep.ps1's default -SeedsAt is '200,4=5' alone: 25 seeds in the other cells).
+& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts -SeedsAt '200=10', '200,4=5', '100,4=14' 6>$null
 foreach ($path in $charts.Values) {
     $bytes = [IO.File]::ReadAllBytes($path)
     $be = { param($at) ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3] }
