@@ -50,21 +50,33 @@ public class BarakSpeedTests
     [InlineData(13, 33, 14, true)]      // units not in eights, nor in fours: every width's columns and the scalar tail
     [InlineData(5, 1, 3, true)]         // one group, shorter than six; the tail alone
     [InlineData(62, 40, 16, true)]      // the widest numbers
+    [InlineData(100, 40, 16, true)]     // wide rows, two chunks: a group across them (inputs 36 … 41)
+    [InlineData(200, 9, 24, true)]      // four chunks
+    [InlineData(63, 5, 12, false)]      // one bit past a chunk
     public void GroupedSums_AreTheirDefinition_BitForBit_AndTheSumsInOrderWithinAFewUlp(int bits, int count, int m, bool withBias)
     {
         var rng = new SeededRandom(bits * 13 + count);
-        var numbers = Enumerable.Range(0, count).Select(i => i == 0 ? 0L : i == 1 ? (1L << bits) - 1 : rng.NextInt64(1L << bits)).ToArray();
+        int chunks = WideNumbers.Chunks(bits);
+        var numbers = new long[count * chunks];
+        for (int i = 1; i < count; i++) // row 0: no bit set; row 1: every bit
+            for (int c = 0; c < chunks; c++)
+            {
+                long top = 1L << WideNumbers.ChunkWidth(bits, c);
+                numbers[i * chunks + c] = i == 1 ? top - 1 : rng.NextInt64(top);
+            }
+        bool Input(int i, int p) => WideNumbers.Bit(numbers.AsSpan(i * chunks, chunks), bits - 1 - p) != 0; // input p of row i
         var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
         var bias = withBias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray() : Array.Empty<double>();
         var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
         var z = new double[count];
-        GroupedSumsLayer.ForwardDots(numbers, bits, w, bias, m, wOut, z);
+        GroupedSumsLayer.ForwardDots(numbers, bits, w, bias, m, wOut, z, chunks);
 
         // The definition, in scalar loops: the bias and group 0's set inputs in order, then each next group's sum from zero added;
         // ReLU; the products added in four lanes (unit j to lane j mod 4) in order of j; the lanes as ((l0 + l1) + (l2 + l3)).
         // And the same units summed in order of the set bits (the general path's sums), for the distance.
         var direct = new double[count * m];
-        SummedBitsLayer.ForwardAny(numbers, bits, w, m, direct);
+        if (chunks == 1) SummedBitsLayer.ForwardAny(numbers, bits, w, m, direct);
+        else WideBitsLayer.ForwardAny(numbers, chunks, bits, w, m, direct);
         Kernels.AddBias(direct, bias, count, m);
         Kernels.Activate(direct, Activation.ReLU);
         var zDirect = new double[count];
@@ -80,7 +92,7 @@ public class BarakSpeedTests
                 {
                     double group = 0;
                     for (int p = first; p < Math.Min(first + GroupedSumsLayer.GroupBits, bits); p++)
-                        if (((numbers[i] >> (bits - 1 - p)) & 1) != 0)
+                        if (Input(i, p))
                         {
                             if (first == 0) h += w[p * m + j];
                             else group += w[p * m + j];

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace ParityNet.Tests;
 
 /// <summary>
-/// The trained weights of seven configurations, one per fast path the performance work touches, pinned by their
+/// The trained weights of nine configurations, one per fast path the performance work touches, pinned by their
 /// SHA-256 (weights then biases, layer by layer, as little-endian doubles). The hashes were taken at b038c45, before
 /// issue 22's kernels: a kernel that changes any bit of any of these runs fails here, and the change must then be
 /// stated and the hash renewed on purpose. The engine promises the same bits on every machine, so the hashes hold on
@@ -20,6 +20,9 @@ public class PinnedBitsTests
         { "adam-32-sigmoid", "EA78AD0B3DEB447E081796D2A5AEFA18492D8EC9ACC26F19AB55ADFC6C5867FF" },
         { "tanh-two-layers", "A962F8183D5EEEB52B1176E8F6588B0DA2A4E568F4BA3B96DB497D236D8ED207" },
         { "small-batch-50-1000", "512A40A08BA3272A709894A219A327A1C7FA1B400D4A2423F0424F53EE7739F2" },
+        // Barak et al.'s regime (issue 28), taken at 44cc071, before the step moved into the pass and wide rows took the fused path.
+        { "barak-50-signed", "0BDEB99ABF0FDDA0A0E40E0EDE6BAD07F7AE58D741017B4C972C022BBC3B1B8A" },
+        { "barak-100-wide-decay", "83517499C3BB493FCB7D60A7B8E9E368EC595A77C86AB03626E24795AA2AB0CD" },
     };
 
     [Theory]
@@ -33,6 +36,8 @@ public class PinnedBitsTests
     {
         NetworkSpec Recipe(int bits) => new() { Bits = bits, HiddenSizes = new[] { 128 }, Activation = Activation.ReLU, Initialization = Initialization.He, Task = ParityTask.BitParity, Seed = 1 };
         TrainingOptions RecipeOptions(int bits, int epochs) => new() { Optimizer = OptimizerKind.Adam, Alpha = 0.01, Loss = LossFunction.CrossEntropy, Epochs = epochs, BatchSize = 1 << bits, ReportInterval = TimeSpan.Zero };
+        NetworkSpec Barak(int bits) => new() { Bits = bits, HiddenSizes = new[] { 1000 }, Task = ParityTask.SparseParity, Relevant = 3, Seed = 1, Activation = Activation.ReLU, Initialization = Initialization.PyTorch, SignedInputs = true };
+        TrainingOptions BarakOptions(int epochs, double decay) => new() { Optimizer = OptimizerKind.Sgd, Alpha = 0.1, Loss = LossFunction.Hinge, BatchSize = 32, CheckEvery = 100, HeldOutSize = 2048, Epochs = epochs, WeightDecay = decay, ReportInterval = TimeSpan.Zero };
         var (spec, options) = name switch
         {
             "recipe-12" => (Recipe(12), RecipeOptions(12, 40)),
@@ -46,6 +51,8 @@ public class PinnedBitsTests
                 new TrainingOptions { Epochs = 50, ReportInterval = TimeSpan.Zero }),
             "small-batch-50-1000" => (new NetworkSpec { Bits = 50, HiddenSizes = new[] { 1000 }, Activation = Activation.ReLU, Initialization = Initialization.He, Task = ParityTask.BitParity, Seed = 1 },
                 new TrainingOptions { Optimizer = OptimizerKind.Sgd, Alpha = 0.1, BatchSize = 32, SampleSize = 640, Epochs = 3, Loss = LossFunction.CrossEntropy, ReportInterval = TimeSpan.Zero }),
+            "barak-50-signed" => (Barak(50), BarakOptions(3, 0)),
+            "barak-100-wide-decay" => (Barak(100), BarakOptions(2, 0.001)),
             _ => throw new ArgumentOutOfRangeException(nameof(name)),
         };
         return Trainer.Train(ParityNetwork.Create(spec), options);

@@ -115,6 +115,114 @@ public class ReLUBlockTests
         Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
     }
 
+    [Vector512Theory]
+    [InlineData(100, 32, 1000, true)]  // Barak et al.'s (100, k): two chunks a row
+    [InlineData(200, 32, 64, true)]    // four chunks, the last of 14 bits
+    [InlineData(63, 9, 16, false)]     // one bit past a chunk; rows not a multiple of four
+    [InlineData(124, 130, 24, true)]   // two full chunks, many rows, a remainder of eight units
+    public void WideRows_AreTheWideGeneralPathBitForBit(int bits, int count, int m, bool withBias)
+    {
+        // Inputs wider than 62 bits take the fused path too: its sums add a row's set bits' weight rows in the order
+        // WideBitsLayer adds them (input 0 first, chunk by chunk), and each gradient row its rows in row order.
+        int chunks = WideNumbers.Chunks(bits);
+        var rng = new SeededRandom(bits * 29 + count);
+        var numbers = new long[count * chunks];
+        for (int i = 1; i < count; i++) // row 0: no bit set
+            for (int c = 0; c < chunks; c++) numbers[i * chunks + c] = rng.NextInt64(1L << WideNumbers.ChunkWidth(bits, c));
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = withBias ? Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray() : Array.Empty<double>();
+        var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+
+        var a = new double[count * m];
+        WideBitsLayer.ForwardAny(numbers, chunks, bits, w, m, a);
+        Kernels.AddBias(a, bias, count, m);
+        Kernels.Activate(a, Activation.ReLU);
+        var z = new double[count];
+        Kernels.RowDots(a, wOut, z, count, m);
+        var blockA = new double[count * m];
+        ReLUBlockLayer.ForwardAny(numbers, bits, w, bias, m, blockA, chunks);
+        var blockZ = new double[count];
+        ReLUBlockLayer.Dots(blockA, wOut, blockZ, count, m);
+        Assert.Equal(z.Select(Bits), blockZ.Select(Bits));
+        for (int i = 0; i < count; i++)
+            for (int j = 0; j < m; j++)
+                Assert.Equal(Bits(a[i * m + j]), Bits(blockA[j / 8 * count * 8 + i * 8 + j % 8]));
+        Assert.Contains(a, v => v == 0);
+        Assert.Contains(a, v => v > 0);
+
+        var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var (g, gBias, gOut, gOutBias) = Gradients(bits, m, withBias);
+        var (g2, gBias2, gOut2, gOutBias2) = Gradients(bits, m, withBias);
+        var back = new double[count * m];
+        Array.Clear(gOut); Array.Clear(gOutBias); Array.Clear(g); Array.Clear(gBias);
+        Kernels.SingleUnitBackward(a, d, wOut, gOut, gOutBias, back, count, m, Activation.ReLU);
+        WideBitsLayer.BackwardAny(numbers, chunks, bits, back, m, g, gBias);
+        foreach (var buffer in new[] { gOut2, gOutBias2, g2, gBias2 }) Array.Fill(buffer, double.NaN); // written, as if zeroed first
+        ReLUBlockLayer.BackwardAny(numbers, bits, blockA, d, wOut, gOut2, gOutBias2, g2, gBias2, m, new double[count * m], fresh: true, chunks);
+        Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
+        Assert.Equal(gOutBias.Select(Bits), gOutBias2.Select(Bits));
+        Assert.Equal(g.Select(Bits), g2.Select(Bits));
+        Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
+
+        // A chunk past its width, and rows that are not whole, are refused.
+        var bad = (long[])numbers.Clone();
+        bad[chunks - 1] = 1L << WideNumbers.ChunkWidth(bits, chunks - 1);
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReLUBlockLayer.ForwardAny(bad, bits, w, bias, m, blockA, chunks));
+        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.ForwardAny(numbers.AsSpan(1), bits, w, bias, m, blockA, chunks));
+    }
+
+    [Vector512Theory]
+    [InlineData(50, 32, 1000, 0.0)]     // Barak et al.'s (50, k) step
+    [InlineData(50, 32, 1000, 0.01)]    // with PyTorch's weight decay
+    [InlineData(100, 32, 72, 0.0)]      // wide rows; a remainder of eight units
+    [InlineData(7, 5, 8, 0.001)]
+    public void StepInThePass_IsStepAndFoldBitForBit(int bits, int count, int m, double weightDecay)
+    {
+        // The signed layer's step taken as each gradient row is made (FoldedStep) against the gradient written out, then
+        // SignedInputs.StepAndFold: the same parameters, fold, bias fold and finiteness, bit for bit.
+        int chunks = WideNumbers.Chunks(bits);
+        var rng = new SeededRandom(bits * 7 + m);
+        var numbers = new long[count * chunks];
+        for (int i = 0; i < numbers.Length; i++) numbers[i] = rng.NextInt64(1L << WideNumbers.ChunkWidth(bits, i % chunks));
+        var w = Enumerable.Range(0, bits * m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var bias = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+        var folded = new double[bits * m];
+        var foldedBias = new double[m];
+        SignedInputs.Fold(w, bias, bits, m, folded, foldedBias);
+        var a = new double[count * m];
+        ReLUBlockLayer.ForwardAny(numbers, bits, folded, foldedBias, m, a, chunks);
+        var d = Enumerable.Range(0, count).Select(_ => rng.NextUniform(-1, 1)).ToArray();
+
+        foreach (bool blowUp in new[] { false, true })
+        {
+            const double alpha = 0.1;
+            if (blowUp) d[0] = double.NaN; // a gradient that is not finite: so are the parameters after the step
+            var (g, gBias, gOut, gOutBias) = Gradients(bits, m, true);
+            var (g2, gBias2, gOut2, gOutBias2) = Gradients(bits, m, true);
+            var (w1, b1, f1, fb1) = ((double[])w.Clone(), (double[])bias.Clone(), (double[])folded.Clone(), (double[])foldedBias.Clone());
+            var (w2, b2, f2, fb2) = ((double[])w.Clone(), (double[])bias.Clone(), (double[])folded.Clone(), (double[])foldedBias.Clone());
+            ReLUBlockLayer.BackwardAny(numbers, bits, a, d, wOut, gOut, gOutBias, g, gBias, m, new double[count * m], fresh: true, chunks);
+            bool finite = SignedInputs.StepAndFold(w1, b1, g, gBias, bits, m, alpha, weightDecay, f1, fb1);
+            var step = new FoldedStep(w2, b2, f2, fb2, alpha, weightDecay);
+            ReLUBlockLayer.BackwardAny(numbers, bits, a, d, wOut, gOut2, gOutBias2, g2, gBias2, m, new double[count * m], fresh: true, chunks, step);
+            Assert.True(step.Taken);
+            Assert.Equal(finite, step.Finite);
+            Assert.Equal(!blowUp, finite);
+            Assert.Equal(w1.Select(Bits), w2.Select(Bits));
+            Assert.Equal(b1.Select(Bits), b2.Select(Bits));
+            Assert.Equal(f1.Select(Bits), f2.Select(Bits));
+            Assert.Equal(fb1.Select(Bits), fb2.Select(Bits));
+            Assert.Equal(gOut.Select(Bits), gOut2.Select(Bits));
+            Assert.Equal(gBias.Select(Bits), gBias2.Select(Bits));
+            Assert.NotEqual(w.Select(Bits), w2.Select(Bits)); // it did step
+        }
+        // A step needs fresh gradients and the layer's shape.
+        var wrong = new FoldedStep(new double[bits * m + 1], bias, folded, foldedBias, 0.1, 0);
+        Assert.Throws<ArgumentException>(() => ReLUBlockLayer.BackwardAny(numbers, bits, a, d, wOut, new double[m], new double[1], new double[bits * m],
+            new double[m], m, new double[count * m], fresh: true, chunks, wrong));
+    }
+
     [Fact]
     public void Block_RefusesShapesItDoesNotFit()
     {

@@ -50,7 +50,7 @@ internal sealed class GradientPass
     /// <paramref name="parallel"/>, a large pass's groups run one after the other on this thread (the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
-        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, bool parallel = true)
+        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, bool parallel = true, FoldedStep? step = null)
     {
         int tile = _workers[0].Tile;
         int tiles = (count + tile - 1) / tile;
@@ -59,7 +59,9 @@ internal sealed class GradientPass
         bool backward = gradWeights is not null;
         var plan = new LayerStack.Plan(_sizes, _activation, ChooseFirstLayer(numbers, weights, biases), _negExpW, _negExpBias);
         if (randomLabelSeed is not null && numbers is null) throw new ArgumentException("random labels need the numbers.", nameof(randomLabelSeed));
-        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, _chunks);
+        // A step in the pass (FoldedStep) needs the whole gradient in one tile.
+        var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, _chunks,
+            backward && tiles == 1 ? step : null);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else if (parallel) RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
         else
@@ -109,7 +111,7 @@ internal sealed class GradientPass
 
     /// <summary>What every group of one pass reads.</summary>
     private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, LayerStack.Plan Plan,
-        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed, int Chunks);
+        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed, int Chunks, FoldedStep? Step);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -176,7 +178,7 @@ internal sealed class GradientPass
             LossSum = 0;
             Correct = 0;
             // Over any numbers, the fused ReLU path writes the gradients of the first tile instead of adding them: no zeroing pass.
-            bool written = shared.Backward && numbers is not null && shared.Chunks == 1 && LayerStack.WritesGradientsOverAny(shared.Plan);
+            bool written = shared.Backward && numbers is not null && LayerStack.WritesGradientsOverAny(shared.Plan);
             if (shared.Backward)
             {
                 // The first group sums into the caller's buffers, the others into their own.
@@ -188,13 +190,15 @@ internal sealed class GradientPass
                     if (_gradBiases[l].Length > 0) Kernels.Zero(_gradBiases[l]);
                 }
             }
-            if (!shared.Backward && numbers is not null && shared.Chunks == 1 && LayerStack.SumsInGroups(shared.Plan)) // one chunk a row: up to 62 bits
+            if (!shared.Backward && numbers is not null && LayerStack.SumsInGroups(shared.Plan))
             {
+                int chunks = shared.Chunks; // longs a row
                 // A measuring pass by sums in groups: their tables made once for up to eight tiles, then each tile's loss as usual.
                 for (int start = first; start < first + count; start += _grouped.Length)
                 {
                     int rows = Math.Min(_grouped.Length, first + count - start);
-                    GroupedSumsLayer.ForwardDots(numbers.AsSpan(offset + start, rows), _sizes[0], weights[0], biases[0], _sizes[1], weights[1], _grouped);
+                    GroupedSumsLayer.ForwardDots(numbers.AsSpan((offset + start) * chunks, rows * chunks), _sizes[0], weights[0], biases[0], _sizes[1],
+                        weights[1], _grouped, chunks);
                     for (int t = 0; t < rows; t += Tile)
                         RunTile(numbers, offset, start + t, Math.Min(Tile, rows - t), weights, biases, shared, fresh: false, _grouped.AsSpan(t, Math.Min(Tile, rows - t)));
                 }
@@ -233,7 +237,7 @@ internal sealed class GradientPass
             LossSum += lossSum;
             Correct += correct;
             if (shared.Backward)
-                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases, fresh);
+                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases, fresh, fresh ? shared.Step : null);
         }
     }
 }

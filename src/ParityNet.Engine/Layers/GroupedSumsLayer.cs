@@ -25,12 +25,13 @@ internal static class GroupedSumsLayer
     /// ((l0 + l1) + (l2 + l3)) — the output's pre-activation before its bias. h[i, j] is bias[j] plus the weights w[p, j] of the set
     /// bits p of group 0 (p = 0 … 5, bit p the (bits − 1 − p)-th of the number), added in order of p; then for each next group, the
     /// sum from zero of its set bits' weights in order of p, added to h.</summary>
+    /// <remarks>Rows wider than 62 bits come as <paramref name="chunks"/> longs a row (<see cref="WideNumbers"/>); input p is the
+    /// same input as on the other paths, so the groups are those of the inputs 0 … bits − 1, across chunks.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardDots(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
-        ReadOnlySpan<double> wOut, Span<double> z)
+        ReadOnlySpan<double> wOut, Span<double> z, int chunks = 1)
     {
-        BitWalk.CheckNumbers(numbers, bits);
-        int count = numbers.Length, groups = Groups(bits);
+        int count = ReLUBlockLayer.CheckRows(numbers, chunks, bits), groups = Groups(bits);
         if (w.Length < (long)bits * m || !bias.IsEmpty && bias.Length != m || wOut.Length < m || z.Length < count)
             throw new ArgumentException("w, bias, wOut or z does not fit the shape.");
         int[] entries = ArrayPool<int>.Shared.Rent(count * groups);
@@ -42,15 +43,16 @@ internal static class GroupedSumsLayer
             int j = 0;
             if (Vector512.IsHardwareAccelerated && m >= 8)
             {
-                EntriesOf(numbers, bits, 8, entries);
-                for (; j <= m - 8; j += 8) Columns512(numbers, bits, w, bias, m, wOut, j, entries, tables, lanes);
+                EntriesOf(numbers, chunks, bits, 8, entries);
+                for (; j <= m - 8; j += 8) Columns512(count, bits, w, bias, m, wOut, j, entries, tables, lanes);
             }
             if (Vector256.IsHardwareAccelerated && m - j >= 4)
             {
-                EntriesOf(numbers, bits, 4, entries);
-                for (; j <= m - 4; j += 4) Columns256(numbers, bits, w, bias, m, wOut, j, entries, tables, lanes);
+                EntriesOf(numbers, chunks, bits, 4, entries);
+                for (; j <= m - 4; j += 4) Columns256(count, bits, w, bias, m, wOut, j, entries, tables, lanes);
             }
-            for (; j < m; j++) Column(numbers, bits, w, bias, m, wOut, j, tables, lanes);
+            if (j < m) EntriesOf(numbers, chunks, bits, 1, entries);
+            for (; j < m; j++) Column(count, bits, w, bias, m, wOut, j, entries, tables, lanes);
             for (int i = 0; i < count; i++)
             {
                 ref double lane = ref lanes[i * 4];
@@ -69,13 +71,36 @@ internal static class GroupedSumsLayer
 
     // Row i's entry in group g's table: bit t of it is input p = g·GroupBits + t, which reads bit (bits − 1 − p) of the number —
     // the group's field of the number with its bits in reverse. Written, times the width of an entry, to entries[i·groups + g].
-    private static void EntriesOf(ReadOnlySpan<long> numbers, int bits, int width, int[] entries)
+    // Wide rows: input p is bit (width − 1 − q) of chunk c, for p = FirstRow(c) + q, as on the other paths; a group may take
+    // bits of two chunks.
+    private static void EntriesOf(ReadOnlySpan<long> numbers, int chunks, int bits, int width, int[] entries)
     {
         int groups = Groups(bits);
-        for (int i = 0; i < numbers.Length; i++)
+        if (chunks == 1)
         {
-            long v = numbers[i];
-            for (int g = 0; g < groups; g++) entries[i * groups + g] = (g * Entries + Entry(v, bits, g)) * width;
+            for (int i = 0; i < numbers.Length; i++)
+            {
+                long v = numbers[i];
+                for (int g = 0; g < groups; g++) entries[i * groups + g] = (g * Entries + Entry(v, bits, g)) * width;
+            }
+            return;
+        }
+        Span<int> chunkOf = stackalloc int[bits], shiftOf = stackalloc int[bits];
+        for (int c = 0; c < chunks; c++)
+            for (int q = 0, cw = WideNumbers.ChunkWidth(bits, c), first = WideNumbers.FirstRow(bits, c); q < cw; q++)
+            {
+                chunkOf[first + q] = c;
+                shiftOf[first + q] = cw - 1 - q;
+            }
+        for (int i = 0, count = numbers.Length / chunks; i < count; i++)
+        {
+            var row = numbers.Slice(i * chunks, chunks);
+            for (int g = 0; g < groups; g++)
+            {
+                int first = g * GroupBits, n = Math.Min(GroupBits, bits - first), e = 0;
+                for (int t = 0; t < n; t++) e |= (int)((row[chunkOf[first + t]] >> shiftOf[first + t]) & 1) << t;
+                entries[i * groups + g] = (g * Entries + e) * width;
+            }
         }
     }
 
@@ -112,10 +137,10 @@ internal static class GroupedSumsLayer
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns512(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
+    private static void Columns512(int count, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
         ReadOnlySpan<double> wOut, int j, int[] entries, double[] tables, double[] lanes)
     {
-        int count = numbers.Length, groups = Groups(bits);
+        int groups = Groups(bits);
         Tables512(bits, w, bias, m, j, tables);
         ref double tr = ref MemoryMarshal.GetArrayDataReference(tables);
         ref double lr = ref MemoryMarshal.GetArrayDataReference(lanes);
@@ -163,10 +188,10 @@ internal static class GroupedSumsLayer
 
     // Columns512's twin four units wide: the same operations on each unit.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Columns256(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
+    private static void Columns256(int count, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
         ReadOnlySpan<double> wOut, int j, int[] entries, double[] tables, double[] lanes)
     {
-        int count = numbers.Length, groups = Groups(bits);
+        int groups = Groups(bits);
         ref double wr = ref MemoryMarshal.GetReference(w);
         for (int g = 0; g < groups; g++)
         {
@@ -224,8 +249,8 @@ internal static class GroupedSumsLayer
     }
 
     // One unit j for every row, in scalar operations: the vector columns' twin (lane j mod 4).
-    private static void Column(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
-        ReadOnlySpan<double> wOut, int j, double[] tables, double[] lanes)
+    private static void Column(int count, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
+        ReadOnlySpan<double> wOut, int j, int[] entries, double[] tables, double[] lanes)
     {
         int groups = Groups(bits);
         for (int g = 0; g < groups; g++)
@@ -236,11 +261,10 @@ internal static class GroupedSumsLayer
                 for (int e = 0, half = 1 << k; e < half; e++)
                     tables[g * Entries + half + e] = tables[g * Entries + e] + w[(first + k) * m + j];
         }
-        for (int i = 0; i < numbers.Length; i++)
+        for (int i = 0; i < count; i++)
         {
-            long v = numbers[i];
             double h = 0;
-            for (int g = 0; g < groups; g++) h = g == 0 ? tables[Entry(v, bits, 0)] : h + tables[g * Entries + Entry(v, bits, g)];
+            for (int g = 0; g < groups; g++) h = g == 0 ? tables[entries[i * groups]] : h + tables[entries[i * groups + g]];
             lanes[i * 4 + (j & 3)] += (h > 0 ? h : 0) * wOut[j];
         }
     }

@@ -23,7 +23,7 @@ internal static class LayerStack
         public int Count { get; }
         public bool Consecutive { get; }
         public ReadOnlySpan<long> Numbers { get; }
-        /// <summary>Longs a row: 1 up to 62 bits, more past it, where only the general path serves (<see cref="WideBitsLayer"/>).</summary>
+        /// <summary>Longs a row: 1 up to 62 bits, more past it (<see cref="WideBitsLayer"/>, and the fused ReLU path over any numbers).</summary>
         public int Chunks { get; }
     }
 
@@ -38,7 +38,7 @@ internal static class LayerStack
     /// take it for tiles of a power of two from eight rows, the others for any rows.
     /// The same bits as the general path either way.</summary>
     internal static bool FusedReLU(in Plan plan, in Rows rows) =>
-        WritesGradientsOverAny(plan) && rows.Chunks == 1 && (!rows.Consecutive || ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]));
+        WritesGradientsOverAny(plan) && (!rows.Consecutive || ReLUBlockLayer.Fits(rows.Count, plan.Sizes[1]));
 
     /// <summary>Whether <see cref="Backward"/> over any numbers (not consecutive) goes through <see cref="ReLUBlockLayer.BackwardAny"/>,
     /// which can write every gradient buffer instead of adding to it.</summary>
@@ -83,7 +83,7 @@ internal static class LayerStack
                 if (rows.Consecutive) ReLUBlockLayer.Forward(rows.Start, n, bits, weights[0], biases[0], m, weights[1], hidden, z, slots);
                 else
                 {
-                    ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden);
+                    ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden, rows.Chunks);
                     ReLUBlockLayer.Dots(hidden, weights[1], z, n, m);
                 }
                 OutputFromDots(z, biases[1], logits);
@@ -112,10 +112,11 @@ internal static class LayerStack
     /// <summary>Adds the gradients of the objective to gradWeights and gradBiases, given deltas[L] = ∂objective/∂logit;
     /// deltas[1 … L − 1] receive the hidden layers' deltas (the lesson shape keeps its four-row sums in deltas[1]).</summary>
     /// <remarks>With <paramref name="fresh"/> (only where <see cref="WritesGradientsOverAny"/>), the gradient buffers are
-    /// written, not added to: the caller need not zero them.</remarks>
+    /// written, not added to: the caller need not zero them. With <paramref name="step"/> as well, the fused path over any numbers
+    /// steps and folds the signed first layer as it makes its gradient (<see cref="FoldedStep"/>; its Taken says whether it did).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(in Plan plan, in Rows rows, double[][] weights, double[][] activations, double[][] deltas,
-        double[][] gradWeights, double[][] gradBiases, bool fresh = false)
+        double[][] gradWeights, double[][] gradBiases, bool fresh = false, FoldedStep? step = null)
     {
         int[] sizes = plan.Sizes;
         int n = rows.Count, bits = sizes[0], m = sizes[1];
@@ -132,7 +133,7 @@ internal static class LayerStack
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1]);
             else
                 ReLUBlockLayer.BackwardAny(rows.Numbers, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
-                    gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], fresh);
+                    gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], fresh, rows.Chunks, step);
             return;
         }
         for (int l = plan.Layers - 1; l >= 1; l--)

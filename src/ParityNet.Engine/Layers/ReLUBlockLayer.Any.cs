@@ -9,6 +9,10 @@ namespace ParityNet;
 // ForwardAny then Dots, and BackwardAny.
 internal static partial class ReLUBlockLayer
 {
+    // Past this many inputs, ForwardAny takes 32 units at a time instead of 64.
+    internal const int WideBlockBits = 50;
+    internal const int RangeBits = 50;
+
     /// <summary>Whether <see cref="ForwardAny"/> and <see cref="BackwardAny"/> serve <paramref name="m"/> hidden units: 512-bit vectors, units in eights.</summary>
     public static bool FitsAny(int m) => Vector512.IsHardwareAccelerated && m % Width == 0 && m > 0;
 
@@ -19,22 +23,79 @@ internal static partial class ReLUBlockLayer
     /// pre-activations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
-        Span<double> a)
+        Span<double> a, int chunks = 1)
     {
-        BitWalk.CheckNumbers(numbers, bits);
-        int count = numbers.Length;
+        int count = CheckRows(numbers, chunks, bits);
         if (!FitsAny(m) || w.Length < (long)bits * m || a.Length < (long)count * m || !bias.IsEmpty && bias.Length != m)
             throw new ArgumentException("w, bias or a does not fit the shape.");
         bool hasBias = !bias.IsEmpty;
         int[] offsets = System.Buffers.ArrayPool<int>.Shared.Rent(count * (bits + 1));
         try
         {
-            SetBitRows(numbers, bits, m, offsets);
+            SetBitRows(numbers, chunks, bits, m, offsets);
             ref double wr = ref MemoryMarshal.GetReference(w);
             ref double br = ref MemoryMarshal.GetReference(bias);
             ref double ar = ref MemoryMarshal.GetReference(a);
             int c = 0;
-            for (; c <= m - 8 * Width; c += 8 * Width)
+            // Where the inputs are wide, sixty-four units' weight rows no longer fit the first-level cache: their sums are
+            // made over RangeBits rows of weights at a time, kept in `a` between ranges (the same additions in the same order).
+            if (bits > WideBlockBits)
+            {
+                int[] cursor = System.Buffers.ArrayPool<int>.Shared.Rent(count);
+                try
+                {
+                    for (; c <= m - 8 * Width; c += 8 * Width)
+                    {
+                        cursor.AsSpan(0, count).Fill(1);
+                        for (int r0 = 0; r0 < bits; r0 += RangeBits)
+                        {
+                            int limit = Math.Min(bits, r0 + RangeBits) * m;
+                            bool first = r0 == 0, last = r0 + RangeBits >= bits;
+                            for (int i = 0; i < count; i++)
+                            {
+                                int at = i * (bits + 1), set = offsets[at], k = cursor[i];
+                                ref double ai = ref Unsafe.Add(ref ar, c * count + i * Width);
+                                nuint stride = (nuint)(count * Width);
+                                Vector512<double> s0, s1, s2, s3, s4, s5, s6, s7;
+                                if (first) { s0 = Vector512<double>.Zero; s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0; }
+                                else
+                                {
+                                    s0 = Vector512.LoadUnsafe(ref ai); s1 = Vector512.LoadUnsafe(ref ai, stride);
+                                    s2 = Vector512.LoadUnsafe(ref ai, 2 * stride); s3 = Vector512.LoadUnsafe(ref ai, 3 * stride);
+                                    s4 = Vector512.LoadUnsafe(ref ai, 4 * stride); s5 = Vector512.LoadUnsafe(ref ai, 5 * stride);
+                                    s6 = Vector512.LoadUnsafe(ref ai, 6 * stride); s7 = Vector512.LoadUnsafe(ref ai, 7 * stride);
+                                }
+                                for (; k <= set && offsets[at + k] < limit; k++)
+                                {
+                                    ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
+                                    s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
+                                    s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
+                                    s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
+                                    s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
+                                }
+                                cursor[i] = k;
+                                if (last)
+                                {
+                                    Unit(s0, c, i, count, hasBias, ref br, ref ar); Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
+                                    Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar); Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
+                                    Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar); Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
+                                    Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar); Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
+                                }
+                                else
+                                {
+                                    s0.StoreUnsafe(ref ai); s1.StoreUnsafe(ref ai, stride); s2.StoreUnsafe(ref ai, 2 * stride); s3.StoreUnsafe(ref ai, 3 * stride);
+                                    s4.StoreUnsafe(ref ai, 4 * stride); s5.StoreUnsafe(ref ai, 5 * stride); s6.StoreUnsafe(ref ai, 6 * stride); s7.StoreUnsafe(ref ai, 7 * stride);
+                                }
+                            }
+                        }
+                    }
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<int>.Shared.Return(cursor);
+                }
+            }
+            else for (; c <= m - 8 * Width; c += 8 * Width)
                 for (int i = 0; i < count; i++)
                 {
                     // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
@@ -120,13 +181,16 @@ internal static partial class ReLUBlockLayer
     /// instead of the buffers' values (the same bits as zeroing them first, without the pass that zeroes them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> wOut,
-        Span<double> gOut, Span<double> gOutBias, Span<double> g, Span<double> biasSum, int m, Span<double> scratch, bool fresh = false)
+        Span<double> gOut, Span<double> gOutBias, Span<double> g, Span<double> biasSum, int m, Span<double> scratch, bool fresh = false,
+        int chunks = 1, FoldedStep? step = null)
     {
-        BitWalk.CheckNumbers(numbers, bits);
-        int count = numbers.Length;
+        int count = CheckRows(numbers, chunks, bits);
         if (!FitsAny(m) || a.Length < (long)count * m || d.Length < count || wOut.Length < m || gOut.Length < m
             || g.Length < (long)bits * m || !biasSum.IsEmpty && biasSum.Length < m || scratch.Length < (long)count * m)
             throw new ArgumentException("a, d, wOut, gOut, g, biasSum or scratch does not fit the shape.");
+        if (step is not null && (!fresh || biasSum.Length != m || step.W.Length != bits * m || step.WFolded.Length != bits * m
+            || step.Bias.Length != m || step.BiasFolded.Length != m))
+            throw new ArgumentException("a step in the pass needs fresh gradients, biases, and a bits × m layer.", nameof(step));
         ref double ar = ref MemoryMarshal.GetReference(a);
         ref double dr = ref MemoryMarshal.GetReference(d);
         ref double buf = ref MemoryMarshal.GetReference(scratch);
@@ -175,10 +239,21 @@ internal static partial class ReLUBlockLayer
         }
 
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
+        // With a step, the biases step first (their gradient is complete), then each row of sums steps and folds in place of
+        // being written to g: StepAndFold's operations, its rows in its order, so the same bits.
+        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0;
+        if (stepping) step!.Finite = SignedInputs.StepBiases(step.Bias, biasSum, step.Alpha, step.WeightDecay, step.BiasFolded);
+        var minusAlpha = Vector512.Create(stepping ? -step!.Alpha : 0);
+        var decay = Vector512.Create(stepping ? step!.WeightDecay : 0);
+        var check = Vector512<double>.Zero;
+        ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
+        ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
+        ref double sr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.BiasFolded) : ref gr;
+        ref double gb = ref MemoryMarshal.GetReference(biasSum);
         int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
         try
         {
-            RowsOfBits(numbers, bits, rows);
+            RowsOfBits(numbers, chunks, bits, rows);
             nuint block = (nuint)(count * Width); // from one block of eight units to the next
             int c = 0;
             for (; c <= m - 8 * Width; c += 8 * Width)
@@ -203,6 +278,19 @@ internal static partial class ReLUBlockLayer
                         s4 += Vector512.LoadUnsafe(ref x, 4 * block); s5 += Vector512.LoadUnsafe(ref x, 5 * block);
                         s6 += Vector512.LoadUnsafe(ref x, 6 * block); s7 += Vector512.LoadUnsafe(ref x, 7 * block);
                     }
+                    if (stepping)
+                    {
+                        int o = p * m + c;
+                        SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s1, ref Unsafe.Add(ref wr, o + Width), ref Unsafe.Add(ref fr, o + Width), ref Unsafe.Add(ref sr, c + Width), ref Unsafe.Add(ref gb, c + Width), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s2, ref Unsafe.Add(ref wr, o + 2 * Width), ref Unsafe.Add(ref fr, o + 2 * Width), ref Unsafe.Add(ref sr, c + 2 * Width), ref Unsafe.Add(ref gb, c + 2 * Width), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s3, ref Unsafe.Add(ref wr, o + 3 * Width), ref Unsafe.Add(ref fr, o + 3 * Width), ref Unsafe.Add(ref sr, c + 3 * Width), ref Unsafe.Add(ref gb, c + 3 * Width), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s4, ref Unsafe.Add(ref wr, o + 4 * Width), ref Unsafe.Add(ref fr, o + 4 * Width), ref Unsafe.Add(ref sr, c + 4 * Width), ref Unsafe.Add(ref gb, c + 4 * Width), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s5, ref Unsafe.Add(ref wr, o + 5 * Width), ref Unsafe.Add(ref fr, o + 5 * Width), ref Unsafe.Add(ref sr, c + 5 * Width), ref Unsafe.Add(ref gb, c + 5 * Width), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s6, ref Unsafe.Add(ref wr, o + 6 * Width), ref Unsafe.Add(ref fr, o + 6 * Width), ref Unsafe.Add(ref sr, c + 6 * Width), ref Unsafe.Add(ref gb, c + 6 * Width), minusAlpha, decay, decays, ref check);
+                        SignedInputs.StepEight(s7, ref Unsafe.Add(ref wr, o + 7 * Width), ref Unsafe.Add(ref fr, o + 7 * Width), ref Unsafe.Add(ref sr, c + 7 * Width), ref Unsafe.Add(ref gb, c + 7 * Width), minusAlpha, decay, decays, ref check);
+                        continue;
+                    }
                     s0.StoreUnsafe(ref gp); s1.StoreUnsafe(ref gp, Width);
                     s2.StoreUnsafe(ref gp, 2 * Width); s3.StoreUnsafe(ref gp, 3 * Width);
                     s4.StoreUnsafe(ref gp, 4 * Width); s5.StoreUnsafe(ref gp, 5 * Width);
@@ -216,8 +304,15 @@ internal static partial class ReLUBlockLayer
                     ref double b = ref Unsafe.Add(ref buf, c * count);
                     int at = p * (count + 1), set = rows[at];
                     for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref b, (nuint)(rows[at + k] * Width));
-                    s0.StoreUnsafe(ref gp);
+                    if (stepping)
+                        SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, p * m + c), ref Unsafe.Add(ref fr, p * m + c), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
+                    else s0.StoreUnsafe(ref gp);
                 }
+            if (stepping)
+            {
+                step!.Finite &= Vector512.EqualsAll(check, Vector512<double>.Zero);
+                step.Taken = true;
+            }
         }
         finally
         {
@@ -225,36 +320,60 @@ internal static partial class ReLUBlockLayer
         }
     }
 
-    // For each bit p, at rows[p·(count + 1)]: how many rows have it set, then those rows in order.
-    private static void RowsOfBits(ReadOnlySpan<long> numbers, int bits, int[] rows)
+    // For each bit p (a weight row), at rows[p·(count + 1)]: how many rows have it set, then those rows in order.
+    private static void RowsOfBits(ReadOnlySpan<long> numbers, int chunks, int bits, int[] rows)
     {
-        int count = numbers.Length;
-        for (int p = 0; p < bits; p++)
+        int count = numbers.Length / chunks;
+        for (int c = chunks - 1; c >= 0; c--)
         {
-            int n = 0, at = p * (count + 1) + 1;
-            for (int i = 0; i < count; i++)
+            int width = chunks == 1 ? bits : WideNumbers.ChunkWidth(bits, c), firstRow = chunks == 1 ? 0 : WideNumbers.FirstRow(bits, c);
+            for (int q = 0; q < width; q++)
             {
-                rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
-                n += (int)((numbers[i] >> (bits - 1 - p)) & 1);
+                int p = firstRow + q, n = 0, at = p * (count + 1) + 1, shift = width - 1 - q;
+                for (int i = 0; i < count; i++)
+                {
+                    rows[at + n] = i; // written always, kept when the bit is set: no branch to mispredict
+                    n += (int)((numbers[i * chunks + c] >> shift) & 1);
+                }
+                rows[at - 1] = n;
             }
-            rows[at - 1] = n;
         }
     }
 
-    // For each row i, at offsets[i·(bits + 1)]: how many bits its number has set, then the weight-row offsets of those bits, most significant first.
-    private static void SetBitRows(ReadOnlySpan<long> numbers, int bits, int m, int[] offsets)
+    // For each row i, at offsets[i·(bits + 1)]: how many bits its number has set, then the weight-row offsets of those bits,
+    // most significant first (for wide rows, the most significant chunk first: input 0 first, as WideBitsLayer adds them).
+    private static void SetBitRows(ReadOnlySpan<long> numbers, int chunks, int bits, int m, int[] offsets)
     {
-        for (int i = 0; i < numbers.Length; i++)
+        int count = numbers.Length / chunks;
+        for (int i = 0; i < count; i++)
         {
             int at = i * (bits + 1), n = 0;
-            long v = numbers[i];
-            for (int p = 0; p < bits; p++)
+            for (int c = chunks - 1; c >= 0; c--)
             {
-                offsets[at + 1 + n] = p * m; // written always, kept when the bit is set: no branch to mispredict
-                n += (int)((v >> (bits - 1 - p)) & 1);
+                int width = chunks == 1 ? bits : WideNumbers.ChunkWidth(bits, c), firstRow = chunks == 1 ? 0 : WideNumbers.FirstRow(bits, c);
+                long v = numbers[i * chunks + c];
+                for (int q = 0; q < width; q++)
+                {
+                    offsets[at + 1 + n] = (firstRow + q) * m; // written always, kept when the bit is set: no branch to mispredict
+                    n += (int)((v >> (width - 1 - q)) & 1);
+                }
             }
             offsets[at] = n;
         }
+    }
+
+    // The rows' count: numbers holds whole rows of `chunks` longs (one up to 62 bits, WideNumbers.Chunks(bits) past it),
+    // each chunk within its width.
+    internal static int CheckRows(ReadOnlySpan<long> numbers, int chunks, int bits)
+    {
+        if (chunks == 1) { BitWalk.CheckNumbers(numbers, bits); return numbers.Length; }
+        if (chunks != WideNumbers.Chunks(bits) || numbers.Length % chunks != 0) throw new ArgumentException("numbers do not hold whole rows of this width.", nameof(numbers));
+        for (int i = 0; i < numbers.Length; i++)
+        {
+            int width = WideNumbers.ChunkWidth(bits, i % chunks);
+            if (numbers[i] < 0 || numbers[i] >> width != 0) throw new ArgumentOutOfRangeException(nameof(numbers), numbers[i], $"not a {width}-bit chunk.");
+        }
+        return numbers.Length / chunks;
     }
 
     // One block of eight units of row i: bias and ReLU, stored in blocks of eight.

@@ -52,9 +52,18 @@ internal static class SignedInputs
     {
         if (w.Length != bits * m || g.Length < w.Length || wFolded.Length < w.Length || bias.Length != m || gBias.Length != m || biasFolded.Length != m)
             throw new ArgumentException("w, bias, their gradients or the folded outputs do not fit a bits × m layer with biases.");
+        bool finite = StepBiases(bias, gBias, alpha, weightDecay, biasFolded);
+        for (int p = 0; p < bits; p++)
+            finite &= StepRow(w.Slice(p * m, m), g.Slice(p * m, m), gBias, alpha, weightDecay, wFolded.Slice(p * m, m), biasFolded);
+        return finite;
+    }
+
+    // The biases: g = gBias (+ λ·bias), bias += (−α)·g; the folded bias starts from the new bias. Whether all are finite.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static bool StepBiases(Span<double> bias, ReadOnlySpan<double> gBias, double alpha, double weightDecay, Span<double> biasFolded)
+    {
         bool finite = true;
-        // The biases: g = gBias (+ λ·bias), bias += (−α)·g; the folded bias starts from the new bias.
-        for (int j = 0; j < m; j++)
+        for (int j = 0; j < bias.Length; j++)
         {
             double gj = weightDecay != 0 ? gBias[j] + weightDecay * bias[j] : gBias[j];
             double b = bias[j] + -alpha * gj;
@@ -62,9 +71,23 @@ internal static class SignedInputs
             biasFolded[j] = b;
             finite &= double.IsFinite(b);
         }
-        for (int p = 0; p < bits; p++)
-            finite &= StepRow(w.Slice(p * m, m), g.Slice(p * m, m), gBias, alpha, weightDecay, wFolded.Slice(p * m, m), biasFolded);
         return finite;
+    }
+
+    /// <summary><see cref="StepRow"/> for eight columns whose folded gradient g' is <paramref name="g"/> (the pass that made it
+    /// steps as it goes: <see cref="FoldedStep"/>): the same operations, so the same bits. check += w − w (NaN once a w is not finite).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StepEight(Vector512<double> g, ref double w, ref double wFolded, ref double biasFolded, ref double gBias,
+        Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check)
+    {
+        var wv = Vector512.LoadUnsafe(ref w);
+        var gw = g * 2.0 + -Vector512.LoadUnsafe(ref gBias);
+        if (decays) gw += decay * wv;
+        wv += minusAlpha * gw;
+        wv.StoreUnsafe(ref w);
+        (wv * 2.0).StoreUnsafe(ref wFolded);
+        (Vector512.LoadUnsafe(ref biasFolded) + -wv).StoreUnsafe(ref biasFolded);
+        check += wv - wv;
     }
 
     // One row p: gw = 2·g' − gBias (+ λ·w), w += (−α)·gw, wFolded = 2·w, biasFolded −= w.
@@ -135,4 +158,26 @@ internal static class SignedInputs
         }
         return finite;
     }
+}
+
+/// <summary>
+/// <see cref="SignedInputs.StepAndFold"/> handed to the pass that makes the gradients, for a batch of one tile on the fused ReLU
+/// path (<see cref="ReLUBlockLayer.BackwardAny"/>): each first-layer gradient row is stepped and folded as soon as it is made,
+/// instead of being written out and read back by a pass of its own. The same operations in the same order, so the same bits
+/// (tested against StepAndFold); where the fused path does not serve, <see cref="Taken"/> stays false and the trainer steps as before.
+/// </summary>
+internal sealed class FoldedStep(double[] w, double[] bias, double[] wFolded, double[] biasFolded, double alpha, double weightDecay)
+{
+    public double[] W { get; } = w;
+    public double[] Bias { get; } = bias;
+    public double[] WFolded { get; } = wFolded;
+    public double[] BiasFolded { get; } = biasFolded;
+    public double Alpha { get; } = alpha;
+    public double WeightDecay { get; } = weightDecay;
+
+    /// <summary>Whether the last pass took the step (set by the pass; the trainer clears it before each).</summary>
+    public bool Taken { get; set; }
+
+    /// <summary>Whether every w and bias was finite after the step taken.</summary>
+    public bool Finite { get; set; }
 }

@@ -149,6 +149,7 @@ public static class Trainer
         private readonly double[][] _passWeights, _passBiases; // what the passes read: the parameters, or for signed inputs the first layer folded
         private readonly double _alpha;
         private readonly bool _stepAndFold; // signed inputs and plain Sgd: the step folds the first layer as it goes (SignedInputs.StepAndFold)
+        private readonly FoldedStep? _foldedStep; // _stepAndFold: the step handed to the pass, taken there where the fused path serves
         private bool _folded; // whether _passWeights[0] and _passBiases[0] are the fold of the current first layer
         private readonly GradientPass? _checkPass; // ChecksAhead: the check's own pass, and the copy of the parameters it measures
         private readonly double[][] _checkedWeights = Array.Empty<double[]>(), _checkedBiases = Array.Empty<double[]>();
@@ -197,6 +198,7 @@ public static class Trainer
             if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
             _alpha = options.EffectiveAlpha;
             _stepAndFold = _signed && _optimizer is PlainStep;
+            if (_stepAndFold) _foldedStep = new FoldedStep(Weights[0], Biases[0], _passWeights[0], _passBiases[0], _alpha, _weightDecay);
             _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
             StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
         }
@@ -300,7 +302,9 @@ public static class Trainer
             for (int start = 0; start < rows; start += _batch)
             {
                 PreparePass();
-                _pass.Run(numbers, start, Math.Min(_batch, rows - start), _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed);
+                if (_foldedStep is not null) _foldedStep.Taken = false;
+                _pass.Run(numbers, start, Math.Min(_batch, rows - start), _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed,
+                    step: _foldedStep);
                 FinishGradients();
                 if (!Step()) return false;
             }
@@ -316,8 +320,10 @@ public static class Trainer
             if (_stepAndFold)
             {
                 // The first layer's unfold, weight decay, step and fold in one pass, the same bits as one after the other.
-                finite = SignedInputs.StepAndFold(Weights[0], Biases[0], _gradWeights[0], _gradBiases[0], _bits, _units, _alpha, _weightDecay,
+                // The pass may have taken it already (FoldedStep: the same bits).
+                finite = _foldedStep!.Taken ? _foldedStep.Finite : SignedInputs.StepAndFold(Weights[0], Biases[0], _gradWeights[0], _gradBiases[0], _bits, _units, _alpha, _weightDecay,
                     _passWeights[0], _passBiases[0]);
+                _foldedStep.Taken = false;
                 first = 1;
             }
             _folded = _stepAndFold;
