@@ -151,6 +151,48 @@ Describe 'Invoke-NetworkTraining' {
     }
 }
 
+Describe 'Invoke-NetworkTraining: Ctrl+C in Barak et al.''s regime' {
+    It 'stops a <Bits>-bit sparse-parity run with checks every 100 steps within two seconds, at a check, with its history whole' -ForEach @(
+        @{ Bits = 50 }
+        @{ Bits = 100 } # wide rows: two chunks a row
+    ) {
+        $testHost = [ParityNet.TestSupport.CapturingHost]::new()
+        # (n, 4)-sparse parity takes tens of thousands of steps: far more than the seconds this runs.
+        $ps = Start-BackgroundTraining ("New-ParityNetwork -Task SparseParity -Bits $Bits -Relevant 4 -HiddenSize 1000 -Activation ReLU " +
+            "-Initialization PyTorch -SignedInputs -Seed 3 | Invoke-NetworkTraining -Optimizer Sgd -Alpha 0.1 -Loss Hinge -BatchSize 32 " +
+            "-CheckEvery 100 -HeldOutSize 8192 -Steps 200000 -TargetAccuracy 1") $testHost
+        try {
+            Start-Sleep -Milliseconds 500 # some checks in: a check runs ahead on the other core while the next 100 steps train
+            $clock = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            # An epoch here is 100 steps and a check, 20-60 ms on this machine; two seconds hold with both cores busy.
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 2
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $warning = @($testHost.Warnings | Where-Object { $_ -match 'stopped at step (\d+).*Get-ParityNetwork' })
+            $warning.Count | Should -Be 1
+
+            $ps.Commands.Clear()
+            $null = $ps.AddScript('Get-ParityNetwork')
+            $net = @($ps.Invoke())[0]
+            $h = $net.History
+            $h.StopReason | Should -Be 'Cancelled'
+            $h.StepsPerEpoch | Should -Be 100
+            # Stopped at a check: the steps run are whole epochs of 100, as the warning says, far short of the cap.
+            $h.StepsRun | Should -Be ($h.EpochsRun * 100)
+            $h.StepsRun | Should -BeGreaterThan 0
+            $h.StepsRun | Should -BeLessThan 200000
+            $warning[0] | Should -Match "step $($h.StepsRun);"
+            # Every check recorded, the last one the run's end, and the hidden-progress measures beside each.
+            $h.RecordedSteps[-1] | Should -Be $h.StepsRun
+            $h.RecordedSteps.Count | Should -Be ($h.EpochsRun + 1)
+            $h.HiddenProgress.DriftMax.Count | Should -Be $h.RecordedSteps.Count
+            $h.HiddenProgress.DriftMax[-1] | Should -BeGreaterThan 0
+            $h.FinalAccuracy | Should -Be $h.Accuracy[-1]
+        }
+        finally { $ps.Runspace.Dispose(); $ps.Dispose() }
+    }
+}
+
 Describe 'Invoke-NetworkTraining: optimizers, losses, wide inputs' {
     It 'learns the Even task with <Optimizer> and its default alpha' -ForEach @(
         @{ Optimizer = 'GradientDescent'; Alpha = 0.5 }
