@@ -9,6 +9,7 @@
     where $net is the lesson's network (New-ParityNetwork -NoBias | Invoke-NetworkTraining -Alpha 0.5) and $runs that
     network's start trained with five learning rates for 400 epochs.
     docs/hidden-progress/chart.png  made by tools/HiddenProgressChart.ps1 (see there)  800 x 900 (the view's default)
+    docs/hidden-progress/start.png, trained.png  the same script: that network before and after, -WeightLimit 1   1000 x 700
     docs/sparse-parity/steps-vs-n.png, steps-vs-width.png  drawn by tools/BarakSweep.ps1 -DrawOnly from the committed
                               sweep's result file ($SweepResults below), training nothing   1000 x 720, 900 x 620
     Outputs each picture's path, width and height.

@@ -15,7 +15,8 @@ using ParityNet;
 /// for each seed, checks included, with the median, against bench/sparse_parity_torch.py in PyTorch's fastest setting here
 /// (float32, one thread, glibc keeping freed memory), whose seeds draw their own supports and weights, so each side's
 /// median over the same seeds is compared. Options: <c>--barak-bits 50,100</c>, <c>--barak-seeds 1,2,3,4,5</c>; --quick
-/// times fewer epochs. Past 62 bits the engine reads each input in chunks of 62 bits, on its general first-layer path.
+/// times fewer epochs. Past 62 bits the engine reads each input in chunks of 62 bits (the fused ReLU path and the check by
+/// sums in groups take chunked rows as they take narrow ones).
 /// </summary>
 internal static class BarakBench
 {

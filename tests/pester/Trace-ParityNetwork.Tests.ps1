@@ -82,6 +82,31 @@ Describe 'Export-NetworkDiagram' {
         ($verbose.Message -join "`n") | Should -Match 'heatmaps'
     }
 
+    It '-WeightLimit sets the colour scale: the largest |weight| is the default, another value changes the picture' {
+        $wide = New-ParityNetwork -Bits 6 -HiddenSize 80 -Seed 4
+        $largest = ($wide.Weights | ForEach-Object { $_.Values } | ForEach-Object { $_ } | ForEach-Object { [math]::Abs([double]$_) } | Measure-Object -Maximum).Maximum
+        $default, $same, $other = 'default', 'same', 'other' | ForEach-Object { Join-Path $TestDrive "limit-$_.png" }
+        $wide | Export-NetworkDiagram $default | Out-Null
+        $wide | Export-NetworkDiagram $same -WeightLimit $largest | Out-Null
+        $wide | Export-NetworkDiagram $other -WeightLimit (4 * $largest) | Out-Null
+        (Get-FileHash $same).Hash | Should -Be (Get-FileHash $default).Hash -Because 'the default scale is the largest |weight|'
+        (Get-FileHash $other).Hash | Should -Not -Be (Get-FileHash $default).Hash
+        # The lesson's circles and synapses take it too.
+        $lesson | Export-NetworkDiagram (Join-Path $TestDrive 'lesson-limit.png') -WeightLimit 100 | Out-Null
+        (Get-FileHash (Join-Path $TestDrive 'lesson-limit.png')).Hash | Should -Not -Be ($lesson | Export-NetworkDiagram (Join-Path $TestDrive 'lesson-default.png') | Get-FileHash).Hash
+    }
+
+    It 'refuses -WeightLimit <Value> with ParityNet.InvalidArgument, naming it, and writes nothing' -ForEach @(
+        @{ Value = 0 }, @{ Value = -1 }, @{ Value = [double]::NaN }, @{ Value = [double]::PositiveInfinity }
+    ) {
+        $path = Join-Path $TestDrive 'refused.png'
+        $err = $null
+        try { $lesson | Export-NetworkDiagram $path -WeightLimit $Value -ErrorAction Stop } catch { $err = $_ }
+        $err.FullyQualifiedErrorId | Should -BeLike 'ParityNet.InvalidArgument,*'
+        $err.Exception.Message | Should -Match "WeightLimit $([regex]::Escape(([double]$Value).ToString([cultureinfo]::InvariantCulture))) is not a weight above 0.*-WeightLimit"
+        Test-Path $path | Should -BeFalse
+    }
+
     It 'writes through the file service: -WhatIf writes nothing, an existing file needs -Force, special files are refused' {
         $path = Join-Path $TestDrive 'kept.png'
         $lesson | Export-NetworkDiagram $path -WhatIf

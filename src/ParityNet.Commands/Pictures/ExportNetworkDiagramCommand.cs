@@ -47,12 +47,23 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
     [WholeNumber(Example = "700")]
     public int Height { get; set; } = 700;
 
+    /// <summary>The weight at the ends of the colour scale (and at the widest synapse); by default the network's largest
+    /// |weight|. Give two networks the same value to compare their pictures: weights beyond it take the end colour.</summary>
+    [Parameter]
+    public double WeightLimit { get; set; }
+
     /// <summary>Overwrite an existing file.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
 
     /// <inheritdoc/>
-    protected override void BeginProcessing() => NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network");
+    protected override void BeginProcessing()
+    {
+        if (MyInvocation.BoundParameters.ContainsKey(nameof(WeightLimit)) && !(double.IsFinite(WeightLimit) && WeightLimit > 0))
+            ThrowTerminatingError(ErrorRecords.From(new ParityNetException(ErrorIds.InvalidArgument, ParityErrorKind.InvalidArgument,
+                $"WeightLimit {WeightLimit.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a weight above 0. Give ⟦WeightLimit⟧ a positive number, such as 2, or leave it out to scale by the network's largest weight.", WeightLimit)));
+        NetworkInput.RefuseNothing(this, nameof(Network), "-Network", "the session's current network");
+    }
 
     /// <inheritdoc/>
     protected override void ProcessRecord()
@@ -73,7 +84,8 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
             bool heatmaps = NetworkDiagram.AsHeatmaps(network);
             if (!ShouldProcess(shown, $"Draw {network} as {(heatmaps ? "weight heatmaps" : "units and synapses")} to a {Width}x{Height} PNG"))
                 return;
-            byte[] png = NetworkDiagram.RenderPng(network, trace, Width, Height, TextLimits.Picture(this, Title, "-Title"), _stop.Token);
+            byte[] png = NetworkDiagram.RenderPng(network, trace, Width, Height, TextLimits.Picture(this, Title, "-Title"), _stop.Token,
+                MyInvocation.BoundParameters.ContainsKey(nameof(WeightLimit)) ? WeightLimit : null);
             SafeFile.Write(path, Force.IsPresent, "network.png", temp =>
             {
                 _stop.Token.ThrowIfCancellationRequested(); // a Ctrl+C during the PNG's encoding still writes nothing

@@ -26,13 +26,16 @@ internal static class NetworkDiagram
     /// network takes as long as drawing a 256-unit one.</summary>
     public const int MaxCellsAcross = 256;
 
-    public static byte[] RenderPng(ParityNetwork network, NumberTrace? trace, int width, int height, string? title, CancellationToken cancel = default)
+    /// <remarks><paramref name="weightLimit"/>: the weight at the colour scale's ends and the widest synapse (by default each
+    /// synapse layer's largest |weight|, and for heatmaps the network's).</remarks>
+    public static byte[] RenderPng(ParityNetwork network, NumberTrace? trace, int width, int height, string? title, CancellationToken cancel = default,
+        double? weightLimit = null)
     {
         var plot = new Plot();
         plot.HideGrid();
         plot.Axes.Frameless();
-        if (AsHeatmaps(network)) DrawHeatmaps(plot, network, cancel);
-        else DrawUnits(plot, network, trace, cancel);
+        if (AsHeatmaps(network)) DrawHeatmaps(plot, network, cancel, weightLimit);
+        else DrawUnits(plot, network, trace, cancel, weightLimit);
         plot.Title(title ?? DefaultTitle(network, trace));
         return plot.GetImageBytes(width, height, ImageFormat.Png);
     }
@@ -54,7 +57,7 @@ internal static class NetworkDiagram
     /// <summary>The most synapse lines drawn between two render checkpoints: about 0.2 s at 10000 x 10000 px.</summary>
     private const int LinesPerPiece = 1024;
 
-    private static void DrawUnits(Plot plot, ParityNetwork network, NumberTrace? trace, CancellationToken cancel)
+    private static void DrawUnits(Plot plot, ParityNetwork network, NumberTrace? trace, CancellationToken cancel, double? weightLimit)
     {
         int lines = 0;
         var sizes = network.LayerSizes;
@@ -71,12 +74,13 @@ internal static class NetworkDiagram
             double largest = 0;
             foreach (double v in w.AsSpan()) largest = Math.Max(largest, Math.Abs(v));
             if (largest == 0) largest = 1;
+            if (weightLimit is double limit) largest = limit;
             for (int i = 0; i < w.Rows; i++)
                 for (int j = 0; j < w.Columns; j++)
                 {
                     double value = w[i, j];
                     var line = plot.Add.Line(X(l) + radius, Y(l, i), X(l + 1) - radius, Y(l + 1, j));
-                    line.LineWidth = (float)(0.5 + 5.5 * Math.Abs(value) / largest);
+                    line.LineWidth = (float)(0.5 + 5.5 * Math.Min(1, Math.Abs(value) / largest));
                     line.LineColor = (value >= 0 ? Positive : Negative).WithAlpha(0.75);
                     if (++lines % LinesPerPiece == 0) RenderCheckpoint.Add(plot, cancel);
                 }
@@ -122,9 +126,9 @@ internal static class NetworkDiagram
     private static Color Mix(Color from, Color to, double t) =>
         new((byte)Math.Round(from.R + (to.R - from.R) * t), (byte)Math.Round(from.G + (to.G - from.G) * t), (byte)Math.Round(from.B + (to.B - from.B) * t));
 
-    private static void DrawHeatmaps(Plot plot, ParityNetwork network, CancellationToken cancel)
+    private static void DrawHeatmaps(Plot plot, ParityNetwork network, CancellationToken cancel, double? weightLimit)
     {
-        double largest = network.Weights.Max(w => { cancel.ThrowIfCancellationRequested(); double m = 0; foreach (double v in w.AsSpan()) m = Math.Max(m, Math.Abs(v)); return m; });
+        double largest = weightLimit ?? network.Weights.Max(w => { cancel.ThrowIfCancellationRequested(); double m = 0; foreach (double v in w.AsSpan()) m = Math.Max(m, Math.Abs(v)); return m; });
         if (largest == 0) largest = 1;
         // Each matrix in a box one unit high, as wide as its shape suggests within limits: rows are the
         // layer's inputs (top to bottom), columns its units (left to right).
