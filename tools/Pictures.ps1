@@ -59,8 +59,8 @@ foreach ($name in 'network.png', 'six.png', 'alpha-sweep.png') {
 # Barak et al.'s sweep (docs/sparse-parity.md): its charts, drawn again from its committed runs (nothing trains).
 $sparse = Join-Path $DocsPath 'sparse-parity'
 $charts = [ordered]@{ ChartPath = Join-Path $sparse 'steps-vs-n.png'; WidthChartPath = Join-Path $sparse 'steps-vs-width.png' }
-# The committed sweep's seed counts (BarakSweep.ps1's default -SeedsAt is '200,4=5' alone: 25 seeds in the other cells).
-& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts -SeedsAt '200=10', '200,4=5', '100,4=14' 6>$null
+# The committed sweep's seed counts (BarakSweep.ps1's default -SeedsAt is '200,4=10' alone: 25 seeds in the other cells).
+& (Join-Path $PSScriptRoot 'BarakSweep.ps1') -DrawOnly -ResultPath $SweepResults -ManifestPath $ManifestPath @charts -SeedsAt '200=10', '200,4=10', '100,4=14' 6>$null
 foreach ($path in $charts.Values) {
     $bytes = [IO.File]::ReadAllBytes($path)
     $be = { param($at) ([int]$bytes[$at] -shl 24) -bor ([int]$bytes[$at + 1] -shl 16) -bor ([int]$bytes[$at + 2] -shl 8) -bor [int]$bytes[$at + 3] }
