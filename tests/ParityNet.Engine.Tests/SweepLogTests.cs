@@ -87,4 +87,37 @@ public class SweepLogTests
         Assert.Equal(40, summary.MaxEpochs);
         Assert.DoesNotContain("Seed", summary.Settings.Keys);
     }
+
+    [Fact]
+    public void TheSummary_OfRunsCheckedInSteps_GivesStepsToo_AndOnlyThen()
+    {
+        // With CheckEvery an epoch is that many steps: the summary says how many, and the median and range in steps.
+        SweepResult Stepped(long seed, int epochs, double accuracy, string every) =>
+            new(new SweepPoint(1, new Dictionary<string, object> { ["Bits"] = 50, ["Seed"] = seed, ["CheckEvery"] = every }).Key,
+                new Dictionary<string, string> { ["Bits"] = "50", ["Seed"] = seed.ToString(), ["CheckEvery"] = every },
+                50, epochs, accuracy >= 1 ? StopReason.TargetReached : StopReason.EpochsDone, 0.01, accuracy,
+                TimeSpan.FromMilliseconds(12.5), "local:1", 1, new DateTime(2026, 12, 4, 3, 0, 0, DateTimeKind.Utc));
+        var groups = SweepSummary.Of(new[]
+        {
+            Stepped(1, 24, 1, "100"), Stepped(2, 21, 1, "100"), Stepped(3, 2000, 0.5, "100"), Stepped(4, 29, 1, "100"),
+            Stepped(1, 13, 1, "10"),
+        });
+        Assert.Equal(2, groups.Count);
+        var hundred = groups[0];
+        Assert.Equal(100, hundred.StepsPerEpoch);
+        Assert.Equal(24, hundred.MedianEpochs);
+        Assert.Equal(2400, hundred.MedianSteps);
+        Assert.Equal(2100, hundred.MinSteps);
+        Assert.Equal(2900, hundred.MaxSteps);
+        Assert.Equal(130, groups[1].MedianSteps);
+
+        var plain = Assert.Single(SweepSummary.Of(new[] { Result(1, 30, 1) }));
+        Assert.Null(plain.StepsPerEpoch);
+        Assert.Null(plain.MedianSteps);
+        Assert.Null(plain.MinSteps);
+        Assert.Null(plain.MaxSteps);
+        var none = Assert.Single(SweepSummary.Of(new[] { Stepped(1, 2000, 0.5, "100") }));
+        Assert.Equal(100, none.StepsPerEpoch);
+        Assert.Null(none.MedianSteps); // none solved
+    }
 }

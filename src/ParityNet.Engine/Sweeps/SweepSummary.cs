@@ -3,7 +3,7 @@ namespace ParityNet;
 /// <summary>
 /// A sweep's results grouped by their settings less the ones that only repeat a trial (by default Seed), as the
 /// parity table (docs/parity-table.md) reports them: how many points, how many solved, and the median and range of the
-/// epochs the solved ones took.
+/// epochs the solved ones took (and of their steps, where an epoch is CheckEvery steps).
 /// </summary>
 public sealed class SweepSummary
 {
@@ -16,6 +16,9 @@ public sealed class SweepSummary
         MinEpochs = min;
         MaxEpochs = max;
         WallTime = wall;
+        if (settings.TryGetValue("CheckEvery", out var text)
+            && int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int every) && every > 0)
+            StepsPerEpoch = every;
     }
 
     /// <summary>The group's settings (all but the ones grouped over), by name.</summary>
@@ -41,6 +44,19 @@ public sealed class SweepSummary
 
     /// <summary>The most epochs a solved point took.</summary>
     public int? MaxEpochs { get; }
+
+    /// <summary>Steps an epoch is when the group trains with CheckEvery (an epoch is then one check's CheckEvery steps); null otherwise.</summary>
+    public int? StepsPerEpoch { get; }
+
+    /// <summary>The median steps of the solved points (MedianEpochs × StepsPerEpoch), for a group trained with CheckEvery; null otherwise
+    /// or when none solved.</summary>
+    public double? MedianSteps => StepsPerEpoch is int s && MedianEpochs is double m ? m * s : null;
+
+    /// <summary>The fewest steps a solved point took, for a group trained with CheckEvery.</summary>
+    public long? MinSteps => StepsPerEpoch is int s && MinEpochs is int m ? (long)m * s : null;
+
+    /// <summary>The most steps a solved point took, for a group trained with CheckEvery.</summary>
+    public long? MaxSteps => StepsPerEpoch is int s && MaxEpochs is int m ? (long)m * s : null;
 
     /// <summary>The group's training time, summed over its points.</summary>
     public TimeSpan WallTime { get; }
