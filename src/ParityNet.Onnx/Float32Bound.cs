@@ -47,9 +47,18 @@ internal static class Float32Bound
     public static void For(ParityNetwork network, ReadOnlySpan<long> numbers, Span<double> bounds, CancellationToken cancel = default)
     {
         if (bounds.Length < numbers.Length) throw new ArgumentException("bounds is shorter than numbers.", nameof(bounds));
-        var input = numbers.ToArray();
-        var output = new double[input.Length];
-        int blocks = (input.Length + Block - 1) / Block;
+        int chunks = WideNumbers.Chunks(network.Bits);
+        var rows = new long[numbers.Length * chunks];
+        for (int i = 0; i < numbers.Length; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
+        For(network, new CrossCheckRows(rows, chunks, network.Bits), 0, numbers.Length, bounds, cancel);
+    }
+
+    /// <summary>The bound for rows first … first + count − 1 of <paramref name="rows"/> (any width: every input bit read).</summary>
+    internal static void For(ParityNetwork network, CrossCheckRows rows, int first, int count, Span<double> bounds, CancellationToken cancel = default)
+    {
+        if (bounds.Length < count) throw new ArgumentException("bounds is shorter than the rows.", nameof(bounds));
+        var output = new double[count];
+        int blocks = (count + Block - 1) / Block;
         var weights = network.Weights;
         var biases = network.Biases;
         var options = new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount };
@@ -57,8 +66,8 @@ internal static class Float32Bound
         {
             Parallel.For(0, blocks, options, b =>
             {
-                int first = b * Block, rows = Math.Min(Block, input.Length - first);
-                BlockBounds(network, weights, biases, input.AsSpan(first, rows), output.AsSpan(first, rows));
+                int at = b * Block, n = Math.Min(Block, count - at);
+                BlockBounds(network, weights, biases, rows, first + at, n, output.AsSpan(at, n));
             });
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -69,17 +78,17 @@ internal static class Float32Bound
     }
 
     private static void BlockBounds(ParityNetwork network, IReadOnlyList<WeightMatrix> weights, IReadOnlyList<double[]> biases,
-        ReadOnlySpan<long> numbers, Span<double> bounds)
+        CrossCheckRows input, int first, int rows, Span<double> bounds)
     {
         var sizes = network.LayerSizes;
-        int rows = numbers.Length, layers = sizes.Count - 1;
+        int layers = sizes.Count - 1;
         var a = new double[rows][];
         var sigma = new double[rows][]; // the bits are exact in float32, and so is the prelude's 2b − 1 of ±1 inputs
         for (int r = 0; r < rows; r++)
         {
             a[r] = new double[sizes[0]];
             sigma[r] = new double[sizes[0]];
-            BitEncoding.Encode(numbers[r], network.Bits, a[r]);
+            input.Encode(first + r, a[r]);
             // ONNX Runtime sums the ±1 values times the weights as they are; the engine's fold (b·2W + bias − ΣW) is float64
             // and differs from that sum by far less than float32's rounding.
             if (network.SignedInputs) for (int p = 0; p < a[r].Length; p++) a[r][p] = 2 * a[r][p] - 1;

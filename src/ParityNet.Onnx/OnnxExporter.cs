@@ -55,24 +55,36 @@ public static class OnnxExporter
         return new OnnxExportResult(path, OnnxFormat.Opset, OnnxFormat.IrVersion, bytes.Length, check.Compared, check.MaxDiff, network) { Tolerance = check.Tolerance };
     }
 
-    /// <summary>The inputs the cross-check runs: all 2^Bits, or a seeded sample (with 0 and the maximum) when that is too much work.</summary>
-    internal static long[] CrossCheckInputs(ParityNetwork network)
+    /// <summary>The inputs the cross-check runs: all 2^Bits, or a seeded sample (with 0 and the maximum) when that is too much
+    /// work. Past 62 bits the sample's rows draw every bit (<see cref="WideNumbers"/> chunks), the first all 0 and the second all 1.</summary>
+    internal static CrossCheckRows CrossCheckInputs(ParityNetwork network)
     {
-        // Past 62 bits the inputs a long can give: the cross-check then holds the bits above 62 at 0.
-        long all = network.Bits >= 63 ? long.MaxValue : 1L << network.Bits;
+        int bits = network.Bits, chunks = WideNumbers.Chunks(bits);
+        var rng = new SeededRandom(network.Seed);
+        if (chunks > 1)
+        {
+            var rows = new long[SampleSize * chunks];
+            for (int i = 1; i < SampleSize; i++)
+                for (int c = 0; c < chunks; c++)
+                {
+                    long top = 1L << WideNumbers.ChunkWidth(bits, c);
+                    rows[i * chunks + c] = i == 1 ? top - 1 : rng.NextInt64(top);
+                }
+            return new CrossCheckRows(rows, chunks, bits);
+        }
+        long all = 1L << bits;
         long weights = network.Weights.Sum(w => (long)w.Rows * w.Columns);
-        if (all <= SampleSize || EngineLimits.Enumerable(network.Bits) && all * weights <= MaxCrossCheckWork)
+        if (all <= SampleSize || EngineLimits.Enumerable(bits) && all * weights <= MaxCrossCheckWork)
         {
             var every = new long[all];
             for (long i = 0; i < all; i++) every[i] = i;
-            return every;
+            return CrossCheckRows.Of(every, bits);
         }
-        var rng = new SeededRandom(network.Seed);
         var sample = new long[SampleSize];
         sample[0] = 0;
         sample[1] = all - 1;
         for (int i = 2; i < sample.Length; i++) sample[i] = rng.NextInt64(all);
-        return sample;
+        return CrossCheckRows.Of(sample, bits);
     }
 
     /// <summary>How long one ONNX Runtime run of the cross-check is meant to take. Runs are sized by the time the last
@@ -97,31 +109,32 @@ public static class OnnxExporter
         CancellationToken cancel = default)
     {
         var inputs = CrossCheckInputs(network);
+        int count0 = inputs.Count;
         long weights = Math.Max(1, network.Weights.Sum(w => (long)w.Rows * w.Columns));
-        long work = inputs.Length * weights;
-        var engine = new double[inputs.Length];
-        var runtime = new double[inputs.Length];
-        bool all = network.Bits < 63 && inputs.Length == (1L << network.Bits);
+        long work = count0 * weights;
+        var engine = new double[count0];
+        var runtime = new double[count0];
+        bool all = network.Bits < 63 && count0 == (1L << network.Bits);
         int cores = Math.Max(1, Environment.ProcessorCount);
         int piece = (int)Math.Clamp(PieceWork / weights, 1, 256);
         // A chunk (what progress is told of) gives every core a few pieces, and is at most a sixteenth of the check so
         // that progress is told at every tenth; its ONNX Runtime runs are sized by time.
-        int chunk = Math.Clamp(Math.Min(piece * cores * 4, Math.Max(piece, inputs.Length / 16)), 1, Math.Max(batchSize, 1));
+        int chunk = Math.Clamp(Math.Min(piece * cores * 4, Math.Max(piece, count0 / 16)), 1, Math.Max(batchSize, 1));
         int run = (int)Math.Clamp(OnnxPredictor.MaxRunWork / weights, 1, chunk); // the first run's time sizes the next
         var clock = new System.Diagnostics.Stopwatch();
-        for (int start = 0; start < inputs.Length; start += chunk)
+        for (int start = 0; start < count0; start += chunk)
         {
             cancel.ThrowIfCancellationRequested();
-            int count = Math.Min(chunk, inputs.Length - start);
+            int count = Math.Min(chunk, count0 - start);
             EnginePredict(network, inputs, start, count, piece, engine, cancel);
             for (int first = start, rows; first < start + count; first += rows)
             {
                 rows = Math.Min(run, start + count - first);
                 clock.Restart();
-                predictor.PredictRaw(inputs.AsSpan(first, rows), runtime.AsSpan(first, rows), rows, cancel, rowsPerRun: rows);
+                predictor.PredictRawRows(inputs, first, rows, runtime.AsSpan(first, rows), cancel);
                 if (rows == run) run = NextRun(run, clock.Elapsed, Math.Max(batchSize, 1));
             }
-            progress?.Report(new CrossCheckProgress(start + count, inputs.Length, all, work));
+            progress?.Report(new CrossCheckProgress(start + count, count0, all, work));
         }
         return Compare(network, inputs, engine, runtime, cancel);
     }
@@ -136,7 +149,7 @@ public static class OnnxExporter
 
     /// <summary>The engine's answers for inputs[start..start+count], in pieces of <paramref name="piece"/> rows over the
     /// cores (each piece's rows computed as one Predict call groups them); Stop is heard between pieces.</summary>
-    private static void EnginePredict(ParityNetwork network, long[] inputs, int start, int count, int piece, double[] engine, CancellationToken cancel)
+    private static void EnginePredict(ParityNetwork network, CrossCheckRows inputs, int start, int count, int piece, double[] engine, CancellationToken cancel)
     {
         int pieces = (count + piece - 1) / piece;
         try
@@ -144,7 +157,7 @@ public static class OnnxExporter
             Parallel.For(0, pieces, new ParallelOptions { CancellationToken = cancel, MaxDegreeOfParallelism = Environment.ProcessorCount }, p =>
             {
                 int first = start + p * piece, rows = Math.Min(piece, start + count - first);
-                network.Predict(inputs.AsSpan(first, rows), engine.AsSpan(first, rows));
+                network.PredictRows(inputs.Slice(first, rows), engine.AsSpan(first, rows));
             });
         }
         catch (OperationCanceledException) when (cancel.IsCancellationRequested)
@@ -155,22 +168,22 @@ public static class OnnxExporter
 
     /// <summary>The differences in input order: the first NaN, or the first past its tolerance, fails the check. Only
     /// inputs past the floor pay for their own bound (a forward pass with error terms), a slice at a time, in parallel.</summary>
-    private static CrossCheckOutcome Compare(ParityNetwork network, long[] inputs, double[] engine, double[] runtime, CancellationToken cancel)
+    private static CrossCheckOutcome Compare(ParityNetwork network, CrossCheckRows inputs, double[] engine, double[] runtime, CancellationToken cancel)
     {
         var candidates = new List<int>();
-        for (int i = 0; i < inputs.Length; i++)
+        for (int i = 0; i < inputs.Count; i++)
         {
             double d = Math.Abs(engine[i] - runtime[i]);
             if (double.IsNaN(d)) break;
             if (d > ToleranceFloor) candidates.Add(i);
         }
         var bounds = new double[candidates.Count];
-        var numbers = candidates.Select(i => inputs[i]).ToArray();
+        var numbers = inputs.Pick(candidates);
         for (int first = 0; first < candidates.Count; first += BoundSlice)
         {
             cancel.ThrowIfCancellationRequested();
             int count = Math.Min(BoundSlice, candidates.Count - first);
-            Float32Bound.For(network, numbers.AsSpan(first, count), bounds.AsSpan(first, count), cancel);
+            Float32Bound.For(network, numbers, first, count, bounds.AsSpan(first, count), cancel);
             bool failed = false;
             for (int c = first; c < first + count && !failed; c++)
                 failed = !(Math.Abs(engine[candidates[c]] - runtime[candidates[c]]) <= Tolerance(bounds[c]));
@@ -178,19 +191,19 @@ public static class OnnxExporter
         }
         double max = 0, toleranceAtMax = ToleranceFloor;
         int next = 0;
-        for (int i = 0; i < inputs.Length; i++)
+        for (int i = 0; i < inputs.Count; i++)
         {
             double d = Math.Abs(engine[i] - runtime[i]);
-            if (double.IsNaN(d)) return new CrossCheckOutcome(inputs.Length, double.NaN, ToleranceFloor, false, inputs[i], double.NaN, ToleranceFloor);
+            if (double.IsNaN(d)) return new CrossCheckOutcome(inputs.Count, double.NaN, ToleranceFloor, false, inputs.Describe(i), double.NaN, ToleranceFloor);
             double tolerance = ToleranceFloor;
             if (d > ToleranceFloor)
             {
                 tolerance = Tolerance(bounds[next++]);
-                if (!(d <= tolerance)) return new CrossCheckOutcome(inputs.Length, Math.Max(max, d), tolerance, false, inputs[i], d, tolerance);
+                if (!(d <= tolerance)) return new CrossCheckOutcome(inputs.Count, Math.Max(max, d), tolerance, false, inputs.Describe(i), d, tolerance);
             }
             if (d > max) { max = d; toleranceAtMax = tolerance; }
         }
-        return new CrossCheckOutcome(inputs.Length, max, toleranceAtMax, true, -1, 0, 0);
+        return new CrossCheckOutcome(inputs.Count, max, toleranceAtMax, true, "", 0, 0);
     }
 
     private static double Tolerance(double bound) => Math.Min(ToleranceCeiling, Math.Max(ToleranceFloor, bound));
@@ -198,7 +211,7 @@ public static class OnnxExporter
 
 /// <summary>What a cross-check found: inputs compared, the largest difference and the tolerance it was held to;
 /// when it failed, the first input past its tolerance, its difference and that tolerance.</summary>
-internal readonly record struct CrossCheckOutcome(long Compared, double MaxDiff, double Tolerance, bool Passed, long WorstInput, double WorstDiff, double WorstTolerance);
+internal readonly record struct CrossCheckOutcome(long Compared, double MaxDiff, double Tolerance, bool Passed, string WorstInput, double WorstDiff, double WorstTolerance);
 
 /// <summary>How far an export's cross-check has come: <see cref="Done"/> of <see cref="Total"/> inputs compared,
 /// which are every input of the network when <see cref="Exhaustive"/>, else a seeded sample. <see cref="Work"/>

@@ -197,11 +197,29 @@ public sealed class OnnxPredictor : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         foreach (long n in numbers) CheckNumber(n);
         if (numbers.IsEmpty) return;
+        int chunks = WideNumbers.Chunks(Bits);
+        var rows = new long[numbers.Length * chunks];
+        for (int i = 0; i < numbers.Length; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
+        Run(new CrossCheckRows(rows, chunks, Bits), 0, numbers.Length, probabilities, batchSize, cancel, rowsPerRun);
+    }
+
+    /// <summary><see cref="PredictRaw"/> for rows first … first + count − 1 of <paramref name="rows"/>, every input bit drawn
+    /// (wide rows included), in runs of <paramref name="count"/> rows: the cross-check's side.</summary>
+    internal void PredictRawRows(CrossCheckRows rows, int first, int count, Span<double> probabilities, CancellationToken cancel)
+    {
+        if (rows.Bits != Bits) throw new ArgumentException($"the rows are {rows.Bits} bits wide, the model's input {Bits}.", nameof(rows));
+        if (probabilities.Length < count) throw new ArgumentException("probabilities is shorter than the rows.", nameof(probabilities));
+        if (count == 0) return;
+        Run(rows, first, count, probabilities, count, cancel, count);
+    }
+
+    private void Run(CrossCheckRows numbers, int firstRow, int total, Span<double> probabilities, int batchSize, CancellationToken cancel, int rowsPerRun)
+    {
 
         int bits = Bits, width = _signature.OutputWidth;
         // The graph was checked to compute each row on its own and given a symbolic batch (GraphCheck.RunnableBytes),
         // so the rows at hand are run, whatever batch the file declares.
-        int capacity = Math.Min(rowsPerRun > 0 ? rowsPerRun : RowsPerRun, Math.Min(batchSize, numbers.Length));
+        int capacity = Math.Min(rowsPerRun > 0 ? rowsPerRun : RowsPerRun, Math.Min(batchSize, total));
         long[] shape = { capacity, bits };
         var floats = _signature.InputIsDouble ? null : new float[(long)capacity * bits];
         var doubles = _signature.InputIsDouble ? new double[(long)capacity * bits] : null;
@@ -210,13 +228,13 @@ public sealed class OnnxPredictor : IDisposable
         using var runOptions = new RunOptions();
         // ONNX Runtime checks the flag between nodes and ends the run with an error, which is then a cancellation.
         using var stop = cancel.Register(static state => ((RunOptions)state!).Terminate = true, runOptions);
-        for (int start = 0; start < numbers.Length; start += capacity)
+        for (int start = 0; start < total; start += capacity)
         {
             cancel.ThrowIfCancellationRequested();
-            int rows = Math.Min(capacity, numbers.Length - start);
+            int rows = Math.Min(capacity, total - start);
             for (int i = 0; i < rows; i++)
             {
-                BitEncoding.Encode(numbers[start + i], bits, row);
+                numbers.Encode(firstRow + start + i, row);
                 if (BitOrder == BitOrder.LsbFirst) row.Reverse();
                 for (int j = 0; j < bits; j++)
                 {

@@ -109,6 +109,44 @@ public sealed class WideInputTests
     }
 
     [Fact]
+    public void PredictRows_ReadsEveryBit_AndIsPredictForTheRowsALongHolds()
+    {
+        var net = ParityNetwork.Create(Wide(100, hidden: 5));
+        var w = net.Weights[0].AsSpan().ToArray();
+        var rng = new SeededRandom(17);
+        var rows = new long[6 * 2];
+        rows[2] = (1L << 62) - 1; rows[3] = (1L << 38) - 1; // row 1: every bit
+        rows[5] = 1L << 37;                                   // row 2: bit 99 alone
+        for (int i = 3; i < 6; i++) { rows[2 * i] = rng.NextInt64(1L << 62); rows[2 * i + 1] = rng.NextInt64(1L << 38); }
+        var p = new double[6];
+        net.PredictRows(rows, p);
+        var bits = new double[100];
+        for (int i = 0; i < 6; i++)
+        {
+            WideNumbers.Encode(rows.AsSpan(2 * i, 2), 100, bits);
+            double z = net.Biases[1][0];
+            for (int j = 0; j < 5; j++)
+            {
+                double h = net.Biases[0][j];
+                for (int q = 0; q < 100; q++) h += (2 * bits[q] - 1) * w[q * 5 + j];
+                z += Math.Max(h, 0) * net.Weights[1].AsSpan()[j];
+            }
+            Assert.Equal(1 / (1 + Math.Exp(-z)), p[i], 1e-12);
+        }
+        Assert.NotEqual(p[0], p[2]); // bit 99 alone moves the answer: it is read
+        // A row a long holds: the same bits as Predict.
+        var one = new long[2];
+        WideNumbers.FromLong(0x5DEECE66DL, one);
+        var q1 = new double[1];
+        net.PredictRows(one, q1);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(net.Predict(0x5DEECE66DL)), BitConverter.DoubleToInt64Bits(q1[0]));
+        var bad = (long[])one.Clone();
+        bad[1] = 1L << 38; // past the top chunk's 38 bits
+        Assert.Equal(ErrorIds.InputOutOfRange, Assert.Throws<ParityNetException>(() => net.PredictRows(bad, q1)).ErrorId);
+        Assert.Throws<ArgumentException>(() => net.PredictRows(one.AsSpan(1), q1));
+    }
+
+    [Fact]
     public void Barak_100_3_IsSolved_InTheirRegime()
     {
         var net = ParityNetwork.Create(new NetworkSpec

@@ -121,18 +121,58 @@ public class ExportAgreementTests
     public void VeryWideNetworksAreCheckedOnASeededSampleOfAtLeast10000()
     {
         var network = Nets.Make(20, new[] { 128 }, true, 0);
-        var inputs = OnnxExporter.CrossCheckInputs(network);
+        var rows = OnnxExporter.CrossCheckInputs(network);
+        Assert.Equal(1, rows.Chunks);
+        var inputs = rows.Numbers();
         Assert.True(inputs.Length >= 10_000);
         Assert.True(inputs.Length < 1 << 20);
         Assert.Contains(0L, inputs);
         Assert.Contains((1L << 20) - 1, inputs);
         Assert.All(inputs, n => Assert.InRange(n, 0, (1L << 20) - 1));
-        Assert.Equal(inputs, OnnxExporter.CrossCheckInputs(network)); // seeded: the same each time
-        Assert.Equal(1 << 10, OnnxExporter.CrossCheckInputs(Nets.Make(10, new[] { 4 }, true, 0)).Length);
+        Assert.Equal(inputs, OnnxExporter.CrossCheckInputs(network).Numbers()); // seeded: the same each time
+        Assert.Equal(1 << 10, OnnxExporter.CrossCheckInputs(Nets.Make(10, new[] { 4 }, true, 0)).Count);
 
         using var folder = new ScratchFolder();
         var result = OnnxExporter.Export(network, folder.File("wide.onnx"));
         Assert.Equal(inputs.Length, result.InputsCompared);
         Assert.InRange(result.MaxAbsDifference, 0, 1e-6);
+    }
+
+    [Fact]
+    public void WideNetworks_AreCheckedWithEveryInputBitDrawn()
+    {
+        // Past 62 bits the sample's rows are WideNumbers chunks: every bit drawn, the first row all 0, the second all 1.
+        var network = Nets.Make(100, new[] { 16 }, true, 0);
+        var rows = OnnxExporter.CrossCheckInputs(network);
+        Assert.Equal(2, rows.Chunks);
+        Assert.Equal(OnnxExporter.SampleSize, rows.Count);
+        Assert.Equal(new long[] { 0, 0 }, rows.Slice(0, 1).ToArray());
+        Assert.Equal(new[] { (1L << 62) - 1, (1L << 38) - 1 }, rows.Slice(1, 1).ToArray()); // chunk 0 the low 62 bits, chunk 1 the top 38
+        var inputZero = new double[100];
+        int setTop = 0;
+        for (int i = 2; i < rows.Count; i++) { rows.Encode(i, inputZero); setTop += (int)inputZero[0]; } // input 0: bit 99
+        Assert.InRange(setTop, rows.Count / 2 - 400, rows.Count / 2 + 400);
+        Assert.Equal(rows.Slice(0, rows.Count).ToArray(), OnnxExporter.CrossCheckInputs(network).Slice(0, rows.Count).ToArray()); // seeded
+
+        using var folder = new ScratchFolder();
+        var result = OnnxExporter.Export(network, folder.File("wide100.onnx"));
+        Assert.Equal(OnnxExporter.SampleSize, result.InputsCompared);
+        Assert.InRange(result.MaxAbsDifference, 0, 1e-6);
+    }
+
+    [Fact]
+    public void AWideNetworkWrongOnlyInItsTopBit_FailsTheExport()
+    {
+        // As ADisagreementFailsTheExportAndLeavesNoFile, on input 0 of 100 (bit 99): the float32 graph differs from the
+        // engine only when that bit is set, which a check of integers below 2^63 would never draw.
+        var spec = new NetworkSpec { Bits = 100, HiddenSizes = new[] { 1 }, HasBias = true };
+        var first = new double[100];
+        first[0] = 16777217.0;
+        var network = ParityNetwork.FromWeights(spec, new[] { first, new[] { 4.0 } }, new[] { new[] { -16777216.5 }, new[] { -2.0 } });
+        using var folder = new ScratchFolder();
+        var ex = Assert.Throws<ParityNetException>(() => OnnxExporter.Export(network, folder.File("top-bit.onnx")));
+        Assert.Equal(ErrorIds.CrossCheckFailed, ex.ErrorId);
+        Assert.Matches("answer for 0x[89a-f][0-9a-f]{24} ", ex.Message); // the input named in hexadecimal, 100 bits with the top one set
+        Assert.Empty(folder.Entries());
     }
 }

@@ -46,4 +46,15 @@ internal sealed class ForwardPass
         }
         return Activations(_sizes.Length - 1, numbers.Length);
     }
+
+    /// <summary><see cref="Run"/> over rows of <see cref="WideNumbers"/> chunks (one long a row up to 62 bits), every input bit read.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public Span<double> RunRows(ReadOnlySpan<long> rows, double[][] weights, double[][] biases, FirstLayerFactors factors)
+    {
+        if (_chunks == 1) return Run(rows, weights, biases, factors);
+        var kind = FirstLayer.Choose(_activation, _sizes.Length - 1, _sizes[0], _sizes[1], consecutive: false, tileRows: 0, factors.Bound);
+        var plan = new LayerStack.Plan(_sizes, _activation, kind, factors.NegExpW, factors.NegExpBias);
+        LayerStack.Forward(plan, new LayerStack.Rows(rows, _chunks), weights, biases, _activations, _logits, Array.Empty<double>());
+        return Activations(_sizes.Length - 1, rows.Length / _chunks);
+    }
 }

@@ -180,6 +180,31 @@ public sealed class ParityNetwork
         }
     }
 
+    /// <summary>The probability of label 1 for each row of <see cref="WideNumbers"/> chunks (<see cref="WideNumbers.Chunks"/>
+    /// longs a row: the integer itself up to 62 bits), every input bit read: the answers of a network wider than a long.
+    /// The same bits as <see cref="Predict(ReadOnlySpan{long}, Span{double})"/> for the rows a long can hold.</summary>
+    public void PredictRows(ReadOnlySpan<long> rows, Span<double> probabilities)
+    {
+        int chunks = WideNumbers.Chunks(Bits);
+        if (rows.Length % chunks != 0) throw new ArgumentException($"rows are not whole rows of {chunks} chunks.", nameof(rows));
+        int count = rows.Length / chunks;
+        if (probabilities.Length < count) throw new ArgumentException("probabilities is shorter than the rows.", nameof(probabilities));
+        for (int i = 0; i < rows.Length; i++)
+        {
+            int width = WideNumbers.ChunkWidth(Bits, i % chunks);
+            if (rows[i] < 0 || width < 63 && rows[i] >> width != 0)
+                throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
+                    $"{rows[i]} is not a {width}-bit chunk of a {Bits}-bit row. Give each chunk from 0 to 2^{width} - 1.", rows[i]);
+        }
+        const int chunk = 256;
+        var forward = new ForwardPass(this, Math.Min(chunk, Math.Max(1, count)));
+        for (int start = 0; start < count; start += chunk)
+        {
+            int n = Math.Min(chunk, count - start);
+            forward.RunRows(rows.Slice(start * chunks, n * chunks), PassWeights, PassBiases, Factors).CopyTo(probabilities.Slice(start, n));
+        }
+    }
+
     /// <summary>The first layer's bound and, for sigmoid units within it, e^−w and e^−bias, made on first use, from
     /// which prediction's path is chosen (<see cref="FirstLayer.Choose"/>).</summary>
     internal FirstLayerFactors Factors
