@@ -302,10 +302,12 @@ finally {
 }
 "@
         $run = Invoke-Bounded -TimeoutSeconds 240 -Script $child
+        'host-b2-', 'host-c-' | ForEach-Object { Stop-LeftoverSshd -Under (Join-Path $TestDrive $_) } # a child that crashed left its hosts running
         $crashed = { param($r) $r.ExitCode -eq 134 -and $r.Output -match 'Broken pipe' -and $r.Output -match 'SSHClientSessionTransportManager' }
         if (& $crashed $run) {
             Write-Warning "PowerShell's SSH client crashed the child (Broken pipe in SSHClientSessionTransportManager); running it again once."
             $run = Invoke-Bounded -TimeoutSeconds 240 -Script $child
+            'host-b2-', 'host-c-' | ForEach-Object { Stop-LeftoverSshd -Under (Join-Path $TestDrive $_) }
         }
         (& $crashed $run) | Should -BeFalse -Because "PowerShell's SSH client crashed the child twice: $($run.Output)"
         $run.TimedOut | Should -BeFalse -Because $run.Output

@@ -94,3 +94,26 @@ Describe 'Ctrl+C in Trace-ParityNetwork, Export-NetworkDiagram and Export-Traini
         Test-Path $png | Should -BeTrue
     }
 }
+
+Describe 'The bounded child (helpers/Bounded.ps1) itself' {
+    It 'returns when the child ends, even if a process the child left behind still holds its output' {
+        # The child starts a 60-second sleep that inherits its stdout and stderr, prints a line, and ends. Read from a
+        # pipe, the output would not end until the sleep did (this hung a CI run when a crashed child left an sshd);
+        # read from a file, the harness returns as soon as the child has exited.
+        $marker = "paritynet-orphan-$([guid]::NewGuid().ToString('n'))"
+        $script = "`$start = [Diagnostics.ProcessStartInfo]::new('/bin/sh'); `$start.UseShellExecute = `$false; " +
+            "foreach (`$a in '-c', 'exec sleep 60', '$marker') { `$start.ArgumentList.Add(`$a) }; " +
+            "`$p = [Diagnostics.Process]::Start(`$start); 'ORPHAN ' + `$p.Id; 'DONE'"
+        $run = Invoke-Bounded -Script $script -TimeoutSeconds 50
+        try {
+            $run.TimedOut | Should -BeFalse -Because $run.Output
+            $run.Seconds | Should -BeLessThan 40 -Because 'the 60-second sleep still holds the output it inherited'
+            $run.Output | Should -Match 'DONE'
+            $orphan = [int](($run.Output -split "`r?`n" | Where-Object { $_ -like 'ORPHAN *' }) -replace '^ORPHAN ', '')
+            Get-Process -Id $orphan -ErrorAction Ignore | Should -Not -BeNullOrEmpty -Because 'the sleep outlives the child, holding its output'
+        }
+        finally {
+            if ($orphan) { Stop-Process -Id $orphan -Force -ErrorAction Ignore }
+        }
+    }
+}

@@ -25,10 +25,24 @@ function Invoke-Bounded {
     # this pwsh writes straight to its own host, so they would never reach Output, and a test could not see them.
     $arguments = @('--kill-after=5', "$TimeoutSeconds", 'prlimit', "--as=$AddressSpaceBytes", '--') + $pwsh +
         @('-NoProfile', '-NonInteractive', '-OutputFormat', 'Text', '-EncodedCommand', $encoded)
+    # The child's stdout and stderr go to a file, not a pipe read to its end: a process the child started and left behind
+    # (an sshd of a child that crashed) keeps the descriptors it inherited, and a pipe held open so is never at its end,
+    # which hung the test run; a file is read once the clock's process has exited, whoever still holds it.
+    $outFile = Join-Path $WorkingDirectory ('bounded-' + [guid]::NewGuid().ToString('n') + '.txt')
+    $start = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
+    $start.UseShellExecute = $false
+    $start.WorkingDirectory = $WorkingDirectory
+    foreach ($a in @('-c', 'out=$1; shift; exec "$@" >"$out" 2>&1', 'bounded', $outFile, 'timeout') + $arguments) { $start.ArgumentList.Add([string]$a) }
     $clock = [Diagnostics.Stopwatch]::StartNew()
-    Push-Location $WorkingDirectory
-    try { $output = & timeout @arguments 2>&1 | Out-String } finally { Pop-Location }
-    $code = $LASTEXITCODE
+    $process = [Diagnostics.Process]::Start($start)
+    try {
+        # timeout ends the child by TimeoutSeconds (and kills it 5 s later); this wait is only a backstop.
+        if (-not $process.WaitForExit(($TimeoutSeconds + 60) * 1000)) { $process.Kill($true); $null = $process.WaitForExit(10000) }
+        $code = if ($process.HasExited) { $process.ExitCode } else { 137 }
+    }
+    finally { $process.Dispose() }
+    $output = if (Test-Path -LiteralPath $outFile) { [IO.File]::ReadAllText($outFile) } else { '' }
+    Remove-Item -LiteralPath $outFile -ErrorAction Ignore
     [pscustomobject]@{
         ExitCode = $code
         Output   = $output

@@ -38,8 +38,13 @@ function Start-LoopbackSshd {
             "AuthorizedKeysFile $Folder/authorized_keys", 'PasswordAuthentication no', 'PubkeyAuthentication yes',
             'PermitRootLogin prohibit-password', 'StrictModes no', 'UsePAM no', "Subsystem powershell $wrapper"
         ) | Set-Content $config
-        $start = [Diagnostics.ProcessStartInfo]::new($sshdPath, "-D -f $config -E $(Join-Path $Folder 'sshd.log')")
+        # Through sh, whose exec makes it sshd (the same process), with stdout and stderr on a file of the host's own: an
+        # sshd never holds the caller's pipes, so a test reading a child's output is not kept waiting by a host it left.
+        $start = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
         $start.UseShellExecute = $false
+        foreach ($a in '-c', 'out=$1; shift; exec "$@" >"$out" 2>&1', 'sshd', (Join-Path $Folder 'sshd.out'), $sshdPath, '-D', '-f', $config, '-E', (Join-Path $Folder 'sshd.log')) {
+            $start.ArgumentList.Add($a)
+        }
         $child = [Diagnostics.Process]::Start($start)
         # Ready when the port answers.
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
@@ -68,4 +73,14 @@ function New-LoopbackSession([Parameter(Mandatory)] $Sshd) {
 # Ends a host and every process under it: its listener, the per-connection sshd and the pwsh serving the session.
 function Stop-LoopbackSshd([Parameter(Mandatory)] $Sshd) {
     if (-not $Sshd.Process.HasExited) { $Sshd.Process.Kill($true); $null = $Sshd.Process.WaitForExit(5000) }
+}
+
+# Ends every sshd whose configuration lies under $Under, with the processes under it: the hosts a child pwsh started and
+# could not stop because it crashed first (they are then nobody's children).
+function Stop-LeftoverSshd([Parameter(Mandatory)] [string] $Under) {
+    foreach ($p in Get-Process -Name sshd -ErrorAction Ignore) {
+        if ($p.CommandLine -and $p.CommandLine.Contains($Under)) {
+            try { $p.Kill($true); $null = $p.WaitForExit(5000) } catch [InvalidOperationException] { } # already gone
+        }
+    }
 }
