@@ -48,8 +48,8 @@ internal static class Float32Bound
     {
         if (bounds.Length < numbers.Length) throw new ArgumentException("bounds is shorter than numbers.", nameof(bounds));
         int chunks = WideNumbers.Chunks(network.Bits);
-        var rows = new long[numbers.Length * chunks];
-        for (int i = 0; i < numbers.Length; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
+        var rows = chunks == 1 ? numbers.ToArray() : new long[numbers.Length * chunks];
+        for (int i = 0; i < numbers.Length && chunks > 1; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
         For(network, new CrossCheckRows(rows, chunks, network.Bits), 0, numbers.Length, bounds, cancel);
     }
 

@@ -198,8 +198,8 @@ public sealed class OnnxPredictor : IDisposable
         foreach (long n in numbers) CheckNumber(n);
         if (numbers.IsEmpty) return;
         int chunks = WideNumbers.Chunks(Bits);
-        var rows = new long[numbers.Length * chunks];
-        for (int i = 0; i < numbers.Length; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
+        var rows = chunks == 1 ? numbers.ToArray() : new long[numbers.Length * chunks];
+        for (int i = 0; i < numbers.Length && chunks > 1; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
         Run(new CrossCheckRows(rows, chunks, Bits), 0, numbers.Length, probabilities, batchSize, cancel, rowsPerRun);
     }
 

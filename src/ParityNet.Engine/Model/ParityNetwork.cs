@@ -192,7 +192,7 @@ public sealed class ParityNetwork
         for (int i = 0; i < rows.Length; i++)
         {
             int width = WideNumbers.ChunkWidth(Bits, i % chunks);
-            if (rows[i] < 0 || width < 63 && rows[i] >> width != 0)
+            if (rows[i] < 0 || rows[i] >> width != 0)
                 throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
                     $"{rows[i]} is not a {width}-bit chunk of a {Bits}-bit row. Give each chunk from 0 to 2^{width} - 1.", rows[i]);
         }
