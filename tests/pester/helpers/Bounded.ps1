@@ -28,7 +28,8 @@ function Invoke-Bounded {
     # The child's stdout and stderr go to a file, not a pipe read to its end: a process the child started and left behind
     # (an sshd of a child that crashed) keeps the descriptors it inherited, and a pipe held open so is never at its end,
     # which hung the test run; a file is read once the clock's process has exited, whoever still holds it.
-    $outFile = Join-Path $WorkingDirectory ('bounded-' + [guid]::NewGuid().ToString('n') + '.txt')
+    # Beside the test's folders (where Pester keeps TestDrive), not in the child's working directory, which tests inspect.
+    $outFile = Join-Path ([IO.Path]::GetTempPath()) ('paritynet-bounded-' + [guid]::NewGuid().ToString('n') + '.txt')
     $start = [Diagnostics.ProcessStartInfo]::new('/bin/sh')
     $start.UseShellExecute = $false
     $start.WorkingDirectory = $WorkingDirectory
