@@ -50,9 +50,6 @@ internal sealed class CrossCheckRows
         return new CrossCheckRows(picked, Chunks, Bits);
     }
 
-    /// <summary>Whether some row is <paramref name="number"/> (narrow rows).</summary>
-    public bool Contains(long number) => Chunks == 1 && Array.IndexOf(_data, number) >= 0;
-
     /// <summary>The narrow rows as integers (a copy).</summary>
     public long[] Numbers() => Chunks == 1 ? (long[])_data.Clone() : throw new InvalidOperationException("wide rows are not integers.");
 }

@@ -108,16 +108,8 @@ internal static class SignedInputs
             var l = Vector512.Create(weightDecay);
             var check = Vector512<double>.Zero; // r − r is 0 for finite r, NaN otherwise
             for (; j <= m - 8; j += 8)
-            {
-                var wv = Vector512.LoadUnsafe(ref wr, (nuint)j);
-                var gw = Vector512.LoadUnsafe(ref gr, (nuint)j) * 2.0 + -Vector512.LoadUnsafe(ref br, (nuint)j);
-                if (decay) gw += l * wv;
-                wv += a * gw;
-                wv.StoreUnsafe(ref wr, (nuint)j);
-                (wv * 2.0).StoreUnsafe(ref fr, (nuint)j);
-                (Vector512.LoadUnsafe(ref sr, (nuint)j) + -wv).StoreUnsafe(ref sr, (nuint)j);
-                check += wv - wv;
-            }
+                StepEight(Vector512.LoadUnsafe(ref gr, (nuint)j), ref Unsafe.Add(ref wr, j), ref Unsafe.Add(ref fr, j), ref Unsafe.Add(ref sr, j),
+                    ref Unsafe.Add(ref br, j), a, l, decay, ref check);
             if (!Vector512.EqualsAll(check, Vector512<double>.Zero)) return StepTail(w, g, gBias, alpha, weightDecay, wFolded, biasFolded, j) && false;
         }
         if (Vector256.IsHardwareAccelerated)
