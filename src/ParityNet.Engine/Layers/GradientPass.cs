@@ -50,7 +50,8 @@ internal sealed class GradientPass
     /// <paramref name="parallel"/>, a large pass's groups run one after the other on this thread (the same bits).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Correct) Run(long[]? numbers, int offset, int count, double[][] weights, double[][] biases,
-        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, bool parallel = true, FoldedStep? step = null)
+        double[][]? gradWeights = null, double[][]? gradBiases = null, long? randomLabelSeed = null, bool parallel = true, FoldedStep? step = null,
+        SecondThread? helper = null)
     {
         int tile = _workers[0].Tile;
         int tiles = (count + tile - 1) / tile;
@@ -61,7 +62,7 @@ internal sealed class GradientPass
         if (randomLabelSeed is not null && numbers is null) throw new ArgumentException("random labels need the numbers.", nameof(randomLabelSeed));
         // A step in the pass (FoldedStep) needs the whole gradient in one tile.
         var shared = new Shared(scale, backward, numbers is null ? EnumeratedLabels(count) : null, plan, gradWeights, gradBiases, randomLabelSeed, _chunks,
-            backward && tiles == 1 ? step : null);
+            backward && tiles == 1 ? step : null, backward && groups == 1 ? helper : null);
         if (groups == 1) _workers[0].Run(numbers, offset, 0, count, weights, biases, shared, intoCaller: true);
         else if (parallel) RunGroups(groups, tiles, tile, numbers, offset, count, weights, biases, shared);
         else
@@ -111,7 +112,7 @@ internal sealed class GradientPass
 
     /// <summary>What every group of one pass reads.</summary>
     private readonly record struct Shared(double Scale, bool Backward, double[]? Labels, LayerStack.Plan Plan,
-        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed, int Chunks, FoldedStep? Step);
+        double[][]? GradWeights, double[][]? GradBiases, long? RandomLabelSeed, int Chunks, FoldedStep? Step, SecondThread? Helper);
 
     // Kept apart so that the closure is only allocated when groups run in parallel.
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -231,13 +232,13 @@ internal sealed class GradientPass
                 dots.CopyTo(z);
                 LayerStack.OutputFromDots(z, biases[_layers - 1], _logits);
             }
-            else LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots);
+            else LayerStack.Forward(shared.Plan, tile, weights, biases, _activations, _logits, _slots, shared.Helper);
             var (lossSum, correct) = OutputLayer.Loss(_loss, _activations[_layers].AsSpan(0, rows), _logits.AsSpan(0, rows), labels,
                 shared.Scale, _deltas[_layers].AsSpan(0, rows));
             LossSum += lossSum;
             Correct += correct;
             if (shared.Backward)
-                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases, fresh, fresh ? shared.Step : null);
+                LayerStack.Backward(shared.Plan, tile, weights, _activations, _deltas, _gradWeights, _gradBiases, fresh, fresh ? shared.Step : null, shared.Helper);
         }
     }
 }

@@ -50,6 +50,13 @@ internal static class LayerStack
     internal static bool SumsInGroups(in Plan plan) =>
         plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && plan.FirstLayer == FirstLayerKind.SummedBits;
 
+    /// <summary>Rows × inputs × units from which a pass over any numbers shares its units with a second thread: below it, a part
+    /// takes about as long as handing it over. A batch of 32 rows of 50 bits into 1,000 units is 1.6 million.</summary>
+    internal const long ShareWork = 1 << 17;
+
+    private static SecondThread? ShareWith(SecondThread? helper, int rows, int bits, int m) =>
+        helper is not null && (long)rows * bits * m >= ShareWork && ReLUBlockLayer.Parts(m) > 1 ? helper : null;
+
     /// <summary>The output unit from z, its pre-activation before the bias (as <see cref="GroupedSumsLayer.ForwardDots"/> and the
     /// fused ReLU path make it): z += bias, logits = z, and z becomes σ(z) — activations[L] for the rows.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -62,8 +69,11 @@ internal static class LayerStack
 
     /// <summary>Fills activations[1 … L] for the rows and logits with the output's pre-activation.
     /// <paramref name="slots"/> is the slot walk's scratch for the product paths over blocks.</summary>
+    /// <remarks>With <paramref name="helper"/>, a large enough pass on the fused path over any numbers shares its units with the
+    /// second thread (<see cref="ShareWith"/>): the same bits.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Forward(in Plan plan, in Rows rows, double[][] weights, double[][] biases, double[][] activations, double[] logits, double[] slots)
+    public static void Forward(in Plan plan, in Rows rows, double[][] weights, double[][] biases, double[][] activations, double[] logits, double[] slots,
+        SecondThread? helper = null)
     {
         int[] sizes = plan.Sizes;
         int n = rows.Count, bits = sizes[0], m = sizes[1], last = plan.Layers - 1;
@@ -83,7 +93,9 @@ internal static class LayerStack
                 if (rows.Consecutive) ReLUBlockLayer.Forward(rows.Start, n, bits, weights[0], biases[0], m, weights[1], hidden, z, slots);
                 else
                 {
-                    ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden, rows.Chunks);
+                    if (ShareWith(helper, n, bits, m) is { } second)
+                        ReLUBlockLayer.ForwardAnyShared(rows.Numbers, bits, weights[0], biases[0], m, activations[1], rows.Chunks, second);
+                    else ReLUBlockLayer.ForwardAny(rows.Numbers, bits, weights[0], biases[0], m, hidden, rows.Chunks);
                     ReLUBlockLayer.Dots(hidden, weights[1], z, n, m);
                 }
                 OutputFromDots(z, biases[1], logits);
@@ -116,7 +128,7 @@ internal static class LayerStack
     /// steps and folds the signed first layer as it makes its gradient (<see cref="FoldedStep"/>; its Taken says whether it did).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(in Plan plan, in Rows rows, double[][] weights, double[][] activations, double[][] deltas,
-        double[][] gradWeights, double[][] gradBiases, bool fresh = false, FoldedStep? step = null)
+        double[][] gradWeights, double[][] gradBiases, bool fresh = false, FoldedStep? step = null, SecondThread? helper = null)
     {
         int[] sizes = plan.Sizes;
         int n = rows.Count, bits = sizes[0], m = sizes[1];
@@ -131,6 +143,9 @@ internal static class LayerStack
             if (rows.Consecutive)
                 ReLUBlockLayer.Backward(rows.Start, n, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1]);
+            else if (ShareWith(helper, n, bits, m) is { } second)
+                ReLUBlockLayer.BackwardAnyShared(rows.Numbers, bits, activations[1], deltas[2], weights[1], gradWeights[1], gradBiases[1],
+                    gradWeights[0], gradBiases[0], m, deltas[1], fresh, rows.Chunks, step, second);
             else
                 ReLUBlockLayer.BackwardAny(rows.Numbers, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], fresh, rows.Chunks, step);

@@ -25,112 +25,149 @@ internal static partial class ReLUBlockLayer
     public static void ForwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
         Span<double> a, int chunks = 1)
     {
-        int count = CheckRows(numbers, chunks, bits);
-        if (!FitsAny(m) || w.Length < (long)bits * m || a.Length < (long)count * m || !bias.IsEmpty && bias.Length != m)
-            throw new ArgumentException("w, bias or a does not fit the shape.");
-        bool hasBias = !bias.IsEmpty;
+        int count = CheckForward(numbers, chunks, bits, w.Length, bias.Length, m, a.Length);
         int[] offsets = System.Buffers.ArrayPool<int>.Shared.Rent(count * (bits + 1));
         try
         {
             SetBitRows(numbers, chunks, bits, m, offsets);
-            ref double wr = ref MemoryMarshal.GetReference(w);
-            ref double br = ref MemoryMarshal.GetReference(bias);
-            ref double ar = ref MemoryMarshal.GetReference(a);
-            int c = 0;
-            // Where the inputs are wide, sixty-four units' weight rows no longer fit the first-level cache: their sums are
-            // made over RangeBits rows of weights at a time, kept in `a` between ranges (the same additions in the same order).
-            if (bits > RangeBits)
-            {
-                int[] cursor = System.Buffers.ArrayPool<int>.Shared.Rent(count);
-                try
-                {
-                    for (; c <= m - 8 * Width; c += 8 * Width)
-                    {
-                        cursor.AsSpan(0, count).Fill(1);
-                        for (int r0 = 0; r0 < bits; r0 += RangeBits)
-                        {
-                            int limit = Math.Min(bits, r0 + RangeBits) * m;
-                            bool first = r0 == 0, last = r0 + RangeBits >= bits;
-                            for (int i = 0; i < count; i++)
-                            {
-                                int at = i * (bits + 1), set = offsets[at], k = cursor[i];
-                                ref double ai = ref Unsafe.Add(ref ar, c * count + i * Width);
-                                nuint stride = (nuint)(count * Width);
-                                Vector512<double> s0, s1, s2, s3, s4, s5, s6, s7;
-                                if (first) { s0 = Vector512<double>.Zero; s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0; }
-                                else
-                                {
-                                    s0 = Vector512.LoadUnsafe(ref ai); s1 = Vector512.LoadUnsafe(ref ai, stride);
-                                    s2 = Vector512.LoadUnsafe(ref ai, 2 * stride); s3 = Vector512.LoadUnsafe(ref ai, 3 * stride);
-                                    s4 = Vector512.LoadUnsafe(ref ai, 4 * stride); s5 = Vector512.LoadUnsafe(ref ai, 5 * stride);
-                                    s6 = Vector512.LoadUnsafe(ref ai, 6 * stride); s7 = Vector512.LoadUnsafe(ref ai, 7 * stride);
-                                }
-                                for (; k <= set && offsets[at + k] < limit; k++)
-                                {
-                                    ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
-                                    s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
-                                    s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
-                                    s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
-                                    s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
-                                }
-                                cursor[i] = k;
-                                if (last)
-                                {
-                                    Unit(s0, c, i, count, hasBias, ref br, ref ar); Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
-                                    Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar); Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
-                                    Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar); Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
-                                    Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar); Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
-                                }
-                                else
-                                {
-                                    s0.StoreUnsafe(ref ai); s1.StoreUnsafe(ref ai, stride); s2.StoreUnsafe(ref ai, 2 * stride); s3.StoreUnsafe(ref ai, 3 * stride);
-                                    s4.StoreUnsafe(ref ai, 4 * stride); s5.StoreUnsafe(ref ai, 5 * stride); s6.StoreUnsafe(ref ai, 6 * stride); s7.StoreUnsafe(ref ai, 7 * stride);
-                                }
-                            }
-                        }
-                    }
-                }
-                finally
-                {
-                    System.Buffers.ArrayPool<int>.Shared.Return(cursor);
-                }
-            }
-            else for (; c <= m - 8 * Width; c += 8 * Width)
-                for (int i = 0; i < count; i++)
-                {
-                    // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
-                    int at = i * (bits + 1), set = offsets[at];
-                    Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-                    for (int k = 1; k <= set; k++)
-                    {
-                        ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
-                        s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
-                        s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
-                        s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
-                        s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
-                    }
-                    Unit(s0, c, i, count, hasBias, ref br, ref ar);
-                    Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
-                    Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
-                    Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
-                    Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
-                    Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
-                    Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
-                    Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
-                }
-            for (; c < m; c += Width)
-                for (int i = 0; i < count; i++)
-                {
-                    int at = i * (bits + 1), set = offsets[at];
-                    var s0 = Vector512<double>.Zero;
-                    for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref wr, (nuint)(offsets[at + k] + c));
-                    Unit(s0, c, i, count, hasBias, ref br, ref ar);
-                }
+            ForwardUnits(offsets, count, bits, ref MemoryMarshal.GetReference(w), ref MemoryMarshal.GetReference(bias), !bias.IsEmpty, m,
+                ref MemoryMarshal.GetReference(a), 0, m);
         }
         finally
         {
             System.Buffers.ArrayPool<int>.Shared.Return(offsets);
         }
+    }
+
+    /// <summary><see cref="ForwardAny"/>
+    /// with its units in parts of <see cref="PartUnits"/> that <paramref name="helper"/> shares between two threads: the same bits.</summary>
+    public static void ForwardAnyShared(ReadOnlySpan<long> numbers, int bits, double[] w, double[] bias, int m, double[] a, int chunks, SecondThread helper)
+    {
+        int count = CheckForward(numbers, chunks, bits, w.Length, bias.Length, m, a.Length);
+        int[] offsets = System.Buffers.ArrayPool<int>.Shared.Rent(count * (bits + 1));
+        try
+        {
+            SetBitRows(numbers, chunks, bits, m, offsets);
+            helper.Share(Parts(m), part => ForwardUnits(offsets, count, bits, ref MemoryMarshal.GetArrayDataReference(w),
+                ref MemoryMarshal.GetArrayDataReference(bias), bias.Length != 0, m, ref MemoryMarshal.GetArrayDataReference(a),
+                part * PartUnits, Math.Min(m, (part + 1) * PartUnits)));
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(offsets);
+        }
+    }
+
+    /// <summary>Units a part of a shared pass: one block of the fused loops.</summary>
+    internal const int PartUnits = 8 * Width;
+
+    internal static int Parts(int m) => (m + PartUnits - 1) / PartUnits;
+
+    private static int CheckForward(ReadOnlySpan<long> numbers, int chunks, int bits, int wLength, int biasLength, int m, int aLength)
+    {
+        int count = CheckRows(numbers, chunks, bits);
+        if (!FitsAny(m) || wLength < (long)bits * m || aLength < (long)count * m || biasLength != 0 && biasLength != m)
+            throw new ArgumentException("w, bias or a does not fit the shape.");
+        return count;
+    }
+
+    /// <summary><see cref="ForwardAny"/>'s sums, bias and ReLU for the units from … to − 1 (from a multiple of 64, to one of 8 or m),
+    /// given each row's set-bit offsets (SetBitRows): every unit by the same operations whatever the range, so a pass split into
+    /// ranges (<see cref="SecondThread.Share"/>) has the same bits as one over all units.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardUnits(int[] offsets, int count, int bits, ref double wr, ref double br, bool hasBias, int m, ref double ar,
+        int from, int to)
+    {
+        int c = from;
+        // Where the inputs are wide, sixty-four units' weight rows no longer fit the first-level cache: their sums are
+        // made over RangeBits rows of weights at a time, kept in `a` between ranges (the same additions in the same order).
+        if (bits > RangeBits)
+        {
+            int[] cursor = System.Buffers.ArrayPool<int>.Shared.Rent(count);
+            try
+            {
+                for (; c <= to - 8 * Width; c += 8 * Width)
+                {
+                    cursor.AsSpan(0, count).Fill(1);
+                    for (int r0 = 0; r0 < bits; r0 += RangeBits)
+                    {
+                        int limit = Math.Min(bits, r0 + RangeBits) * m;
+                        bool first = r0 == 0, last = r0 + RangeBits >= bits;
+                        for (int i = 0; i < count; i++)
+                        {
+                            int at = i * (bits + 1), set = offsets[at], k = cursor[i];
+                            ref double ai = ref Unsafe.Add(ref ar, c * count + i * Width);
+                            nuint stride = (nuint)(count * Width);
+                            Vector512<double> s0, s1, s2, s3, s4, s5, s6, s7;
+                            if (first) { s0 = Vector512<double>.Zero; s1 = s0; s2 = s0; s3 = s0; s4 = s0; s5 = s0; s6 = s0; s7 = s0; }
+                            else
+                            {
+                                s0 = Vector512.LoadUnsafe(ref ai); s1 = Vector512.LoadUnsafe(ref ai, stride);
+                                s2 = Vector512.LoadUnsafe(ref ai, 2 * stride); s3 = Vector512.LoadUnsafe(ref ai, 3 * stride);
+                                s4 = Vector512.LoadUnsafe(ref ai, 4 * stride); s5 = Vector512.LoadUnsafe(ref ai, 5 * stride);
+                                s6 = Vector512.LoadUnsafe(ref ai, 6 * stride); s7 = Vector512.LoadUnsafe(ref ai, 7 * stride);
+                            }
+                            for (; k <= set && offsets[at + k] < limit; k++)
+                            {
+                                ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
+                                s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
+                                s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
+                                s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
+                                s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
+                            }
+                            cursor[i] = k;
+                            if (last)
+                            {
+                                Unit(s0, c, i, count, hasBias, ref br, ref ar); Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
+                                Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar); Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
+                                Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar); Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
+                                Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar); Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
+                            }
+                            else
+                            {
+                                s0.StoreUnsafe(ref ai); s1.StoreUnsafe(ref ai, stride); s2.StoreUnsafe(ref ai, 2 * stride); s3.StoreUnsafe(ref ai, 3 * stride);
+                                s4.StoreUnsafe(ref ai, 4 * stride); s5.StoreUnsafe(ref ai, 5 * stride); s6.StoreUnsafe(ref ai, 6 * stride); s7.StoreUnsafe(ref ai, 7 * stride);
+                            }
+                        }
+                    }
+                }
+            }
+            finally
+            {
+                System.Buffers.ArrayPool<int>.Shared.Return(cursor);
+            }
+        }
+        else for (; c <= to - 8 * Width; c += 8 * Width)
+            for (int i = 0; i < count; i++)
+            {
+                // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
+                int at = i * (bits + 1), set = offsets[at];
+                Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                for (int k = 1; k <= set; k++)
+                {
+                    ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
+                    s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
+                    s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
+                    s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
+                    s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
+                }
+                Unit(s0, c, i, count, hasBias, ref br, ref ar);
+                Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
+                Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
+                Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
+                Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
+                Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
+                Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
+                Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
+            }
+        for (; c < to; c += Width)
+            for (int i = 0; i < count; i++)
+            {
+                int at = i * (bits + 1), set = offsets[at];
+                var s0 = Vector512<double>.Zero;
+                for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref wr, (nuint)(offsets[at + k] + c));
+                Unit(s0, c, i, count, hasBias, ref br, ref ar);
+            }
     }
 
     /// <summary>z[i] = <see cref="Kernels.Dot"/>(a[i, :], wOut) for a[count×m] kept in blocks of eight units: four rows at a time
@@ -184,26 +221,91 @@ internal static partial class ReLUBlockLayer
         Span<double> gOut, Span<double> gOutBias, Span<double> g, Span<double> biasSum, int m, Span<double> scratch, bool fresh = false,
         int chunks = 1, FoldedStep? step = null)
     {
+        int count = CheckBackward(numbers, chunks, bits, a.Length, d.Length, wOut.Length, gOut.Length, g.Length, biasSum.Length, m, scratch.Length, fresh, step);
+        int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
+        try
+        {
+            RowsOfBits(numbers, chunks, bits, rows);
+            bool finite = BackwardUnits(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
+                ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
+                ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m);
+            OutputBiasGradient(gOutBias, d.Slice(0, count), fresh);
+            if (step is not null) { step.Finite = finite; step.Taken = true; }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(rows);
+        }
+    }
+
+    /// <summary><see cref="BackwardAny"/>
+    /// with its units in parts of <see cref="PartUnits"/> that <paramref name="helper"/> shares between two threads: every value but the
+    /// output bias's gradient belongs to one unit, so the same bits.</summary>
+    public static void BackwardAnyShared(ReadOnlySpan<long> numbers, int bits, double[] a, double[] d, double[] wOut, double[] gOut, double[] gOutBias,
+        double[] g, double[] biasSum, int m, double[] scratch, bool fresh, int chunks, FoldedStep? step, SecondThread helper)
+    {
+        int count = CheckBackward(numbers, chunks, bits, a.Length, d.Length, wOut.Length, gOut.Length, g.Length, biasSum.Length, m, scratch.Length, fresh, step);
+        int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
+        int parts = Parts(m);
+        bool[] finite = System.Buffers.ArrayPool<bool>.Shared.Rent(parts);
+        try
+        {
+            RowsOfBits(numbers, chunks, bits, rows);
+            helper.Share(parts, part => finite[part] = BackwardUnits(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
+                ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
+                ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
+                ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits)));
+            OutputBiasGradient(gOutBias, d.AsSpan(0, count), fresh);
+            if (step is not null)
+            {
+                step.Finite = !finite.AsSpan(0, parts).Contains(false);
+                step.Taken = true;
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<int>.Shared.Return(rows);
+            System.Buffers.ArrayPool<bool>.Shared.Return(finite);
+        }
+    }
+
+    private static int CheckBackward(ReadOnlySpan<long> numbers, int chunks, int bits, int aLength, int dLength, int wOutLength, int gOutLength,
+        int gLength, int biasSumLength, int m, int scratchLength, bool fresh, FoldedStep? step)
+    {
         int count = CheckRows(numbers, chunks, bits);
-        if (!FitsAny(m) || a.Length < (long)count * m || d.Length < count || wOut.Length < m || gOut.Length < m
-            || g.Length < (long)bits * m || !biasSum.IsEmpty && biasSum.Length < m || scratch.Length < (long)count * m)
+        if (!FitsAny(m) || aLength < (long)count * m || dLength < count || wOutLength < m || gOutLength < m
+            || gLength < (long)bits * m || biasSumLength != 0 && biasSumLength < m || scratchLength < (long)count * m)
             throw new ArgumentException("a, d, wOut, gOut, g, biasSum or scratch does not fit the shape.");
-        if (step is not null && (!fresh || biasSum.Length != m || step.W.Length != bits * m || step.WFolded.Length != bits * m
+        if (step is not null && (!fresh || biasSumLength != m || step.W.Length != bits * m || step.WFolded.Length != bits * m
             || step.Bias.Length != m || step.BiasFolded.Length != m))
             throw new ArgumentException("a step in the pass needs fresh gradients, biases, and a bits × m layer.", nameof(step));
-        ref double ar = ref MemoryMarshal.GetReference(a);
-        ref double dr = ref MemoryMarshal.GetReference(d);
-        ref double buf = ref MemoryMarshal.GetReference(scratch);
-        ref double gr = ref MemoryMarshal.GetReference(g);
-        bool hasBias = !biasSum.IsEmpty;
+        return count;
+    }
+
+    // gOutBias[0] += Σ_i d[i] in order (from zero when fresh).
+    private static void OutputBiasGradient(Span<double> gOutBias, ReadOnlySpan<double> d, bool fresh)
+    {
+        if (gOutBias.IsEmpty) return;
+        if (fresh) gOutBias[0] = 0;
+        for (int i = 0; i < d.Length; i++) gOutBias[0] += d[i];
+    }
+
+    /// <summary><see cref="BackwardAny"/> for the units from … to − 1 (from a multiple of 64, to one of 8 or m), given the rows of each
+    /// bit (RowsOfBits), all but the output bias's gradient: the deltas sent back, the output weights' and the biases' gradients,
+    /// the first layer's gradient rows, and with a step, the biases' and those rows' steps. Returns whether every stepped value is
+    /// finite (true without a step). Every unit by the same operations whatever the range.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool BackwardUnits(int[] rows, int count, int bits, ref double ar, ref double dr, ref double wOut, ref double gOut, ref double gr,
+        ref double gb, bool hasBias, int m, ref double buf, bool fresh, FoldedStep? step, int from, int to)
+    {
         // The deltas sent back, eight units at a time down the rows, with the output weights' lanes and the bias sums.
-        for (int c = 0; c < m; c += Width)
+        for (int u = from; u < to; u += Width)
         {
-            var wo = Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(wOut), (nuint)c);
+            var wo = Vector512.LoadUnsafe(ref wOut, (nuint)u);
             Vector512<double> l0 = Vector512<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
-            var sums = hasBias && !fresh ? Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(biasSum), (nuint)c) : Vector512<double>.Zero;
-            ref double ab = ref Unsafe.Add(ref ar, c * count);
-            ref double bb = ref Unsafe.Add(ref buf, c * count);
+            var sums = hasBias && !fresh ? Vector512.LoadUnsafe(ref gb, (nuint)u) : Vector512<double>.Zero;
+            ref double ab = ref Unsafe.Add(ref ar, u * count);
+            ref double bb = ref Unsafe.Add(ref buf, u * count);
             int i = 0;
             for (; i <= count - 4; i += 4)
             {
@@ -228,96 +330,79 @@ internal static partial class ReLUBlockLayer
                 b.StoreUnsafe(ref bb, (nuint)(i * Width));
                 sums += b;
             }
-            ref double go = ref Unsafe.Add(ref MemoryMarshal.GetReference(gOut), c);
+            ref double go = ref Unsafe.Add(ref gOut, u);
             ((fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref go)) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
-            if (hasBias) sums.StoreUnsafe(ref Unsafe.Add(ref MemoryMarshal.GetReference(biasSum), c));
-        }
-        if (!gOutBias.IsEmpty)
-        {
-            if (fresh) gOutBias[0] = 0;
-            for (int i = 0; i < count; i++) gOutBias[0] += d[i];
+            if (hasBias) sums.StoreUnsafe(ref Unsafe.Add(ref gb, u));
         }
 
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
         // With a step, the biases step first (their gradient is complete), then each row of sums steps and folds in place of
         // being written to g: StepAndFold's operations, its rows in its order, so the same bits.
-        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0;
-        if (stepping) step!.Finite = SignedInputs.StepBiases(step.Bias, biasSum, step.Alpha, step.WeightDecay, step.BiasFolded);
+        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0, finite = true;
+        if (stepping)
+            finite = SignedInputs.StepBiases(step!.Bias.AsSpan(from, to - from), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from),
+                step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
         var minusAlpha = Vector512.Create(stepping ? -step!.Alpha : 0);
         var decay = Vector512.Create(stepping ? step!.WeightDecay : 0);
         var check = Vector512<double>.Zero;
         ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
         ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
         ref double sr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.BiasFolded) : ref gr;
-        ref double gb = ref MemoryMarshal.GetReference(biasSum);
-        int[] rows = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
-        try
-        {
-            RowsOfBits(numbers, chunks, bits, rows);
-            nuint block = (nuint)(count * Width); // from one block of eight units to the next
-            int c = 0;
-            for (; c <= m - 8 * Width; c += 8 * Width)
-                for (int p = 0; p < bits; p++)
-                {
-                    ref double gp = ref Unsafe.Add(ref gr, p * m + c);
-                    Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
-                    if (!fresh)
-                    {
-                        s0 = Vector512.LoadUnsafe(ref gp); s1 = Vector512.LoadUnsafe(ref gp, Width);
-                        s2 = Vector512.LoadUnsafe(ref gp, 2 * Width); s3 = Vector512.LoadUnsafe(ref gp, 3 * Width);
-                        s4 = Vector512.LoadUnsafe(ref gp, 4 * Width); s5 = Vector512.LoadUnsafe(ref gp, 5 * Width);
-                        s6 = Vector512.LoadUnsafe(ref gp, 6 * Width); s7 = Vector512.LoadUnsafe(ref gp, 7 * Width);
-                    }
-                    ref double b = ref Unsafe.Add(ref buf, c * count);
-                    int at = p * (count + 1), set = rows[at];
-                    for (int k = 1; k <= set; k++)
-                    {
-                        ref double x = ref Unsafe.Add(ref b, rows[at + k] * Width);
-                        s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, block);
-                        s2 += Vector512.LoadUnsafe(ref x, 2 * block); s3 += Vector512.LoadUnsafe(ref x, 3 * block);
-                        s4 += Vector512.LoadUnsafe(ref x, 4 * block); s5 += Vector512.LoadUnsafe(ref x, 5 * block);
-                        s6 += Vector512.LoadUnsafe(ref x, 6 * block); s7 += Vector512.LoadUnsafe(ref x, 7 * block);
-                    }
-                    if (stepping)
-                    {
-                        int o = p * m + c;
-                        SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s1, ref Unsafe.Add(ref wr, o + Width), ref Unsafe.Add(ref fr, o + Width), ref Unsafe.Add(ref sr, c + Width), ref Unsafe.Add(ref gb, c + Width), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s2, ref Unsafe.Add(ref wr, o + 2 * Width), ref Unsafe.Add(ref fr, o + 2 * Width), ref Unsafe.Add(ref sr, c + 2 * Width), ref Unsafe.Add(ref gb, c + 2 * Width), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s3, ref Unsafe.Add(ref wr, o + 3 * Width), ref Unsafe.Add(ref fr, o + 3 * Width), ref Unsafe.Add(ref sr, c + 3 * Width), ref Unsafe.Add(ref gb, c + 3 * Width), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s4, ref Unsafe.Add(ref wr, o + 4 * Width), ref Unsafe.Add(ref fr, o + 4 * Width), ref Unsafe.Add(ref sr, c + 4 * Width), ref Unsafe.Add(ref gb, c + 4 * Width), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s5, ref Unsafe.Add(ref wr, o + 5 * Width), ref Unsafe.Add(ref fr, o + 5 * Width), ref Unsafe.Add(ref sr, c + 5 * Width), ref Unsafe.Add(ref gb, c + 5 * Width), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s6, ref Unsafe.Add(ref wr, o + 6 * Width), ref Unsafe.Add(ref fr, o + 6 * Width), ref Unsafe.Add(ref sr, c + 6 * Width), ref Unsafe.Add(ref gb, c + 6 * Width), minusAlpha, decay, decays, ref check);
-                        SignedInputs.StepEight(s7, ref Unsafe.Add(ref wr, o + 7 * Width), ref Unsafe.Add(ref fr, o + 7 * Width), ref Unsafe.Add(ref sr, c + 7 * Width), ref Unsafe.Add(ref gb, c + 7 * Width), minusAlpha, decay, decays, ref check);
-                        continue;
-                    }
-                    s0.StoreUnsafe(ref gp); s1.StoreUnsafe(ref gp, Width);
-                    s2.StoreUnsafe(ref gp, 2 * Width); s3.StoreUnsafe(ref gp, 3 * Width);
-                    s4.StoreUnsafe(ref gp, 4 * Width); s5.StoreUnsafe(ref gp, 5 * Width);
-                    s6.StoreUnsafe(ref gp, 6 * Width); s7.StoreUnsafe(ref gp, 7 * Width);
-                }
-            for (; c < m; c += Width)
-                for (int p = 0; p < bits; p++)
-                {
-                    ref double gp = ref Unsafe.Add(ref gr, p * m + c);
-                    var s0 = fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp);
-                    ref double b = ref Unsafe.Add(ref buf, c * count);
-                    int at = p * (count + 1), set = rows[at];
-                    for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref b, (nuint)(rows[at + k] * Width));
-                    if (stepping)
-                        SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, p * m + c), ref Unsafe.Add(ref fr, p * m + c), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
-                    else s0.StoreUnsafe(ref gp);
-                }
-            if (stepping)
+        nuint block = (nuint)(count * Width); // from one block of eight units to the next
+        int c = from;
+        for (; c <= to - 8 * Width; c += 8 * Width)
+            for (int p = 0; p < bits; p++)
             {
-                step!.Finite &= Vector512.EqualsAll(check, Vector512<double>.Zero);
-                step.Taken = true;
+                ref double gp = ref Unsafe.Add(ref gr, p * m + c);
+                Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                if (!fresh)
+                {
+                    s0 = Vector512.LoadUnsafe(ref gp); s1 = Vector512.LoadUnsafe(ref gp, Width);
+                    s2 = Vector512.LoadUnsafe(ref gp, 2 * Width); s3 = Vector512.LoadUnsafe(ref gp, 3 * Width);
+                    s4 = Vector512.LoadUnsafe(ref gp, 4 * Width); s5 = Vector512.LoadUnsafe(ref gp, 5 * Width);
+                    s6 = Vector512.LoadUnsafe(ref gp, 6 * Width); s7 = Vector512.LoadUnsafe(ref gp, 7 * Width);
+                }
+                ref double b = ref Unsafe.Add(ref buf, c * count);
+                int at = p * (count + 1), set = rows[at];
+                for (int k = 1; k <= set; k++)
+                {
+                    ref double x = ref Unsafe.Add(ref b, rows[at + k] * Width);
+                    s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, block);
+                    s2 += Vector512.LoadUnsafe(ref x, 2 * block); s3 += Vector512.LoadUnsafe(ref x, 3 * block);
+                    s4 += Vector512.LoadUnsafe(ref x, 4 * block); s5 += Vector512.LoadUnsafe(ref x, 5 * block);
+                    s6 += Vector512.LoadUnsafe(ref x, 6 * block); s7 += Vector512.LoadUnsafe(ref x, 7 * block);
+                }
+                if (stepping)
+                {
+                    int o = p * m + c;
+                    SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s1, ref Unsafe.Add(ref wr, o + Width), ref Unsafe.Add(ref fr, o + Width), ref Unsafe.Add(ref sr, c + Width), ref Unsafe.Add(ref gb, c + Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s2, ref Unsafe.Add(ref wr, o + 2 * Width), ref Unsafe.Add(ref fr, o + 2 * Width), ref Unsafe.Add(ref sr, c + 2 * Width), ref Unsafe.Add(ref gb, c + 2 * Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s3, ref Unsafe.Add(ref wr, o + 3 * Width), ref Unsafe.Add(ref fr, o + 3 * Width), ref Unsafe.Add(ref sr, c + 3 * Width), ref Unsafe.Add(ref gb, c + 3 * Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s4, ref Unsafe.Add(ref wr, o + 4 * Width), ref Unsafe.Add(ref fr, o + 4 * Width), ref Unsafe.Add(ref sr, c + 4 * Width), ref Unsafe.Add(ref gb, c + 4 * Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s5, ref Unsafe.Add(ref wr, o + 5 * Width), ref Unsafe.Add(ref fr, o + 5 * Width), ref Unsafe.Add(ref sr, c + 5 * Width), ref Unsafe.Add(ref gb, c + 5 * Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s6, ref Unsafe.Add(ref wr, o + 6 * Width), ref Unsafe.Add(ref fr, o + 6 * Width), ref Unsafe.Add(ref sr, c + 6 * Width), ref Unsafe.Add(ref gb, c + 6 * Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s7, ref Unsafe.Add(ref wr, o + 7 * Width), ref Unsafe.Add(ref fr, o + 7 * Width), ref Unsafe.Add(ref sr, c + 7 * Width), ref Unsafe.Add(ref gb, c + 7 * Width), minusAlpha, decay, decays, ref check);
+                    continue;
+                }
+                s0.StoreUnsafe(ref gp); s1.StoreUnsafe(ref gp, Width);
+                s2.StoreUnsafe(ref gp, 2 * Width); s3.StoreUnsafe(ref gp, 3 * Width);
+                s4.StoreUnsafe(ref gp, 4 * Width); s5.StoreUnsafe(ref gp, 5 * Width);
+                s6.StoreUnsafe(ref gp, 6 * Width); s7.StoreUnsafe(ref gp, 7 * Width);
             }
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<int>.Shared.Return(rows);
-        }
+        for (; c < to; c += Width)
+            for (int p = 0; p < bits; p++)
+            {
+                ref double gp = ref Unsafe.Add(ref gr, p * m + c);
+                var s0 = fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp);
+                ref double b = ref Unsafe.Add(ref buf, c * count);
+                int at = p * (count + 1), set = rows[at];
+                for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref b, (nuint)(rows[at + k] * Width));
+                if (stepping)
+                    SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, p * m + c), ref Unsafe.Add(ref fr, p * m + c), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
+                else s0.StoreUnsafe(ref gp);
+            }
+        return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 
     // For each bit p (a weight row), at rows[p·(count + 1)]: how many rows have it set, then those rows in order.

@@ -32,7 +32,7 @@ public static class Trainer
 
         var clock = Stopwatch.StartNew();
         var set = new TrainingSet(network.Bits, trainRows, options.EffectiveHeldOutSize, seed);
-        var run = new Run(network, options, set, batch, seed);
+        using var run = new Run(network, options, set, batch, seed);
         var measures = new HiddenProgress.Recorder(network.LayerWeights(0), network.Bits, network.LayerSizes[1], network.Support, network.Seed);
         var recordedEpochs = new List<int>();
         var lossRecord = new List<double>();
@@ -134,7 +134,7 @@ public static class Trainer
     }
 
     /// <summary>The state of one training run: parameters, buffers, optimizer, shuffling.</summary>
-    private sealed class Run
+    private sealed class Run : IDisposable
     {
         private readonly int _layers, _batch;
         private readonly bool _stepFromMeasuringPass; // one full batch of every integer per epoch: the pass that measures the epoch also gives its step
@@ -156,6 +156,7 @@ public static class Trainer
         private readonly double[][] _checkedPassWeights = Array.Empty<double[]>(), _checkedPassBiases = Array.Empty<double[]>();
         private bool _checkedAhead; // the last check measured the copy while the live parameters trained on
         private readonly long? _randomLabelSeed;
+        private readonly SecondThread? _helper; // the second core: checks ahead, and parts of large steps (the same bits)
 
         public Run(ParityNetwork network, TrainingOptions options, TrainingSet set, int batch, long seed)
         {
@@ -201,7 +202,16 @@ public static class Trainer
             if (_stepAndFold) _foldedStep = new FoldedStep(Weights[0], Biases[0], _passWeights[0], _passBiases[0], _alpha, _weightDecay);
             _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
             StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
+            var sizes = network.LayerSizes;
+            bool sharedSteps = !_stepFromMeasuringPass && sizes.Count == 3 && sizes[2] == 1 && network.Activation == Activation.ReLU
+                && ReLUBlockLayer.FitsAny(sizes[1]) && (long)Math.Min(batch, set.TrainRows) * sizes[0] * sizes[1] >= LayerStack.ShareWork;
+            if (ChecksAhead || sharedSteps) _helper = SecondThread.ForRun();
         }
+
+        /// <summary>The second thread, where the run has one.</summary>
+        public SecondThread? Helper => _helper;
+
+        public void Dispose() => _helper?.Dispose();
 
         /// <summary>Updates per epoch (with CheckEvery: per check).</summary>
         public int StepsPerEpoch { get; }
@@ -246,11 +256,13 @@ public static class Trainer
             }
             if (_signed) { _passWeights[0].AsSpan().CopyTo(_checkedPassWeights[0]); _passBiases[0].AsSpan().CopyTo(_checkedPassBiases[0]); }
             int n = Set.EvalRows;
-            var check = Task.Run(() => _checkPass!.Run(Set.EvalNumbers, 0, n, _checkedPassWeights, _checkedPassBiases, parallel: false));
+            Func<(double, int)> work = () => _checkPass!.Run(Set.EvalNumbers, 0, n, _checkedPassWeights, _checkedPassBiases, parallel: false);
+            var check = _helper is null ? Task.Run(work) : null;
+            _helper?.StartAhead(work);
             ExceptionDispatchInfo? failure = null;
             try { trained = TrainEpoch(); }
             catch (Exception e) { failure = ExceptionDispatchInfo.Capture(e); trained = false; }
-            var (lossSum, correct) = check.GetAwaiter().GetResult(); // the copy is not touched once this returns
+            var (lossSum, correct) = check is null ? _helper!.WaitAhead() : check.GetAwaiter().GetResult(); // the copy is not touched once this returns
             failure?.Throw();
             _checkedAhead = true;
             return (lossSum / n, correct / (double)n);
@@ -304,7 +316,7 @@ public static class Trainer
                 PreparePass();
                 if (_foldedStep is not null) _foldedStep.Taken = false;
                 _pass.Run(numbers, start, Math.Min(_batch, rows - start), _passWeights, _passBiases, _gradWeights, _gradBiases, _randomLabelSeed,
-                    step: _foldedStep);
+                    step: _foldedStep, helper: _helper);
                 FinishGradients();
                 if (!Step()) return false;
             }

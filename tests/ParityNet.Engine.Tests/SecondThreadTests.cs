@@ -1,0 +1,107 @@
+using System.Runtime.Intrinsics;
+
+namespace ParityNet.Tests;
+
+/// <summary>Runs alone: <see cref="SecondThread"/>'s switch and its count of runs are process-wide.</summary>
+[CollectionDefinition(nameof(SecondThreadTests), DisableParallelization = true)]
+public class SecondThreadCollection { }
+
+/// <summary>
+/// The second core: a training run's steps split between two threads by blocks of units (<see cref="SecondThread.Share"/>)
+/// keep every bit, the helper really takes parts when the switch is on and none when it is off, every part runs once, and a
+/// part's exception reaches the caller.
+/// </summary>
+[Collection(nameof(SecondThreadTests))]
+public class SecondThreadTests
+{
+    [TwoCoresVector512Theory]
+    [InlineData("barak-50-signed")]
+    [InlineData("barak-100-wide-decay")]
+    [InlineData("small-batch-50-1000")]
+    public void SharedSteps_KeepThePinnedBits_AndTheSwitchSwitches(string name)
+    {
+        string pinned = PinnedBitsTests.Runs.Single(r => (string)r[0] == name)[1].ToString()!;
+        try
+        {
+            SecondThread.Enabled = true;
+            long before = SecondThread.AllHelperParts;
+            Assert.Equal(pinned, PinnedBitsTests.Hash(PinnedBitsTests.Train(name)));
+            Assert.True(SecondThread.AllHelperParts > before, $"{name}: the helper took no part of any step with the switch on.");
+
+            SecondThread.Enabled = false;
+            before = SecondThread.AllHelperParts;
+            Assert.Equal(pinned, PinnedBitsTests.Hash(PinnedBitsTests.Train(name)));
+            Assert.Equal(before, SecondThread.AllHelperParts);
+        }
+        finally
+        {
+            SecondThread.Enabled = true;
+        }
+    }
+
+    [TwoCoresFact]
+    public void Share_RunsEveryPartOnce_AndTheHelperTakesSome()
+    {
+        using var helper = SecondThread.ForRun()!;
+        var counts = new int[16];
+        // Parts that take a while, so that the helper (spinning between jobs) has time to take some even on a busy machine.
+        for (int round = 0; round < 2000 && (round < 200 || helper.HelperParts == 0); round++)
+            helper.Share(counts.Length, i => { Interlocked.Increment(ref counts[i]); Thread.SpinWait(2000); });
+        int rounds = counts[0];
+        Assert.All(counts, c => Assert.Equal(rounds, c));
+        Assert.True(helper.HelperParts > 0, "the helper took no part in 2,000 jobs.");
+    }
+
+    [TwoCoresFact]
+    public void Share_ThrowsAPartsException_AfterEveryPartHasRun()
+    {
+        using var helper = SecondThread.ForRun()!;
+        var counts = new int[8];
+        var e = Assert.Throws<InvalidOperationException>(() => helper.Share(counts.Length, i =>
+        {
+            Interlocked.Increment(ref counts[i]);
+            if (i == 3) throw new InvalidOperationException("part 3");
+        }));
+        Assert.Equal("part 3", e.Message);
+        Assert.All(counts, c => Assert.Equal(1, c));
+    }
+
+    [TwoCoresFact]
+    public void TwoRunsInOneProcess_DoNotShare_ButStillRunEveryPart()
+    {
+        using var first = SecondThread.ForRun()!;
+        Assert.True(SecondThread.Sharing);
+        var second = SecondThread.ForRun()!;
+        Assert.False(SecondThread.Sharing);
+        var counts = new int[8];
+        second.Share(counts.Length, i => counts[i]++);
+        Assert.All(counts, c => Assert.Equal(1, c));
+        Assert.Equal(0, second.HelperParts);
+        second.Dispose();
+        Assert.True(SecondThread.Sharing);
+    }
+
+    [TwoCoresFact]
+    public void AheadWork_ReturnsItsResult_OrItsException()
+    {
+        using var helper = SecondThread.ForRun()!;
+        helper.StartAhead(() => (1.5, 7));
+        Assert.Equal((1.5, 7), helper.WaitAhead());
+        helper.StartAhead(() => throw new InvalidOperationException("check"));
+        Assert.Equal("check", Assert.Throws<InvalidOperationException>(() => helper.WaitAhead()).Message);
+    }
+}
+
+public sealed class TwoCoresFactAttribute : FactAttribute
+{
+    public TwoCoresFactAttribute() { if (Environment.ProcessorCount < 2) Skip = "one core: runs take no second thread"; }
+}
+
+public sealed class TwoCoresVector512TheoryAttribute : TheoryAttribute
+{
+    public TwoCoresVector512TheoryAttribute()
+    {
+        if (Environment.ProcessorCount < 2) Skip = "one core: runs take no second thread";
+        else if (!Vector512.IsHardwareAccelerated) Skip = InstructionSets.NoVector512 + " (steps are shared on the fused path only)";
+    }
+}
