@@ -32,13 +32,17 @@ internal static class BarakBench
         Trainer.Train(Start(supported, 1), Options(CheckEvery, 3)); // compile before anything is timed
 
         Console.WriteLine();
-        Console.WriteLine($"| Barak et al.'s regime: n-{Hidden}-1 ReLU, ±1 inputs, hinge, Sgd 0.1, batches of {Batch} | per step | per check ({HeldOut:N0} held out): one thread, both | 100 steps and their check | step / one-core floor | step / stream floor | check (one thread) / one-core floor: sums in order, in groups |");
+        Console.WriteLine($"| Barak et al.'s regime: n-{Hidden}-1 ReLU, ±1 inputs, hinge, Sgd 0.1, batches of {Batch} | per step: with the second core, on one thread | per check ({HeldOut:N0} held out): one thread, both | 100 steps and their check: with the second core, on one thread | step on one thread / one-core floor | step on one thread / stream floor | check (one thread) / one-core floor: sums in order, in groups |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
         foreach (int bits in bitsList.Where(b => b <= EngineLimits.MaxBits))
         {
             var start = Start(bits, 1);
             double step = MedianEpoch(start, 1000, quick ? 4 : 12) / 1000;
             double interval = MedianEpoch(start, CheckEvery, quick ? 20 : 60);
+            SecondThread.Enabled = false; // the steps on one thread; the check still runs ahead on the other
+            double stepOne = MedianEpoch(start, 1000, quick ? 4 : 12) / 1000;
+            double intervalOne = MedianEpoch(start, CheckEvery, quick ? 20 : 60);
+            SecondThread.Enabled = true;
             var (oneThread, bothThreads) = CheckTimes(start, quick ? 9 : 25);
             double s = bits / 2.0; // mean set bits of uniform numbers
             double stepOps = OperationCount.SmallBatchStep(bits, Hidden, Batch, s, 0);
@@ -46,12 +50,12 @@ internal static class BarakBench
             double checkOps = HeldOut * OperationCount.WideMeasuredRow(s, Hidden);
             double groupedOps = HeldOut * OperationCount.GroupedMeasuredRow(bits, Hidden) + OperationCount.GroupedTables(bits, Hidden, HeldOut);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| n = {bits} | {TorchBench.Format(step)} | {TorchBench.Format(oneThread)}, {TorchBench.Format(bothThreads)} | {TorchBench.Format(interval)} ({TorchBench.Format(interval / CheckEvery)} a step) | {step / (stepOps / peak.OneCore):0.0}× ({TorchBench.Format(stepOps / peak.OneCore)}) | {step / (streamOps / stream):0.0}× ({TorchBench.Format(streamOps / stream)}) | {oneThread / (checkOps / peak.OneCore):0.0}× ({TorchBench.Format(checkOps / peak.OneCore)}), {oneThread / (groupedOps / peak.OneCore):0.0}× ({TorchBench.Format(groupedOps / peak.OneCore)}) |"));
+                $"| n = {bits} | {TorchBench.Format(step)}, {TorchBench.Format(stepOne)} | {TorchBench.Format(oneThread)}, {TorchBench.Format(bothThreads)} | {TorchBench.Format(interval)} ({TorchBench.Format(interval / CheckEvery)} a step), {TorchBench.Format(intervalOne)} ({TorchBench.Format(intervalOne / CheckEvery)} a step) | {stepOne / (stepOps / peak.OneCore):0.0}× ({TorchBench.Format(stepOps / peak.OneCore)}) | {stepOne / (streamOps / stream):0.0}× ({TorchBench.Format(streamOps / stream)}) | {oneThread / (checkOps / peak.OneCore):0.0}× ({TorchBench.Format(checkOps / peak.OneCore)}), {oneThread / (groupedOps / peak.OneCore):0.0}× ({TorchBench.Format(groupedOps / peak.OneCore)}) |"));
         }
         foreach (int bits in bitsList.Where(b => b > EngineLimits.MaxBits))
             Console.WriteLine($"| n = {bits} | not run: the engine's inputs are at most {EngineLimits.MaxBits} bits | | | | | |");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"Per step: the median epoch of 1000 steps / 1000 (its check runs ahead, on the other core). Per check: the trainer's check pass, median of runs, on one thread as it runs beside training and on both. 100 steps and their check: the median epoch of CheckEvery {CheckEvery}. Floors: on one core's {peak}; a step (2s + 9)·m a row as the small-batch floor counts it (forward s·m sums of weight rows, m bias, m ReLU, 2m the output's dot; backward 2m the delta sent back, 2m the output weights' gradient, s·m the first layer's gradient, m its bias), s = n/2, 32 rows + 4 × parameters (Sgd); its stream floor: the 2·32·s·m additions of a loaded weight or delta value (the forward's sums and the first layer's gradient) over the measured rate of such a stream from the first-level cache, {stream / 1e9:0.0} G additions/s on one core (eight chains of {(Vector512.IsHardwareAccelerated ? "512" : "256")}-bit loads and adds, best of {LoadAddStream.Runs}); a check in order (s + 4)·m a row, in groups {OperationCount.GroupedFormula}."));
+            $"Per step: the median epoch of 1000 steps / 1000 (its check runs ahead, on the other core, which when free also takes blocks of units of each step: SecondThread, the same bits; 'on one thread' switches that sharing off). Per check: the trainer's check pass, median of runs, on one thread as it runs beside training and on both. 100 steps and their check: the median epoch of CheckEvery {CheckEvery}. Floors: on one core's {peak}; a step (2s + 9)·m a row as the small-batch floor counts it (forward s·m sums of weight rows, m bias, m ReLU, 2m the output's dot; backward 2m the delta sent back, 2m the output weights' gradient, s·m the first layer's gradient, m its bias), s = n/2, 32 rows + 4 × parameters (Sgd); its stream floor: the 2·32·s·m additions of a loaded weight or delta value (the forward's sums and the first layer's gradient) over the measured rate of such a stream from the first-level cache, {stream / 1e9:0.0} G additions/s on one core (eight chains of {(Vector512.IsHardwareAccelerated ? "512" : "256")}-bit loads and adds, best of {LoadAddStream.Runs}); a check in order (s + 4)·m a row, in groups {OperationCount.GroupedFormula}."));
 
         Console.WriteLine();
         bool haveTorch = File.Exists(PythonProcess.Python) && PythonProcess.Run("-c", "import torch").ExitCode == 0;
