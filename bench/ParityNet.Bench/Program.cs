@@ -81,6 +81,7 @@ if (onlyCase is null || onlyCase.Contains('r')) // --case r: sparse parity, the 
     if (!SparseSameBench.Run(root, quick)) Environment.ExitCode = 1;
 if (onlyCase is null || onlyCase.Contains('g')) BarakBench.Run(root, args, quick); // --case g: Barak et al.'s regime: a step, a check, their floors, time to solve by seed
 if (onlyCase is null || onlyCase.Contains('w')) SparseSolveBench.Run(root, quick); // --case w: wall time to solve sparse parity, against PyTorch
+if (onlyCase is null || onlyCase.Contains('h')) SecondCoreBench.Run(args, quick); // --case h: solves with the second core's share of the steps and without, A/B
 if (onlyCase is not null && onlyCase.Contains('f')) Console.WriteLine($"The floors' {PeakProbe.Measured}."); // --case f: the machine's measured peak alone (p and m print it too)
 if (onlyCase is not null && onlyCase.Contains('s')) SolveBench.Run(root, args); // --case s: epochs to solve on both sides (long: asked for only)
 
