@@ -21,9 +21,9 @@ Describe 'Views' {
     It 'shows a network in one line: shape, task, trained, final loss, accuracy' {
         $lines = Get-Lines $script:trained
         $lines.Count | Should -Be 3
-        $lines[0] | Should -Match 'Shape\s+Task\s+Activation\s+Trained\s+Epochs\s+FinalLoss\s+Accuracy'
+        $lines[0] | Should -Match 'Shape\s+Task\s+Activation\s+Trained\s+Training\s+FinalLoss\s+Accuracy'
         $loss = $script:trained.History.FinalLoss.ToString('0.000000', [cultureinfo]::InvariantCulture)
-        $lines[2] | Should -Match ('^4-4-1\s+Even\s+Sigmoid\s+True\s+400\s+' + [regex]::Escape($loss) + '\s+100\.0 %')
+        $lines[2] | Should -Match ('^4-4-1\s+Even\s+Sigmoid\s+True\s+400 epochs\s+' + [regex]::Escape($loss) + '\s+100\.0 %')
         (Get-Lines $script:untrained)[2] | Should -Match '^4-4-1\s+Even\s+Sigmoid\s+False\s*$'
     }
 
@@ -35,8 +35,25 @@ Describe 'Views' {
         $history.LossSparkline[0] | Should -Be '█'
         $history.LossSparkline[-1] | Should -Be '▁'
         $lines = Get-Lines $history
-        $lines[0] | Should -Match 'Optimizer\s+Alpha\s+Epochs\s+StopReason\s+Loss\s+Accuracy\s+LossCurve'
+        $lines[0] | Should -Match 'Optimizer\s+Alpha\s+Steps\s+StopReason\s+Loss\s+Accuracy\s+LossCurve'
         $lines[2] | Should -Match ('GradientDescent\s+0\.5\s+400\s+EpochsDone\s+.*' + [regex]::Escape($history.LossSparkline) + '\s*$')
+    }
+
+    It 'counts a run checked every few steps in steps, in the network, history and sweep views' {
+        $net = New-ParityNetwork -Task SparseParity -Bits 20 -Relevant 2 -HiddenSize 16 -Activation ReLU -SignedInputs -Seed 3 |
+            Invoke-NetworkTraining -Optimizer Sgd -Alpha 0.1 -Loss Hinge -BatchSize 8 -CheckEvery 25 -HeldOutSize 64 -Epochs 4
+        $net.History.StepsRun | Should -Be 100
+        (Get-Lines $net)[2] | Should -Match '\s100 steps\s'
+        (Get-Lines $net.History)[2] | Should -Match '^Sgd\s+0\.1\s+100\s+EpochsDone\s'
+        # A long run, as a history read back from a file would show it: 163,100 steps fit the column as 163.1k.
+        $long = [pscustomobject]@{ PSTypeName = 'ParityNet.TrainingHistory'; Optimizer = 'Sgd'; Alpha = 0.1; EpochsRun = 1631; StepsRun = 163100
+            StopReason = 'TargetReached'; FinalLoss = 0.01; FinalAccuracy = 1.0; LossSparkline = '█▁' }
+        (Get-Lines $long)[2] | Should -Match '^Sgd\s+0\.1\s+163\.1k\s+TargetReached\s'
+        $point = [pscustomobject]@{ PSTypeName = 'ParityNet.SweepResult'; FinalAccuracy = 1.0; EpochsRun = 1631; StepsRun = 163100
+            WallTime = [timespan]::FromSeconds(2); Worker = 'local 1'; FromFile = $false; Key = 'Bits=50;Relevant=3' }
+        (Get-Lines $point)[2] | Should -Match '^yes\s+163,100 steps\s+100\.0%'
+        $point.StepsRun = $null
+        (Get-Lines $point)[2] | Should -Match '^yes\s+1,631 epochs\s+100\.0%'
     }
 
     It 'fits the network, history and prediction views in 80 columns' {
