@@ -53,6 +53,30 @@ public class SecondThreadTests
     }
 
     [TwoCoresFact]
+    public void TheHelper_StillTakesParts_PastJob32768()
+    {
+        // The job's number sits in the top 16 bits of the ticket; from job 32,768 on, that word is negative.
+        using var helper = SecondThread.ForRun()!;
+        var counts = new int[8];
+        for (int job = 1; job < 32_768; job++) helper.Share(counts.Length, i => counts[i]++);
+        int before = helper.HelperParts;
+        for (int job = 0; job < 20_000 && helper.HelperParts == before; job++)
+            helper.Share(counts.Length, i => { Interlocked.Increment(ref counts[i]); Thread.SpinWait(500); });
+        Assert.True(helper.HelperParts > before, "the helper took no part of jobs 32,768 on.");
+    }
+
+    [TwoCoresFact]
+    public void StartAhead_RefusesASecondStart_BeforeTheFirstIsWaitedFor()
+    {
+        using var helper = SecondThread.ForRun()!;
+        using var release = new ManualResetEventSlim();
+        helper.StartAhead(() => { release.Wait(); return (0, 0); });
+        Assert.Throws<InvalidOperationException>(() => helper.StartAhead(() => (1, 1)));
+        release.Set();
+        Assert.Equal((0.0, 0), helper.WaitAhead());
+    }
+
+    [TwoCoresFact]
     public void Share_ThrowsAPartsException_AfterEveryPartHasRun()
     {
         using var helper = SecondThread.ForRun()!;

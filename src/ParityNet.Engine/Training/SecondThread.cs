@@ -52,8 +52,9 @@ internal sealed class SecondThread : IDisposable
     public static SecondThread? ForRun()
     {
         if (!Enabled || Environment.ProcessorCount < 2) return null;
+        var helper = new SecondThread(); // counted once its thread runs: a thread that fails to start leaves no count behind
         Interlocked.Increment(ref s_running);
-        return new SecondThread();
+        return helper;
     }
 
     private static long s_helperParts;
@@ -95,12 +96,15 @@ internal sealed class SecondThread : IDisposable
         }
         var spin = new SpinWait();
         while (Volatile.Read(ref _done) < parts) spin.SpinOnce(sleep1Threshold: -1);
+        // Mark the job taken to the end, so that a helper still reading it never pairs it with the next job's count of parts.
+        Interlocked.Exchange(ref _ticket, ((long)job << 48) | Field);
         _partFailure?.Throw();
     }
 
     /// <summary>Starts <paramref name="work"/> on the helper; the owner waits for it (<see cref="WaitAhead"/>) before starting another.</summary>
     public void StartAhead(Func<(double LossSum, int Correct)> work)
     {
+        if (!_aheadDone.IsSet) throw new InvalidOperationException("the work started ahead before is still running: wait for it first.");
         _aheadFailure = null;
         _aheadDone.Reset();
         Volatile.Write(ref _ahead, work);
@@ -171,7 +175,7 @@ internal sealed class SecondThread : IDisposable
         while (true)
         {
             long t = Volatile.Read(ref _ticket);
-            if ((int)(t >> 48) != job) return;
+            if ((int)((ulong)t >> 48) != job) return; // unsigned: jobs from 32,768 on set the word's top bit
             int front = (int)(t & Field), back = (int)((t >> 24) & Field), parts = Volatile.Read(ref _parts);
             if (front + back >= parts) return;
             if (Interlocked.CompareExchange(ref _ticket, t + (1L << 24), t) != t) continue;
