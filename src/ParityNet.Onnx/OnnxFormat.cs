@@ -115,6 +115,20 @@ public static class OnnxFormat
         public const string StepsPerEpoch = "paritynet.training.steps_per_epoch";
         /// <summary>Why training stopped.</summary>
         public const string StopReason = "paritynet.training.stop_reason";
+        /// <summary>The training's own seed (shuffles and samples), when one was given.</summary>
+        public const string TrainingSeed = "paritynet.training.seed";
+        /// <summary>The sampled training rows an epoch, when not the default.</summary>
+        public const string SampleSize = "paritynet.training.sample_size";
+        /// <summary>Momentum's coefficient, when not the default.</summary>
+        public const string Momentum = "paritynet.training.momentum";
+        /// <summary>"true" for Nesterov's momentum.</summary>
+        public const string Nesterov = "paritynet.training.nesterov";
+        /// <summary>Adam's β1, when not the default.</summary>
+        public const string Beta1 = "paritynet.training.beta1";
+        /// <summary>Adam's β2, when not the default.</summary>
+        public const string Beta2 = "paritynet.training.beta2";
+        /// <summary>AdaGrad's and Adam's ε, when one was given.</summary>
+        public const string Epsilon = "paritynet.training.epsilon";
         /// <summary>The training's wall time in milliseconds; written last, so that a file cut short on a field boundary lacks it.</summary>
         public const string WallTimeMs = "paritynet.training.wall_time_ms";
     }

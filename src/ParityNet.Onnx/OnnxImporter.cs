@@ -388,6 +388,8 @@ public static class OnnxImporter
         return support;
     }
 
+    private static readonly TrainingOptions Defaults = new();
+
     private static TrainingHistory? History(string source, Dictionary<string, string> metadata)
     {
         string trained = Required(source, metadata, OnnxFormat.Keys.Trained);
@@ -411,6 +413,14 @@ public static class OnnxImporter
             CheckEvery = metadata.ContainsKey(OnnxFormat.Keys.CheckEvery) ? Int32(source, metadata, OnnxFormat.Keys.CheckEvery) : null,
             WeightDecay = metadata.ContainsKey(OnnxFormat.Keys.WeightDecay) ? Double(source, metadata, OnnxFormat.Keys.WeightDecay) : 0,
             RandomLabels = Flag(source, metadata, OnnxFormat.Keys.RandomLabels),
+            // Settings added after issue 28; absent, each takes its default.
+            Seed = metadata.ContainsKey(OnnxFormat.Keys.TrainingSeed) ? Int64(source, metadata, OnnxFormat.Keys.TrainingSeed) : null,
+            SampleSize = metadata.ContainsKey(OnnxFormat.Keys.SampleSize) ? Int32(source, metadata, OnnxFormat.Keys.SampleSize) : TrainingOptions.DefaultSampleSize,
+            Momentum = metadata.ContainsKey(OnnxFormat.Keys.Momentum) ? Double(source, metadata, OnnxFormat.Keys.Momentum) : Defaults.Momentum,
+            Nesterov = Flag(source, metadata, OnnxFormat.Keys.Nesterov),
+            Beta1 = metadata.ContainsKey(OnnxFormat.Keys.Beta1) ? Double(source, metadata, OnnxFormat.Keys.Beta1) : Defaults.Beta1,
+            Beta2 = metadata.ContainsKey(OnnxFormat.Keys.Beta2) ? Double(source, metadata, OnnxFormat.Keys.Beta2) : Defaults.Beta2,
+            Epsilon = metadata.ContainsKey(OnnxFormat.Keys.Epsilon) ? Double(source, metadata, OnnxFormat.Keys.Epsilon) : null,
         };
         int epochsRun = Int32(source, metadata, OnnxFormat.Keys.EpochsRun);
         double finalLoss = Double(source, metadata, OnnxFormat.Keys.FinalLoss), finalAccuracy = Double(source, metadata, OnnxFormat.Keys.FinalAccuracy);

@@ -128,6 +128,15 @@ internal static class OnnxModelBuilder
         if (settings.CheckEvery is int every) yield return (OnnxFormat.Keys.CheckEvery, Text(every));
         if (settings.WeightDecay != 0) yield return (OnnxFormat.Keys.WeightDecay, Text(settings.WeightDecay));
         if (settings.RandomLabels) yield return (OnnxFormat.Keys.RandomLabels, "true");
+        // The rest of the settings, so that an imported history's Settings are those of the run.
+        var defaults = new TrainingOptions();
+        if (settings.Seed is long trainingSeed) yield return (OnnxFormat.Keys.TrainingSeed, Text(trainingSeed));
+        if (settings.SampleSize != defaults.SampleSize) yield return (OnnxFormat.Keys.SampleSize, Text(settings.SampleSize));
+        if (settings.Momentum != defaults.Momentum) yield return (OnnxFormat.Keys.Momentum, Text(settings.Momentum));
+        if (settings.Nesterov) yield return (OnnxFormat.Keys.Nesterov, "true");
+        if (settings.Beta1 != defaults.Beta1) yield return (OnnxFormat.Keys.Beta1, Text(settings.Beta1));
+        if (settings.Beta2 != defaults.Beta2) yield return (OnnxFormat.Keys.Beta2, Text(settings.Beta2));
+        if (settings.Epsilon is double epsilon) yield return (OnnxFormat.Keys.Epsilon, Text(epsilon));
         if (h.Sampled) yield return (OnnxFormat.Keys.Sampled, "true");
         if (h.StepsPerEpoch is int steps) yield return (OnnxFormat.Keys.StepsPerEpoch, Text(steps));
         yield return (OnnxFormat.Keys.WallTimeMs, Text(h.WallTime.TotalMilliseconds)); // last: the importer's sign of a whole file

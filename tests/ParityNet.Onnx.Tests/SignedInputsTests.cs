@@ -402,6 +402,36 @@ public class SignedInputsTests
     }
 
     [Theory]
+    [InlineData(OptimizerKind.Momentum)]
+    [InlineData(OptimizerKind.Adam)]
+    public void EverySettingOfTheRun_RoundTrips(OptimizerKind optimizer)
+    {
+        // Every setting away from its default, so that each must be written and read back to compare equal.
+        var options = new TrainingOptions
+        {
+            Optimizer = optimizer, Alpha = 0.05, Loss = LossFunction.CrossEntropy, BatchSize = 16, Epochs = 2, Seed = 77, SampleSize = 96,
+            Momentum = 0.8, Nesterov = true, Beta1 = 0.85, Beta2 = 0.99, Epsilon = 1e-7, ReportInterval = TimeSpan.Zero,
+        };
+        var network = Trainer.Train(ParityNetwork.Create(new NetworkSpec { Bits = 12, HiddenSizes = new[] { 8 }, Seed = 4 }), options);
+        using var folder = new ScratchFolder();
+        string path = folder.File("settings.onnx");
+        OnnxExporter.Export(network, path);
+        var meta = Meta(ModelProto.Parser.ParseFrom(File.ReadAllBytes(path)));
+        Assert.Equal("77", meta["paritynet.training.seed"]);
+        Assert.Equal("96", meta["paritynet.training.sample_size"]);
+        Assert.Equal("true", meta["paritynet.training.nesterov"]);
+        var (a, b) = (network.History!.Settings, OnnxImporter.ImportChecked(path).Network.History!.Settings);
+        Assert.Equal(a.Seed, b.Seed);
+        Assert.Equal(a.SampleSize, b.SampleSize);
+        Assert.Equal(a.Momentum, b.Momentum);
+        Assert.Equal(a.Nesterov, b.Nesterov);
+        Assert.Equal(a.Beta1, b.Beta1);
+        Assert.Equal(a.Beta2, b.Beta2);
+        Assert.Equal(a.Epsilon, b.Epsilon);
+        Assert.Equal(a with { ReportInterval = b.ReportInterval }, b);
+    }
+
+    [Theory]
     [InlineData("paritynet.training.check_every", "many", "not an integer")]
     [InlineData("paritynet.training.check_every", "99999999999", "not an integer")]
     [InlineData("paritynet.training.held_out_size", "0", "its training summary is invalid")]
@@ -409,6 +439,13 @@ public class SignedInputsTests
     [InlineData("paritynet.training.random_labels", "yes", "not true or false")]
     [InlineData("paritynet.training.steps_per_epoch", "0", "its training summary is invalid")]
     [InlineData("paritynet.training.epochs_requested", "99999999999", "not an integer")]
+    [InlineData("paritynet.training.seed", "seven", "not an integer")]
+    [InlineData("paritynet.training.sample_size", "0", "its training summary is invalid")]
+    [InlineData("paritynet.training.momentum", "1.5", "its training summary is invalid")]
+    [InlineData("paritynet.training.nesterov", "yes", "not true or false")]
+    [InlineData("paritynet.training.beta1", "NaN", "its training summary is invalid")]
+    [InlineData("paritynet.training.beta2", "x", "not a number")]
+    [InlineData("paritynet.training.epsilon", "-1", "its training summary is invalid")]
     public void ABadTrainingSetting_IsRefusedByName(string key, string value, string named)
     {
         var model = Model(s_regime.Value);
