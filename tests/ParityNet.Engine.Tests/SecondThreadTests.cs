@@ -93,16 +93,31 @@ public class SecondThreadTests
     [TwoCoresFact]
     public void TwoRunsInOneProcess_DoNotShare_ButStillRunEveryPart()
     {
-        using var first = SecondThread.ForRun()!;
-        Assert.True(SecondThread.Sharing);
-        var second = SecondThread.ForRun()!;
-        Assert.False(SecondThread.Sharing);
-        var counts = new int[8];
-        second.Share(counts.Length, i => counts[i]++);
-        Assert.All(counts, c => Assert.Equal(1, c));
-        Assert.Equal(0, second.HelperParts);
-        second.Dispose();
-        Assert.True(SecondThread.Sharing);
+        using var helper = SecondThread.ForRun()!;
+        using (SecondThread.Running())
+        {
+            Assert.True(SecondThread.Sharing);
+            var other = SecondThread.Running();
+            Assert.False(SecondThread.Sharing);
+            var counts = new int[8];
+            int before = helper.HelperParts;
+            for (int job = 0; job < 200; job++) helper.Share(counts.Length, i => { counts[i]++; Thread.SpinWait(500); });
+            Assert.All(counts, c => Assert.Equal(200, c));
+            Assert.Equal(before, helper.HelperParts);
+            other.Dispose();
+            other.Dispose(); // counted off once
+            Assert.True(SecondThread.Sharing);
+        }
+    }
+
+    [TwoCoresVector512Fact]
+    public void ARunBesideAnotherTraining_TakesNoHelpForItsSteps_AndKeepsItsBits()
+    {
+        string pinned = PinnedBitsTests.Runs.Single(r => (string)r[0] == "barak-50-signed")[1].ToString()!;
+        using var sibling = SecondThread.Running(); // as a sweep's other run would be
+        long before = SecondThread.AllHelperParts;
+        Assert.Equal(pinned, PinnedBitsTests.Hash(PinnedBitsTests.Train("barak-50-signed")));
+        Assert.Equal(before, SecondThread.AllHelperParts);
     }
 
     [TwoCoresFact]
@@ -119,6 +134,15 @@ public class SecondThreadTests
 public sealed class TwoCoresFactAttribute : FactAttribute
 {
     public TwoCoresFactAttribute() { if (Environment.ProcessorCount < 2) Skip = "one core: runs take no second thread"; }
+}
+
+public sealed class TwoCoresVector512FactAttribute : FactAttribute
+{
+    public TwoCoresVector512FactAttribute()
+    {
+        if (Environment.ProcessorCount < 2) Skip = "one core: runs take no second thread";
+        else if (!Vector512.IsHardwareAccelerated) Skip = InstructionSets.NoVector512 + " (steps are shared on the fused path only)";
+    }
 }
 
 public sealed class TwoCoresVector512TheoryAttribute : TheoryAttribute

@@ -11,13 +11,13 @@ namespace ParityNet;
 /// </summary>
 /// <remarks>
 /// Between jobs the helper spins for <see cref="SpinTicks"/> (steps come back to back, and waking a sleeping thread costs
-/// more than a small step), then sleeps. Only one run in the process shares its steps at a time (<see cref="Sharing"/>):
+/// more than a small step), then sleeps. A run shares its steps only while no other training runs in the process (<see cref="Sharing"/>):
 /// a sweep's runs side by side already fill the cores, and a spinning helper would only take time from them.
 /// </remarks>
 internal sealed class SecondThread : IDisposable
 {
     private static readonly long SpinTicks = Stopwatch.Frequency / 20_000; // 50 µs
-    private static int s_running; // runs in this process that hold a SecondThread
+    private static int s_running; // trainings in progress in this process (Running)
     private const int Field = 0xFF_FFFF;
 
     private readonly Thread _thread;
@@ -52,9 +52,7 @@ internal sealed class SecondThread : IDisposable
     public static SecondThread? ForRun()
     {
         if (!Enabled || Environment.ProcessorCount < 2) return null;
-        var helper = new SecondThread(); // counted once its thread runs: a thread that fails to start leaves no count behind
-        Interlocked.Increment(ref s_running);
-        return helper;
+        return new SecondThread();
     }
 
     private static long s_helperParts;
@@ -65,8 +63,22 @@ internal sealed class SecondThread : IDisposable
     /// <summary>Parts of steps the helper took since it started (for tests: proof that it shared the work).</summary>
     public int HelperParts { get; private set; }
 
-    /// <summary>Whether a step's parts are offered to the helper: this run is the only one in the process holding one.</summary>
-    public static bool Sharing => Volatile.Read(ref s_running) == 1;
+    /// <summary>Whether a step's parts are offered to the helper: no more than one training is in progress in this process.</summary>
+    public static bool Sharing => Volatile.Read(ref s_running) <= 1;
+
+    /// <summary>Counts a training in progress until disposed (<see cref="Trainer.Train"/> holds one for every run, with or without a
+    /// helper): while two or more run side by side, as a sweep's do, their helpers take no part of their steps.</summary>
+    public static IDisposable Running()
+    {
+        Interlocked.Increment(ref s_running);
+        return new RunCount();
+    }
+
+    private sealed class RunCount : IDisposable
+    {
+        private int _done;
+        public void Dispose() { if (Interlocked.Exchange(ref _done, 1) == 0) Interlocked.Decrement(ref s_running); }
+    }
 
     /// <summary>Runs part(0) … part(parts − 1), the helper taking what it can, and returns when all are done. The parts must
     /// write disjoint memory. An exception from a part is thrown here once every part has finished.</summary>
@@ -192,7 +204,6 @@ internal sealed class SecondThread : IDisposable
         _stop = true;
         _wake.Set();
         _thread.Join();
-        Interlocked.Decrement(ref s_running);
         _wake.Dispose();
         _aheadDone.Dispose();
     }

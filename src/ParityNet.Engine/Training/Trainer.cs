@@ -32,6 +32,7 @@ public static class Trainer
 
         var clock = Stopwatch.StartNew();
         var set = new TrainingSet(network.Bits, trainRows, options.EffectiveHeldOutSize, seed);
+        using var running = SecondThread.Running();
         using var run = new Run(network, options, set, batch, seed);
         var measures = new HiddenProgress.Recorder(network.LayerWeights(0), network.Bits, network.LayerSizes[1], network.Support, network.Seed);
         var recordedEpochs = new List<int>();
