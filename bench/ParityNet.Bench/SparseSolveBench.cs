@@ -83,14 +83,20 @@ internal static class SparseSolveBench
     private static Solve Ours(int bits, long seed, bool secondThread)
     {
         SecondThread.Enabled = secondThread;
-        var (net, options) = SparseSameBench.Regime(bits, seed);
-        options = options with { Epochs = 2000 }; // the cap: 200 000 steps
-        Trainer.Train(net, options with { Epochs = 2 }); // warm up the JIT and the caches
-        var clock = Stopwatch.StartNew();
-        var trained = Trainer.Train(net, options);
-        double seconds = clock.Elapsed.TotalSeconds;
-        var h = trained.History!;
-        SecondThread.Enabled = true;
-        return new Solve(seed, h.StepsRun ?? 0, seconds, h.StopReason == StopReason.TargetReached);
+        try
+        {
+            var (net, options) = SparseSameBench.Regime(bits, seed);
+            options = options with { Epochs = 2000 }; // the cap: 200 000 steps
+            Trainer.Train(net, options with { Epochs = 2 }); // warm up the JIT and the caches
+            var clock = Stopwatch.StartNew();
+            var trained = Trainer.Train(net, options);
+            double seconds = clock.Elapsed.TotalSeconds;
+            var h = trained.History!;
+            return new Solve(seed, h.StepsRun ?? 0, seconds, h.StopReason == StopReason.TargetReached);
+        }
+        finally
+        {
+            SecondThread.Enabled = true;
+        }
     }
 }

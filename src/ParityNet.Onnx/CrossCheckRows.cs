@@ -24,6 +24,16 @@ internal sealed class CrossCheckRows
     /// <summary>Narrow integers (up to 62 bits), one a row.</summary>
     public static CrossCheckRows Of(long[] numbers, int bits) => new(numbers, 1, bits);
 
+    /// <summary>Integers as rows of a <paramref name="bits"/>-bit input (a copy): one a row up to 62 bits, widened to
+    /// <see cref="WideNumbers.Chunks"/> longs a row past it.</summary>
+    public static CrossCheckRows FromNumbers(ReadOnlySpan<long> numbers, int bits)
+    {
+        int chunks = WideNumbers.Chunks(bits);
+        var rows = chunks == 1 ? numbers.ToArray() : new long[numbers.Length * chunks];
+        for (int i = 0; i < numbers.Length && chunks > 1; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
+        return new CrossCheckRows(rows, chunks, bits);
+    }
+
     public int Chunks { get; }
     public int Bits { get; }
     public int Count => _data.Length / Chunks;

@@ -47,10 +47,7 @@ internal static class Float32Bound
     public static void For(ParityNetwork network, ReadOnlySpan<long> numbers, Span<double> bounds, CancellationToken cancel = default)
     {
         if (bounds.Length < numbers.Length) throw new ArgumentException("bounds is shorter than numbers.", nameof(bounds));
-        int chunks = WideNumbers.Chunks(network.Bits);
-        var rows = chunks == 1 ? numbers.ToArray() : new long[numbers.Length * chunks];
-        for (int i = 0; i < numbers.Length && chunks > 1; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
-        For(network, new CrossCheckRows(rows, chunks, network.Bits), 0, numbers.Length, bounds, cancel);
+        For(network, CrossCheckRows.FromNumbers(numbers, network.Bits), 0, numbers.Length, bounds, cancel);
     }
 
     /// <summary>The bound for rows first … first + count − 1 of <paramref name="rows"/> (any width: every input bit read).</summary>

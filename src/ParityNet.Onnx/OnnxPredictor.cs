@@ -197,10 +197,7 @@ public sealed class OnnxPredictor : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
         foreach (long n in numbers) CheckNumber(n);
         if (numbers.IsEmpty) return;
-        int chunks = WideNumbers.Chunks(Bits);
-        var rows = chunks == 1 ? numbers.ToArray() : new long[numbers.Length * chunks];
-        for (int i = 0; i < numbers.Length && chunks > 1; i++) WideNumbers.FromLong(numbers[i], rows.AsSpan(i * chunks, chunks));
-        Run(new CrossCheckRows(rows, chunks, Bits), 0, numbers.Length, probabilities, batchSize, cancel, rowsPerRun);
+        Run(CrossCheckRows.FromNumbers(numbers, Bits), 0, numbers.Length, probabilities, batchSize, cancel, rowsPerRun);
     }
 
     /// <summary><see cref="PredictRaw"/> for rows first … first + count − 1 of <paramref name="rows"/>, every input bit drawn
