@@ -395,7 +395,8 @@ public static class OnnxImporter
         string trained = Required(source, metadata, OnnxFormat.Keys.Trained);
         if (trained == "false") return null;
         if (trained != "true") throw OnnxErrors.Unsupported(source, $"'{OnnxFormat.Keys.Trained}' is '{trained}', not true or false");
-        var optimizer = Enum.TryParse<OptimizerKind>(Required(source, metadata, OnnxFormat.Keys.Optimizer), out var kind) ? kind : OptimizerKind.GradientDescent;
+        // One of the names the exporter writes (OptimizerKind's), exactly: another is refused, not read as gradient descent.
+        var optimizer = EnumValue<OptimizerKind>(source, metadata, OnnxFormat.Keys.Optimizer);
         // The rows per update: gradient descent's full batch is no setting; a mini-batch optimizer's is the one asked for
         // (or its default), which CheckEvery's limit on the rows between checks is measured by.
         int? batch = metadata.ContainsKey(OnnxFormat.Keys.BatchSize) ? Int32(source, metadata, OnnxFormat.Keys.BatchSize) : null;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 using ParityNet.Onnx.Proto;
@@ -175,6 +176,16 @@ public sealed class OnnxPredictor : IDisposable
                 $"{number} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to {max}.", number);
     }
 
+    /// <summary>Throws <see cref="ErrorIds.InputOutOfRange"/> unless 0 ≤ number &lt; 2^Bits, for a number of any size.</summary>
+    public void CheckNumber(System.Numerics.BigInteger number)
+    {
+        if (Network is not null) { Network.CheckNumber(number); return; }
+        if (number.Sign < 0 || number.GetBitLength() > Bits)
+            throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
+                $"{number} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to 2^{Bits} - 1 ({(System.Numerics.BigInteger.One << Bits) - 1}).",
+                number.ToString(CultureInfo.InvariantCulture));
+    }
+
     /// <summary>The probability of label 1 for each number, from ONNX Runtime, at most <paramref name="batchSize"/> rows per
     /// Run (fewer for wide models, see <see cref="MaxRunWork"/>). Stops within one run of <paramref name="cancel"/>.</summary>
     /// <exception cref="ParityNetException"><see cref="ErrorIds.OutputNotProbability"/> when the model answers NaN or, read as a
@@ -281,7 +292,7 @@ public sealed class OnnxPredictor : IDisposable
     }
 
     /// <summary>Null when <paramref name="p"/> is a probability; else the error that says so, naming the number and the value.</summary>
-    private ParityNetException? NotAProbability(long number, double p)
+    private ParityNetException? NotAProbability(System.Numerics.BigInteger number, double p)
     {
         if (p >= 0 && p <= 1) return null;
         string why = double.IsNaN(p)
@@ -290,7 +301,7 @@ public sealed class OnnxPredictor : IDisposable
                 ? $"{p:R}, outside [0, 1], so it is not a probability. If the model outputs logits (any real number), say so with ⟦OutputKind⟧ Logit"
                 : $"{p:R}, outside [0, 1]";
         return new ParityNetException(ErrorIds.OutputNotProbability, ParityErrorKind.InvalidData,
-            $"'{Source}' answered {number} with {why}. No prediction was made for {number}.", number);
+            $"'{Source}' answered {number} with {why}. No prediction was made for {number}.", number <= long.MaxValue ? (long)number : number.ToString(CultureInfo.InvariantCulture));
     }
 
     /// <summary>Predictions of <paramref name="numbers"/> by ONNX Runtime, in batches; each names this file as its <see cref="ParityPrediction.Source"/>.</summary>
@@ -312,6 +323,27 @@ public sealed class OnnxPredictor : IDisposable
         PredictRaw(numbers, p, batchSize, cancel);
         var result = new OnnxAnswer[numbers.Length];
         for (int i = 0; i < numbers.Length; i++)
+            result[i] = NotAProbability(numbers[i], p[i]) is { } error
+                ? new OnnxAnswer(null, error)
+                : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source, Network?.Support), null);
+        return result;
+    }
+
+    /// <summary><see cref="TestEach(ReadOnlySpan{long}, int, CancellationToken)"/> for numbers of any size up to 2^Bits − 1 (a model
+    /// wider than 62 bits is asked with every input bit drawn).</summary>
+    public OnnxAnswer[] TestEach(IReadOnlyList<System.Numerics.BigInteger> numbers, int batchSize = DefaultBatchSize, CancellationToken cancel = default)
+    {
+        ArgumentNullException.ThrowIfNull(numbers);
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        foreach (var n in numbers) CheckNumber(n);
+        var result = new OnnxAnswer[numbers.Count];
+        if (numbers.Count == 0) return result;
+        int chunks = WideNumbers.Chunks(Bits);
+        var data = new long[numbers.Count * chunks];
+        for (int i = 0; i < numbers.Count; i++) WideNumbers.FromBigInteger(numbers[i], data.AsSpan(i * chunks, chunks));
+        var p = new double[numbers.Count];
+        Run(new CrossCheckRows(data, chunks, Bits), 0, numbers.Count, p, batchSize, cancel, 0);
+        for (int i = 0; i < numbers.Count; i++)
             result[i] = NotAProbability(numbers[i], p[i]) is { } error
                 ? new OnnxAnswer(null, error)
                 : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source, Network?.Support), null);

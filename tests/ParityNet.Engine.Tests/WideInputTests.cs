@@ -147,6 +147,74 @@ public sealed class WideInputTests
     }
 
     [Fact]
+    public void AWideNetwork_AnswersIntegersPastALong_ReadingEveryBit()
+    {
+        var net = ParityNetwork.Create(Wide(100, hidden: 5));
+        var w = net.Weights[0].AsSpan().ToArray();
+        var predictor = new Predictor(net);
+        var rng = new SeededRandom(23);
+        var numbers = new List<BigInteger> { BigInteger.One << 99, (BigInteger.One << 100) - 1, (BigInteger.One << 63) | 1, BigInteger.One << 70 };
+        for (int i = 0; i < 6; i++) numbers.Add(((BigInteger)rng.NextInt64(1L << 38) << 62) | rng.NextInt64(1L << 62));
+        foreach (var number in numbers)
+        {
+            // The dense way, every bit read off the BigInteger itself: no chunks.
+            double z = net.Biases[1][0];
+            for (int j = 0; j < 5; j++)
+            {
+                double h = net.Biases[0][j];
+                for (int p = 0; p < 100; p++) h += (2 * (int)((number >> (99 - p)) & 1) - 1) * w[p * 5 + j];
+                z += Math.Max(h, 0) * net.Weights[1].AsSpan()[j];
+            }
+            Assert.Equal(1 / (1 + Math.Exp(-z)), net.Predict(number), 1e-12);
+            // The predictor and PredictRows of the same row: the same bits.
+            var row = new long[2];
+            WideNumbers.FromBigInteger(number, row);
+            Assert.Equal(number, WideNumbers.ToBigInteger(row));
+            var q = new double[1];
+            net.PredictRows(row, q);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(q[0]), BitConverter.DoubleToInt64Bits(predictor.Predict(number)));
+            var test = predictor.Test(number);
+            Assert.Equal(number, test.Number);
+            Assert.Equal(BitConverter.DoubleToInt64Bits(q[0]), BitConverter.DoubleToInt64Bits(test.Probability));
+            int xor = (int)(((number >> 3) ^ (number >> 70) ^ (number >> 99)) & 1); // the support 3, 70, 99
+            Assert.Equal(xor, test.ExpectedLabel);
+            Assert.Equal(number.ToString("b", System.Globalization.CultureInfo.InvariantCulture).TrimStart('0').PadLeft(100, '0'), test.Bits);
+        }
+        Assert.Contains(numbers, n => predictor.Test(n).ExpectedLabel == 1);
+        Assert.Contains(numbers, n => predictor.Test(n).ExpectedLabel == 0);
+        // A number a long holds: the same bits and the same prediction either way.
+        var small = predictor.Test((BigInteger)0x5DEECE66DL);
+        Assert.Equal(BitConverter.DoubleToInt64Bits(net.Predict(0x5DEECE66DL)), BitConverter.DoubleToInt64Bits(small.Probability));
+        Assert.Equal(predictor.Test(0x5DEECE66DL).Bits, small.Bits);
+        // Past 2^100 − 1, or below 0: the named error, with the range in its message.
+        foreach (var bad in new[] { BigInteger.One << 100, BigInteger.MinusOne, -(BigInteger.One << 80) })
+        {
+            var ex = Assert.Throws<ParityNetException>(() => predictor.Predict(bad));
+            Assert.Equal(ErrorIds.InputOutOfRange, ex.ErrorId);
+            Assert.Contains("2^100 - 1", ex.Message);
+        }
+        Assert.Throws<ArgumentOutOfRangeException>(() => WideNumbers.FromBigInteger(BigInteger.One << 124, new long[2]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => WideNumbers.FromBigInteger(BigInteger.MinusOne, new long[2]));
+    }
+
+    [Theory]
+    [InlineData(ParityTask.Even)]
+    [InlineData(ParityTask.BitParity)]
+    public void APredictionPastALong_HasItsTasksLabel(ParityTask task)
+    {
+        var number = (BigInteger.One << 150) | (BigInteger.One << 64) | 4; // three ones, even
+        var p = new ParityPrediction(number, 151, task, 0.25, PredictionEngine.Managed);
+        Assert.Equal(1, p.ExpectedLabel); // Even: the number is even; BitParity: it has an odd count of ones
+        Assert.Equal(0, p.Label);
+        var expected = new string('0', 151).ToCharArray();
+        expected[0] = expected[150 - 64] = expected[150 - 2] = '1';
+        Assert.Equal(new string(expected), p.Bits);
+        var q = new ParityPrediction(number + 1, 151, task, 0.75, PredictionEngine.Managed); // odd, with four ones
+        Assert.Equal(0, q.ExpectedLabel);
+        Assert.Equal(1, q.Label);
+    }
+
+    [Fact]
     public void Barak_100_3_IsSolved_InTheirRegime()
     {
         var net = ParityNetwork.Create(new NetworkSpec

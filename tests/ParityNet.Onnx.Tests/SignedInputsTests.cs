@@ -446,6 +446,9 @@ public class SignedInputsTests
     [InlineData("paritynet.training.beta1", "NaN", "its training summary is invalid")]
     [InlineData("paritynet.training.beta2", "x", "not a number")]
     [InlineData("paritynet.training.epsilon", "-1", "its training summary is invalid")]
+    [InlineData("paritynet.training.optimizer", "RmsProp", "'paritynet.training.optimizer' is 'RmsProp'; known: GradientDescent, Sgd, Momentum, AdaGrad, Adam")]
+    [InlineData("paritynet.training.optimizer", "7", "known: GradientDescent")]
+    [InlineData("paritynet.training.optimizer", "sgd", "known: GradientDescent")]
     public void ABadTrainingSetting_IsRefusedByName(string key, string value, string named)
     {
         var model = Model(s_regime.Value);

@@ -18,6 +18,14 @@ Describe 'Views' {
         $lines[4] | Should -Match ('^\s*2\s+Even\s+' + [regex]::Escape($p.ToString('0.0000', [cultureinfo]::InvariantCulture)) + '\s+True\s+0010\s*$')
     }
 
+    It 'shows a sparse-parity prediction''s label whole: EvenSupport and OddSupport, not cut short' {
+        $net = New-ParityNetwork -Bits 8 -Task SparseParity -Support 1, 2
+        $lines = Get-Lines (2, 6 | Test-Parity -Network $net)
+        $lines[2] | Should -Match '^\s*2\s+(Even|Odd)Support\s+[01]\.\d{4}\s+(True|False)\s+00000010\s*$'
+        $lines[3] | Should -Match '^\s*6\s+(Even|Odd)Support\s+[01]\.\d{4}\s+(True|False)\s+00000110\s*$'
+        $lines | Should -Not -Match '…'
+    }
+
     It 'shows a network in one line: shape, task, trained, final loss, accuracy' {
         $lines = Get-Lines $script:trained
         $lines.Count | Should -Be 3

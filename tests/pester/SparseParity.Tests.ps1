@@ -116,3 +116,115 @@ Describe 'Sparse parity in a sweep' {
         $err.Exception.Message | Should -Match 'needs its support'
     }
 }
+
+Describe 'A network wider than a long answers integers of any size (Test-Parity past 2^63)' {
+    BeforeAll {
+        $script:wide = New-ParityNetwork -Bits 100 -Task SparseParity -Support 0, 70, 99 -HiddenSize 16 -Activation ReLU -SignedInputs -Seed 4
+        function Get-WideXor([bigint] $Number, [int[]] $Support) {
+            $x = 0
+            foreach ($bit in $Support) { $x = $x -bxor [int](($Number -shr $bit) -band 1) }
+            $x
+        }
+        # The network's answer worked out here from its weights, reading each bit off the [bigint]: ±1 inputs, ReLU, σ.
+        function Get-DenseAnswer([bigint] $Number) {
+            $w = $wide.WeightValues; $b = $wide.Biases
+            $z = $b[1][0]
+            for ($j = 0; $j -lt 16; $j++) {
+                $h = $b[0][$j]
+                for ($p = 0; $p -lt 100; $p++) { $h += (2 * [int](($Number -shr (99 - $p)) -band 1) - 1) * $w[0][$p * 16 + $j] }
+                $z += [math]::Max($h, 0) * $w[1][$j]
+            }
+            1 / (1 + [math]::Exp(-$z))
+        }
+        $rng = [System.Random]::new(7)
+        $script:numbers = @([bigint]::Pow(2, 99), ([bigint]::Pow(2, 99) + [bigint]::Pow(2, 70) + 1), [bigint]::Pow(2, 70), ([bigint]::Pow(2, 100) - 1), [bigint]5)
+        for ($i = 0; $i -lt 20; $i++) {
+            $bytes = [byte[]]::new(14); $rng.NextBytes($bytes); $bytes[13] = 0    # 104 bits, positive
+            $script:numbers += [bigint]::new($bytes) % [bigint]::Pow(2, 100)
+        }
+    }
+
+    It 'labels each number by the XOR of its support bits, 70 and 99 included, and shows all 100 bits' {
+        $answers = $numbers | Test-Parity -Network $wide
+        $answers | Should -HaveCount $numbers.Count
+        for ($i = 0; $i -lt $numbers.Count; $i++) {
+            $answers[$i].Number | Should -Be $numbers[$i]
+            $answers[$i].Number | Should -BeOfType [bigint]
+            $answers[$i].ExpectedLabel | Should -Be (Get-WideXor $numbers[$i] @(0, 70, 99))
+            $answers[$i].Bits.Length | Should -Be 100
+            $fromBits = [bigint]::Zero
+            foreach ($c in $answers[$i].Bits.ToCharArray()) { $fromBits = $fromBits * 2 + [int]"$c" }
+            $fromBits | Should -Be $numbers[$i]
+        }
+        @($answers | Where-Object ExpectedLabel -eq 1).Count | Should -BeGreaterThan 3
+        @($answers | Where-Object ExpectedLabel -eq 0).Count | Should -BeGreaterThan 3
+        $answers[1].Expected | Should -Be 'OddSupport'   # bits 0, 70 and 99: all three
+    }
+
+    It 'takes a [bigint] literal (suffix n), digits, and 0x or 0b text past a long: the same number' {
+        $two99plus1 = [bigint]::Pow(2, 99) + 1
+        $given = @(633825300114114700748351602689n, '633825300114114700748351602689', '0x8000000000000000000000001', ('0b1' + '0' * 98 + '1'), ([double][math]::Pow(2, 99)))
+        $answers = $given | Test-Parity -Network $wide
+        $answers | Should -HaveCount 5
+        $answers[0..3].Number | Should -Be @($two99plus1, $two99plus1, $two99plus1, $two99plus1)
+        $answers[4].Number | Should -Be ([bigint]::Pow(2, 99))   # a whole double is an integer exactly
+        $answers[0].Expected | Should -Be 'EvenSupport'          # bits 0 and 99
+    }
+
+    It 'answers as the weights multiply out, reading every bit; a number a long holds gives the same bits either way' {
+        foreach ($n in $numbers) {
+            [math]::Abs((Test-Parity $n -Network $wide).Probability - (Get-DenseAnswer $n)) | Should -BeLessOrEqual 1e-12
+        }
+        $asLong = (Test-Parity ([long]123456789) -Network $wide).Probability
+        $asBig = (Test-Parity ([bigint]123456789) -Network $wide).Probability
+        [BitConverter]::DoubleToInt64Bits($asBig) | Should -Be ([BitConverter]::DoubleToInt64Bits($asLong))
+        (Test-Parity ([bigint]::Pow(2, 99)) -Network $wide).Probability | Should -Not -Be (Test-Parity 0 -Network $wide).Probability
+    }
+
+    It 'refuses a number past 2^100 - 1, or below 0, naming it and the range, and still answers the rest' {
+        $answers = @([bigint]::Pow(2, 100), 3, -([bigint]::Pow(2, 80))) | Test-Parity -Network $wide -ErrorVariable bad -ErrorAction SilentlyContinue
+        $answers | Should -HaveCount 1
+        $bad | Should -HaveCount 2
+        $bad[0].FullyQualifiedErrorId | Should -Match '^ParityNet.InputOutOfRange'
+        $bad[0].Exception.Message | Should -Match '^1267650600228229401496703205376 is outside the range of this 100-bit network\. Give an integer from 0 to 2\^100 - 1'
+    }
+
+    It 'a prediction past a long travels through Clixml and JSON to another process: the same number, bits and probability' {
+        $p = Test-Parity $numbers[1] -Network $wide
+        $xml = Join-Path $TestDrive 'wide-prediction.clixml'
+        $json = Join-Path $TestDrive 'wide-prediction.json'
+        $p | Export-Clixml $xml
+        $p | ConvertTo-Json -Depth 6 | Set-Content $json
+        $back = Start-Job {
+            param($manifest, $xml, $json)
+            Import-Module $manifest
+            foreach ($live in @([ParityNet.ParityPrediction](Import-Clixml $xml), [ParityNet.ParityPrediction](Get-Content $json -Raw | ConvertFrom-Json))) {
+                '{0} {1} {2} {3}' -f $live.Number.ToString(), $live.Bits, [BitConverter]::DoubleToInt64Bits($live.Probability), $live.Expected
+            }
+        } -ArgumentList $env:PARITYNET_MANIFEST, $xml, $json | Receive-Job -Wait -AutoRemoveJob
+        $expected = '{0} {1} {2} {3}' -f $p.Number.ToString(), $p.Bits, [BitConverter]::DoubleToInt64Bits($p.Probability), $p.Expected
+        $back | Should -Be @($expected, $expected)
+    }
+
+    It 'Test-Parity -OnnxPath answers past a long too, as the managed engine does (float32: within 1e-6)' {
+        $file = Join-Path $TestDrive 'wide.onnx'
+        $null = $wide | Export-NetworkOnnx $file
+        $onnx = $numbers | Test-Parity -OnnxPath $file
+        $managed = $numbers | Test-Parity -Network $wide
+        $onnx | Should -HaveCount $numbers.Count
+        for ($i = 0; $i -lt $numbers.Count; $i++) {
+            $onnx[$i].Number | Should -Be $numbers[$i]
+            $onnx[$i].ExpectedLabel | Should -Be $managed[$i].ExpectedLabel
+            [math]::Abs($onnx[$i].Probability - $managed[$i].Probability) | Should -BeLessOrEqual 1e-6
+        }
+        $err = $null
+        try { [bigint]::Pow(2, 100) | Test-Parity -OnnxPath $file -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match 'outside the range of this 100-bit network'
+    }
+
+    It 'Trace-ParityNetwork, which takes integers a long holds, says so for one past it' {
+        $err = $null
+        try { Trace-ParityNetwork -Number ([bigint]::Pow(2, 99)) -Network $wide -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match 'past what this takes: integers a long holds.*Test-Parity takes integers of any size'
+    }
+}

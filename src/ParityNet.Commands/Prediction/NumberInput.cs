@@ -14,7 +14,15 @@ namespace ParityNet.Commands;
 /// </summary>
 internal static class NumberInput
 {
-    public static long Convert(object? input) => Convert(input, byProperty: true);
+    public static long Convert(object? input)
+    {
+        var value = ConvertWide(input);
+        return value >= long.MinValue && value <= long.MaxValue ? (long)value : throw TooLarge(value);
+    }
+
+    /// <summary><see cref="Convert(object?)"/> for integers of any size ([bigint], a literal such as 2n, text of digits,
+    /// "0x…" or "0b…" text past a long, a whole double past 2^63): what a network wider than 62 bits takes.</summary>
+    public static BigInteger ConvertWide(object? input) => Convert(input, byProperty: true);
 
     /// <summary>A value as PowerShell's binder hands it to a parameter of type object[] (or puts it in one): a wrapped
     /// object unwrapped, except a custom object (whose wrapper is the object), and PowerShell's "nothing" as null.
@@ -27,7 +35,7 @@ internal static class NumberInput
         _ => value,
     };
 
-    private static long Convert(object? input, bool byProperty)
+    private static BigInteger Convert(object? input, bool byProperty)
     {
         object? value = input is PSObject pso ? pso.BaseObject : input;
         // Test-Parity's -Number takes objects by value, which PowerShell tries first, so a Number property
@@ -44,13 +52,13 @@ internal static class NumberInput
             case byte b: return b;
             case ushort us: return us;
             case uint ui: return ui;
-            case ulong ul: return ul <= long.MaxValue ? (long)ul : throw TooLarge(ul);
-            case BigInteger big: return big >= long.MinValue && big <= long.MaxValue ? (long)big : throw TooLarge(big);
+            case ulong ul: return ul;
+            case BigInteger big: return big;
             case double d: return FromWhole(d, d);
             case float f: return FromWhole(f, f);
             case decimal m:
                 if (decimal.Truncate(m) != m) throw NotInteger(m.ToString(CultureInfo.InvariantCulture), "a number with a fraction");
-                return m >= long.MinValue && m <= long.MaxValue ? (long)m : throw TooLarge(m);
+                return new BigInteger(m);
             case string text:
                 return FromText(text);
             case bool flag:
@@ -66,7 +74,7 @@ internal static class NumberInput
 
     // PowerShell's own [long] conversion (hex, exponents, kb/mb suffixes), refusing whatever it would round:
     // the value must also read as exactly the same decimal (or, for exponents beyond decimal, double).
-    private static long FromText(string text)
+    private static BigInteger FromText(string text)
     {
         string t = text.Trim();
         if (t.Length == 0) throw NotInteger($"'{text}'", "an empty string");
@@ -84,8 +92,10 @@ internal static class NumberInput
             }
             throw NotInteger($"'{text}'", "a string that is not a whole number; ParityNet does not round");
         }
-        if (BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) throw TooLarge(huge);
-        if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out double big) && double.IsFinite(big) && Math.Floor(big) == big) throw TooLarge(text);
+        if (BigInteger.TryParse(t, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var huge)) return huge;
+        if (WideRadixText(t) is { } radix) return radix;
+        if (LanguagePrimitives.TryConvertTo(t, CultureInfo.InvariantCulture, out double big) && double.IsFinite(big) && Math.Floor(big) == big)
+            throw NotInteger($"'{text}'", "a string PowerShell reads only as a rounded double past a long; write its digits, or 0x… hexadecimal");
         // Only text that failed as a number is looked at: piped strings that are numbers never pay for the regex.
         if (IsRangeText(t))
             throw new ParityNetException(ErrorIds.InputNotInteger, ParityErrorKind.InvalidType,
@@ -94,13 +104,31 @@ internal static class NumberInput
         throw NotInteger($"'{text}'", "a string that is not a whole number");
     }
 
-    private static long FromWhole(double d, object original)
+    private static BigInteger FromWhole(double d, object original)
     {
         string shown = System.Convert.ToString(original, CultureInfo.InvariantCulture) ?? "?";
         if (!double.IsFinite(d)) throw NotInteger(shown, "not a finite number");
         if (Math.Floor(d) != d) throw NotInteger(shown, "a number with a fraction");
-        if (d < -9.2233720368547758E18 || d >= 9.2233720368547758E18) throw TooLarge(original);
-        return (long)d;
+        return d >= -9.2233720368547758E18 && d < 9.2233720368547758E18 ? (long)d : new BigInteger(d); // a whole double is an integer exactly
+    }
+
+    // "0x…" (hexadecimal) or "0b…" (binary) text past a long, with an optional n suffix as PowerShell's [bigint] literals
+    // have: PowerShell's own [long] and [bigint] conversions of text do not read these. Null when the text is not one.
+    private static BigInteger? WideRadixText(string t)
+    {
+        string body = t.EndsWith('n') || t.EndsWith('N') ? t[..^1] : t;
+        if (body.Length < 3 || body[0] != '0') return null;
+        bool hex = body[1] is 'x' or 'X', binary = body[1] is 'b' or 'B';
+        if (!hex && !binary) return null;
+        BigInteger value = BigInteger.Zero;
+        foreach (char ch in body.AsSpan(2))
+        {
+            int digit = ch switch { >= '0' and <= '9' => ch - '0', >= 'a' and <= 'f' => ch - 'a' + 10, >= 'A' and <= 'F' => ch - 'A' + 10, '_' => -2, _ => -1 };
+            if (digit == -2) continue;
+            if (digit < 0 || digit >= (hex ? 16 : 2)) return null;
+            value = (value << (hex ? 4 : 1)) | digit;
+        }
+        return value;
     }
 
     /// <summary>Where a refusal keeps, in <see cref="Exception.Data"/>, why the value is not a whole number ("a number with a
@@ -117,7 +145,8 @@ internal static class NumberInput
             $"{shown} is not an integer ({what}). Give a whole number such as 5, a string such as '12' or '0x10', or an object with a Number property.", shown)
         { Data = { [WhyKey] = what } };
 
-    private static ParityNetException TooLarge(object value) =>
+    private static ParityNetException TooLarge(BigInteger value) =>
         new(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
-            $"{System.Convert.ToString(value, CultureInfo.InvariantCulture)} is too large for any network: numbers must be below 2^62.", value);
+            $"{value.ToString(CultureInfo.InvariantCulture)} is past what this takes: integers a long holds, from -2^63 to 2^63 - 1. (Test-Parity takes integers of any size a network's bits allow.)",
+            value.ToString(CultureInfo.InvariantCulture));
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using System.Runtime.InteropServices;
 
 namespace ParityNet.Commands;
 
@@ -18,7 +17,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     private Predictor? _predictor;
     private object? _predictorInput;
     private OnnxPredictor? _onnx;
-    private readonly List<long> _pending = new();
+    private readonly List<System.Numerics.BigInteger> _pending = new();
     private readonly CancellationTokenSource _stop = new();
 
     // Numbers and networks both come down pipelines, so each has its own parameter set: only when
@@ -162,7 +161,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
     {
         try
         {
-            long n = NumberInput.Convert(item);
+            var n = NumberInput.ConvertWide(item);
             if (_onnx is not null)
             {
                 _onnx.CheckNumber(n);
@@ -192,7 +191,7 @@ public sealed class TestParityCommand : PSCmdlet, IDisposable
         OnnxAnswer[] answers;
         try
         {
-            answers = _onnx!.TestEach(CollectionsMarshal.AsSpan(_pending), cancel: _stop.Token);
+            answers = _onnx!.TestEach(_pending, cancel: _stop.Token);
         }
         catch (OperationCanceledException)
         {

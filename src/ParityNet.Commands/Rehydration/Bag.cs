@@ -55,6 +55,7 @@ internal static partial class Serialized
         public double[] Doubles(string name) { var items = List(name); var a = new double[items.Count]; for (int i = 0; i < a.Length; i++) a[i] = items[i].AsDouble(); return a; }
         public int Int(string name) => Value(name).AsInt();
         public long Long(string name) => Value(name).AsLong();
+        public System.Numerics.BigInteger WholeNumber(string name) => Value(name).AsWholeNumber();
         public double Double(string name) => Value(name).AsDouble();
         public double? NullableDouble(string name) => Value(name) is { IsNull: false } v ? v.AsDouble() : null;
         public bool Bool(string name) => Value(name).AsBool();

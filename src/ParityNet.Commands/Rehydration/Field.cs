@@ -120,6 +120,18 @@ internal static partial class Serialized
             }
         }
 
+        /// <summary>A whole number of any size: as <see cref="AsLong"/>, or a [bigint] (JSON's numbers past a long), or its digits
+        /// as text (how Clixml carries a [bigint]: PowerShell's serializer writes its ToString()).</summary>
+        public BigInteger AsWholeNumber() => _raw switch
+        {
+            BigInteger big => big,
+            ulong ul => ul,
+            string s when s.Length is > 0 and <= 20000 && (s[0] == '-' ? s.Length > 1 && s.AsSpan(1).IndexOfAnyExceptInRange('0', '9') < 0 : s.AsSpan().IndexOfAnyExceptInRange('0', '9') < 0)
+                => BigInteger.Parse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture),
+            double d when double.IsFinite(d) && Math.Floor(d) == d => Math.Abs(d) < 9.2233720368547758E18 ? (long)d : new BigInteger(d),
+            _ => AsLong(),
+        };
+
         public int AsInt()
         {
             long v = AsLong();

@@ -6,9 +6,9 @@ internal static partial class Serialized
 {
     private static ParityPrediction ReadPrediction(Bag bag)
     {
-        long number = bag.Long("Number");
+        var number = bag.WholeNumber("Number");
         string bits = bag.String("Bits");
-        if (bits.Length < 1 || bits.Length > EngineLimits.MaxBits || number < 0 || bits.Length < 63 && number >= 1L << bits.Length || BitEncoding.ToText(number, bits.Length) != bits)
+        if (bits.Length < 1 || bits.Length > EngineLimits.MaxBits || number.Sign < 0 || number.GetBitLength() > bits.Length || BitEncoding.ToText(number, bits.Length) != bits)
             throw Invalid(bag.Path("Bits"), $"is '{(bits.Length > 70 ? bits[..70] + "…" : bits)}', which is not {number} in 1 to {EngineLimits.MaxBits} bits");
         double probability = bag.Double("Probability");
         if (!(probability >= 0 && probability <= 1))

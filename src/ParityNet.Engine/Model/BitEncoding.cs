@@ -23,4 +23,18 @@ public static class BitEncoding
                 chars[i] = chars.Length - 1 - i <= 62 && ((v >> (chars.Length - 1 - i)) & 1) == 1 ? '1' : '0';
         });
     }
+
+    /// <summary>The <paramref name="bits"/> low bits of a non-negative <paramref name="value"/> of any size as text, most
+    /// significant first: the same text as <see cref="ToText(long, int)"/> for a value a long holds.</summary>
+    public static string ToText(System.Numerics.BigInteger value, int bits)
+    {
+        if (value.Sign >= 0 && value <= long.MaxValue) return ToText((long)value, bits);
+        if (value.Sign < 0) throw new ArgumentOutOfRangeException(nameof(value), value, "a number is not negative.");
+        var row = new long[WideNumbers.Chunks(Math.Max(bits, 1)) + 1];
+        WideNumbers.FromBigInteger(value & ((System.Numerics.BigInteger.One << (WideNumbers.ChunkBits * row.Length)) - 1), row);
+        return string.Create(bits, row, static (chars, r) =>
+        {
+            for (int i = 0; i < chars.Length; i++) chars[i] = WideNumbers.Bit(r, chars.Length - 1 - i) == 1 ? '1' : '0';
+        });
+    }
 }

@@ -157,6 +157,31 @@ public sealed class ParityNetwork
                 number);
     }
 
+    /// <summary>The largest number the network answers for, at any width: 2^Bits − 1 (<see cref="MaxNumber"/> where a long holds it).</summary>
+    public System.Numerics.BigInteger MaxWideNumber => (System.Numerics.BigInteger.One << Bits) - 1;
+
+    /// <summary>Throws <see cref="ErrorIds.InputOutOfRange"/> unless 0 ≤ number &lt; 2^Bits, for a number of any size.</summary>
+    public void CheckNumber(System.Numerics.BigInteger number)
+    {
+        if (number.Sign < 0 || number.GetBitLength() > Bits)
+            throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
+                $"{number} is outside the range of this {Bits}-bit network. Give an integer from 0 to 2^{Bits} - 1 ({MaxWideNumber}), or make a wider network (⟦NetworkBits⟧).",
+                number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The probability of label 1 for a <paramref name="number"/> of any size up to <see cref="MaxWideNumber"/>: the
+    /// same bits as <see cref="Predict(long)"/> for one a long holds, and as <see cref="PredictRows"/> for its row.</summary>
+    public double Predict(System.Numerics.BigInteger number)
+    {
+        CheckNumber(number);
+        if (number <= long.MaxValue) return Predict((long)number);
+        var row = new long[WideNumbers.Chunks(Bits)];
+        WideNumbers.FromBigInteger(number, row);
+        Span<double> p = stackalloc double[1];
+        PredictRows(row, p);
+        return p[0];
+    }
+
     /// <summary>The probability of label 1 for <paramref name="number"/>.</summary>
     public double Predict(long number)
     {

@@ -15,7 +15,17 @@ public sealed class ParityPrediction
     /// <summary>Creates a prediction of <paramref name="number"/> by a network of <paramref name="bits"/> bits.</summary>
     /// <remarks>For <see cref="ParityTask.SparseParity"/> give the network's support (its expected label reads those bits).</remarks>
     public ParityPrediction(long number, int bits, ParityTask task, double probability, PredictionEngine engine, string? source = null, IReadOnlyList<int>? support = null)
+        : this((System.Numerics.BigInteger)number, bits, task, probability, engine, source, support)
     {
+    }
+
+    /// <summary>Creates a prediction of a <paramref name="number"/> of any size (from 0 to 2^<paramref name="bits"/> − 1) by a
+    /// network of <paramref name="bits"/> bits.</summary>
+    /// <remarks>For <see cref="ParityTask.SparseParity"/> give the network's support (its expected label reads those bits).</remarks>
+    public ParityPrediction(System.Numerics.BigInteger number, int bits, ParityTask task, double probability, PredictionEngine engine, string? source = null, IReadOnlyList<int>? support = null)
+    {
+        if (number.Sign < 0 || bits < 1 || number.GetBitLength() > Math.Max(bits, 63))
+            throw new ArgumentOutOfRangeException(nameof(number), number, $"a number is from 0 to 2^{bits} - 1 for a {bits}-bit network.");
         Source = source;
         Number = number;
         _width = bits;
@@ -23,12 +33,22 @@ public sealed class ParityPrediction
         Support = task == ParityTask.SparseParity ? support?.ToArray() ?? throw new ArgumentException("A SparseParity prediction needs the network's support.", nameof(support)) : Array.Empty<int>();
         Probability = probability;
         Label = TaskLabels.Predicted(probability);
-        ExpectedLabel = TaskLabels.Label(task, number, TaskLabels.Mask(Support));
+        ExpectedLabel = ExpectedOf(number, bits, task, Support);
         Engine = engine;
     }
 
-    /// <summary>The integer asked about.</summary>
-    public long Number { get; }
+    /// <summary>The integer asked about: a <see cref="System.Numerics.BigInteger"/>, as a network wider than 62 bits takes
+    /// integers past a long's (in PowerShell, [bigint] or a literal with the suffix n, such as 2n * [bigint]::Pow(2, 80)).</summary>
+    public System.Numerics.BigInteger Number { get; }
+
+    // The true label: from the integer where a long holds it, else from its row of chunks.
+    private static int ExpectedOf(System.Numerics.BigInteger number, int bits, ParityTask task, IReadOnlyList<int> support)
+    {
+        if (number <= long.MaxValue) return TaskLabels.Label(task, (long)number, TaskLabels.Mask(support));
+        var row = new long[WideNumbers.Chunks(bits)];
+        WideNumbers.FromBigInteger(number, row);
+        return WideNumbers.Label(task, row, WideNumbers.Masks(support, bits));
+    }
 
     private readonly int _width;
     private string? _bits;

@@ -27,6 +27,25 @@ public sealed class Predictor
         return _forward.Run(new ReadOnlySpan<long>(in number), _network.PassWeights, _network.PassBiases, _network.Factors)[0];
     }
 
+    /// <summary>The probability of label 1 for a <paramref name="number"/> of any size up to 2^Bits − 1: the same bits as
+    /// <see cref="ParityNetwork.Predict(System.Numerics.BigInteger)"/>, without allocating a pass.</summary>
+    /// <exception cref="ParityNetException"><see cref="ErrorIds.InputOutOfRange"/> when the number does not fit.</exception>
+    public double Predict(System.Numerics.BigInteger number)
+    {
+        _network.CheckNumber(number);
+        if (number <= long.MaxValue) return Predict((long)number);
+        _row ??= new long[WideNumbers.Chunks(_network.Bits)];
+        WideNumbers.FromBigInteger(number, _row);
+        return _forward.RunRows(_row, _network.PassWeights, _network.PassBiases, _network.Factors)[0];
+    }
+
+    private long[]? _row;
+
+    /// <summary>A prediction of a <paramref name="number"/> of any size (a network wider than 62 bits answers past a long).</summary>
+    public ParityPrediction Test(System.Numerics.BigInteger number) =>
+        number.Sign >= 0 && number <= long.MaxValue ? Test((long)number)
+            : new(number, _network.Bits, _network.Task, Predict(number), PredictionEngine.Managed, support: _network.Spec.Support);
+
     /// <summary>A prediction of <paramref name="number"/> with its expected label.</summary>
     public ParityPrediction Test(long number) =>
         new(number, _network.Bits, _network.Task, Predict(number), PredictionEngine.Managed, support: _network.Spec.Support);

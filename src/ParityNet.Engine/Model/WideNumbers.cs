@@ -36,6 +36,20 @@ public static class WideNumbers
         if (row.Length > 1) row[1] = value >> ChunkBits;
     }
 
+    /// <summary>The row of a non-negative integer of up to 62 · row.Length bits: chunk c holds its bits 62c … 62c + 61.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is negative or does not fit the row.</exception>
+    public static void FromBigInteger(BigInteger value, Span<long> row)
+    {
+        if (value.Sign < 0 || value.GetBitLength() > (long)ChunkBits * row.Length)
+            throw new ArgumentOutOfRangeException(nameof(value), value, $"a number is from 0 to 2^{(long)ChunkBits * row.Length} - 1 for a row of {row.Length} chunks.");
+        var mask = new BigInteger((1L << ChunkBits) - 1);
+        for (int c = 0; c < row.Length; c++)
+        {
+            row[c] = (long)(value & mask);
+            value >>= ChunkBits;
+        }
+    }
+
     /// <summary>Bit <paramref name="bit"/> (0 the least significant) of a row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Bit(ReadOnlySpan<long> row, int bit) => (int)((row[bit / ChunkBits] >> (bit % ChunkBits)) & 1);
