@@ -6,7 +6,9 @@
     CompanyName          = 'ParityNet'
     Copyright            = '(c) ParityNet contributors. MIT License.'
     Description          = 'Train small sigmoid neural networks from scratch on integers as bit vectors (even/odd, N-bit parity), with a compiled C# engine; export them to ONNX and chart their training.'
-    PowerShellVersion    = '7.4'
+    # 7.5: ConvertTo-Json writes a [bigint] (a prediction's Number) as a number from 7.5 on; 7.4 (out of support since
+    # November 2026) wrote its properties instead. Tested on 7.6.9, the pinned tool.
+    PowerShellVersion    = '7.5'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('module/ParityNet.format.ps1xml')
     # Loaded before the types file, which names their types (TargetTypeForDeserialization).

@@ -180,10 +180,11 @@ public sealed class OnnxPredictor : IDisposable
     public void CheckNumber(System.Numerics.BigInteger number)
     {
         if (Network is not null) { Network.CheckNumber(number); return; }
+        if (Bits < 63 && number >= long.MinValue && number <= long.MaxValue) { CheckNumber((long)number); return; }
         if (number.Sign < 0 || number.GetBitLength() > Bits)
             throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
-                $"{number} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to 2^{Bits} - 1 ({(System.Numerics.BigInteger.One << Bits) - 1}).",
-                number.ToString(CultureInfo.InvariantCulture));
+                $"{WideNumbers.Show(number)} is outside the range of the {Bits}-bit model '{Source}'. Give an integer from 0 to 2^{Bits} - 1{(Bits <= 128 ? $" ({(System.Numerics.BigInteger.One << Bits) - 1})" : "")}.",
+                number >= long.MinValue && number <= long.MaxValue ? (long)number : WideNumbers.Show(number));
     }
 
     /// <summary>The probability of label 1 for each number, from ONNX Runtime, at most <paramref name="batchSize"/> rows per

@@ -163,12 +163,49 @@ Describe 'A network wider than a long answers integers of any size (Test-Parity 
 
     It 'takes a [bigint] literal (suffix n), digits, and 0x or 0b text past a long: the same number' {
         $two99plus1 = [bigint]::Pow(2, 99) + 1
-        $given = @(633825300114114700748351602689n, '633825300114114700748351602689', '0x8000000000000000000000001', ('0b1' + '0' * 98 + '1'), ([double][math]::Pow(2, 99)))
+        $given = @(633825300114114700748351602689n, '633825300114114700748351602689', '633825300114114700748351602689n', '0x8000000000000000000000001', ('0b1' + '0' * 98 + '1'), '0x8000000000000000000000001n')
         $answers = $given | Test-Parity -Network $wide
-        $answers | Should -HaveCount 5
-        $answers[0..3].Number | Should -Be @($two99plus1, $two99plus1, $two99plus1, $two99plus1)
-        $answers[4].Number | Should -Be ([bigint]::Pow(2, 99))   # a whole double is an integer exactly
+        $answers | Should -HaveCount 6
+        $answers.Number | Should -Be @($two99plus1, $two99plus1, $two99plus1, $two99plus1, $two99plus1, $two99plus1)
         $answers[0].Expected | Should -Be 'EvenSupport'          # bits 0 and 99
+        # Sixteen hex digits from 8 on are past a long, not negative as PowerShell's [long] reads them.
+        (Test-Parity '0xFFFFFFFFFFFFFFFF' -Network $wide).Number | Should -Be ([bigint]::Pow(2, 64) - 1)
+        (Test-Parity '0x8000000000000000' -Network $wide).Number | Should -Be ([bigint]::Pow(2, 63))
+    }
+
+    It 'refuses what it would have to guess at, naming it and the way to give it exactly: <Name>' -ForEach @(
+        @{ Name = 'a double past 2^63 (an integer literal without the suffix n)'; Value = [double][math]::Pow(2, 99); Match = 'is a floating-point number past 2\^63, where a double keeps only 53 bits.*suffix n' }
+        @{ Name = 'an exponent past a long'; Value = '1e30'; Match = 'written with an exponent.*write its digits' }
+        @{ Name = 'hex with no digits'; Value = '0x_'; Match = 'not an integer' }
+        @{ Name = 'hex with a separator'; Value = '0x1_0'; Match = 'not an integer' }
+    ) {
+        $err = $null
+        try { Test-Parity -Number $Value -Network $wide -ErrorAction Stop } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
+        $err.Exception.Message | Should -Match $Match
+    }
+
+    It 'refuses text longer than any network''s integer at once, without parsing it (a megabyte of hex from a file)' {
+        $line = '0x' + ('f' * 1000000)
+        $clock = [Diagnostics.Stopwatch]::StartNew()
+        $answers = $line, 3 | Test-Parity -Network $wide -ErrorVariable bad -ErrorAction SilentlyContinue
+        $clock.Stop()
+        $answers | Should -HaveCount 1
+        $bad[0].Exception.Message | Should -Match "^'0xffffffffffffffffff…' is 1000002 characters long, longer than any integer a network takes \(at most 1024 bits"
+        $bad[0].Exception.Message.Length | Should -BeLessThan 300
+        $clock.Elapsed.TotalSeconds | Should -BeLessThan 5   # generous for a busy machine; parsing it digit by digit took minutes
+    }
+
+    It 'parameters that take a long still say a number past one is too large, in the user''s own words' {
+        $err = $null
+        try { New-ParityNetwork -Seed '1e19' -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match '-Seed 1e19 is far too large\. Give a whole number'
+        $err = $null
+        try { New-ParityNetwork -Seed 1e300 -ErrorAction Stop } catch { $err = $_ }
+        $err.Exception.Message | Should -Match '-Seed 1E\+300 is far too large\. Give a whole number'
+        $err = $null
+        try { New-ParityNetwork -Seed '0x_' -ErrorAction Stop } catch { $err = $_ }
+        $err | Should -Not -BeNullOrEmpty
     }
 
     It 'answers as the weights multiply out, reading every bit; a number a long holds gives the same bits either way' {
@@ -225,6 +262,6 @@ Describe 'A network wider than a long answers integers of any size (Test-Parity 
     It 'Trace-ParityNetwork, which takes integers a long holds, says so for one past it' {
         $err = $null
         try { Trace-ParityNetwork -Number ([bigint]::Pow(2, 99)) -Network $wide -ErrorAction Stop } catch { $err = $_ }
-        $err.Exception.Message | Should -Match 'past what this takes: integers a long holds.*Test-Parity takes integers of any size'
+        $err.Exception.Message | Should -Match '^633825300114114700748351602688 is too large here: this takes integers a long holds.*Test-Parity alone takes larger ones'
     }
 }

@@ -189,6 +189,7 @@ Describe 'A tampered or incomplete network is refused by name' {
         @{ Case = 'a loss curve shorter than its epochs'; Field = 'History.Loss'; Change = { param($o) $o.History.Loss = @($o.History.Loss | Select-Object -Skip 1) } }
         @{ Case = 'an accuracy above 1'; Field = 'History.Accuracy'; Change = { param($o) $o.History.Accuracy[0] = 1.5 } }
         @{ Case = 'a negative alpha in the settings'; Field = 'History.Settings'; Change = { param($o) $o.History.Settings.Alpha = -1 } }
+        @{ Case = 'an optimizer its settings do not name'; Field = 'History.Optimizer'; Change = { param($o) $o.History.Optimizer = 'RmsProp' } }
     ) {
         $failure = Get-Failure (Get-Tampered $Change)
         $failure | Should -Not -BeNullOrEmpty

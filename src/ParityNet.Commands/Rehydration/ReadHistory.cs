@@ -34,11 +34,15 @@ internal static partial class Serialized
         var lossCurve = bag.Doubles("Loss");
         var accuracyCurve = bag.Doubles("Accuracy");
         var progress = ReadHiddenProgress(bag, recordedEpochs.Length);
+        // The optimizer's name is the one its settings hold (what training writes): another would travel on into ONNX
+        // metadata, where it is refused.
+        string optimizer = settings.Optimizer.ToString();
+        bag.Same("Optimizer", optimizer, v => v.AsString() is var text && string.Equals(text, optimizer, StringComparison.OrdinalIgnoreCase) ? optimizer : text);
         TrainingHistory history;
         try
         {
             history = TrainingHistory.Restore(
-                bag.String("Optimizer"), settings, bag.Int("EpochsRun"),
+                optimizer, settings, bag.Int("EpochsRun"),
                 recordedEpochs,
                 lossCurve,
                 accuracyCurve,

@@ -9,7 +9,7 @@ internal static partial class Serialized
         var number = bag.WholeNumber("Number");
         string bits = bag.String("Bits");
         if (bits.Length < 1 || bits.Length > EngineLimits.MaxBits || number.Sign < 0 || number.GetBitLength() > bits.Length || BitEncoding.ToText(number, bits.Length) != bits)
-            throw Invalid(bag.Path("Bits"), $"is '{(bits.Length > 70 ? bits[..70] + "…" : bits)}', which is not {number} in 1 to {EngineLimits.MaxBits} bits");
+            throw Invalid(bag.Path("Bits"), $"is '{(bits.Length > 70 ? bits[..70] + "…" : bits)}', which is not {WideNumbers.Show(number)} in 1 to {EngineLimits.MaxBits} bits");
         double probability = bag.Double("Probability");
         if (!(probability >= 0 && probability <= 1))
             throw Invalid(bag.Path("Probability"), $"is {probability.ToString("R", CultureInfo.InvariantCulture)}, not a probability from 0 to 1");

@@ -163,10 +163,11 @@ public sealed class ParityNetwork
     /// <summary>Throws <see cref="ErrorIds.InputOutOfRange"/> unless 0 ≤ number &lt; 2^Bits, for a number of any size.</summary>
     public void CheckNumber(System.Numerics.BigInteger number)
     {
+        if (Bits < 63 && number >= long.MinValue && number <= long.MaxValue) { CheckNumber((long)number); return; }
         if (number.Sign < 0 || number.GetBitLength() > Bits)
             throw new ParityNetException(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
-                $"{number} is outside the range of this {Bits}-bit network. Give an integer from 0 to 2^{Bits} - 1 ({MaxWideNumber}), or make a wider network (⟦NetworkBits⟧).",
-                number.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                $"{WideNumbers.Show(number)} is outside the range of this {Bits}-bit network. Give an integer from 0 to 2^{Bits} - 1{(Bits <= 128 ? $" ({MaxWideNumber})" : "")}, or make a wider network (⟦NetworkBits⟧).",
+                number >= long.MinValue && number <= long.MaxValue ? (long)number : WideNumbers.Show(number));
     }
 
     /// <summary>The probability of label 1 for a <paramref name="number"/> of any size up to <see cref="MaxWideNumber"/>: the

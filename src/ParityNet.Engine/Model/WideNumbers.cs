@@ -50,6 +50,12 @@ public static class WideNumbers
         }
     }
 
+    /// <summary>An integer for a message: its digits, or past 256 bits its size and sign (the digits of a huge one would
+    /// fill the screen, and take long to make).</summary>
+    public static string Show(BigInteger value) =>
+        value.GetBitLength() <= 256 ? value.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : $"{(value.Sign < 0 ? "a negative" : "an")} integer of {value.GetBitLength()} bits";
+
     /// <summary>Bit <paramref name="bit"/> (0 the least significant) of a row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static int Bit(ReadOnlySpan<long> row, int bit) => (int)((row[bit / ChunkBits] >> (bit % ChunkBits)) & 1);
