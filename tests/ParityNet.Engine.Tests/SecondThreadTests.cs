@@ -55,64 +55,14 @@ public class SecondThreadTests
     [TwoCoresFact]
     public void TheHelper_StillTakesParts_PastJob32768()
     {
-        // The job's number sits in the top 16 bits of the ticket; from job 32,768 on, that word is negative. Trivial parts
-        // can look stalled, and a pause publishes no jobs: the back-off is off here, so that every job counts.
+        // The job's number sits in the top 16 bits of the ticket; from job 32,768 on, that word is negative.
         using var helper = SecondThread.ForRun()!;
-        helper.BackOff = false;
         var counts = new int[8];
         for (int job = 1; job < 32_768; job++) helper.Share(counts.Length, i => counts[i]++);
         int before = helper.HelperParts;
         for (int job = 0; job < 20_000 && helper.HelperParts == before; job++)
             helper.Share(counts.Length, i => { Interlocked.Increment(ref counts[i]); Thread.SpinWait(500); });
         Assert.True(helper.HelperParts > before, "the helper took no part of jobs 32,768 on.");
-    }
-
-    [TwoCoresFact]
-    public void StalledSteps_PauseTheSharing_WhileEveryPartStillRunsOnce()
-    {
-        // A helper whose parts take 3 ms (as when the scheduler gives its core to another process mid-part) makes the owner
-        // wait far longer than doing every part itself would take: after four such steps the owner stops offering parts.
-        using var helper = SecondThread.ForRun()!;
-        var counts = new int[8];
-        void Step() => helper.Share(counts.Length, i =>
-        {
-            Interlocked.Increment(ref counts[i]);
-            if (Thread.CurrentThread.Name == "ParityNet second core") Thread.Sleep(3);
-            else Thread.SpinWait(200);
-        });
-        int steps = 0;
-        for (; steps < 2000 && helper.Pauses == 0; steps++) Step();
-        Assert.True(helper.Pauses == 1, $"no pause after {steps} steps, {helper.HelperParts} parts taken by the stalling helper.");
-        Assert.InRange(helper.HelperParts, SecondThread.StallsToPause, 2000);
-        // The pause: the next PauseSteps steps are the owner's alone.
-        int taken = helper.HelperParts;
-        for (int k = 0; k < SecondThread.PauseSteps; k++) Step();
-        Assert.Equal(taken, helper.HelperParts);
-        steps += SecondThread.PauseSteps;
-        // After it, the helper is offered parts again, stalls again, and the next pause is twice as long.
-        for (int k = 0; k < 2000 && helper.Pauses == 1; k++, steps++) Step();
-        Assert.Equal(2, helper.Pauses);
-        taken = helper.HelperParts;
-        for (int k = 0; k < 2 * SecondThread.PauseSteps; k++, steps++) Step();
-        Assert.Equal(taken, helper.HelperParts);
-        Assert.All(counts, c => Assert.Equal(steps, c));
-    }
-
-    [TwoCoresFact]
-    public void StepsThatDoNotStall_NeverPause_NotEvenWhenTheOwnerDoesEveryPart()
-    {
-        // The helper's parts cost nothing here, so no step can take the owner longer than its parts alone would; most steps
-        // the owner does every part itself. Neither may count as a stall (a first version counted the second).
-        using var helper = SecondThread.ForRun()!;
-        var counts = new int[8];
-        for (int step = 0; step < 2000; step++)
-            helper.Share(counts.Length, i =>
-            {
-                Interlocked.Increment(ref counts[i]);
-                if (Thread.CurrentThread.Name != "ParityNet second core") Thread.SpinWait(200);
-            });
-        Assert.Equal(0, helper.Pauses);
-        Assert.All(counts, c => Assert.Equal(2000, c));
     }
 
     [TwoCoresFact]

@@ -84,15 +84,12 @@ internal sealed class SecondThread : IDisposable
     /// write disjoint memory. An exception from a part is thrown here once every part has finished.</summary>
     public void Share(int parts, Action<int> part)
     {
-        if (parts <= 1 || !Sharing || _pauseLeft > 0)
+        if (parts <= 1 || !Sharing)
         {
-            if (parts > 1 && _pauseLeft > 0) _pauseLeft--;
             for (int i = 0; i < parts; i++) part(i);
             return;
         }
         if (parts > Field) throw new ArgumentOutOfRangeException(nameof(parts), parts, "too many parts to share.");
-        long started = Stopwatch.GetTimestamp();
-        int own = 0;
         int job = (_job + 1) & 0xFFFF;
         _part = part;
         _parts = parts;
@@ -108,49 +105,12 @@ internal sealed class SecondThread : IDisposable
             if (front + back >= parts) break;
             if (Interlocked.CompareExchange(ref _ticket, t + 1, t) != t) continue;
             RunPart(part, front);
-            own++;
         }
-        long ownDone = Stopwatch.GetTimestamp();
         var spin = new SpinWait();
         while (Volatile.Read(ref _done) < parts) spin.SpinOnce(sleep1Threshold: -1);
         // Mark the job taken to the end, so that a helper still reading it never pairs it with the next job's count of parts.
         Interlocked.Exchange(ref _ticket, ((long)job << 48) | Field);
-        Judge(own, parts, ownDone - started, Stopwatch.GetTimestamp() - started);
         _partFailure?.Throw();
-    }
-
-    // Back-off on a busy machine. A shared step stalled when it took the owner longer than doing every part itself would have
-    // (its own parts' time, scaled to all of them): the helper held a part while the scheduler gave its core to something else,
-    // and the owner waited. After StallsToPause of the last 16 shared steps stalled, the next _pause steps are not offered to
-    // the helper (the owner does them alone; the check ahead still runs there); each pause in a row doubles, up to MaxPause,
-    // and PauseSteps again after CleanToForget steps without a stall. The bits do not depend on it: only who makes each part.
-    internal const int StallsToPause = 4, PauseSteps = 64, MaxPause = 16_384, CleanToForget = 1_024;
-    private int _recent, _pauseLeft, _pause = PauseSteps, _clean;
-
-    /// <summary>How many times this run stopped sharing its steps for a while because they stalled (for tests and the Bench).</summary>
-    public int Pauses { get; private set; }
-
-    /// <summary>Whether stalled steps pause the sharing (on by default; a test of the job counter turns it off, as a pause
-    /// publishes no jobs).</summary>
-    internal bool BackOff { get; set; } = true;
-
-    private void Judge(int own, int parts, long ownTicks, long totalTicks)
-    {
-        // The helper took every part (nothing to scale from), or none (then it made no one wait): not judged.
-        if (own == 0 || own == parts || !BackOff) return;
-        bool stalled = totalTicks * own > ownTicks * parts;
-        _recent = ((_recent << 1) | (stalled ? 1 : 0)) & 0xFFFF;
-        if (!stalled)
-        {
-            if (++_clean >= CleanToForget) _pause = PauseSteps;
-            return;
-        }
-        _clean = 0;
-        if (System.Numerics.BitOperations.PopCount((uint)_recent) < StallsToPause) return;
-        _pauseLeft = _pause;
-        _pause = Math.Min(_pause * 2, MaxPause);
-        _recent = 0;
-        Pauses++;
     }
 
     /// <summary>Starts <paramref name="work"/> on the helper; the owner waits for it (<see cref="WaitAhead"/>) before starting another.</summary>
