@@ -75,7 +75,7 @@ public sealed class ExportNetworkDiagramCommand : PSCmdlet
             NumberTrace? trace = null;
             if (MyInvocation.BoundParameters.ContainsKey(nameof(Number)))
             {
-                var number = NumberInput.ConvertWide(Number);
+                long number = NumberInput.Convert(Number);
                 trace = ReferenceTrainer.Trace(network, number, network.History?.LossFunction ?? LossFunction.MeanSquaredError, cancel: _stop.Token);
             }
             string path = FilePaths.WithPng(FilePaths.Resolve(this, Path));

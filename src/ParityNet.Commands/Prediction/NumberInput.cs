@@ -170,6 +170,6 @@ internal static class NumberInput
 
     private static ParityNetException TooLarge(string shown) =>
         new(ErrorIds.InputOutOfRange, ParityErrorKind.InvalidArgument,
-            $"{shown} is too large here: this takes integers a long holds, from -2^63 to 2^63 - 1.",
+            $"{shown} is too large here: this takes integers a long holds, from -2^63 to 2^63 - 1. (Test-Parity alone takes larger ones, for networks wider than 62 bits.)",
             shown);
 }

@@ -73,7 +73,7 @@ public sealed class TraceParityNetworkCommand : PSCmdlet
         {
             try
             {
-                var n = NumberInput.ConvertWide(item);
+                long n = NumberInput.Convert(item);
                 var loss = Loss ?? _network.History?.LossFunction ?? LossFunction.MeanSquaredError;
                 WriteObject(ReferenceTrainer.Trace(_network, n, loss, Alpha ?? _network.History?.Alpha ?? TrainingOptions.DefaultAlpha, _stop.Token));
             }

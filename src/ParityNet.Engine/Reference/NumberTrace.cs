@@ -36,12 +36,12 @@ public sealed record SynapseTrace(int Index, double[][] Contribution, double[][]
 /// <summary>
 /// One number through the network, with the lesson's variables: the input layer l0 (the bits), each layer's
 /// pre-activations and outputs, the prediction, the error y − p, the deltas, and each synapse matrix's
-/// contribution to the update. Made by <see cref="ReferenceTrainer.Trace(ParityNetwork, System.Numerics.BigInteger, LossFunction, double, CancellationToken)"/>, the readable algorithm every fast
+/// contribution to the update. Made by <see cref="ReferenceTrainer.Trace"/>, the readable algorithm every fast
 /// path is held to.
 /// </summary>
 public sealed class NumberTrace
 {
-    internal NumberTrace(ParityNetwork network, System.Numerics.BigInteger number, LossFunction loss, double alpha, double rows, double[] input,
+    internal NumberTrace(ParityNetwork network, long number, LossFunction loss, double alpha, double rows, double[] input,
         IReadOnlyList<LayerTrace> layers, double prediction, double expected, double lossValue, IReadOnlyList<SynapseTrace> synapses)
     {
         Network = network;
@@ -60,8 +60,8 @@ public sealed class NumberTrace
     /// <summary>The network traced.</summary>
     public ParityNetwork Network { get; }
 
-    /// <summary>The integer: a [bigint], as a network wider than 62 bits takes integers past a long (as <see cref="ParityPrediction.Number"/>).</summary>
-    public System.Numerics.BigInteger Number { get; }
+    /// <summary>The integer.</summary>
+    public long Number { get; }
 
     /// <summary>Its bits, most significant first, as the network reads them.</summary>
     public string Bits => BitEncoding.ToText(Number, Network.Bits);

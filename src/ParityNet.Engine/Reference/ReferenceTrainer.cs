@@ -5,7 +5,7 @@ namespace ParityNet;
 /// specification: every fast path of the engine (the bit kernels, the product sigmoid, the lesson
 /// shape's four-row kernels, the blocked dense products, the parallel tiles) is held to it by the
 /// tests, so it must stay simple enough to check by eye. Plain steps only (gradient descent and SGD:
-/// p −= α·g). <see cref="Trace(ParityNetwork, System.Numerics.BigInteger, LossFunction, double, CancellationToken)"/> shows one number's pass with the lesson's variables.
+/// p −= α·g). <see cref="Trace"/> shows one number's pass with the lesson's variables.
 /// </summary>
 public static class ReferenceTrainer
 {
@@ -98,21 +98,11 @@ public static class ReferenceTrainer
     {
         ArgumentNullException.ThrowIfNull(network);
         network.CheckNumber(number);
-        return Trace(network, (System.Numerics.BigInteger)number, loss, alpha, cancel);
-    }
-
-    /// <summary><see cref="Trace(ParityNetwork, long, LossFunction, double, CancellationToken)"/> for a number of any size up to
-    /// 2^Bits − 1: a network wider than 62 bits traced with every input bit drawn.</summary>
-    public static NumberTrace Trace(ParityNetwork network, System.Numerics.BigInteger number, LossFunction loss = LossFunction.MeanSquaredError,
-        double alpha = TrainingOptions.DefaultAlpha, CancellationToken cancel = default)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        network.CheckNumber(number);
         var w = network.Weights.Select(m => m.AsSpan().ToArray()).ToArray();
         var b = network.Biases.Select(v => (double[])v.Clone()).ToArray();
         cancel.ThrowIfCancellationRequested();
         var row = new long[WideNumbers.Chunks(network.Bits)];
-        WideNumbers.FromBigInteger(number, row);
+        WideNumbers.FromLong(number, row);
         var pass = Pass(network, w, b, loss, row, 1);
         cancel.ThrowIfCancellationRequested();
         int[] sizes = network.LayerSizes.ToArray();
