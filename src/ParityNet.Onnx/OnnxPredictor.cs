@@ -323,12 +323,15 @@ public sealed class OnnxPredictor : IDisposable
         var p = new double[numbers.Length];
         PredictRaw(numbers, p, batchSize, cancel);
         var result = new OnnxAnswer[numbers.Length];
-        for (int i = 0; i < numbers.Length; i++)
-            result[i] = NotAProbability(numbers[i], p[i]) is { } error
-                ? new OnnxAnswer(null, error)
-                : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source, Network?.Support), null);
+        for (int i = 0; i < numbers.Length; i++) result[i] = Answer(numbers[i], p[i]);
         return result;
     }
+
+    // A number's answer: its prediction, or why the model's output is not one.
+    private OnnxAnswer Answer(System.Numerics.BigInteger number, double p) =>
+        NotAProbability(number, p) is { } error
+            ? new OnnxAnswer(null, error)
+            : new OnnxAnswer(new ParityPrediction(number, Bits, Task, p, PredictionEngine.OnnxRuntime, Source, Network?.Support), null);
 
     /// <summary><see cref="TestEach(ReadOnlySpan{long}, int, CancellationToken)"/> for numbers of any size up to 2^Bits − 1 (a model
     /// wider than 62 bits is asked with every input bit drawn).</summary>
@@ -344,10 +347,7 @@ public sealed class OnnxPredictor : IDisposable
         for (int i = 0; i < numbers.Count; i++) WideNumbers.FromBigInteger(numbers[i], data.AsSpan(i * chunks, chunks));
         var p = new double[numbers.Count];
         Run(new CrossCheckRows(data, chunks, Bits), 0, numbers.Count, p, batchSize, cancel, 0);
-        for (int i = 0; i < numbers.Count; i++)
-            result[i] = NotAProbability(numbers[i], p[i]) is { } error
-                ? new OnnxAnswer(null, error)
-                : new OnnxAnswer(new ParityPrediction(numbers[i], Bits, Task, p[i], PredictionEngine.OnnxRuntime, Source, Network?.Support), null);
+        for (int i = 0; i < numbers.Count; i++) result[i] = Answer(numbers[i], p[i]);
         return result;
     }
 

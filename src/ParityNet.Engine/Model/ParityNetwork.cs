@@ -176,10 +176,8 @@ public sealed class ParityNetwork
     {
         CheckNumber(number);
         if (number <= long.MaxValue) return Predict((long)number);
-        var row = new long[WideNumbers.Chunks(Bits)];
-        WideNumbers.FromBigInteger(number, row);
         Span<double> p = stackalloc double[1];
-        PredictRows(row, p);
+        PredictRows(WideNumbers.RowOf(number, Bits), p);
         return p[0];
     }
 

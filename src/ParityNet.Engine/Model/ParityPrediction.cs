@@ -45,9 +45,7 @@ public sealed class ParityPrediction
     private static int ExpectedOf(System.Numerics.BigInteger number, int bits, ParityTask task, IReadOnlyList<int> support)
     {
         if (number <= long.MaxValue) return TaskLabels.Label(task, (long)number, TaskLabels.Mask(support));
-        var row = new long[WideNumbers.Chunks(bits)];
-        WideNumbers.FromBigInteger(number, row);
-        return WideNumbers.Label(task, row, WideNumbers.Masks(support, bits));
+        return WideNumbers.Label(task, WideNumbers.RowOf(number, bits), WideNumbers.Masks(support, bits));
     }
 
     private readonly int _width;

@@ -50,6 +50,14 @@ public static class WideNumbers
         }
     }
 
+    /// <summary>The row of a non-negative integer of up to <paramref name="bits"/> bits, in a new array of <see cref="Chunks"/> longs.</summary>
+    public static long[] RowOf(BigInteger value, int bits)
+    {
+        var row = new long[Chunks(bits)];
+        FromBigInteger(value, row);
+        return row;
+    }
+
     /// <summary>An integer for a message: its digits, or past 256 bits its size and sign (the digits of a huge one would
     /// fill the screen, and take long to make).</summary>
     public static string Show(BigInteger value) =>
