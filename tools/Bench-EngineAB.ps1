@@ -26,7 +26,10 @@ foreach ($c in $Case) {
     $ratios = foreach ($r in 1..$Rounds) {
         $order = if ($r % 2) { 'before', 'after' } else { 'after', 'before' }
         $t = @{}
-        foreach ($name in $order) { $t[$name] = [double](& (Join-Path $out "$name/EngineAB") $c) }
+        foreach ($name in $order) {
+            $t[$name] = [double](& (Join-Path $out "$name/EngineAB") $c)
+            if ($LASTEXITCODE -ne 0) { throw "bench/EngineAB $c ($name) failed with exit code $LASTEXITCODE" }
+        }
         "$c round $r ($($order -join ' first, then ')): before $($t.before), after $($t.after)" | Write-Host
         $t.after / $t.before
     }

@@ -210,6 +210,16 @@ public class ReLUBlockTests
             Assert.Equal(finite, step.Finite);
             Assert.Equal(!blowUp, finite);
             Assert.Equal(w1.Select(Bits), w2.Select(Bits));
+            // The folded weights alone (FoldedOnly): w left as it was, the folded ones the same, and halved they are w's step.
+            var (w3, b3, f3, fb3) = ((double[])w.Clone(), (double[])bias.Clone(), (double[])folded.Clone(), (double[])foldedBias.Clone());
+            var alone = new FoldedStep(w3, b3, f3, fb3, alpha, weightDecay, foldedOnly: true);
+            ReLUBlockLayer.BackwardAny(numbers, bits, a, d, wOut, new double[m], new double[1], new double[bits * m], new double[m], m, new double[count * m], fresh: true, chunks, alone);
+            Assert.True(alone.Taken && alone.Stale);
+            Assert.Equal(finite, alone.Finite);
+            Assert.Equal(w.Select(Bits), w3.Select(Bits));
+            Assert.Equal(f1.Select(Bits), f3.Select(Bits));
+            Assert.Equal(fb1.Select(Bits), fb3.Select(Bits));
+            if (!blowUp) Assert.Equal(w1.Select(Bits), f3.Select(v => Bits(v * 0.5)));
             Assert.Equal(b1.Select(Bits), b2.Select(Bits));
             Assert.Equal(f1.Select(Bits), f2.Select(Bits));
             Assert.Equal(fb1.Select(Bits), fb2.Select(Bits));

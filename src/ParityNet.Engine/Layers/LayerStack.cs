@@ -45,6 +45,12 @@ internal static class LayerStack
     internal static bool WritesGradientsOverAny(in Plan plan) =>
         plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && ReLUBlockLayer.FitsAny(plan.Sizes[1]);
 
+    /// <summary>Whether a backward pass with this plan over these rows makes the first layer's gradient from counts of signs when the
+    /// output's deltas allow it (<see cref="SignCounts"/>): bits → ReLU hidden → one output, over any numbers (not consecutive), on any
+    /// machine; the fused path (<see cref="ReLUBlockLayer.BackwardAny"/>) and the general one make the same values.</summary>
+    internal static bool CountsSigns(in Plan plan, in Rows rows) =>
+        !rows.Consecutive && plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && plan.FirstLayer == FirstLayerKind.SummedBits;
+
     /// <summary>Whether a measuring pass (forward only) over any numbers goes through <see cref="GroupedSumsLayer"/>, whose sums are
     /// grouped: bits → ReLU hidden → one output, on any machine (the pass then never keeps the hidden layer).</summary>
     internal static bool SumsInGroups(in Plan plan) =>
@@ -149,6 +155,15 @@ internal static class LayerStack
             else
                 ReLUBlockLayer.BackwardAny(rows.Numbers, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1],
                     gradWeights[1], gradBiases[1], gradWeights[0], gradBiases[0], m, deltas[1], fresh, rows.Chunks, step);
+            return;
+        }
+        if (CountsSigns(plan, rows) && SignCounts.Applies(deltas[2].AsSpan(0, n), out double size))
+        {
+            // The fused path's counts (SignCounts), without it: the output layer's gradients, then the first layer's as counts.
+            DenseLayer.Backward(activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), weights[1], gradWeights[1], gradBiases[1],
+                Span<double>.Empty, n, m, 1, plan.Activation);
+            SignCounts.Gradient(rows.Numbers, rows.Chunks, bits, activations[1].AsSpan(0, n * m), deltas[2].AsSpan(0, n), size, weights[1], m,
+                gradWeights[0], gradBiases[0]);
             return;
         }
         for (int l = plan.Layers - 1; l >= 1; l--)

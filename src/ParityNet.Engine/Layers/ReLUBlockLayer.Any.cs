@@ -2,6 +2,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ParityNet;
 
@@ -226,11 +227,16 @@ internal static partial class ReLUBlockLayer
         try
         {
             RowsOfBits(numbers, chunks, bits, rows);
-            bool finite = BackwardUnits(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
-                ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
-                ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m);
+            bool counted = SignCounts.Applies(d.Slice(0, count), out double size);
+            bool finite = counted
+                ? CountedUnits(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
+                    ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
+                    ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m, size)
+                : BackwardUnits(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
+                    ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
+                    ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m);
             OutputBiasGradient(gOutBias, d.Slice(0, count), fresh);
-            if (step is not null) { step.Finite = finite; step.Taken = true; }
+            if (step is not null) { step.Finite = finite; step.Taken = true; step.Stale |= step.FoldedOnly; }
         }
         finally
         {
@@ -251,15 +257,22 @@ internal static partial class ReLUBlockLayer
         try
         {
             RowsOfBits(numbers, chunks, bits, rows);
-            helper.Share(parts, part => finite[part] = BackwardUnits(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
-                ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
-                ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
-                ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits)));
+            if (SignCounts.Applies(d.AsSpan(0, count), out double size))
+                helper.Share(parts, part => finite[part] = CountedUnits(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
+                    ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
+                    ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
+                    ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits), size));
+            else
+                helper.Share(parts, part => finite[part] = BackwardUnits(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
+                    ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
+                    ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
+                    ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits)));
             OutputBiasGradient(gOutBias, d.AsSpan(0, count), fresh);
             if (step is not null)
             {
                 step.Finite = !finite.AsSpan(0, parts).Contains(false);
                 step.Taken = true;
+                step.Stale |= step.FoldedOnly;
             }
         }
         finally
@@ -338,7 +351,7 @@ internal static partial class ReLUBlockLayer
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
         // With a step, the biases step first (their gradient is complete), then each row of sums steps and folds in place of
         // being written to g: StepAndFold's operations, its rows in its order, so the same bits.
-        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0, finite = true;
+        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0, finite = true, foldedOnly = stepping && step!.FoldedOnly;
         if (stepping)
             finite = SignedInputs.StepBiases(step!.Bias.AsSpan(from, to - from), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from),
                 step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
@@ -375,14 +388,14 @@ internal static partial class ReLUBlockLayer
                 if (stepping)
                 {
                     int o = p * m + c;
-                    SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s1, ref Unsafe.Add(ref wr, o + Width), ref Unsafe.Add(ref fr, o + Width), ref Unsafe.Add(ref sr, c + Width), ref Unsafe.Add(ref gb, c + Width), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s2, ref Unsafe.Add(ref wr, o + 2 * Width), ref Unsafe.Add(ref fr, o + 2 * Width), ref Unsafe.Add(ref sr, c + 2 * Width), ref Unsafe.Add(ref gb, c + 2 * Width), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s3, ref Unsafe.Add(ref wr, o + 3 * Width), ref Unsafe.Add(ref fr, o + 3 * Width), ref Unsafe.Add(ref sr, c + 3 * Width), ref Unsafe.Add(ref gb, c + 3 * Width), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s4, ref Unsafe.Add(ref wr, o + 4 * Width), ref Unsafe.Add(ref fr, o + 4 * Width), ref Unsafe.Add(ref sr, c + 4 * Width), ref Unsafe.Add(ref gb, c + 4 * Width), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s5, ref Unsafe.Add(ref wr, o + 5 * Width), ref Unsafe.Add(ref fr, o + 5 * Width), ref Unsafe.Add(ref sr, c + 5 * Width), ref Unsafe.Add(ref gb, c + 5 * Width), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s6, ref Unsafe.Add(ref wr, o + 6 * Width), ref Unsafe.Add(ref fr, o + 6 * Width), ref Unsafe.Add(ref sr, c + 6 * Width), ref Unsafe.Add(ref gb, c + 6 * Width), minusAlpha, decay, decays, ref check);
-                    SignedInputs.StepEight(s7, ref Unsafe.Add(ref wr, o + 7 * Width), ref Unsafe.Add(ref fr, o + 7 * Width), ref Unsafe.Add(ref sr, c + 7 * Width), ref Unsafe.Add(ref gb, c + 7 * Width), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s1, ref Unsafe.Add(ref wr, o + Width), ref Unsafe.Add(ref fr, o + Width), ref Unsafe.Add(ref sr, c + Width), ref Unsafe.Add(ref gb, c + Width), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s2, ref Unsafe.Add(ref wr, o + 2 * Width), ref Unsafe.Add(ref fr, o + 2 * Width), ref Unsafe.Add(ref sr, c + 2 * Width), ref Unsafe.Add(ref gb, c + 2 * Width), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s3, ref Unsafe.Add(ref wr, o + 3 * Width), ref Unsafe.Add(ref fr, o + 3 * Width), ref Unsafe.Add(ref sr, c + 3 * Width), ref Unsafe.Add(ref gb, c + 3 * Width), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s4, ref Unsafe.Add(ref wr, o + 4 * Width), ref Unsafe.Add(ref fr, o + 4 * Width), ref Unsafe.Add(ref sr, c + 4 * Width), ref Unsafe.Add(ref gb, c + 4 * Width), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s5, ref Unsafe.Add(ref wr, o + 5 * Width), ref Unsafe.Add(ref fr, o + 5 * Width), ref Unsafe.Add(ref sr, c + 5 * Width), ref Unsafe.Add(ref gb, c + 5 * Width), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s6, ref Unsafe.Add(ref wr, o + 6 * Width), ref Unsafe.Add(ref fr, o + 6 * Width), ref Unsafe.Add(ref sr, c + 6 * Width), ref Unsafe.Add(ref gb, c + 6 * Width), minusAlpha, decay, decays, ref check, foldedOnly);
+                    SignedInputs.StepEight(s7, ref Unsafe.Add(ref wr, o + 7 * Width), ref Unsafe.Add(ref fr, o + 7 * Width), ref Unsafe.Add(ref sr, c + 7 * Width), ref Unsafe.Add(ref gb, c + 7 * Width), minusAlpha, decay, decays, ref check, foldedOnly);
                     continue;
                 }
                 s0.StoreUnsafe(ref gp); s1.StoreUnsafe(ref gp, Width);
@@ -399,14 +412,165 @@ internal static partial class ReLUBlockLayer
                 int at = p * (count + 1), set = rows[at];
                 for (int k = 1; k <= set; k++) s0 += Vector512.LoadUnsafe(ref b, (nuint)(rows[at + k] * Width));
                 if (stepping)
-                    SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, p * m + c), ref Unsafe.Add(ref fr, p * m + c), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check);
+                    SignedInputs.StepEight(s0, ref Unsafe.Add(ref wr, p * m + c), ref Unsafe.Add(ref fr, p * m + c), ref Unsafe.Add(ref sr, c), ref Unsafe.Add(ref gb, c), minusAlpha, decay, decays, ref check, foldedOnly);
                 else s0.StoreUnsafe(ref gp);
             }
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 
+    /// <summary><see cref="BackwardUnits"/> where every delta d[i] is 0 or ±<paramref name="size"/> (<see cref="SignCounts.Applies"/>):
+    /// the output weights' gradient as there, and the first layer's and its biases' gradients as counts times size·wOut[j]
+    /// (<see cref="SignCounts"/>): the same values as its portable twin <see cref="SignCounts.Gradient"/>. <paramref name="buf"/> holds
+    /// the signs as bytes, sixty-four units a row in blocks of sixty-four units, instead of the deltas sent back. Every unit by
+    /// the same operations whatever the range. Returns whether every stepped value is finite (true without a step).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static bool CountedUnits(int[] rows, int count, int bits, ref double ar, ref double dr, ref double wOut, ref double gOut, ref double gr,
+        ref double gb, bool hasBias, int m, ref double buf, bool fresh, FoldedStep? step, int from, int to, double size)
+    {
+        const int Block = 8 * Width, Half = 4 * Width; // units in a block of signs, and in the half the gradient rows take at a time
+        ref sbyte signs = ref Unsafe.As<double, sbyte>(ref buf);
+        var sizes = Vector512.Create(size);
+        // The signs, eight units at a time down the rows: sign(d[i]) where unit j is active in row i, else 0; with the output
+        // weights' lanes as BackwardUnits makes them, and the hidden biases' gradient from the signs' sums.
+        for (int u = from; u < to; u += Width)
+        {
+            var wo = Vector512.LoadUnsafe(ref wOut, (nuint)u);
+            Vector512<double> l0 = Vector512<double>.Zero, l1 = l0, l2 = l0, l3 = l0;
+            var total = Vector512<long>.Zero;
+            ref double ab = ref Unsafe.Add(ref ar, u * count);
+            ref sbyte sb = ref Unsafe.Add(ref signs, u / Block * count * Block + u % Block);
+            for (int i = 0; i < count; i++)
+            {
+                double di = Unsafe.Add(ref dr, i);
+                var av = Vector512.LoadUnsafe(ref ab, (nuint)(i * Width));
+                var product = Vector512.Create(di) * av;
+                switch (i & 3)
+                {
+                    case 0: l0 += product; break;
+                    case 1: l1 += product; break;
+                    case 2: l2 += product; break;
+                    default: l3 += product; break;
+                }
+                var s = Vector512.GreaterThan(av, Vector512<double>.Zero).AsInt64() & Vector512.Create((long)SignCounts.Sign(di));
+                total += s;
+                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref sb, i * Block)), Avx512F.ConvertToVector128SByte(s).AsInt64().ToScalar());
+            }
+            ref double go = ref Unsafe.Add(ref gOut, u);
+            ((fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref go)) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
+            if (hasBias)
+            {
+                ref double gbu = ref Unsafe.Add(ref gb, u);
+                ((fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gbu)) + Vector512.ConvertToDouble(total) * (sizes * wo)).StoreUnsafe(ref gbu);
+            }
+        }
+
+        // Each gradient row: the signs of the rows whose number has its bit, added as bytes, sixty-four units to an add; then
+        // start + count·(size·wOut[j]), stepped and folded as BackwardUnits steps its sums, or written to g.
+        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0, finite = true, foldedOnly = stepping && step!.FoldedOnly;
+        if (stepping)
+            finite = SignedInputs.StepBiases(step!.Bias.AsSpan(from, to - from), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from),
+                step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
+        var minusAlpha = Vector512.Create(stepping ? -step!.Alpha : 0);
+        var decay = Vector512.Create(stepping ? step!.WeightDecay : 0);
+        var check = Vector512<double>.Zero;
+        ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
+        ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
+        ref double sr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.BiasFolded) : ref gr;
+        Span<sbyte> counts = stackalloc sbyte[Half + 16];
+        ref sbyte cr = ref MemoryMarshal.GetReference(counts);
+        // Where each row's signs start within a block: the rows of each bit, times the block's row length.
+        int[] starts = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
+        for (int k = 0; k < bits * (count + 1); k++) starts[k] = rows[k] * Block;
+        ref int st = ref MemoryMarshal.GetArrayDataReference(starts);
+        int c = from;
+        for (; c <= to - Block; c += Block)
+        {
+            ref sbyte block = ref Unsafe.Add(ref signs, c / Block * count * Block);
+            // Half a block, 32 units, at a time: their size·wOut, −gBias and folded biases' sums stay in registers down the rows.
+            for (int h = 0; h < Block; h += Half)
+            {
+                int u = c + h;
+                var cw0 = sizes * Vector512.LoadUnsafe(ref wOut, (nuint)u);
+                var cw1 = sizes * Vector512.LoadUnsafe(ref wOut, (nuint)(u + Width));
+                var cw2 = sizes * Vector512.LoadUnsafe(ref wOut, (nuint)(u + 2 * Width));
+                var cw3 = sizes * Vector512.LoadUnsafe(ref wOut, (nuint)(u + 3 * Width));
+                Vector512<double> ng0 = default, ng1 = default, ng2 = default, ng3 = default, bf0 = default, bf1 = default, bf2 = default, bf3 = default;
+                if (stepping)
+                {
+                    ng0 = -Vector512.LoadUnsafe(ref gb, (nuint)u); ng1 = -Vector512.LoadUnsafe(ref gb, (nuint)(u + Width));
+                    ng2 = -Vector512.LoadUnsafe(ref gb, (nuint)(u + 2 * Width)); ng3 = -Vector512.LoadUnsafe(ref gb, (nuint)(u + 3 * Width));
+                    bf0 = Vector512.LoadUnsafe(ref sr, (nuint)u); bf1 = Vector512.LoadUnsafe(ref sr, (nuint)(u + Width));
+                    bf2 = Vector512.LoadUnsafe(ref sr, (nuint)(u + 2 * Width)); bf3 = Vector512.LoadUnsafe(ref sr, (nuint)(u + 3 * Width));
+                }
+                for (int p = 0; p < bits; p++)
+                {
+                    var sum = Vector256<sbyte>.Zero;
+                    int at = p * (count + 1), set = rows[at];
+                    for (int k = 1; k <= set; k++) sum += Vector256.LoadUnsafe(ref block, (nuint)(Unsafe.Add(ref st, at + k) + h));
+                    sum.StoreUnsafe(ref cr);
+                    int o = p * m + u;
+                    ref double gp = ref Unsafe.Add(ref gr, o);
+                    var s0 = (fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp)) + Widen(ref cr, 0) * cw0;
+                    var s1 = (fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp, Width)) + Widen(ref cr, Width) * cw1;
+                    var s2 = (fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp, 2 * Width)) + Widen(ref cr, 2 * Width) * cw2;
+                    var s3 = (fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp, 3 * Width)) + Widen(ref cr, 3 * Width) * cw3;
+                    if (stepping)
+                    {
+                        SignedInputs.StepEightHeld(s0, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ng0, ref bf0, minusAlpha, decay, decays, ref check, foldedOnly);
+                        SignedInputs.StepEightHeld(s1, ref Unsafe.Add(ref wr, o + Width), ref Unsafe.Add(ref fr, o + Width), ng1, ref bf1, minusAlpha, decay, decays, ref check, foldedOnly);
+                        SignedInputs.StepEightHeld(s2, ref Unsafe.Add(ref wr, o + 2 * Width), ref Unsafe.Add(ref fr, o + 2 * Width), ng2, ref bf2, minusAlpha, decay, decays, ref check, foldedOnly);
+                        SignedInputs.StepEightHeld(s3, ref Unsafe.Add(ref wr, o + 3 * Width), ref Unsafe.Add(ref fr, o + 3 * Width), ng3, ref bf3, minusAlpha, decay, decays, ref check, foldedOnly);
+                    }
+                    else
+                    {
+                        s0.StoreUnsafe(ref gp); s1.StoreUnsafe(ref gp, Width); s2.StoreUnsafe(ref gp, 2 * Width); s3.StoreUnsafe(ref gp, 3 * Width);
+                    }
+                }
+                if (stepping)
+                {
+                    bf0.StoreUnsafe(ref sr, (nuint)u); bf1.StoreUnsafe(ref sr, (nuint)(u + Width));
+                    bf2.StoreUnsafe(ref sr, (nuint)(u + 2 * Width)); bf3.StoreUnsafe(ref sr, (nuint)(u + 3 * Width));
+                }
+            }
+        }
+        for (; c < to; c += Width)
+        {
+            ref sbyte block = ref Unsafe.Add(ref signs, c / Block * count * Block + c % Block);
+            for (int p = 0; p < bits; p++)
+            {
+                var sum = Vector128<sbyte>.Zero;
+                int at = p * (count + 1), set = rows[at];
+                for (int k = 1; k <= set; k++)
+                    sum += Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref block, rows[at + k] * Block)))).AsSByte();
+                var n = Vector512.ConvertToDouble(Avx512F.ConvertToVector512Int64(sum));
+                CountedEight(n, sizes, fresh, p * m + c, c, ref wOut, ref gr, ref gb, stepping, ref wr, ref fr, ref sr, minusAlpha, decay, decays, ref check, foldedOnly);
+            }
+        }
+        System.Buffers.ArrayPool<int>.Shared.Return(starts);
+        return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
+    }
+
+    // Eight counts, the bytes at counts + at, as doubles.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<double> Widen(ref sbyte counts, int at) =>
+        Vector512.ConvertToDouble(Avx512F.ConvertToVector512Int64(Vector128.LoadUnsafe(ref counts, (nuint)at)));
+
+    // Eight gradients of one row from their counts n: start + n·(size·wOut), start 0 when fresh, else g's; stepped and folded
+    // (SignedInputs.StepEight) or written to g at o.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void CountedEight(Vector512<double> n, Vector512<double> sizes, bool fresh, int o, int u, ref double wOut, ref double gr, ref double gb,
+        bool stepping, ref double wr, ref double fr, ref double sr, Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check,
+        bool foldedOnly)
+    {
+        ref double gp = ref Unsafe.Add(ref gr, o);
+        var s = (fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp)) + n * (sizes * Vector512.LoadUnsafe(ref wOut, (nuint)u));
+        if (stepping)
+            SignedInputs.StepEight(s, ref Unsafe.Add(ref wr, o), ref Unsafe.Add(ref fr, o), ref Unsafe.Add(ref sr, u), ref Unsafe.Add(ref gb, u), minusAlpha, decay, decays, ref check, foldedOnly);
+        else s.StoreUnsafe(ref gp);
+    }
+
     // For each bit p (a weight row), at rows[p·(count + 1)]: how many rows have it set, then those rows in order.
-    private static void RowsOfBits(ReadOnlySpan<long> numbers, int chunks, int bits, int[] rows)
+    internal static void RowsOfBits(ReadOnlySpan<long> numbers, int chunks, int bits, int[] rows)
     {
         int count = numbers.Length / chunks;
         for (int c = chunks - 1; c >= 0; c--)

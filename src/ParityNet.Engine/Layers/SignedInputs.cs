@@ -75,18 +75,36 @@ internal static class SignedInputs
     }
 
     /// <summary><see cref="StepRow"/> for eight columns whose folded gradient g' is <paramref name="g"/> (the pass that made it
-    /// steps as it goes: <see cref="FoldedStep"/>): the same operations, so the same bits. check += w − w (NaN once a w is not finite).</summary>
+    /// steps as it goes: <see cref="FoldedStep"/>): the same operations, so the same bits. check += w − w (NaN once a w is not finite).
+    /// With <paramref name="foldedOnly"/>, w is read as wFolded·½ and not written (<see cref="FoldedStep.FoldedOnly"/>): the same bits,
+    /// as wFolded = 2·w exactly.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void StepEight(Vector512<double> g, ref double w, ref double wFolded, ref double biasFolded, ref double gBias,
-        Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check)
+        Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check, bool foldedOnly = false)
     {
-        var wv = Vector512.LoadUnsafe(ref w);
+        var wv = foldedOnly ? Vector512.LoadUnsafe(ref wFolded) * 0.5 : Vector512.LoadUnsafe(ref w);
         var gw = g * 2.0 + -Vector512.LoadUnsafe(ref gBias);
         if (decays) gw += decay * wv;
         wv += minusAlpha * gw;
-        wv.StoreUnsafe(ref w);
+        if (!foldedOnly) wv.StoreUnsafe(ref w);
         (wv * 2.0).StoreUnsafe(ref wFolded);
         (Vector512.LoadUnsafe(ref biasFolded) + -wv).StoreUnsafe(ref biasFolded);
+        check += wv - wv;
+    }
+
+    /// <summary><see cref="StepEight"/> with −gBias and the folded biases' running sums held in registers by the caller, which
+    /// steps the rows of a block of units in order: the same operations in the same order, so the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StepEightHeld(Vector512<double> g, ref double w, ref double wFolded, Vector512<double> minusGBias, ref Vector512<double> biasFolded,
+        Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check, bool foldedOnly)
+    {
+        var wv = foldedOnly ? Vector512.LoadUnsafe(ref wFolded) * 0.5 : Vector512.LoadUnsafe(ref w);
+        var gw = g * 2.0 + minusGBias;
+        if (decays) gw += decay * wv;
+        wv += minusAlpha * gw;
+        if (!foldedOnly) wv.StoreUnsafe(ref w);
+        (wv * 2.0).StoreUnsafe(ref wFolded);
+        biasFolded += -wv;
         check += wv - wv;
     }
 
@@ -158,8 +176,18 @@ internal static class SignedInputs
 /// instead of being written out and read back by a pass of its own. The same operations in the same order, so the same bits
 /// (tested against StepAndFold); where the fused path does not serve, <see cref="Taken"/> stays false and the trainer steps as before.
 /// </summary>
-internal sealed class FoldedStep(double[] w, double[] bias, double[] wFolded, double[] biasFolded, double alpha, double weightDecay)
+internal sealed class FoldedStep(double[] w, double[] bias, double[] wFolded, double[] biasFolded, double alpha, double weightDecay,
+    bool foldedOnly = false)
 {
+    /// <summary>Whether a step taken in the pass reads and writes the folded weights alone, w as wFolded·½, and leaves
+    /// <see cref="W"/> as it was (<see cref="Stale"/>): one array of the layer's size read and written a step instead of one read
+    /// and two written, so that a 50 × 1000 layer, its activations and its signs stay in a core's second-level cache. The same
+    /// bits: wFolded = 2·w exactly, so wFolded·½ is w. The caller makes w = wFolded·½ again before it reads W.</summary>
+    public bool FoldedOnly { get; } = foldedOnly;
+
+    /// <summary>Whether a step taken with <see cref="FoldedOnly"/> has left <see cref="W"/> behind the folded weights.</summary>
+    public bool Stale { get; set; }
+
     public double[] W { get; } = w;
     public double[] Bias { get; } = bias;
     public double[] WFolded { get; } = wFolded;

@@ -168,7 +168,7 @@ public static class Trainer
             // at the weights just measured, so it can come from the same pass, over the integers in order.
             _stepFromMeasuringPass = set.Enumerated && batch == set.TrainRows;
 
-            Weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
+            _weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
             Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
             _goodWeights = Weights.Select(w => new double[w.Length]).ToArray();
             _goodBiases = Biases.Select(b => new double[b.Length]).ToArray();
@@ -200,7 +200,8 @@ public static class Trainer
             if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
             _alpha = options.EffectiveAlpha;
             _stepAndFold = _signed && _optimizer is PlainStep;
-            if (_stepAndFold) _foldedStep = new FoldedStep(Weights[0], Biases[0], _passWeights[0], _passBiases[0], _alpha, _weightDecay);
+            // Steps taken in the pass keep the first layer in its folded form alone (FoldedOnly); Weights makes it again when read.
+            if (_stepAndFold) _foldedStep = new FoldedStep(_weights[0], Biases[0], _passWeights[0], _passBiases[0], _alpha, _weightDecay, foldedOnly: true);
             _randomLabelSeed = options.RandomLabels ? TaskLabels.RandomLabelSeed(seed) : null;
             StepsPerEpoch = _stepFromMeasuringPass ? 1 : (set.TrainRows + batch - 1) / batch;
             var sizes = network.LayerSizes;
@@ -234,7 +235,23 @@ public static class Trainer
         }
 
         public TrainingSet Set { get; }
-        public double[][] Weights { get; }
+
+        /// <summary>The weights, layer by layer. Where steps taken in the pass left the first layer in its folded form alone
+        /// (<see cref="FoldedStep.Stale"/>), it is made again first: w = wFolded·½, exactly the w the steps made.</summary>
+        public double[][] Weights
+        {
+            get
+            {
+                if (_foldedStep is { Stale: true })
+                {
+                    Kernels.Scale(_passWeights[0], 0.5, _weights[0]);
+                    _foldedStep.Stale = false;
+                }
+                return _weights;
+            }
+        }
+
+        private readonly double[][] _weights;
         public double[][] Biases { get; }
 
         /// <summary>Whether checks measure a copy of the parameters on another thread while the next epoch trains
@@ -343,12 +360,12 @@ public static class Trainer
             if (_weightDecay != 0)
                 for (int l = first; l < _layers; l++) // PyTorch's weight_decay: g += λ·p, biases included
                 {
-                    Kernels.MultiplyAddAndCheck(Weights[l], _weightDecay, _gradWeights[l]);
+                    Kernels.MultiplyAddAndCheck(_weights[l], _weightDecay, _gradWeights[l]);
                     if (Biases[l].Length > 0) Kernels.MultiplyAddAndCheck(Biases[l], _weightDecay, _gradBiases[l]);
                 }
             for (int l = first; l < _layers; l++)
             {
-                finite &= _optimizer.StepAndCheck(2 * l, Weights[l], _gradWeights[l]);
+                finite &= _optimizer.StepAndCheck(2 * l, _weights[l], _gradWeights[l]);
                 if (Biases[l].Length > 0) finite &= _optimizer.StepAndCheck(2 * l + 1, Biases[l], _gradBiases[l]);
             }
             return finite;
