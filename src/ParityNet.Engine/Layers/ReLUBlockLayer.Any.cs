@@ -227,14 +227,10 @@ internal static partial class ReLUBlockLayer
         try
         {
             RowsOfBits(numbers, chunks, bits, rows);
-            bool counted = SignCounts.Applies(d.Slice(0, count), out double size);
-            bool finite = counted
-                ? CountedUnits(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
-                    ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
-                    ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m, size)
-                : BackwardUnits(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
-                    ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
-                    ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m);
+            double size = CountSize(d.Slice(0, count));
+            bool finite = Units(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
+                ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
+                ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m, size);
             OutputBiasGradient(gOutBias, d.Slice(0, count), fresh);
             if (step is not null) { step.Finite = finite; step.Taken = true; step.Stale |= step.FoldedOnly; }
         }
@@ -257,16 +253,11 @@ internal static partial class ReLUBlockLayer
         try
         {
             RowsOfBits(numbers, chunks, bits, rows);
-            if (SignCounts.Applies(d.AsSpan(0, count), out double size))
-                helper.Share(parts, part => finite[part] = CountedUnits(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
-                    ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
-                    ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
-                    ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits), size));
-            else
-                helper.Share(parts, part => finite[part] = BackwardUnits(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
-                    ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
-                    ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
-                    ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits)));
+            double size = CountSize(d.AsSpan(0, count));
+            helper.Share(parts, part => finite[part] = Units(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
+                ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
+                ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
+                ref MemoryMarshal.GetArrayDataReference(scratch), fresh, step, part * PartUnits, Math.Min(m, (part + 1) * PartUnits), size));
             OutputBiasGradient(gOutBias, d.AsSpan(0, count), fresh);
             if (step is not null)
             {
@@ -417,6 +408,17 @@ internal static partial class ReLUBlockLayer
             }
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
+
+    // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits.
+    private static double CountSize(ReadOnlySpan<double> d) => SignCounts.Applies(d, out double size) ? size : double.NaN;
+
+    // BackwardUnits, or CountedUnits where the deltas have one size (not NaN).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Units(int[] rows, int count, int bits, ref double ar, ref double dr, ref double wOut, ref double gOut, ref double gr,
+        ref double gb, bool hasBias, int m, ref double buf, bool fresh, FoldedStep? step, int from, int to, double size) =>
+        double.IsNaN(size)
+            ? BackwardUnits(rows, count, bits, ref ar, ref dr, ref wOut, ref gOut, ref gr, ref gb, hasBias, m, ref buf, fresh, step, from, to)
+            : CountedUnits(rows, count, bits, ref ar, ref dr, ref wOut, ref gOut, ref gr, ref gb, hasBias, m, ref buf, fresh, step, from, to, size);
 
     /// <summary><see cref="BackwardUnits"/> where every delta d[i] is 0 or ±<paramref name="size"/> (<see cref="SignCounts.Applies"/>):
     /// the output weights' gradient as there, and the first layer's and its biases' gradients as counts times size·wOut[j]

@@ -82,18 +82,13 @@ internal static class SignedInputs
     internal static void StepEight(Vector512<double> g, ref double w, ref double wFolded, ref double biasFolded, ref double gBias,
         Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check, bool foldedOnly = false)
     {
-        var wv = foldedOnly ? Vector512.LoadUnsafe(ref wFolded) * 0.5 : Vector512.LoadUnsafe(ref w);
-        var gw = g * 2.0 + -Vector512.LoadUnsafe(ref gBias);
-        if (decays) gw += decay * wv;
-        wv += minusAlpha * gw;
-        if (!foldedOnly) wv.StoreUnsafe(ref w);
-        (wv * 2.0).StoreUnsafe(ref wFolded);
-        (Vector512.LoadUnsafe(ref biasFolded) + -wv).StoreUnsafe(ref biasFolded);
-        check += wv - wv;
+        var sums = Vector512.LoadUnsafe(ref biasFolded);
+        StepEightHeld(g, ref w, ref wFolded, -Vector512.LoadUnsafe(ref gBias), ref sums, minusAlpha, decay, decays, ref check, foldedOnly);
+        sums.StoreUnsafe(ref biasFolded);
     }
 
     /// <summary><see cref="StepEight"/> with −gBias and the folded biases' running sums held in registers by the caller, which
-    /// steps the rows of a block of units in order: the same operations in the same order, so the same bits.</summary>
+    /// can step the rows of a block of units in order without a load and a store of those sums a row.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void StepEightHeld(Vector512<double> g, ref double w, ref double wFolded, Vector512<double> minusGBias, ref Vector512<double> biasFolded,
         Vector512<double> minusAlpha, Vector512<double> decay, bool decays, ref Vector512<double> check, bool foldedOnly)
