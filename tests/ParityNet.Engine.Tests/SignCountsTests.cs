@@ -15,6 +15,7 @@ public class SignCountsTests
     [InlineData(200, 32, 64, false)]   // four chunks
     [InlineData(10, 7, 72, true)]      // rows not a multiple of four; a remainder of eight units
     [InlineData(20, 127, 24, true)]    // the most rows a count holds
+    [InlineData(20, 127, 128, true)]   // the same in whole blocks of 64 units
     [InlineData(5, 3, 8, false)]
     [InlineData(12, 16, 13, true)]     // units not in eights: only the twin serves
     public void Twin_IsTheCountTimesTheUnitsDelta_AndWithinRoundingOfTheSums(int bits, int count, int m, bool withBias)
@@ -89,10 +90,16 @@ public class SignCountsTests
     [InlineData(200, 32, 64, false)]
     [InlineData(10, 7, 72, true)]
     [InlineData(20, 127, 24, true)]
+    [InlineData(20, 127, 128, true)]
     [InlineData(5, 1, 8, false)]
     public void Fused_IsTheTwinBitForBit_WrittenAndAdded(int bits, int count, int m, bool withBias)
     {
-        var c = Case.Make(bits, count, m, withBias, seed: 3);
+        foreach (bool oneSign in new[] { false, true })
+            FusedAgainstTwin(Case.Make(bits, count, m, withBias, seed: 3, oneSign), bits, count, m, withBias);
+    }
+
+    private static void FusedAgainstTwin(Case c, int bits, int count, int m, bool withBias)
+    {
         var blockA = Blocked(c.A, count, m);
         foreach (bool fresh in new[] { true, false })
         {
@@ -158,10 +165,34 @@ public class SignCountsTests
         }
     }
 
+    [Vector512Fact]
+    public void AStepWhoseFoldedWeightOverflows_IsNotFinite_OnBothPaths()
+    {
+        // w = 1e308 steps to itself (α = 0), but its folded 2·w is ∞: the folded weights alone (FoldedOnly) could not stand for it.
+        var c = Case.Make(5, 3, 8, withBias: true, seed: 5);
+        var w = Enumerable.Repeat(0.5, 5 * 8).ToArray();
+        w[3] = 1e308;
+        var bias = new double[8];
+        var (folded, foldedBias) = (new double[40], new double[8]);
+        SignedInputs.Fold(w, bias, 5, 8, folded, foldedBias);
+        var (g, gBias) = (new double[40], new double[8]);
+        SignCounts.Gradient(c.Numbers, 1, 5, c.A, c.D, c.Size, c.WOut, 8, g, gBias);
+        Assert.False(SignedInputs.StepAndFold((double[])w.Clone(), (double[])bias.Clone(), g, gBias, 5, 8, 0, 0, new double[40], new double[8]));
+        foreach (bool foldedOnly in new[] { false, true }) // w read from w (finite), or as wFolded·½ (∞ already)
+        {
+            var step = new FoldedStep((double[])w.Clone(), (double[])bias.Clone(), (double[])folded.Clone(), (double[])foldedBias.Clone(), 0, 0, foldedOnly);
+            ReLUBlockLayer.BackwardAny(c.Numbers, 5, Blocked(c.A, 3, 8), c.D, c.WOut, new double[8], new double[1], new double[40], new double[8], 8,
+                new double[3 * 8], fresh: true, 1, step);
+            Assert.True(step.Taken);
+            Assert.False(step.Finite);
+        }
+    }
+
     /// <summary>Rows, activations and hinge-like deltas (0 or ±1/32, every kind present) for a network of bits → m ReLU units → 1.</summary>
     private sealed record Case(int InputBits, long[] Numbers, int Chunks, double[] A, double[] D, double Size, double[] WOut)
     {
-        public static Case Make(int bits, int count, int m, bool withBias, int seed)
+        /// <param name="oneSign">Every delta −1/32 and every unit active: counts as large as the rows, to −127.</param>
+        public static Case Make(int bits, int count, int m, bool withBias, int seed, bool oneSign = false)
         {
             int chunks = WideNumbers.Chunks(bits);
             var rng = new SeededRandom(seed * 1000 + bits * 7 + count);
@@ -169,9 +200,10 @@ public class SignCountsTests
             for (int i = 1; i < count; i++) // row 0: no bit set
                 for (int k = 0; k < chunks; k++) numbers[i * chunks + k] = rng.NextInt64(1L << WideNumbers.ChunkWidth(bits, k));
             // Activations as a ReLU layer leaves them: about half 0.
-            var a = Enumerable.Range(0, count * m).Select(_ => Math.Max(0, rng.NextUniform(-1, 1))).ToArray();
+            var a = Enumerable.Range(0, count * m).Select(_ => oneSign ? rng.NextUniform(0.25, 1) : Math.Max(0, rng.NextUniform(-1, 1))).ToArray();
             const double size = 1.0 / 32;
-            var d = Enumerable.Range(0, count).Select(i => (i % 3) switch { 0 => size, 1 => -size, _ => i % 2 == 0 ? 0.0 : size }).ToArray();
+            // The hinge's deltas: −1/32 for a label 1 inside the margin (the first row's), +1/32 for a label 0, 0 outside.
+            var d = Enumerable.Range(0, count).Select(i => oneSign ? -size : (i % 3) switch { 0 => -size, 1 => size, _ => i % 2 == 0 ? 0.0 : size }).ToArray();
             var wOut = Enumerable.Range(0, m).Select(_ => rng.NextUniform(-1, 1)).ToArray();
             Assert.True(SignCounts.Applies(d, out double found) && found == size);
             return new Case(bits, numbers, chunks, a, d, size, wOut);

@@ -48,8 +48,7 @@ internal static class LayerStack
     /// <summary>Whether a backward pass with this plan over these rows makes the first layer's gradient from counts of signs when the
     /// output's deltas allow it (<see cref="SignCounts"/>): bits → ReLU hidden → one output, over any numbers (not consecutive), on any
     /// machine; the fused path (<see cref="ReLUBlockLayer.BackwardAny"/>) and the general one make the same values.</summary>
-    internal static bool CountsSigns(in Plan plan, in Rows rows) =>
-        !rows.Consecutive && plan.Layers == 2 && plan.Activation == Activation.ReLU && plan.Sizes[2] == 1 && plan.FirstLayer == FirstLayerKind.SummedBits;
+    internal static bool CountsSigns(in Plan plan, in Rows rows) => !rows.Consecutive && SumsInGroups(plan);
 
     /// <summary>Whether a measuring pass (forward only) over any numbers goes through <see cref="GroupedSumsLayer"/>, whose sums are
     /// grouped: bits → ReLU hidden → one output, on any machine (the pass then never keeps the hidden layer).</summary>
@@ -128,7 +127,8 @@ internal static class LayerStack
     }
 
     /// <summary>Adds the gradients of the objective to gradWeights and gradBiases, given deltas[L] = ∂objective/∂logit;
-    /// deltas[1 … L − 1] receive the hidden layers' deltas (the lesson shape keeps its four-row sums in deltas[1]).</summary>
+    /// deltas[1 … L − 1] receive the hidden layers' deltas (the lesson shape keeps its four-row sums in deltas[1]; where the first
+    /// layer's gradient is made from counts of signs, <see cref="CountsSigns"/>, deltas[1] is scratch and holds no deltas).</summary>
     /// <remarks>With <paramref name="fresh"/> (only where <see cref="WritesGradientsOverAny"/>), the gradient buffers are
     /// written, not added to: the caller need not zero them. With <paramref name="step"/> as well, the fused path over any numbers
     /// steps and folds the signed first layer as it makes its gradient (<see cref="FoldedStep"/>; its Taken says whether it did).</remarks>

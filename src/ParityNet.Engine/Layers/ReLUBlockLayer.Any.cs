@@ -15,7 +15,7 @@ internal static partial class ReLUBlockLayer
     internal const int RangeBits = 50;
 
     /// <summary>Whether <see cref="ForwardAny"/> and <see cref="BackwardAny"/> serve <paramref name="m"/> hidden units: 512-bit vectors, units in eights.</summary>
-    public static bool FitsAny(int m) => Vector512.IsHardwareAccelerated && m % Width == 0 && m > 0;
+    public static bool FitsAny(int m) => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512DQ.IsSupported && m % Width == 0 && m > 0;
 
     /// <summary>a[count×m] = ReLU(bits of numbers[i] · w + bias) — the sums of
     /// <see cref="SummedBitsLayer.ForwardAny"/>, then <see cref="Kernels.AddBias"/> and ReLU — kept in blocks of eight units as
@@ -215,7 +215,8 @@ internal static partial class ReLUBlockLayer
     /// Σ_i d[i]·a[i, :] in four lanes (i mod 4) added as ((l0 + l1) + (l2 + l3)) and gOutBias[0] += Σ_i d[i] in order (as
     /// <see cref="Kernels.SingleUnitBackward"/>); through the delta sent back, (d[i]·wOut) ⊙ ReLU′(a[i, :]), g[bits×m] +=
     /// bitsᵀ · delta, each gradient row adding its rows in order, and biasSum[m] += Σ delta (as <see cref="BitWalk.GradientAny"/>).
-    /// <paramref name="scratch"/> holds count·m values. With <paramref name="fresh"/>, the sums start from zero
+    /// <paramref name="scratch"/> holds count·m values: the deltas sent back, or where every d[i] is 0 or ±c (the hinge loss's), the
+    /// signs the counts of <see cref="SignCounts"/> add, as bytes. With <paramref name="fresh"/>, the sums start from zero
     /// instead of the buffers' values (the same bits as zeroing them first, without the pass that zeroes them).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> a, ReadOnlySpan<double> d, ReadOnlySpan<double> wOut,
@@ -227,7 +228,7 @@ internal static partial class ReLUBlockLayer
         try
         {
             RowsOfBits(numbers, chunks, bits, rows);
-            double size = CountSize(d.Slice(0, count));
+            double size = CountSize(d.Slice(0, count), rows, bits, count);
             bool finite = Units(rows, count, bits, ref MemoryMarshal.GetReference(a), ref MemoryMarshal.GetReference(d),
                 ref MemoryMarshal.GetReference(wOut), ref MemoryMarshal.GetReference(gOut), ref MemoryMarshal.GetReference(g),
                 ref MemoryMarshal.GetReference(biasSum), !biasSum.IsEmpty, m, ref MemoryMarshal.GetReference(scratch), fresh, step, 0, m, size);
@@ -253,7 +254,7 @@ internal static partial class ReLUBlockLayer
         try
         {
             RowsOfBits(numbers, chunks, bits, rows);
-            double size = CountSize(d.AsSpan(0, count));
+            double size = CountSize(d.AsSpan(0, count), rows, bits, count);
             helper.Share(parts, part => finite[part] = Units(rows, count, bits, ref MemoryMarshal.GetArrayDataReference(a),
                 ref MemoryMarshal.GetArrayDataReference(d), ref MemoryMarshal.GetArrayDataReference(wOut), ref MemoryMarshal.GetArrayDataReference(gOut),
                 ref MemoryMarshal.GetArrayDataReference(g), ref MemoryMarshal.GetArrayDataReference(biasSum), biasSum.Length != 0, m,
@@ -409,8 +410,18 @@ internal static partial class ReLUBlockLayer
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 
-    // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits.
-    private static double CountSize(ReadOnlySpan<double> d) => SignCounts.Applies(d, out double size) ? size : double.NaN;
+    // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits. Where
+    // they serve, each bit's rows in `rows` become the offsets of those rows' signs in a block (row × 64), as CountedUnits reads them.
+    private static double CountSize(ReadOnlySpan<double> d, int[] rows, int bits, int count)
+    {
+        if (!SignCounts.Applies(d, out double size)) return double.NaN;
+        for (int p = 0; p < bits; p++)
+        {
+            int at = p * (count + 1);
+            for (int k = 1; k <= rows[at]; k++) rows[at + k] *= 8 * Width;
+        }
+        return size;
+    }
 
     // BackwardUnits, or CountedUnits where the deltas have one size (not NaN).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -478,16 +489,21 @@ internal static partial class ReLUBlockLayer
         ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
         ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
         ref double sr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.BiasFolded) : ref gr;
-        Span<sbyte> counts = stackalloc sbyte[Half + 16];
-        ref sbyte cr = ref MemoryMarshal.GetReference(counts);
-        // Where each row's signs start within a block: the rows of each bit, times the block's row length.
-        int[] starts = System.Buffers.ArrayPool<int>.Shared.Rent(bits * (count + 1));
-        for (int k = 0; k < bits * (count + 1); k++) starts[k] = rows[k] * Block;
-        ref int st = ref MemoryMarshal.GetArrayDataReference(starts);
+        // A block's counts: for every bit, the sum of the signs of its rows, 64 bytes (one 512-bit add a row); 6.4 KB at 100 bits.
+        sbyte[] counts = System.Buffers.ArrayPool<sbyte>.Shared.Rent(bits * Block + 16);
+        ref sbyte cb = ref MemoryMarshal.GetArrayDataReference(counts);
+        ref int st = ref MemoryMarshal.GetArrayDataReference(rows); // rows scaled by Block (ScaleRows): where each row's signs start
         int c = from;
         for (; c <= to - Block; c += Block)
         {
             ref sbyte block = ref Unsafe.Add(ref signs, c / Block * count * Block);
+            for (int p = 0; p < bits; p++)
+            {
+                var sum = Vector512<sbyte>.Zero;
+                int at = p * (count + 1), set = rows[at];
+                for (int k = 1; k <= set; k++) sum += Vector512.LoadUnsafe(ref block, (nuint)Unsafe.Add(ref st, at + k));
+                sum.StoreUnsafe(ref cb, (nuint)(p * Block));
+            }
             // Half a block, 32 units, at a time: their size·wOut, −gBias and folded biases' sums stay in registers down the rows.
             for (int h = 0; h < Block; h += Half)
             {
@@ -506,10 +522,7 @@ internal static partial class ReLUBlockLayer
                 }
                 for (int p = 0; p < bits; p++)
                 {
-                    var sum = Vector256<sbyte>.Zero;
-                    int at = p * (count + 1), set = rows[at];
-                    for (int k = 1; k <= set; k++) sum += Vector256.LoadUnsafe(ref block, (nuint)(Unsafe.Add(ref st, at + k) + h));
-                    sum.StoreUnsafe(ref cr);
+                    ref sbyte cr = ref Unsafe.Add(ref cb, p * Block + h);
                     int o = p * m + u;
                     ref double gp = ref Unsafe.Add(ref gr, o);
                     var s0 = (fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref gp)) + Widen(ref cr, 0) * cw0;
@@ -543,12 +556,12 @@ internal static partial class ReLUBlockLayer
                 var sum = Vector128<sbyte>.Zero;
                 int at = p * (count + 1), set = rows[at];
                 for (int k = 1; k <= set; k++)
-                    sum += Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref block, rows[at + k] * Block)))).AsSByte();
+                    sum += Vector128.CreateScalar(Unsafe.ReadUnaligned<long>(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref block, Unsafe.Add(ref st, at + k))))).AsSByte();
                 var n = Vector512.ConvertToDouble(Avx512F.ConvertToVector512Int64(sum));
                 CountedEight(n, sizes, fresh, p * m + c, c, ref wOut, ref gr, ref gb, stepping, ref wr, ref fr, ref sr, minusAlpha, decay, decays, ref check, foldedOnly);
             }
         }
-        System.Buffers.ArrayPool<int>.Shared.Return(starts);
+        System.Buffers.ArrayPool<sbyte>.Shared.Return(counts);
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 

@@ -13,8 +13,8 @@ namespace ParityNet;
 ///   C[p, j] = Σ over rows i with bit p set of sign(d[i])·[a[i, j] &gt; 0]      (an integer, |C| ≤ rows)
 ///   g[p, j] = start + C[p, j]·(c·wOut[j])     the hidden bias's gradient likewise, over every row
 /// </code>
-/// The counts are made on bytes, 64 units to a 512-bit add, instead of one double add per unit, row and bit: at 50 bits and a
-/// batch of 32 the gradient takes a fifth of the time it took as sums of doubles. The value is the exact sum of the b's
+/// The counts are made on bytes, 64 units to a 512-bit add, instead of one double add per unit, row and bit (measured in
+/// docs/design.md's note on it). The value is the exact sum of the b's
 /// rounded once (the sums of doubles rounded at every addition), so it can differ from them in the last bit; the count is an
 /// integer and the product one rounding, so the bits are the same on every machine and at every vector width.
 /// This file holds the rule, <see cref="Applies"/>, and the portable twin, <see cref="Gradient"/>; the fused path over any

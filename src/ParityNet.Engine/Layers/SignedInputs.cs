@@ -43,7 +43,7 @@ internal static class SignedInputs
     /// p += (−α)·g and <see cref="Fold"/> of the new w and bias into <paramref name="wFolded"/> and <paramref name="biasFolded"/>,
     /// each value made by the same operations in the same order as those passes one after the other, so the same bits.
     /// <paramref name="g"/> and <paramref name="gBias"/> (the folded layer's) are left as they were. Returns whether every
-    /// w and bias is still finite.</summary>
+    /// w, 2·w and bias is still finite (2·w too: where a step keeps the folded weights alone, FoldedStep.FoldedOnly, they stand for w).</summary>
     /// <remarks>Row by row, so that every array streams in order; <paramref name="biasFolded"/> collects its column sums
     /// in place. Elementwise throughout: the same bits at any vector width, and the scalar loop is its twin.</remarks>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -98,9 +98,10 @@ internal static class SignedInputs
         if (decays) gw += decay * wv;
         wv += minusAlpha * gw;
         if (!foldedOnly) wv.StoreUnsafe(ref w);
-        (wv * 2.0).StoreUnsafe(ref wFolded);
+        var folded = wv * 2.0;
+        folded.StoreUnsafe(ref wFolded);
         biasFolded += -wv;
-        check += wv - wv;
+        check += folded - folded; // NaN once w, or 2·w, is not finite
     }
 
     // One row p: gw = 2·g' − gBias (+ λ·w), w += (−α)·gw, wFolded = 2·w, biasFolded −= w.
@@ -137,9 +138,10 @@ internal static class SignedInputs
                 if (decay) gw += l * wv;
                 wv += a * gw;
                 wv.StoreUnsafe(ref wr, (nuint)j);
-                (wv * 2.0).StoreUnsafe(ref fr, (nuint)j);
+                var folded = wv * 2.0;
+                folded.StoreUnsafe(ref fr, (nuint)j);
                 (Vector256.LoadUnsafe(ref sr, (nuint)j) + -wv).StoreUnsafe(ref sr, (nuint)j);
-                check += wv - wv;
+                check += folded - folded;
             }
             if (!Vector256.EqualsAll(check, Vector256<double>.Zero)) return StepTail(w, g, gBias, alpha, weightDecay, wFolded, biasFolded, j) && false;
         }
@@ -159,7 +161,7 @@ internal static class SignedInputs
             w[j] = v;
             wFolded[j] = v * 2.0;
             biasFolded[j] += -v;
-            finite &= double.IsFinite(v);
+            finite &= double.IsFinite(v * 2.0);
         }
         return finite;
     }

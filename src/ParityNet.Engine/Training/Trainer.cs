@@ -316,7 +316,8 @@ public static class Trainer
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void RestoreLastGood()
         {
-            for (int l = 0; l < _layers; l++) { _goodWeights[l].AsSpan().CopyTo(Weights[l]); _goodBiases[l].AsSpan().CopyTo(Biases[l]); }
+            if (_foldedStep is not null) _foldedStep.Stale = false; // the first layer is written whole here; the folded one is made again
+            for (int l = 0; l < _layers; l++) { _goodWeights[l].AsSpan().CopyTo(_weights[l]); _goodBiases[l].AsSpan().CopyTo(Biases[l]); }
             _folded = false;
         }
 
