@@ -306,7 +306,7 @@ public class ReLUBlockTests
     }
 
     // Gradient buffers with values already in them (the kernels add to them): first layer, its bias, output weights, output bias.
-    private static (double[] G, double[] GBias, double[] GOut, double[] GOutBias) Gradients(int bits, int m, bool withBias) => (
+    internal static (double[] G, double[] GBias, double[] GOut, double[] GOutBias) Gradients(int bits, int m, bool withBias) => (
         Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray(),
         withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>(),
         Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray(),

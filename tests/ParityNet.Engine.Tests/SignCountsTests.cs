@@ -103,8 +103,8 @@ public class SignCountsTests
         var blockA = Blocked(c.A, count, m);
         foreach (bool fresh in new[] { true, false })
         {
-            var (g, gBias, gOut, gOutBias) = Buffers(bits, m, withBias);
-            var (g2, gBias2, gOut2, gOutBias2) = Buffers(bits, m, withBias);
+            var (g, gBias, gOut, gOutBias) = ReLUBlockTests.Gradients(bits, m, withBias);
+            var (g2, gBias2, gOut2, gOutBias2) = ReLUBlockTests.Gradients(bits, m, withBias);
             if (fresh) foreach (var b in new[] { g, gBias, gOut, gOutBias }) Array.Clear(b);
             Kernels.SingleUnitBackward(c.A, c.D, c.WOut, gOut, gOutBias, Span<double>.Empty, count, m, Activation.ReLU);
             SignCounts.Gradient(c.Numbers, c.Chunks, bits, c.A, c.D, c.Size, c.WOut, m, g, gBias);
@@ -132,7 +132,7 @@ public class SignCountsTests
         SignedInputs.Fold(w, bias, bits, m, folded, foldedBias);
         const double alpha = 0.1;
 
-        var (g, gBias, gOut, gOutBias) = Buffers(bits, m, true);
+        var (g, gBias, gOut, gOutBias) = ReLUBlockTests.Gradients(bits, m, true);
         foreach (var b in new[] { g, gBias, gOut, gOutBias }) Array.Clear(b);
         SignCounts.Gradient(c.Numbers, c.Chunks, bits, c.A, c.D, c.Size, c.WOut, m, g, gBias);
         var (w1, b1, f1, fb1) = ((double[])w.Clone(), (double[])bias.Clone(), (double[])folded.Clone(), (double[])foldedBias.Clone());
@@ -142,7 +142,7 @@ public class SignCountsTests
         foreach (var (shared, foldedOnly) in new[] { (false, false), (false, true), (true, false), (true, true) })
         {
             if (shared && helper is null) continue; // one core: no second thread to share with
-            var (g2, gBias2, gOut2, gOutBias2) = Buffers(bits, m, true);
+            var (g2, gBias2, gOut2, gOutBias2) = ReLUBlockTests.Gradients(bits, m, true);
             var (w2, b2, f2, fb2) = ((double[])w.Clone(), (double[])bias.Clone(), (double[])folded.Clone(), (double[])foldedBias.Clone());
             var step = new FoldedStep(w2, b2, f2, fb2, alpha, weightDecay, foldedOnly);
             if (shared)
@@ -230,12 +230,6 @@ public class SignCountsTests
             for (int j = 0; j < m; j++) blocked[j / 8 * count * 8 + i * 8 + j % 8] = a[i * m + j];
         return blocked;
     }
-
-    private static (double[] G, double[] GBias, double[] GOut, double[] GOutBias) Buffers(int bits, int m, bool withBias) => (
-        Enumerable.Range(0, bits * m).Select(j => 0.125 * (j % 7)).ToArray(),
-        withBias ? Enumerable.Range(0, m).Select(j => 0.5 * (j % 3)).ToArray() : Array.Empty<double>(),
-        Enumerable.Range(0, m).Select(j => 0.25 * (j % 5)).ToArray(),
-        new[] { 0.75 });
 
     private static long Bits(double v) => BitConverter.DoubleToInt64Bits(v);
 }

@@ -343,12 +343,7 @@ internal static partial class ReLUBlockLayer
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
         // With a step, the biases step first (their gradient is complete), then each row of sums steps and folds in place of
         // being written to g: StepAndFold's operations, its rows in its order, so the same bits.
-        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0, finite = true, foldedOnly = stepping && step!.FoldedOnly;
-        if (stepping)
-            finite = SignedInputs.StepBiases(step!.Bias.AsSpan(from, to - from), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from),
-                step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
-        var minusAlpha = Vector512.Create(stepping ? -step!.Alpha : 0);
-        var decay = Vector512.Create(stepping ? step!.WeightDecay : 0);
+        bool stepping = step is not null, finite = StartStep(step, ref gb, from, to, out var minusAlpha, out var decay, out bool decays, out bool foldedOnly);
         var check = Vector512<double>.Zero;
         ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
         ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
@@ -408,6 +403,19 @@ internal static partial class ReLUBlockLayer
                 else s0.StoreUnsafe(ref gp);
             }
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
+    }
+
+    // A pass that steps as it goes (FoldedStep): its biases of units from … to − 1 step first (their gradient is complete), and the
+    // settings its rows' steps take (zeros without a step). Returns whether those biases are finite (true without a step).
+    private static bool StartStep(FoldedStep? step, ref double gb, int from, int to, out Vector512<double> minusAlpha, out Vector512<double> decay,
+        out bool decays, out bool foldedOnly)
+    {
+        minusAlpha = Vector512.Create(step is null ? 0 : -step.Alpha);
+        decay = Vector512.Create(step is null ? 0 : step.WeightDecay);
+        decays = step is not null && step.WeightDecay != 0;
+        foldedOnly = step is not null && step.FoldedOnly;
+        return step is null || SignedInputs.StepBiases(step.Bias.AsSpan(from, to - from),
+            MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from), step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
     }
 
     // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits. Where
@@ -479,12 +487,7 @@ internal static partial class ReLUBlockLayer
 
         // Each gradient row: the signs of the rows whose number has its bit, added as bytes, sixty-four units to an add; then
         // start + count·(size·wOut[j]), stepped and folded as BackwardUnits steps its sums, or written to g.
-        bool stepping = step is not null, decays = stepping && step!.WeightDecay != 0, finite = true, foldedOnly = stepping && step!.FoldedOnly;
-        if (stepping)
-            finite = SignedInputs.StepBiases(step!.Bias.AsSpan(from, to - from), MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from),
-                step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
-        var minusAlpha = Vector512.Create(stepping ? -step!.Alpha : 0);
-        var decay = Vector512.Create(stepping ? step!.WeightDecay : 0);
+        bool stepping = step is not null, finite = StartStep(step, ref gb, from, to, out var minusAlpha, out var decay, out bool decays, out bool foldedOnly);
         var check = Vector512<double>.Zero;
         ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
         ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
