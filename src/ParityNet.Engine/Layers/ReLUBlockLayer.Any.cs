@@ -343,7 +343,8 @@ internal static partial class ReLUBlockLayer
         // Each gradient row adds the deltas of the rows whose number has its bit, in row order; sixty-four units at a time.
         // With a step, the biases step first (their gradient is complete), then each row of sums steps and folds in place of
         // being written to g: StepAndFold's operations, its rows in its order, so the same bits.
-        bool stepping = step is not null, finite = StartStep(step, ref gb, from, to, out var minusAlpha, out var decay, out bool decays, out bool foldedOnly);
+        bool stepping = step is not null;
+        var (finite, minusAlpha, decay, decays, foldedOnly) = StartStep(step, ref gb, from, to); // locals, not out parameters: kept in registers
         var check = Vector512<double>.Zero;
         ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
         ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
@@ -405,17 +406,15 @@ internal static partial class ReLUBlockLayer
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 
-    // A pass that steps as it goes (FoldedStep): its biases of units from … to − 1 step first (their gradient is complete), and the
-    // settings its rows' steps take (zeros without a step). Returns whether those biases are finite (true without a step).
-    private static bool StartStep(FoldedStep? step, ref double gb, int from, int to, out Vector512<double> minusAlpha, out Vector512<double> decay,
-        out bool decays, out bool foldedOnly)
+    // A pass that steps as it goes (FoldedStep): its biases of units from … to − 1 step first (their gradient is complete); then
+    // whether those are finite (true without a step), and the settings its rows' steps take (zeros without a step).
+    private static (bool Finite, Vector512<double> MinusAlpha, Vector512<double> Decay, bool Decays, bool FoldedOnly) StartStep(FoldedStep? step,
+        ref double gb, int from, int to)
     {
-        minusAlpha = Vector512.Create(step is null ? 0 : -step.Alpha);
-        decay = Vector512.Create(step is null ? 0 : step.WeightDecay);
-        decays = step is not null && step.WeightDecay != 0;
-        foldedOnly = step is not null && step.FoldedOnly;
-        return step is null || SignedInputs.StepBiases(step.Bias.AsSpan(from, to - from),
+        bool finite = step is null || SignedInputs.StepBiases(step.Bias.AsSpan(from, to - from),
             MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref gb, from), to - from), step.Alpha, step.WeightDecay, step.BiasFolded.AsSpan(from, to - from));
+        return (finite, Vector512.Create(step is null ? 0 : -step.Alpha), Vector512.Create(step is null ? 0 : step.WeightDecay),
+            step is not null && step.WeightDecay != 0, step is not null && step.FoldedOnly);
     }
 
     // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits. Where
@@ -487,7 +486,8 @@ internal static partial class ReLUBlockLayer
 
         // Each gradient row: the signs of the rows whose number has its bit, added as bytes, sixty-four units to an add; then
         // start + count·(size·wOut[j]), stepped and folded as BackwardUnits steps its sums, or written to g.
-        bool stepping = step is not null, finite = StartStep(step, ref gb, from, to, out var minusAlpha, out var decay, out bool decays, out bool foldedOnly);
+        bool stepping = step is not null;
+        var (finite, minusAlpha, decay, decays, foldedOnly) = StartStep(step, ref gb, from, to); // locals, not out parameters: kept in registers
         var check = Vector512<double>.Zero;
         ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
         ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
