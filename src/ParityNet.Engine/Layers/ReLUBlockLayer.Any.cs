@@ -406,6 +406,18 @@ internal static partial class ReLUBlockLayer
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 
+    // Row i of eight units for CountedUnits: the output weights' lane += d[i]·a[i, :], as BackwardUnits adds it; the signs
+    // sign(d[i])·[a[i, :] > 0] added to total and written as eight bytes at sb + i·64.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void SignRow(ref double ab, ref sbyte sb, int i, ref double dr, ref long rs, ref Vector512<double> lane, ref Vector512<long> total)
+    {
+        var av = Vector512.LoadUnsafe(ref ab, (nuint)(i * Width));
+        lane += Vector512.Create(Unsafe.Add(ref dr, i)) * av;
+        var s = Vector512.GreaterThan(av, Vector512<double>.Zero).AsInt64() & Vector512.Create(Unsafe.Add(ref rs, i));
+        total += s;
+        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref sb, i * 8 * Width)), Avx512F.ConvertToVector128SByte(s).AsInt64().ToScalar());
+    }
+
     // A pass that steps as it goes (FoldedStep): its biases of units from … to − 1 step first (their gradient is complete); then
     // whether those are finite (true without a step), and the settings its rows' steps take (zeros without a step).
     private static (bool Finite, Vector512<double> MinusAlpha, Vector512<double> Decay, bool Decays, bool FoldedOnly) StartStep(FoldedStep? step,
@@ -452,6 +464,9 @@ internal static partial class ReLUBlockLayer
         var sizes = Vector512.Create(size);
         // The signs, eight units at a time down the rows: sign(d[i]) where unit j is active in row i, else 0; with the output
         // weights' lanes as BackwardUnits makes them, and the hidden biases' gradient from the signs' sums.
+        Span<long> rowSigns = stackalloc long[count]; // count ≤ SignCounts.MaxRows
+        for (int i = 0; i < count; i++) rowSigns[i] = SignCounts.Sign(Unsafe.Add(ref dr, i));
+        ref long rs = ref MemoryMarshal.GetReference(rowSigns);
         for (int u = from; u < to; u += Width)
         {
             var wo = Vector512.LoadUnsafe(ref wOut, (nuint)u);
@@ -459,22 +474,16 @@ internal static partial class ReLUBlockLayer
             var total = Vector512<long>.Zero;
             ref double ab = ref Unsafe.Add(ref ar, u * count);
             ref sbyte sb = ref Unsafe.Add(ref signs, u / Block * count * Block + u % Block);
-            for (int i = 0; i < count; i++)
+            int i = 0;
+            for (; i <= count - 4; i += 4)
             {
-                double di = Unsafe.Add(ref dr, i);
-                var av = Vector512.LoadUnsafe(ref ab, (nuint)(i * Width));
-                var product = Vector512.Create(di) * av;
-                switch (i & 3)
-                {
-                    case 0: l0 += product; break;
-                    case 1: l1 += product; break;
-                    case 2: l2 += product; break;
-                    default: l3 += product; break;
-                }
-                var s = Vector512.GreaterThan(av, Vector512<double>.Zero).AsInt64() & Vector512.Create((long)SignCounts.Sign(di));
-                total += s;
-                Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref sb, i * Block)), Avx512F.ConvertToVector128SByte(s).AsInt64().ToScalar());
+                SignRow(ref ab, ref sb, i, ref dr, ref rs, ref l0, ref total);
+                SignRow(ref ab, ref sb, i + 1, ref dr, ref rs, ref l1, ref total);
+                SignRow(ref ab, ref sb, i + 2, ref dr, ref rs, ref l2, ref total);
+                SignRow(ref ab, ref sb, i + 3, ref dr, ref rs, ref l3, ref total);
             }
+            for (; i < count; i++) // rows past the last four: lanes i mod 4, 0 to 2
+                SignRow(ref ab, ref sb, i, ref dr, ref rs, ref (i & 3) == 0 ? ref l0 : ref (i & 3) == 1 ? ref l1 : ref l2, ref total);
             ref double go = ref Unsafe.Add(ref gOut, u);
             ((fresh ? Vector512<double>.Zero : Vector512.LoadUnsafe(ref go)) + ((l0 + l1) + (l2 + l3))).StoreUnsafe(ref go);
             if (hasBias)
