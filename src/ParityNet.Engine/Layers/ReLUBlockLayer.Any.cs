@@ -346,9 +346,7 @@ internal static partial class ReLUBlockLayer
         bool stepping = step is not null;
         var (finite, minusAlpha, decay, decays, foldedOnly) = StartStep(step, ref gb, from, to); // locals, not out parameters: kept in registers
         var check = Vector512<double>.Zero;
-        ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
-        ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
-        ref double sr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.BiasFolded) : ref gr;
+        ref double wr = ref StepArray(step?.W, ref gr), fr = ref StepArray(step?.WFolded, ref gr), sr = ref StepArray(step?.BiasFolded, ref gr);
         nuint block = (nuint)(count * Width); // from one block of eight units to the next
         int c = from;
         for (; c <= to - 8 * Width; c += 8 * Width)
@@ -417,6 +415,10 @@ internal static partial class ReLUBlockLayer
         total += s;
         Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref sb, i * 8 * Width)), Avx512F.ConvertToVector128SByte(s).AsInt64().ToScalar());
     }
+
+    // The start of one of the step's arrays, or, without a step, of g (never written through then).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static ref double StepArray(double[]? array, ref double g) => ref array is null ? ref g : ref MemoryMarshal.GetArrayDataReference(array);
 
     // A pass that steps as it goes (FoldedStep): its biases of units from … to − 1 step first (their gradient is complete); then
     // whether those are finite (true without a step), and the settings its rows' steps take (zeros without a step).
@@ -498,9 +500,7 @@ internal static partial class ReLUBlockLayer
         bool stepping = step is not null;
         var (finite, minusAlpha, decay, decays, foldedOnly) = StartStep(step, ref gb, from, to); // locals, not out parameters: kept in registers
         var check = Vector512<double>.Zero;
-        ref double wr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.W) : ref gr;
-        ref double fr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.WFolded) : ref gr;
-        ref double sr = ref stepping ? ref MemoryMarshal.GetArrayDataReference(step!.BiasFolded) : ref gr;
+        ref double wr = ref StepArray(step?.W, ref gr), fr = ref StepArray(step?.WFolded, ref gr), sr = ref StepArray(step?.BiasFolded, ref gr);
         // A block's counts: for every bit, the sum of the signs of its rows, 64 bytes (one 512-bit add a row); 6.4 KB at 100 bits.
         sbyte[] counts = System.Buffers.ArrayPool<sbyte>.Shared.Rent(bits * Block + 16);
         ref sbyte cb = ref MemoryMarshal.GetArrayDataReference(counts);
