@@ -431,17 +431,23 @@ internal static partial class ReLUBlockLayer
             step is not null && step.WeightDecay != 0, step is not null && step.FoldedOnly);
     }
 
-    // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits. Where
-    // they serve, each bit's rows in `rows` become the offsets of those rows' signs in a block (row × 64), as CountedUnits reads them.
+    // The size of the deltas where the counts of signs serve (SignCounts.Applies), else NaN: the sums of BackwardUnits.
+    // Where they serve, `rows` is made into the offsets CountedUnits reads (ScaleRows).
     private static double CountSize(ReadOnlySpan<double> d, int[] rows, int bits, int count)
     {
         if (!SignCounts.Applies(d, out double size)) return double.NaN;
+        ScaleRows(rows, bits, count);
+        return size;
+    }
+
+    // Each bit's rows (RowsOfBits) become the offsets of those rows' signs in a block of CountedUnits (row × 64); the counts stay.
+    private static void ScaleRows(int[] rows, int bits, int count)
+    {
         for (int p = 0; p < bits; p++)
         {
             int at = p * (count + 1);
             for (int k = 1; k <= rows[at]; k++) rows[at + k] *= 8 * Width;
         }
-        return size;
     }
 
     // BackwardUnits, or CountedUnits where the deltas have one size (not NaN).
