@@ -55,10 +55,14 @@ internal sealed class SecondThread : IDisposable
         return new SecondThread();
     }
 
-    private static long s_helperParts;
+    private static long s_helperParts, s_sharedJobs;
 
     /// <summary>Parts every helper in the process has taken (for tests: proof that a run shared its steps).</summary>
     internal static long AllHelperParts => Interlocked.Read(ref s_helperParts);
+
+    /// <summary>Jobs every run in the process offered to its helper (for tests: proof that the switch decides whether a run shares,
+    /// whatever the scheduler then lets the helper take).</summary>
+    internal static long AllSharedJobs => Interlocked.Read(ref s_sharedJobs);
 
     /// <summary>Parts of steps the helper took since it started (for tests: proof that it shared the work).</summary>
     public int HelperParts { get; private set; }
@@ -90,6 +94,7 @@ internal sealed class SecondThread : IDisposable
             return;
         }
         if (parts > Field) throw new ArgumentOutOfRangeException(nameof(parts), parts, "too many parts to share.");
+        Interlocked.Increment(ref s_sharedJobs);
         int job = (_job + 1) & 0xFFFF;
         _part = part;
         _parts = parts;
