@@ -156,14 +156,14 @@ internal sealed class GradientPass
             _support = support;
             _loss = loss;
             Tile = tile;
-            _activations = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray(); // no input matrix: bits are read from the numbers
-            _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : new double[s * tile]).ToArray();
+            _activations = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : AlignedArrays.Doubles(s * tile)).ToArray(); // no input matrix: bits are read from the numbers
+            _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : AlignedArrays.Doubles(s * tile)).ToArray();
             _logits = new double[tile];
             _labels = new double[tile];
-            _grouped = new double[GroupedTiles * tile];
-            _slots = new double[(System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]];
-            GradWeights = Enumerable.Range(0, _layers).Select(l => new double[sizes[l] * sizes[l + 1]]).ToArray();
-            GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? new double[sizes[l + 1]] : Array.Empty<double>()).ToArray();
+            _grouped = AlignedArrays.Doubles(GroupedTiles * tile);
+            _slots = AlignedArrays.Doubles((System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]);
+            GradWeights = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Doubles(sizes[l] * sizes[l + 1])).ToArray();
+            GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? AlignedArrays.Doubles(sizes[l + 1]) : Array.Empty<double>()).ToArray();
         }
 
         public int Tile { get; }

@@ -10,18 +10,21 @@ namespace ParityNet;
 // ForwardAny then Dots, and BackwardAny.
 internal static partial class ReLUBlockLayer
 {
-    // Past this many inputs, ForwardAny makes its sums over ranges of this many weight rows at a time (64 units' rows of
-    // 50 inputs, 25.6 KB, fit the first-level cache; measured at 100 and 200 bits, ranges of 16 and 32 rows were slower).
-    internal const int RangeBits = 50;
+    // Up to NarrowBits inputs, ForwardAny makes each row's sums 32 units at a time over all its set bits (32 units' rows of 100
+    // inputs, 25.6 KB, fit the first-level cache beside the block's 8 KB of output; four chains of additions are enough to keep
+    // the adder busy). Past it, over ranges of RangeBits weight rows at a time, 64 units at a time (64 units' rows of 50 inputs,
+    // 25.6 KB; measured at 100 and 200 bits, ranges of 16 and 32 rows were slower). Measured at 50-1000 from aligned weights
+    // (AlignedArrays): 32 units 38-41 µs, 64 units 41-43 µs; at 100-1000, 84 µs against 92 µs by ranges.
+    internal const int NarrowBits = 100, RangeBits = 50;
 
     /// <summary>Whether <see cref="ForwardAny"/> and <see cref="BackwardAny"/> serve <paramref name="m"/> hidden units: 512-bit vectors, units in eights.</summary>
     public static bool FitsAny(int m) => Vector512.IsHardwareAccelerated && Avx512F.IsSupported && Avx512DQ.IsSupported && m % Width == 0 && m > 0;
 
     /// <summary>a[count×m] = ReLU(bits of numbers[i] · w + bias) — the sums of
     /// <see cref="SummedBitsLayer.ForwardAny"/>, then <see cref="Kernels.AddBias"/> and ReLU — kept in blocks of eight units as
-    /// <see cref="Forward"/> keeps them. Sixty-four units at a time, so that their weight rows stay in
-    /// the first-level cache while every row is made, eight sums in flight per row. <see cref="Dots"/> then gives the output's
-    /// pre-activations.</summary>
+    /// <see cref="Forward"/> keeps them. Thirty-two units at a time (sixty-four past <see cref="NarrowBits"/> inputs, by ranges of
+    /// rows), so that their weight rows stay in the first-level cache while every row is made, four (eight) sums in flight per
+    /// row. <see cref="Dots"/> then gives the output's pre-activations.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardAny(ReadOnlySpan<long> numbers, int bits, ReadOnlySpan<double> w, ReadOnlySpan<double> bias, int m,
         Span<double> a, int chunks = 1)
@@ -80,9 +83,9 @@ internal static partial class ReLUBlockLayer
         int from, int to)
     {
         int c = from;
-        // Where the inputs are wide, sixty-four units' weight rows no longer fit the first-level cache: their sums are
-        // made over RangeBits rows of weights at a time, kept in `a` between ranges (the same additions in the same order).
-        if (bits > RangeBits)
+        // Where the inputs are wide, the units' weight rows no longer fit the first-level cache: their sums are made over
+        // RangeBits rows of weights at a time, kept in `a` between ranges (the same additions in the same order).
+        if (bits > NarrowBits)
         {
             int[] cursor = System.Buffers.ArrayPool<int>.Shared.Rent(count);
             try
@@ -138,28 +141,22 @@ internal static partial class ReLUBlockLayer
                 System.Buffers.ArrayPool<int>.Shared.Return(cursor);
             }
         }
-        else for (; c <= to - 8 * Width; c += 8 * Width)
+        else for (; c <= to - 4 * Width; c += 4 * Width)
             for (int i = 0; i < count; i++)
             {
                 // Each unit's sum in the order of the set bits, from zero, as CombineRows makes it.
                 int at = i * (bits + 1), set = offsets[at];
-                Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0, s4 = s0, s5 = s0, s6 = s0, s7 = s0;
+                Vector512<double> s0 = Vector512<double>.Zero, s1 = s0, s2 = s0, s3 = s0;
                 for (int k = 1; k <= set; k++)
                 {
                     ref double x = ref Unsafe.Add(ref wr, offsets[at + k] + c);
                     s0 += Vector512.LoadUnsafe(ref x); s1 += Vector512.LoadUnsafe(ref x, Width);
                     s2 += Vector512.LoadUnsafe(ref x, 2 * Width); s3 += Vector512.LoadUnsafe(ref x, 3 * Width);
-                    s4 += Vector512.LoadUnsafe(ref x, 4 * Width); s5 += Vector512.LoadUnsafe(ref x, 5 * Width);
-                    s6 += Vector512.LoadUnsafe(ref x, 6 * Width); s7 += Vector512.LoadUnsafe(ref x, 7 * Width);
                 }
                 Unit(s0, c, i, count, hasBias, ref br, ref ar);
                 Unit(s1, c + Width, i, count, hasBias, ref br, ref ar);
                 Unit(s2, c + 2 * Width, i, count, hasBias, ref br, ref ar);
                 Unit(s3, c + 3 * Width, i, count, hasBias, ref br, ref ar);
-                Unit(s4, c + 4 * Width, i, count, hasBias, ref br, ref ar);
-                Unit(s5, c + 5 * Width, i, count, hasBias, ref br, ref ar);
-                Unit(s6, c + 6 * Width, i, count, hasBias, ref br, ref ar);
-                Unit(s7, c + 7 * Width, i, count, hasBias, ref br, ref ar);
             }
         for (; c < to; c += Width)
             for (int i = 0; i < count; i++)
@@ -458,6 +455,8 @@ internal static partial class ReLUBlockLayer
             ? BackwardUnits(rows, count, bits, ref ar, ref dr, ref wOut, ref gOut, ref gr, ref gb, hasBias, m, ref buf, fresh, step, from, to)
             : CountedUnits(rows, count, bits, ref ar, ref dr, ref wOut, ref gOut, ref gr, ref gb, hasBias, m, ref buf, fresh, step, from, to, size);
 
+    [ThreadStatic] private static sbyte[]? t_counts; // CountedUnits' counts of a block, kept by each thread that takes parts
+
     /// <summary><see cref="BackwardUnits"/> where every delta d[i] is 0 or ±<paramref name="size"/> (<see cref="SignCounts.Applies"/>):
     /// the output weights' gradient as there, and the first layer's and its biases' gradients as counts times size·wOut[j]
     /// (<see cref="SignCounts"/>): the same values as its portable twin <see cref="SignCounts.Gradient"/>. <paramref name="buf"/> holds
@@ -508,7 +507,7 @@ internal static partial class ReLUBlockLayer
         var check = Vector512<double>.Zero;
         ref double wr = ref StepArray(step?.W, ref gr), fr = ref StepArray(step?.WFolded, ref gr), sr = ref StepArray(step?.BiasFolded, ref gr);
         // A block's counts: for every bit, the sum of the signs of its rows, 64 bytes (one 512-bit add a row); 6.4 KB at 100 bits.
-        sbyte[] counts = System.Buffers.ArrayPool<sbyte>.Shared.Rent(bits * Block + 16);
+        sbyte[] counts = AlignedArrays.Kept(ref t_counts, bits * Block + 16); // each bit's 64 counts one cache line
         ref sbyte cb = ref MemoryMarshal.GetArrayDataReference(counts);
         ref int st = ref MemoryMarshal.GetArrayDataReference(rows); // rows scaled by Block (ScaleRows): where each row's signs start
         int c = from;
@@ -579,7 +578,6 @@ internal static partial class ReLUBlockLayer
                 CountedEight(n, sizes, fresh, p * m + c, c, ref wOut, ref gr, ref gb, stepping, ref wr, ref fr, ref sr, minusAlpha, decay, decays, ref check, foldedOnly);
             }
         }
-        System.Buffers.ArrayPool<sbyte>.Shared.Return(counts);
         return !stepping || finite && Vector512.EqualsAll(check, Vector512<double>.Zero);
     }
 

@@ -168,23 +168,23 @@ public static class Trainer
             // at the weights just measured, so it can come from the same pass, over the integers in order.
             _stepFromMeasuringPass = set.Enumerated && batch == set.TrainRows;
 
-            _weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray();
-            Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
-            _goodWeights = Weights.Select(w => new double[w.Length]).ToArray();
-            _goodBiases = Biases.Select(b => new double[b.Length]).ToArray();
-            _gradWeights = Weights.Select(w => new double[w.Length]).ToArray();
-            _gradBiases = Biases.Select(b => new double[b.Length]).ToArray();
+            _weights = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Copy(network.LayerWeights(l))).ToArray();
+            Biases = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Copy(network.LayerBiases(l))).ToArray();
+            _goodWeights = Weights.Select(w => AlignedArrays.Doubles(w.Length)).ToArray();
+            _goodBiases = Biases.Select(b => AlignedArrays.Doubles(b.Length)).ToArray();
+            _gradWeights = Weights.Select(w => AlignedArrays.Doubles(w.Length)).ToArray();
+            _gradBiases = Biases.Select(b => AlignedArrays.Doubles(b.Length)).ToArray();
             // A check of at least GradientPass.ParallelRows sampled numbers runs ahead on its own pass, on another thread.
             ChecksAhead = !set.Enumerated && set.EvalRows >= GradientPass.ParallelRows;
             _pass = new GradientPass(network, options.Loss, ChecksAhead ? batch : Math.Max(set.EvalRows, batch));
             if (ChecksAhead)
             {
                 _checkPass = new GradientPass(network, options.Loss, set.EvalRows);
-                _checkedWeights = Weights.Select(w => new double[w.Length]).ToArray();
-                _checkedBiases = Biases.Select(b => new double[b.Length]).ToArray();
+                _checkedWeights = Weights.Select(w => AlignedArrays.Doubles(w.Length)).ToArray();
+                _checkedBiases = Biases.Select(b => AlignedArrays.Doubles(b.Length)).ToArray();
                 _checkedPassWeights = (double[][])_checkedWeights.Clone();
                 _checkedPassBiases = (double[][])_checkedBiases.Clone();
-                if (network.SignedInputs) { _checkedPassWeights[0] = new double[Weights[0].Length]; _checkedPassBiases[0] = new double[Biases[0].Length]; }
+                if (network.SignedInputs) { _checkedPassWeights[0] = AlignedArrays.Doubles(Weights[0].Length); _checkedPassBiases[0] = AlignedArrays.Doubles(Biases[0].Length); }
             }
             if (set.Enumerated && !_stepFromMeasuringPass) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
             _shuffle = MiniBatchOrder.Random(seed);
@@ -197,7 +197,7 @@ public static class Trainer
             _units = network.LayerSizes[1];
             _passWeights = (double[][])Weights.Clone();
             _passBiases = (double[][])Biases.Clone();
-            if (_signed) { _passWeights[0] = new double[Weights[0].Length]; _passBiases[0] = new double[Biases[0].Length]; }
+            if (_signed) { _passWeights[0] = AlignedArrays.Doubles(Weights[0].Length); _passBiases[0] = AlignedArrays.Doubles(Biases[0].Length); }
             _alpha = options.EffectiveAlpha;
             _stepAndFold = _signed && _optimizer is PlainStep;
             // Steps taken in the pass keep the first layer in its folded form alone (FoldedOnly); Weights makes it again when read.
