@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -9,10 +10,13 @@ namespace ParityNet;
 /// <remarks>
 /// .NET places a double[]'s values 8-byte aligned and no more: of eight arrays allocated in turn, about one starts a cache line.
 /// A 512-bit load from any other start spans two lines, and the first layer's sums, whose rows of weights start where the array
-/// does (m a multiple of 8), then run at about two thirds of their speed: a forward pass of 50-1000 rows measured 62 µs
-/// from an array 16 bytes off a line and 42 µs from one on it. Which a run got was luck, and a source of the spread between
-/// runs. An array here is allocated on the pinned heap (it never moves, so its start stays aligned) until one starts a line;
-/// the alignment is speed only, never the values, and past <see cref="Tries"/> allocations the last one is used as it is.
+/// does (m a multiple of 8), then run at about two thirds of their speed: a forward pass of 50-1000 rows measured 56-62 µs
+/// from an array off a line and 38-43 µs from one on it. Which a run got was luck, and a source of the spread between runs.
+/// There is no managed way to ask for an aligned array, so an array here is allocated on the pinned heap (it never moves, so
+/// its start stays aligned) until one starts a line, each miss held until then so that the next try lands elsewhere. Misses
+/// are garbage that leaves holes in the pinned heap, and holes make more misses: so a run's own buffers are rented from a pool
+/// (<see cref="Rent"/>) and given back when the run ends (<see cref="Return"/>), and the next run of that shape allocates
+/// nothing. The alignment is speed only, never the values: after the tries the last array is used as it is.
 /// </remarks>
 internal static class AlignedArrays
 {
@@ -20,7 +24,7 @@ internal static class AlignedArrays
     public const int LineBytes = 64;
 
     /// <summary>Allocations tried at most for an aligned start, and the bytes of misses held meanwhile past which fewer are tried
-    /// (at least 8): a 400 KB array gets 64 tries, a 4 MB one 8.</summary>
+    /// (at least 8): a 400 KB array gets 64 tries, a 4 MB one 8. Seen: most arrays start a line by the eighth.</summary>
     internal const int Tries = 64;
     internal const long HeldBytes = 32L << 20;
 
@@ -43,20 +47,50 @@ internal static class AlignedArrays
             array = GC.AllocateArray<T>(length, pinned: true);
         }
         GC.KeepAlive(held);
+        t_lastTries = (held?.Count ?? 0) + 1;
+        t_lastMostTries = tries;
         return array;
     }
+
+    [ThreadStatic] private static int t_lastTries, t_lastMostTries;
+
+    /// <summary>The allocations this thread's last <see cref="Pinned"/> made, and the most it could have made (for tests).</summary>
+    internal static (int Made, int Most) LastTries => (t_lastTries, t_lastMostTries);
 
     /// <summary>A buffer a thread keeps between calls (a [ThreadStatic] <paramref name="slot"/>): the one there if it holds
     /// <paramref name="length"/> values, else a new <see cref="Pinned"/> one, kept. Its values are whatever the last call left.</summary>
     public static T[] Kept<T>(ref T[]? slot, int length) where T : unmanaged =>
         slot is { } kept && kept.Length >= length ? kept : slot = Pinned<T>(length);
 
-    /// <summary>A copy of <paramref name="values"/> in an array from <see cref="Doubles"/>.</summary>
-    public static double[] Copy(ReadOnlySpan<double> values)
+    private static readonly ConcurrentDictionary<int, ConcurrentBag<double[]>> s_pool = new();
+    private static long s_pooledBytes;
+
+    /// <summary>The most the pool holds between runs: 64 MiB.</summary>
+    internal const long PoolBytes = 64L << 20;
+
+    /// <summary>A zeroed array of <paramref name="length"/> doubles from the pool, or new from <see cref="Doubles"/>; give it back
+    /// with <see cref="Return"/> once nothing reads it any more.</summary>
+    public static double[] Rent(int length)
     {
-        var array = Doubles(values.Length);
-        values.CopyTo(array);
-        return array;
+        if (length >= MinLength && s_pool.TryGetValue(length, out var bag) && bag.TryTake(out var array))
+        {
+            Interlocked.Add(ref s_pooledBytes, -8L * length);
+            Array.Clear(array);
+            return array;
+        }
+        return Doubles(length);
+    }
+
+    /// <summary>Gives back arrays from <see cref="Rent"/> that nothing reads any more (plain ones, those off a line, and those past
+    /// <see cref="PoolBytes"/> are left to the collector).</summary>
+    public static void Return(IEnumerable<double[]> arrays)
+    {
+        foreach (var array in arrays)
+        {
+            if (array.Length < MinLength || !StartsALine(array)) continue;
+            if (Interlocked.Add(ref s_pooledBytes, 8L * array.Length) > PoolBytes) { Interlocked.Add(ref s_pooledBytes, -8L * array.Length); continue; }
+            s_pool.GetOrAdd(array.Length, _ => new ConcurrentBag<double[]>()).Add(array);
+        }
     }
 
     /// <summary>Whether the array's first value starts a cache line (an empty array: yes). Meaningful for pinned arrays only.</summary>

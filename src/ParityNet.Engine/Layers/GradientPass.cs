@@ -43,6 +43,16 @@ internal sealed class GradientPass
         _workers = Enumerable.Range(0, groups).Select(_ => new Worker(sizes, network.Activation, network.Task, network.SupportMask, masks, loss, network.HasBias, tile)).ToArray();
     }
 
+    private int _released;
+
+    /// <summary>Gives the workers' buffers back to <see cref="AlignedArrays"/>' pool: the pass is not run again (its trainer's run
+    /// has ended). Once; a pass never released leaves them to the collector.</summary>
+    public void Release()
+    {
+        if (Interlocked.Exchange(ref _released, 1) != 0) return;
+        foreach (var worker in _workers) AlignedArrays.Return(worker.Buffers);
+    }
+
     /// <summary>Runs over <paramref name="count"/> rows: the integers 0 … count − 1 when
     /// <paramref name="numbers"/> is null (count a power of two), else the rows from row <paramref name="offset"/> of
     /// numbers (one long a row up to 62 bits, <see cref="WideNumbers.Chunks"/> past it).
@@ -156,17 +166,21 @@ internal sealed class GradientPass
             _support = support;
             _loss = loss;
             Tile = tile;
-            _activations = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : AlignedArrays.Doubles(s * tile)).ToArray(); // no input matrix: bits are read from the numbers
-            _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : AlignedArrays.Doubles(s * tile)).ToArray();
+            _activations = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : AlignedArrays.Rent(s * tile)).ToArray(); // no input matrix: bits are read from the numbers
+            _deltas = sizes.Select((s, l) => l == 0 ? Array.Empty<double>() : AlignedArrays.Rent(s * tile)).ToArray();
             _logits = new double[tile];
             _labels = new double[tile];
-            _grouped = AlignedArrays.Doubles(GroupedTiles * tile);
-            _slots = AlignedArrays.Doubles((System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]);
-            GradWeights = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Doubles(sizes[l] * sizes[l + 1])).ToArray();
-            GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? AlignedArrays.Doubles(sizes[l + 1]) : Array.Empty<double>()).ToArray();
+            _grouped = AlignedArrays.Rent(GroupedTiles * tile);
+            _slots = AlignedArrays.Rent((System.Numerics.BitOperations.Log2((uint)tile) + 1) * sizes[1]);
+            GradWeights = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Rent(sizes[l] * sizes[l + 1])).ToArray();
+            GradBiases = Enumerable.Range(0, _layers).Select(l => bias ? AlignedArrays.Rent(sizes[l + 1]) : Array.Empty<double>()).ToArray();
         }
 
         public int Tile { get; }
+
+        /// <summary>The worker's buffers, rented (<see cref="AlignedArrays.Rent"/>).</summary>
+        public IEnumerable<double[]> Buffers => _activations.Concat(_deltas).Concat(GradWeights).Concat(GradBiases).Append(_grouped).Append(_slots);
+
         public double LossSum { get; private set; }
         public int Correct { get; private set; }
         public double[][] GradWeights { get; }

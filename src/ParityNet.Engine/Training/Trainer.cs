@@ -168,23 +168,23 @@ public static class Trainer
             // at the weights just measured, so it can come from the same pass, over the integers in order.
             _stepFromMeasuringPass = set.Enumerated && batch == set.TrainRows;
 
-            _weights = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Copy(network.LayerWeights(l))).ToArray();
-            Biases = Enumerable.Range(0, _layers).Select(l => AlignedArrays.Copy(network.LayerBiases(l))).ToArray();
-            _goodWeights = Weights.Select(w => AlignedArrays.Doubles(w.Length)).ToArray();
-            _goodBiases = Biases.Select(b => AlignedArrays.Doubles(b.Length)).ToArray();
-            _gradWeights = Weights.Select(w => AlignedArrays.Doubles(w.Length)).ToArray();
-            _gradBiases = Biases.Select(b => AlignedArrays.Doubles(b.Length)).ToArray();
+            _weights = Enumerable.Range(0, _layers).Select(l => network.LayerWeights(l).ToArray()).ToArray(); // the trained network's own
+            Biases = Enumerable.Range(0, _layers).Select(l => network.LayerBiases(l).ToArray()).ToArray();
+            _goodWeights = Weights.Select(w => Rent(w.Length)).ToArray();
+            _goodBiases = Biases.Select(b => Rent(b.Length)).ToArray();
+            _gradWeights = Weights.Select(w => Rent(w.Length)).ToArray();
+            _gradBiases = Biases.Select(b => Rent(b.Length)).ToArray();
             // A check of at least GradientPass.ParallelRows sampled numbers runs ahead on its own pass, on another thread.
             ChecksAhead = !set.Enumerated && set.EvalRows >= GradientPass.ParallelRows;
             _pass = new GradientPass(network, options.Loss, ChecksAhead ? batch : Math.Max(set.EvalRows, batch));
             if (ChecksAhead)
             {
                 _checkPass = new GradientPass(network, options.Loss, set.EvalRows);
-                _checkedWeights = Weights.Select(w => AlignedArrays.Doubles(w.Length)).ToArray();
-                _checkedBiases = Biases.Select(b => AlignedArrays.Doubles(b.Length)).ToArray();
+                _checkedWeights = Weights.Select(w => Rent(w.Length)).ToArray();
+                _checkedBiases = Biases.Select(b => Rent(b.Length)).ToArray();
                 _checkedPassWeights = (double[][])_checkedWeights.Clone();
                 _checkedPassBiases = (double[][])_checkedBiases.Clone();
-                if (network.SignedInputs) { _checkedPassWeights[0] = AlignedArrays.Doubles(Weights[0].Length); _checkedPassBiases[0] = AlignedArrays.Doubles(Biases[0].Length); }
+                if (network.SignedInputs) { _checkedPassWeights[0] = Rent(Weights[0].Length); _checkedPassBiases[0] = Rent(Biases[0].Length); }
             }
             if (set.Enumerated && !_stepFromMeasuringPass) _order = Enumerable.Range(0, set.TrainRows).Select(i => (long)i).ToArray();
             _shuffle = MiniBatchOrder.Random(seed);
@@ -197,7 +197,7 @@ public static class Trainer
             _units = network.LayerSizes[1];
             _passWeights = (double[][])Weights.Clone();
             _passBiases = (double[][])Biases.Clone();
-            if (_signed) { _passWeights[0] = AlignedArrays.Doubles(Weights[0].Length); _passBiases[0] = AlignedArrays.Doubles(Biases[0].Length); }
+            if (_signed) { _passWeights[0] = Rent(Weights[0].Length); _passBiases[0] = Rent(Biases[0].Length); }
             _alpha = options.EffectiveAlpha;
             _stepAndFold = _signed && _optimizer is PlainStep;
             // Steps taken in the pass keep the first layer in its folded form alone (FoldedOnly); Weights makes it again when read.
@@ -213,7 +213,24 @@ public static class Trainer
         /// <summary>The second thread, where the run has one.</summary>
         public SecondThread? Helper => _helper;
 
-        public void Dispose() => _helper?.Dispose();
+        // The run's own buffers, rented (AlignedArrays): given back when it ends, for the next run of this shape.
+        private readonly List<double[]> _rented = new();
+
+        private double[] Rent(int length)
+        {
+            var array = AlignedArrays.Rent(length);
+            _rented.Add(array);
+            return array;
+        }
+
+        public void Dispose()
+        {
+            _helper?.Dispose(); // first: a check ahead may still read the buffers
+            _pass.Release();
+            _checkPass?.Release();
+            AlignedArrays.Return(_rented);
+            _rented.Clear();
+        }
 
         /// <summary>Updates per epoch (with CheckEvery: per check).</summary>
         public int StepsPerEpoch { get; }
